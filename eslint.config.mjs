@@ -1,0 +1,63 @@
+// Flat ESLint config for every project. The layering (see docs in README "Architecture") is enforced here:
+//   type:data-access (coder-api-client) → nothing internal
+//   type:domain      (fleet-domain)     → type:data-access, and only `import type` from it
+//   type:app         (mcp-server, sim)  → domain and data-access (test code may also use the simulator)
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const moduleBoundaries = (allow = []) => [
+  'error',
+  {
+    allow,
+    enforceBuildableLibDependency: false,
+    depConstraints: [
+      { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: [] },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:data-access'],
+        bannedExternalImports: ['openapi-fetch', '@modelcontextprotocol/*', '@pollyjs/*', 'zod', 'node:*'],
+      },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'] },
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/out-tsc/**', '**/test-output/**', '**/generated/**', '**/node_modules/**', '**/coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': moduleBoundaries(),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  {
+    // The domain may read Coder's wire types but never call the client: type-only imports.
+    files: ['libs/fleet-domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@org/coder-api-client', '@org/coder-api-client/*'],
+              allowTypeImports: true,
+              message: 'fleet-domain is pure: import only types from @org/coder-api-client (`import type`).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests and benchmarks of the server drive it against the simulator app.
+    files: ['apps/mcp-server/src/**/*.spec.ts', 'apps/mcp-server/src/testing/**/*.ts', 'apps/mcp-server/bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['@org/coder-sim']) },
+  },
+);
