@@ -1,1 +1,40 @@
-export const placeholder = 1;
+/**
+ * @org/fleet-domain: pure domain logic for a fleet of Coder AI agents.
+ * No I/O, no clock reads (time is passed in), only type imports from @org/coder-api-client.
+ */
+export * from './result.js';
+export * from './models/agent.js';
+export {
+  type Instant,
+  toEpochMs,
+  parseTimestamp,
+  normalizeTimestamp,
+  isoFromMs,
+} from './mapping/timestamps.js';
+export {
+  toAgent,
+  toAgents,
+  toStateKind,
+  detectEra,
+  type ToAgentOptions,
+  type ToAgentsOptions,
+} from './mapping/from-coder.js';
+export {
+  STATUS_TABLE,
+  deriveStatus,
+  renderStatusTableMarkdown,
+  type StatusInput,
+  type StatusRule,
+  type StatusExample,
+} from './status/status-table.js';
+export {
+  deriveAttention,
+  DEFAULT_ATTENTION_THRESHOLDS,
+  ATTENTION_SEVERITY,
+  type AttentionThresholds,
+  type AttentionInput,
+} from './status/attention.js';
+export * from './metrics/stats.js';
+export * from './metrics/fleet-status.js';
+export * from './outliers/detect-outliers.js';
+export * from './text/truncate.js';

@@ -1,1 +1,1 @@
-export const testing = 1;
+export * from './builders.js';

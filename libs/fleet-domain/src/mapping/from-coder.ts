@@ -1,0 +1,252 @@
+/**
+ * The ONE place where Coder wire shapes (snake_case) become domain values (camelCase).
+ *
+ * Copes with both API eras (see coder-api.md 3.3): a GA task carries `workspace_status` and a TaskStatus in
+ * `status`; an experimental task's `status` is the workspace status. Mapping is total: unknown enum values
+ * become `unknown`, a null `current_state` is fine, timestamps are normalised to UTC ISO.
+ *
+ * Performance: the server maps 10,000 tasks per call and must stay close to the raw fetch + JSON.parse
+ * cost, so this avoids per-agent Date objects where it can (epoch ms via Date.parse; ISO strings are
+ * re-rendered only when not already canonical UTC) and builds reason strings only for non-default rows.
+ */
+import type { AnyTask } from './coder-types.js';
+import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, AgentWorkspace } from '../models/agent.js';
+import { UNHEALTHY_STATUSES } from '../models/agent.js';
+import { deriveStatus, type StatusInput } from '../status/status-table.js';
+import { deriveAttention, type AttentionThresholds } from '../status/attention.js';
+import { type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
+import { truncateText } from '../text/truncate.js';
+
+export interface ToAgentOptions extends AttentionThresholds {
+  /** Time of the newest task log entry, when the caller fetched logs (feeds `lastActivityAt`). */
+  readonly lastLogAt?: string | number;
+  /** First known work signal (e.g. first `output` log entry or first `working` app status). */
+  readonly firstWorkAt?: string | number;
+  /** Preset (role) name, when the caller knows it (the Task model does not carry it). */
+  readonly preset?: string;
+}
+
+type PerTask<T> = ReadonlyMap<string, T> | Readonly<Record<string, T>>;
+
+export interface ToAgentsOptions extends AttentionThresholds {
+  /** Newest log entry time per task id. */
+  readonly lastLogAt?: PerTask<string | number>;
+  /** First work signal per task id. */
+  readonly firstWorkAt?: PerTask<string | number>;
+  /** Preset name per task id. */
+  readonly preset?: PerTask<string>;
+}
+
+/** Normalise Coder's `current_state.state` (`failure` and `failed` are one thing; `completed` is pre-2.27). */
+export function toStateKind(raw: string): AgentStateKind {
+  switch (raw) {
+    case 'working':
+      return 'working';
+    case 'idle':
+      return 'idle';
+    case 'complete':
+    case 'completed':
+      return 'complete';
+    case 'failure':
+    case 'failed':
+      return 'failed';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Which API shape a task has: `workspace_status` present, or a TaskStatus-only value in `status`, means GA. */
+export function detectEra(task: AnyTask): 'v2' | 'experimental' {
+  if (task.workspace_status !== undefined && task.workspace_status !== null) return 'v2';
+  const s = task.status as string;
+  return s === 'active' || s === 'initializing' || s === 'paused' || s === 'error' ? 'v2' : 'experimental';
+}
+
+function timeFrom(value: string | number | undefined): { ms: number; iso?: string } {
+  if (value === undefined) return { ms: Number.NaN };
+  if (typeof value === 'number') return { ms: value };
+  const ms = parseTimestamp(value);
+  return { ms, iso: utcIso(value, ms) };
+}
+
+const REASON_MESSAGE_MAX = 200;
+
+/** Map one Coder task (either era) to an Agent. `now` feeds the attention rules only. */
+export function toAgent(task: AnyTask, now: Instant, options: ToAgentOptions = {}): Agent {
+  return mapTask(task, toEpochMs(now), options, options.lastLogAt, options.firstWorkAt, options.preset);
+}
+
+/** Map a list of tasks; per-task extras (log times, presets) are looked up by task id. */
+export function toAgents(tasks: readonly AnyTask[], now: Instant, options: ToAgentsOptions = {}): Agent[] {
+  const nowMs = toEpochMs(now);
+  const { lastLogAt, firstWorkAt, preset } = options;
+  const out = new Array<Agent>(tasks.length);
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i] as AnyTask;
+    out[i] = mapTask(task, nowMs, options, lookup(lastLogAt, task.id), lookup(firstWorkAt, task.id), lookup(preset, task.id));
+  }
+  return out;
+}
+
+function lookup<T>(source: PerTask<T> | undefined, id: string): T | undefined {
+  if (source === undefined) return undefined;
+  if (source instanceof Map) return source.get(id);
+  return Object.prototype.hasOwnProperty.call(source, id) ? (source as Record<string, T>)[id] : undefined;
+}
+
+function mapTask(
+  task: AnyTask,
+  nowMs: number,
+  thresholds: AttentionThresholds,
+  lastLogAt: string | number | undefined,
+  firstWorkAtRaw: string | number | undefined,
+  preset: string | undefined,
+): Agent {
+  const era = detectEra(task);
+  const experimentalTaskStatus = 'task_status' in task ? task.task_status : undefined;
+  const taskStatus: string | undefined = era === 'v2' ? task.status : (experimentalTaskStatus ?? undefined);
+  const workspaceStatus: string | undefined = era === 'v2' ? (task.workspace_status ?? undefined) : task.status;
+  const lifecycle: string | undefined = task.workspace_agent_lifecycle ?? undefined;
+  const rawHealth = task.workspace_agent_health ?? undefined;
+  const rawHealthy = rawHealth?.healthy;
+
+  const createdMs = parseTimestamp(task.created_at);
+  const updatedMs = parseTimestamp(task.updated_at);
+  const createdAt = utcIso(task.created_at, createdMs);
+  const updatedAt = utcIso(task.updated_at, updatedMs);
+
+  let state: AgentState | undefined;
+  let stateMs = Number.NaN;
+  const cs = task.current_state;
+  if (cs) {
+    stateMs = parseTimestamp(cs.timestamp);
+    const raw = String(cs.state);
+    state = {
+      kind: toStateKind(raw),
+      raw,
+      message: cs.message ?? '',
+      uri: cs.uri ?? '',
+      since: utcIso(cs.timestamp, stateMs),
+    };
+  }
+
+  const input: StatusInput = { era, taskStatus, workspaceStatus, lifecycle, healthy: rawHealthy, state: state?.kind };
+  const row = deriveStatus(input);
+  const status = row.status;
+  const statusReason = describe(row.id, row.reason, input, rawHealth?.reason, state);
+
+  // lastActivityAt: newest of state timestamp, log time, updated_at; reuse the winner's ISO string.
+  let lastMs = updatedMs;
+  let lastIso = updatedAt;
+  if (stateMs > lastMs || (Number.isNaN(lastMs) && !Number.isNaN(stateMs))) {
+    lastMs = stateMs;
+    lastIso = (state as AgentState).since;
+  }
+  if (lastLogAt !== undefined) {
+    const log = timeFrom(lastLogAt);
+    if (log.ms > lastMs || (Number.isNaN(lastMs) && !Number.isNaN(log.ms))) {
+      lastMs = log.ms;
+      lastIso = log.iso ?? new Date(log.ms).toISOString();
+    }
+  }
+  const firstWork = timeFrom(firstWorkAtRaw);
+  const stateSinceMs = Number.isNaN(stateMs) ? createdMs : stateMs;
+
+  const unhealthy = UNHEALTHY_STATUSES.includes(status);
+  const healthReason = rawHealth?.reason || undefined;
+  const health =
+    unhealthy || rawHealthy === false
+      ? { healthy: false, reason: healthReason ?? statusReason }
+      : healthReason
+        ? { healthy: true, reason: healthReason }
+        : HEALTHY;
+
+  const needsAttention = deriveAttention(
+    { status, statusReason, state, rawHealthy, healthReason, workspaceStatus, stateSinceMs, updatedAtMs: updatedMs },
+    nowMs,
+    thresholds,
+  );
+
+  const template: AgentTemplateRef = {
+    id: task.template_id,
+    name: task.template_name,
+    displayName: task.template_display_name || task.template_name,
+    ...(task.template_version_id ? { versionId: task.template_version_id } : {}),
+  };
+  const workspace: AgentWorkspace = {
+    ...(task.workspace_id ? { id: task.workspace_id } : {}),
+    ...(task.workspace_name ? { name: task.workspace_name } : {}),
+    ...(workspaceStatus !== undefined ? { status: workspaceStatus } : {}),
+    ...(task.workspace_build_number !== undefined ? { buildNumber: task.workspace_build_number } : {}),
+    ...(task.workspace_agent_id ? { agentId: task.workspace_agent_id } : {}),
+    ...(lifecycle !== undefined ? { agentLifecycle: lifecycle } : {}),
+  };
+
+  const agent: Agent = {
+    id: task.id,
+    name: task.name,
+    owner: task.owner_name,
+    ownerId: task.owner_id,
+    organizationId: task.organization_id,
+    displayName: task.display_name || task.name,
+    template,
+    ...(preset ? { preset } : {}),
+    status,
+    statusReason,
+    statusRule: row.id,
+    coderStatus: String(task.status),
+    era,
+    ...(state ? { state } : {}),
+    health,
+    workspace,
+    createdAt,
+    updatedAt,
+    lastActivityAt: lastIso,
+    ...(firstWork.iso !== undefined || Number.isFinite(firstWork.ms)
+      ? { firstWorkAt: firstWork.iso ?? new Date(firstWork.ms).toISOString() }
+      : {}),
+    initialPrompt: task.initial_prompt ?? '',
+    ...(needsAttention ? { needsAttention } : {}),
+    times: {
+      createdAt: createdMs,
+      updatedAt: updatedMs,
+      lastActivityAt: lastMs,
+      stateSince: stateSinceMs,
+      firstWorkAt: firstWork.ms,
+    },
+  };
+  return agent;
+}
+
+const HEALTHY = Object.freeze({ healthy: true });
+
+/** Human reason for the status; strings are only built for rows where detail helps. */
+function describe(
+  ruleId: string,
+  base: string,
+  input: StatusInput,
+  healthReason: string | undefined,
+  state: AgentState | undefined,
+): string {
+  switch (ruleId) {
+    case 'agent-unhealthy':
+      return healthReason ? `${base}: ${healthReason}` : base;
+    case 'state-failed':
+      return state?.message ? `${base}: "${truncateText(state.message, REASON_MESSAGE_MAX)}"` : base;
+    case 'task-unknown':
+      return `${base} (status "${input.taskStatus ?? input.workspaceStatus ?? ''}"${
+        input.workspaceStatus !== undefined && input.taskStatus !== undefined ? `, workspace "${input.workspaceStatus}"` : ''
+      })`;
+    case 'agent-not-ready':
+    case 'agent-lifecycle-unknown':
+    case 'agent-starting':
+      return input.lifecycle ? `${base} (lifecycle "${input.lifecycle}")` : base;
+    case 'state-unknown':
+      return `${base} ("${state?.raw ?? ''}")`;
+    case 'workspace-not-running':
+    case 'workspace-failed':
+      return `${base} (workspace "${input.workspaceStatus ?? ''}")`;
+    default:
+      return base;
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * Fleet metrics (US1, US5, FR-010): one pure pass over the agents plus sorting for the quantiles.
+ *
+ * Definitions (also in the README):
+ * - online = busy + idle + complete + blocked (workspace running, agent ready and healthy).
+ * - utilization = busy / online (null when nothing is online).
+ * - activeTasks = starting + busy + idle + blocked (work in flight or waiting; not done, paused or broken).
+ * - capacity: used = non-paused agents; ratio = used / capacity; `capacity_warning` at ratio >= warning ratio
+ *   (default 0.9). Only when a capacity is configured.
+ * - health: unhealthy = error + offline; healthyPercent = (total - unhealthy) / total * 100.
+ * - completion: complete vs error counts; completionRate = complete / (complete + error).
+ * - durations (median / p90): time-to-first-work = createdAt -> first work signal (`firstWorkAt` when the
+ *   caller supplied it; otherwise, for agents currently working, their state timestamp, an upper bound:
+ *   flagged `approximate`); time-to-complete = createdAt -> completion report, for complete agents;
+ *   time in current state = now -> state timestamp (creation time when nothing was reported).
+ */
+import type { Agent, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
+import { type Instant, isoFromMs, toEpochMs } from '../mapping/timestamps.js';
+import type { AttentionThresholds } from '../status/attention.js';
+import { deriveAttention } from '../status/attention.js';
+import { detectOutliers, type OutlierOptions, type OutlierReport } from '../outliers/detect-outliers.js';
+import { type DurationStats, durationStats } from './stats.js';
+
+export interface FleetStatusOptions {
+  /** Configured fleet capacity (max non-paused agents). Without it there is no capacity warning. */
+  readonly capacity?: number;
+  /** Ratio of capacity at which `capacity.warning` turns on (default 0.9). */
+  readonly capacityWarningRatio?: number;
+  /** When given, attention is re-evaluated with these thresholds instead of the ones used at mapping time. */
+  readonly thresholds?: AttentionThresholds;
+  /** Minimum peers for outlier comparison (default 5). */
+  readonly minPeers?: number;
+  readonly outliers?: Omit<OutlierOptions, 'minPeers'>;
+  /** Cap on the attention list length (default 100); `attentionTotal` keeps the full count. */
+  readonly maxAttention?: number;
+}
+
+export const DEFAULT_CAPACITY_WARNING_RATIO = 0.9;
+
+export type StatusCounts = Readonly<Record<AgentStatus, number>>;
+
+export interface AttentionItem {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly owner: string;
+  readonly templateName: string;
+  readonly status: AgentStatus;
+  readonly reason: AttentionReason;
+  readonly severity: Severity;
+  readonly since?: string;
+  readonly suggestion: string;
+  readonly nextTools: NeedsAttention['nextTools'];
+}
+
+export interface CapacityStatus {
+  readonly capacity: number | null;
+  /** Non-paused agents. */
+  readonly used: number;
+  readonly ratio: number | null;
+  readonly warningRatio: number;
+  readonly warning: boolean;
+  readonly message?: string;
+}
+
+export interface HealthSummary {
+  readonly healthy: number;
+  readonly unhealthy: number;
+  readonly healthyPercent: number | null;
+  readonly error: number;
+  readonly offline: number;
+}
+
+export interface FleetDurations {
+  readonly timeToFirstWork: DurationStats;
+  readonly timeToComplete: DurationStats;
+  readonly timeInCurrentState: DurationStats;
+}
+
+export interface TemplateBreakdown {
+  readonly templateId: string;
+  readonly templateName: string;
+  readonly displayName: string;
+  readonly total: number;
+  readonly counts: StatusCounts;
+  readonly online: number;
+  readonly utilization: number | null;
+  readonly healthyPercent: number | null;
+  readonly needsAttention: number;
+  readonly timeToComplete: DurationStats;
+}
+
+export interface FleetStatus {
+  /** UTC ISO of `now`. */
+  readonly at: string;
+  readonly total: number;
+  readonly counts: StatusCounts;
+  readonly online: number;
+  readonly activeTasks: number;
+  readonly utilization: number | null;
+  readonly capacity: CapacityStatus;
+  readonly health: HealthSummary;
+  /** Most severe first, then longest-standing. Capped at `maxAttention`. */
+  readonly attention: readonly AttentionItem[];
+  readonly attentionTotal: number;
+  readonly attentionByReason: Readonly<Record<AttentionReason, number>>;
+  readonly completion: {
+    readonly completed: number;
+    readonly failed: number;
+    readonly blocked: number;
+    readonly completionRate: number | null;
+  };
+  readonly durations: FleetDurations;
+  readonly perTemplate: readonly TemplateBreakdown[];
+  readonly outliers: OutlierReport;
+}
+
+export function emptyCounts(): Record<AgentStatus, number> {
+  return { starting: 0, busy: 0, idle: 0, complete: 0, paused: 0, offline: 0, blocked: 0, error: 0, unknown: 0 };
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
+
+interface TemplateAcc {
+  templateId: string;
+  templateName: string;
+  displayName: string;
+  counts: Record<AgentStatus, number>;
+  total: number;
+  attention: number;
+  complete: number[];
+}
+
+const online = (c: StatusCounts) => c.busy + c.idle + c.complete + c.blocked;
+const ratioOrNull = (a: number, b: number) => (b > 0 ? a / b : null);
+const healthyPercent = (c: StatusCounts, total: number) =>
+  total > 0 ? ((total - c.error - c.offline) / total) * 100 : null;
+
+/** Capacity use and warning; shared with diffFleet so both agree on the rule. */
+export function computeCapacity(used: number, capacity: number | undefined, warningRatio: number): CapacityStatus {
+  if (capacity === undefined || !(capacity > 0)) {
+    return { capacity: null, used, ratio: null, warningRatio, warning: false };
+  }
+  const ratio = used / capacity;
+  const warning = ratio >= warningRatio;
+  return {
+    capacity,
+    used,
+    ratio,
+    warningRatio,
+    warning,
+    ...(warning
+      ? {
+          message: `capacity_warning: ${used} of ${capacity} agents in use (${Math.round(ratio * 100)}%, warning at ${Math.round(warningRatio * 100)}%)`,
+        }
+      : {}),
+  };
+}
+
+export function computeFleetStatus(agents: readonly Agent[], now: Instant, options: FleetStatusOptions = {}): FleetStatus {
+  const nowMs = toEpochMs(now);
+  const counts = emptyCounts();
+  const attentionAll: AttentionItem[] = [];
+  const attentionByReason: Record<AttentionReason, number> = {
+    error: 0,
+    offline: 0,
+    blocked: 0,
+    unhealthy: 0,
+    stuck: 0,
+    idle_waiting: 0,
+  };
+  const firstWork: number[] = [];
+  let firstWorkApprox = false;
+  const toComplete: number[] = [];
+  const inState: number[] = [];
+  const templates = new Map<string, TemplateAcc>();
+  const thresholds = options.thresholds;
+
+  for (let i = 0; i < agents.length; i++) {
+    const a = agents[i] as Agent;
+    const s = a.status;
+    counts[s]++;
+    const t = a.times;
+
+    let acc = templates.get(a.template.id);
+    if (!acc) {
+      acc = {
+        templateId: a.template.id,
+        templateName: a.template.name,
+        displayName: a.template.displayName,
+        counts: emptyCounts(),
+        total: 0,
+        attention: 0,
+        complete: [],
+      };
+      templates.set(a.template.id, acc);
+    }
+    acc.total++;
+    acc.counts[s]++;
+
+    const att = thresholds ? reevaluate(a, nowMs, thresholds) : a.needsAttention;
+    if (att) {
+      attentionByReason[att.reason]++;
+      acc.attention++;
+      attentionAll.push({
+        agentId: a.id,
+        agentName: a.name,
+        owner: a.owner,
+        templateName: a.template.name,
+        status: s,
+        reason: att.reason,
+        severity: att.severity,
+        ...(att.since ? { since: att.since } : {}),
+        suggestion: att.suggestion,
+        nextTools: att.nextTools,
+      });
+    }
+
+    if (Number.isFinite(t.firstWorkAt)) firstWork.push(t.firstWorkAt - t.createdAt);
+    else if (s === 'busy' && a.state?.kind === 'working') {
+      firstWork.push(t.stateSince - t.createdAt);
+      firstWorkApprox = true;
+    }
+    if (s === 'complete') {
+      const d = t.stateSince - t.createdAt;
+      toComplete.push(d);
+      acc.complete.push(d);
+    }
+    if (s !== 'paused') inState.push(nowMs - t.stateSince);
+  }
+
+  const total = agents.length;
+  const onlineCount = online(counts);
+  attentionAll.sort(
+    (x, y) =>
+      SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
+      (x.since ?? '\uffff').localeCompare(y.since ?? '\uffff') ||
+      x.agentName.localeCompare(y.agentName),
+  );
+  const maxAttention = options.maxAttention ?? 100;
+
+  const perTemplate: TemplateBreakdown[] = [];
+  for (const acc of templates.values()) {
+    const on = online(acc.counts);
+    perTemplate.push({
+      templateId: acc.templateId,
+      templateName: acc.templateName,
+      displayName: acc.displayName,
+      total: acc.total,
+      counts: acc.counts,
+      online: on,
+      utilization: ratioOrNull(acc.counts.busy, on),
+      healthyPercent: healthyPercent(acc.counts, acc.total),
+      needsAttention: acc.attention,
+      timeToComplete: durationStats(acc.complete),
+    });
+  }
+  perTemplate.sort((x, y) => y.total - x.total || x.templateName.localeCompare(y.templateName));
+
+  const warningRatio = options.capacityWarningRatio ?? DEFAULT_CAPACITY_WARNING_RATIO;
+  return {
+    at: isoFromMs(nowMs),
+    total,
+    counts,
+    online: onlineCount,
+    activeTasks: counts.starting + counts.busy + counts.idle + counts.blocked,
+    utilization: ratioOrNull(counts.busy, onlineCount),
+    capacity: computeCapacity(total - counts.paused, options.capacity, warningRatio),
+    health: {
+      healthy: total - counts.error - counts.offline,
+      unhealthy: counts.error + counts.offline,
+      healthyPercent: healthyPercent(counts, total),
+      error: counts.error,
+      offline: counts.offline,
+    },
+    attention: attentionAll.length > maxAttention ? attentionAll.slice(0, maxAttention) : attentionAll,
+    attentionTotal: attentionAll.length,
+    attentionByReason,
+    completion: {
+      completed: counts.complete,
+      failed: counts.error,
+      blocked: counts.blocked,
+      completionRate: ratioOrNull(counts.complete, counts.complete + counts.error),
+    },
+    durations: {
+      timeToFirstWork: durationStats(firstWork, firstWorkApprox),
+      timeToComplete: durationStats(toComplete),
+      timeInCurrentState: durationStats(inState),
+    },
+    perTemplate,
+    outliers: detectOutliers(agents, nowMs, { ...options.outliers, ...(options.minPeers !== undefined ? { minPeers: options.minPeers } : {}) }),
+  };
+}
+
+/** Re-run the attention rules with other thresholds (same rules as mapping). */
+export function reevaluate(a: Agent, nowMs: number, thresholds: AttentionThresholds): NeedsAttention | undefined {
+  return deriveAttention(
+    {
+      status: a.status,
+      statusReason: a.statusReason,
+      ...(a.state ? { state: a.state } : {}),
+      // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
+      rawHealthy: a.health.healthy ? undefined : false,
+      ...(a.health.reason ? { healthReason: a.health.reason } : {}),
+      ...(a.workspace.status !== undefined ? { workspaceStatus: a.workspace.status } : {}),
+      stateSinceMs: a.times.stateSince,
+      updatedAtMs: a.times.updatedAt,
+    },
+    nowMs,
+    thresholds,
+  );
+}

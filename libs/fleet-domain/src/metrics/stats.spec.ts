@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, sortedFinite } from './stats.js';
+
+describe('stats', () => {
+  it('sortedFinite drops NaN and Infinity', () => expect([...sortedFinite([3, Number.NaN, 1, Infinity, 2])]).toEqual([1, 2, 3]));
+  it.each([
+    [[7], 0.9, 7],
+    [[1, 2, 3, 4], 0.5, 2.5],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9, 9.1],
+  ])('quantile %j q=%d', (xs, q, expected) => expect(quantileSorted(xs, q)).toBeCloseTo(expected));
+  it('quantile of nothing is NaN', () => expect(quantileSorted([], 0.5)).toBeNaN());
+  it('median / MAD / mean AD', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(medianAbsoluteDeviation([1, 2, 3, 4, 100], 3)).toBe(1);
+    expect(meanAbsoluteDeviation([1, 3], 2)).toBe(1);
+    expect(meanAbsoluteDeviation([], 0)).toBeNaN();
+  });
+  it('durationStats', () => {
+    expect(durationStats([])).toEqual({ count: 0, medianMs: null, p90Ms: null, maxMs: null, approximate: false });
+    expect(durationStats([10, 20, 30, Number.NaN], true)).toEqual({ count: 3, medianMs: 20, p90Ms: 28, maxMs: 30, approximate: true });
+  });
+});

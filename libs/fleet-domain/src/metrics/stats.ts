@@ -1,0 +1,69 @@
+/**
+ * Small robust statistics over plain number arrays. Inputs may contain NaN (unknown times): callers
+ * filter them out first with `finite`. Sorting is O(n log n) on a Float64Array (numeric, no comparator).
+ */
+
+/** Keep finite numbers only, into a sorted Float64Array. */
+export function sortedFinite(values: ArrayLike<number>): Float64Array {
+  let n = 0;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
+}
+
+/** Linear-interpolated quantile (q in [0, 1]) of an ascending array; NaN when empty. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  if (n === 1) return sorted[0] as number;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (pos - lo);
+}
+
+export function median(values: ArrayLike<number>): number {
+  return quantileSorted(sortedFinite(values), 0.5);
+}
+
+/** Median absolute deviation around `center`. */
+export function medianAbsoluteDeviation(values: ArrayLike<number>, center: number): number {
+  const dev = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) dev[i] = Math.abs((values[i] as number) - center);
+  return quantileSorted(dev.sort(), 0.5);
+}
+
+/** Mean absolute deviation around `center` (fallback scale when MAD is 0). */
+export function meanAbsoluteDeviation(values: ArrayLike<number>, center: number): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs((values[i] as number) - center);
+  return sum / values.length;
+}
+
+export interface DurationStats {
+  /** Number of agents that contributed a sample. */
+  readonly count: number;
+  readonly medianMs: number | null;
+  readonly p90Ms: number | null;
+  readonly maxMs: number | null;
+  /** True when some samples are estimates (see the metric's documentation). */
+  readonly approximate: boolean;
+}
+
+export function durationStats(samples: ArrayLike<number>, approximate = false): DurationStats {
+  const sorted = sortedFinite(samples);
+  if (sorted.length === 0) return { count: 0, medianMs: null, p90Ms: null, maxMs: null, approximate: false };
+  return {
+    count: sorted.length,
+    medianMs: quantileSorted(sorted, 0.5),
+    p90Ms: quantileSorted(sorted, 0.9),
+    maxMs: sorted[sorted.length - 1] as number,
+    approximate,
+  };
+}

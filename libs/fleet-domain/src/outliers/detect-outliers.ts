@@ -1,0 +1,254 @@
+/**
+ * Outlier detection (US5 "highlight under-performing agents").
+ *
+ * Method: per peer group (agents of the same template) and metric, a robust z-score
+ * z = (x - median) / (1.4826 * MAD). MAD ignores a few extreme values, so one stuck agent cannot hide
+ * itself by inflating the spread (as a mean/stddev test would on small or skewed samples). When MAD is 0
+ * (more than half the values equal) the scale falls back to 1.2533 * mean absolute deviation; when that is
+ * also 0 all values are equal and nothing is an outlier. Only the slow side is flagged (long is bad for every
+ * metric here), and only when the value also exceeds the median by `minDeviationMs`, so 3 s vs 1 s never
+ * shows up. Absolute thresholds apply regardless of peers. Groups smaller than `minPeers` are reported as
+ * `insufficient_peers` instead of guessing.
+ */
+import type { Agent } from '../models/agent.js';
+import { type Instant, toEpochMs } from '../mapping/timestamps.js';
+import { meanAbsoluteDeviation, medianAbsoluteDeviation, quantileSorted } from '../metrics/stats.js';
+import { formatDuration } from '../text/truncate.js';
+
+export type OutlierMetric = 'working_time' | 'idle_time' | 'startup_time' | 'time_to_complete';
+
+export const OUTLIER_METRICS: readonly OutlierMetric[] = ['working_time', 'idle_time', 'startup_time', 'time_to_complete'];
+
+const METRIC_LABEL: Readonly<Record<OutlierMetric, string>> = {
+  working_time: 'working without a state change',
+  idle_time: 'idle',
+  startup_time: 'starting',
+  time_to_complete: 'took to complete',
+};
+
+export interface OutlierOptions {
+  /** Minimum peers (same template, same metric) for a peer comparison (default 5). */
+  readonly minPeers?: number;
+  /** Robust z-score above which a value is an outlier (default 3.5, Iglewicz & Hoaglin). */
+  readonly zThreshold?: number;
+  /** A peer outlier must also exceed the peer median by at least this much (default 5 min). */
+  readonly minDeviationMs?: number;
+  /** Absolute limits per metric; a value above is an outlier whatever its peers do. `null` disables. */
+  readonly absoluteMs?: Partial<Readonly<Record<OutlierMetric, number | null>>>;
+}
+
+export const DEFAULT_OUTLIER_OPTIONS = {
+  minPeers: 5,
+  zThreshold: 3.5,
+  minDeviationMs: 5 * 60_000,
+  absoluteMs: {
+    working_time: 2 * 3_600_000,
+    idle_time: 4 * 3_600_000,
+    startup_time: 15 * 60_000,
+    time_to_complete: null,
+  } as Readonly<Record<OutlierMetric, number | null>>,
+} as const;
+
+export interface Outlier {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly owner: string;
+  readonly templateId: string;
+  readonly templateName: string;
+  readonly metric: OutlierMetric;
+  /** The agent's value in ms. */
+  readonly value: number;
+  /** Median of the peer group in ms (null when there were too few peers). */
+  readonly peerMedian: number | null;
+  readonly peers: number;
+  /** Robust z-score (null when not compared with peers). */
+  readonly robustZ: number | null;
+  /** `peer`: unusual among its peers; `absolute`: above a fixed limit; `both`. */
+  readonly basis: 'peer' | 'absolute' | 'both';
+  readonly explanation: string;
+}
+
+export interface PeerGroup {
+  readonly templateId: string;
+  readonly templateName: string;
+  readonly metric: OutlierMetric;
+  readonly peers: number;
+  readonly medianMs: number | null;
+  readonly madMs: number | null;
+  readonly status: 'compared' | 'insufficient_peers' | 'no_spread';
+  readonly note: string;
+}
+
+export interface OutlierReport {
+  readonly outliers: readonly Outlier[];
+  readonly groups: readonly PeerGroup[];
+  readonly minPeers: number;
+  /** One line per group that was too small, e.g. `template "gpu" working_time: only 2 peers (need 5)`. */
+  readonly insufficientPeers: readonly string[];
+}
+
+interface Sample {
+  readonly agent: Agent;
+  readonly value: number;
+}
+
+/** The metric value of one agent, or undefined when the metric does not apply to its status. */
+export function metricValue(agent: Agent, metric: OutlierMetric, nowMs: number): number | undefined {
+  const t = agent.times;
+  let v: number;
+  switch (metric) {
+    case 'working_time':
+      if (agent.status !== 'busy') return undefined;
+      v = nowMs - t.stateSince;
+      break;
+    case 'idle_time':
+      if (agent.status !== 'idle') return undefined;
+      v = nowMs - t.stateSince;
+      break;
+    case 'startup_time':
+      if (agent.status !== 'starting') return undefined;
+      v = nowMs - t.createdAt;
+      break;
+    case 'time_to_complete':
+      if (agent.status !== 'complete') return undefined;
+      v = t.stateSince - t.createdAt;
+      break;
+  }
+  return Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function metricIndex(status: Agent['status']): OutlierMetric | undefined {
+  switch (status) {
+    case 'busy':
+      return 'working_time';
+    case 'idle':
+      return 'idle_time';
+    case 'starting':
+      return 'startup_time';
+    case 'complete':
+      return 'time_to_complete';
+    default:
+      return undefined;
+  }
+}
+
+export function detectOutliers(agents: readonly Agent[], now: Instant, options: OutlierOptions = {}): OutlierReport {
+  const nowMs = toEpochMs(now);
+  const minPeers = Math.max(1, options.minPeers ?? DEFAULT_OUTLIER_OPTIONS.minPeers);
+  const zThreshold = options.zThreshold ?? DEFAULT_OUTLIER_OPTIONS.zThreshold;
+  const minDeviationMs = options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs;
+  const absolute = { ...DEFAULT_OUTLIER_OPTIONS.absoluteMs, ...options.absoluteMs };
+
+  // Group samples by template id + metric. Each agent contributes to at most one metric (by status).
+  const groups = new Map<string, { templateId: string; templateName: string; metric: OutlierMetric; samples: Sample[] }>();
+  for (let i = 0; i < agents.length; i++) {
+    const agent = agents[i] as Agent;
+    const metric = metricIndex(agent.status);
+    if (metric === undefined) continue;
+    const value = metricValue(agent, metric, nowMs);
+    if (value === undefined) continue;
+    const key = `${agent.template.id}\u0000${metric}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { templateId: agent.template.id, templateName: agent.template.name, metric, samples: [] };
+      groups.set(key, g);
+    }
+    g.samples.push({ agent, value });
+  }
+
+  const outliers: Outlier[] = [];
+  const summaries: PeerGroup[] = [];
+  const insufficientPeers: string[] = [];
+  for (const g of groups.values()) {
+    const n = g.samples.length;
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = (g.samples[i] as Sample).value;
+    const sorted = values.slice().sort();
+    const med = quantileSorted(sorted, 0.5);
+    const limit = absolute[g.metric];
+    const label = `template "${g.templateName}" ${g.metric}`;
+
+    if (n < minPeers) {
+      const note = `${label}: only ${n} peer${n === 1 ? '' : 's'} (need ${minPeers}); insufficient peers, no peer comparison made`;
+      insufficientPeers.push(note);
+      summaries.push({ ...groupHead(g), peers: n, medianMs: med, madMs: null, status: 'insufficient_peers', note });
+      if (limit !== null && limit !== undefined) {
+        for (const s of g.samples) {
+          if (s.value > limit) {
+            outliers.push(
+              outlier(g, s, null, null, n, 'absolute', absoluteText(g.metric, s.value, limit, `insufficient peers to compare: ${n} of ${minPeers} needed`)),
+            );
+          }
+        }
+      }
+      continue;
+    }
+
+    const mad = medianAbsoluteDeviation(values, med);
+    let scale = 1.4826 * mad;
+    if (scale === 0) scale = 1.2533 * meanAbsoluteDeviation(values, med);
+    const status = scale === 0 ? 'no_spread' : 'compared';
+    summaries.push({
+      ...groupHead(g),
+      peers: n,
+      medianMs: med,
+      madMs: mad,
+      status,
+      note:
+        status === 'no_spread'
+          ? `${label}: all ${n} peers have the same value; no peer outliers`
+          : `${label}: median ${formatDuration(med)} over ${n} peers`,
+    });
+    for (const s of g.samples) {
+      const z = scale === 0 ? 0 : (s.value - med) / scale;
+      const peerHit = z > zThreshold && s.value - med >= minDeviationMs;
+      const absHit = limit !== null && limit !== undefined && s.value > limit;
+      if (!peerHit && !absHit) continue;
+      const basis = peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute';
+      const ratio = med > 0 ? ` (${(s.value / med).toFixed(1)}x)` : '';
+      const peerText = `${METRIC_LABEL[g.metric]} for ${formatDuration(s.value)}, against a peer median of ${formatDuration(med)}${ratio} across ${n} agents of template "${g.templateName}" (robust z ${z.toFixed(1)})`;
+      const explanation =
+        basis === 'absolute'
+          ? absoluteText(g.metric, s.value, limit as number, `peer median ${formatDuration(med)}, within the normal spread of ${n} peers`)
+          : basis === 'both'
+            ? `${peerText}; also above the absolute limit of ${formatDuration(limit as number)}`
+            : peerText;
+      outliers.push(outlier(g, s, med, z, n, basis, explanation));
+    }
+  }
+  outliers.sort((a, b) => (b.robustZ ?? 0) - (a.robustZ ?? 0) || b.value - a.value);
+  return { outliers, groups: summaries, minPeers, insufficientPeers };
+}
+
+function groupHead(g: { templateId: string; templateName: string; metric: OutlierMetric }) {
+  return { templateId: g.templateId, templateName: g.templateName, metric: g.metric };
+}
+
+function absoluteText(metric: OutlierMetric, value: number, limit: number, context: string): string {
+  return `${METRIC_LABEL[metric]} for ${formatDuration(value)}, above the absolute limit of ${formatDuration(limit)} (${context})`;
+}
+
+function outlier(
+  g: { templateId: string; templateName: string; metric: OutlierMetric },
+  s: Sample,
+  peerMedian: number | null,
+  robustZ: number | null,
+  peers: number,
+  basis: Outlier['basis'],
+  explanation: string,
+): Outlier {
+  return {
+    agentId: s.agent.id,
+    agentName: s.agent.name,
+    owner: s.agent.owner,
+    templateId: g.templateId,
+    templateName: g.templateName,
+    metric: g.metric,
+    value: s.value,
+    peerMedian,
+    peers,
+    robustZ,
+    basis,
+    explanation,
+  };
+}

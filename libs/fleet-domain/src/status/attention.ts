@@ -1,0 +1,128 @@
+/**
+ * Needs-attention rules: which agents the superagent should look at, why, and which MCP tool to call
+ * next. Pure: `now` is passed in. Rules in priority order (first match wins):
+ *
+ * | reason         | severity | condition                                                        |
+ * |----------------|----------|------------------------------------------------------------------|
+ * | `error`        | critical | status `error`                                                   |
+ * | `offline`      | warning  | status `offline` and the workspace is not being deleted          |
+ * | `blocked`      | warning  | status `blocked` (agent reported `failure`: needs input or stuck) |
+ * | `unhealthy`    | warning  | agent health `healthy: false` in any other status                |
+ * | `stuck`        | warning  | status `busy` with no state change for longer than `stuckMs`     |
+ * | `idle_waiting` | info     | status `idle` for longer than `idleWaitingMs`                    |
+ */
+import type { AgentStatus, AgentState, NeedsAttention, AttentionReason, Severity, SuggestedTool } from '../models/agent.js';
+import { formatDuration, truncateText } from '../text/truncate.js';
+import { isoFromMs } from '../mapping/timestamps.js';
+
+export interface AttentionThresholds {
+  /** An idle agent waiting longer than this needs input (default 15 min). */
+  readonly idleWaitingMs?: number;
+  /** A busy agent without a state change for longer than this may be stuck (default 30 min). */
+  readonly stuckMs?: number;
+}
+
+export const DEFAULT_ATTENTION_THRESHOLDS: Required<AttentionThresholds> = {
+  idleWaitingMs: 15 * 60_000,
+  stuckMs: 30 * 60_000,
+};
+
+export const ATTENTION_SEVERITY: Readonly<Record<AttentionReason, Severity>> = {
+  error: 'critical',
+  offline: 'warning',
+  blocked: 'warning',
+  unhealthy: 'warning',
+  stuck: 'warning',
+  idle_waiting: 'info',
+};
+
+/** The facts the attention rules read (a subset of Agent, so mapping can call it before the Agent exists). */
+export interface AttentionInput {
+  readonly status: AgentStatus;
+  readonly statusReason: string;
+  readonly state?: AgentState;
+  readonly rawHealthy: boolean | undefined;
+  readonly healthReason?: string;
+  readonly workspaceStatus?: string;
+  /** Epoch ms since the current state holds (state timestamp, else creation). */
+  readonly stateSinceMs: number;
+  readonly updatedAtMs: number;
+}
+
+const MESSAGE_PREVIEW = 160;
+
+function make(
+  reason: AttentionReason,
+  sinceMs: number,
+  suggestion: string,
+  nextTools: readonly SuggestedTool[],
+): NeedsAttention {
+  const since = isoFromMs(sinceMs);
+  const base = { reason, severity: ATTENTION_SEVERITY[reason], suggestion, nextTools };
+  return since ? { ...base, since } : base;
+}
+
+function quoted(message: string | undefined): string {
+  return message ? ` "${truncateText(message.replace(/\s+/g, ' ').trim(), MESSAGE_PREVIEW)}"` : '';
+}
+
+export function deriveAttention(
+  input: AttentionInput,
+  nowMs: number,
+  thresholds: AttentionThresholds = {},
+): NeedsAttention | undefined {
+  const idleWaitingMs = thresholds.idleWaitingMs ?? DEFAULT_ATTENTION_THRESHOLDS.idleWaitingMs;
+  const stuckMs = thresholds.stuckMs ?? DEFAULT_ATTENTION_THRESHOLDS.stuckMs;
+  switch (input.status) {
+    case 'error':
+      return make(
+        'error',
+        input.updatedAtMs,
+        `Agent failed: ${input.statusReason}. Inspect it with get_agent_details and get_agent_logs; to retry, delete_agent and create_agent_task.`,
+        ['get_agent_details', 'get_agent_logs', 'delete_agent', 'create_agent_task'],
+      );
+    case 'offline':
+      if (input.workspaceStatus === 'deleting' || input.workspaceStatus === 'deleted') return undefined;
+      return make(
+        'offline',
+        input.updatedAtMs,
+        `Agent is offline while not paused: ${input.statusReason}. Check get_agent_details; resume_agent restarts a stopped workspace.`,
+        ['get_agent_details', 'resume_agent'],
+      );
+    case 'blocked':
+      return make(
+        'blocked',
+        input.stateSinceMs,
+        `Agent reports it is blocked (needs input or stuck):${quoted(input.state?.message)}. Read get_agent_logs, then answer with send_agent_input.`,
+        ['get_agent_logs', 'send_agent_input', 'get_agent_details'],
+      );
+    default:
+      break;
+  }
+  if (input.rawHealthy === false) {
+    return make(
+      'unhealthy',
+      input.updatedAtMs,
+      `Agent is unhealthy${input.healthReason ? `: ${input.healthReason}` : ''}. Check get_agent_details and get_agent_logs.`,
+      ['get_agent_details', 'get_agent_logs'],
+    );
+  }
+  const inState = nowMs - input.stateSinceMs;
+  if (input.status === 'busy' && inState > stuckMs) {
+    return make(
+      'stuck',
+      input.stateSinceMs,
+      `Agent has been working for ${formatDuration(inState)} without a state change; it may be stuck. Check get_agent_logs; nudge it with send_agent_input or stop it with pause_agent.`,
+      ['get_agent_logs', 'send_agent_input', 'pause_agent'],
+    );
+  }
+  if (input.status === 'idle' && inState > idleWaitingMs) {
+    return make(
+      'idle_waiting',
+      input.stateSinceMs,
+      `Agent has been idle for ${formatDuration(inState)}, waiting for input. Send the next instruction with send_agent_input, or pause_agent to free capacity.`,
+      ['send_agent_input', 'get_agent_logs', 'pause_agent'],
+    );
+  }
+  return undefined;
+}
