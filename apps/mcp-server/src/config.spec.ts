@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, makeConfig, usage } from './config.js';
+
+const base = { CODER_URL: 'https://coder.example.com/', CODER_SESSION_TOKEN: 'abcdefghij-0123456789012345678901' };
+const files: Record<string, string> = {
+  '/tok': 'file-token\n',
+  '/empty': '  \n',
+  '/caps.json': JSON.stringify({ python: ['python', 'gpu'], big: { capabilities: ['rust'], cpu: 8, memoryGb: 32 } }),
+  '/bad.json': '{nope',
+};
+const readFile = (p: string) => {
+  const f = files[p];
+  if (f === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+  return f;
+};
+const load = (argv: string[], env: Record<string, string | undefined> = base) => loadConfig({ argv, env, readFile });
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const r = load([]);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.config).toMatchObject({
+      coderUrl: 'https://coder.example.com',
+      logLevel: 'info',
+      transport: 'stdio',
+      host: '127.0.0.1',
+      port: 8717,
+      readOnly: false,
+      disableDestructive: false,
+      excludeTools: [],
+      owners: [],
+      declaredCapabilities: {},
+    });
+    expect(r.config.toolsets).toBeUndefined();
+  });
+
+  it('takes env FLEET_MCP_* and lets flags win over env', () => {
+    const r = load(['--port', '9000', '--read-only', '--toolsets', 'fleet, agents'], {
+      ...base,
+      FLEET_MCP_PORT: '8000',
+      FLEET_MCP_LOG_LEVEL: 'debug',
+      FLEET_MCP_DISABLE_DESTRUCTIVE: 'true',
+      FLEET_MCP_OWNER: 'alice,bob',
+    });
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.config).toMatchObject({ port: 9000, logLevel: 'debug', readOnly: true, disableDestructive: true, toolsets: ['fleet', 'agents'], owners: ['alice', 'bob'] });
+  });
+
+  it('names exactly what to set when the URL and token are missing, without echoing secrets', () => {
+    const r = load([], {});
+    expect(r.kind).toBe('error');
+    if (r.kind !== 'error') return;
+    expect(r.errors.join('\n')).toMatch(/set CODER_URL or --coder-url/);
+    expect(r.errors.join('\n')).toMatch(/set CODER_SESSION_TOKEN/);
+  });
+
+  it('never echoes the token', () => {
+    const r = load(['--port', 'x'], base);
+    expect(r.kind).toBe('error');
+    expect(JSON.stringify(r)).not.toContain(base.CODER_SESSION_TOKEN);
+  });
+
+  it('explains an invalid value with the env var, the flag and the value', () => {
+    const r = load(['--port', '99999', '--transport', 'carrier-pigeon']);
+    expect(r.kind).toBe('error');
+    if (r.kind !== 'error') return;
+    expect(r.errors.some((e) => e.includes('FLEET_MCP_PORT or --port') && e.includes('"99999"'))).toBe(true);
+    expect(r.errors.some((e) => e.includes('FLEET_MCP_TRANSPORT or --transport'))).toBe(true);
+  });
+
+  it('rejects unknown toolsets and unknown flags', () => {
+    expect(load(['--toolsets', 'fleet,weather']).kind).toBe('error');
+    const r = load(['--no-such-flag']);
+    expect(r.kind === 'error' && r.errors[0]).toMatch(/--help/);
+  });
+
+  it('reads the token from FLEET_MCP_CODER_TOKEN_FILE', () => {
+    const r = load([], { CODER_URL: 'http://localhost:3000', FLEET_MCP_CODER_TOKEN_FILE: '/tok' });
+    expect(r.kind === 'ok' && r.config.sessionToken).toBe('file-token');
+    const empty = load(['--coder-token-file', '/empty'], { CODER_URL: 'http://localhost:3000' });
+    expect(empty.kind === 'error' && empty.errors[0]).toMatch(/empty/);
+    const missing = load(['--coder-token-file', '/nope'], { CODER_URL: 'http://localhost:3000' });
+    expect(missing.kind === 'error' && missing.errors[0]).toMatch(/ENOENT/);
+  });
+
+  it('reads the capabilities file in both shapes', () => {
+    const r = load(['--capabilities-file', '/caps.json']);
+    expect(r.kind === 'ok' && r.config.declaredCapabilities).toEqual({
+      python: { capabilities: ['python', 'gpu'] },
+      big: { capabilities: ['rust'], cpu: 8, memoryGb: 32 },
+    });
+    expect(load(['--capabilities-file', '/bad.json']).kind).toBe('error');
+  });
+
+  it('rejects a non-http URL', () => {
+    const r = load([], { ...base, CODER_URL: 'ftp://x' });
+    expect(r.kind === 'error' && r.errors[0]).toMatch(/CODER_URL or --coder-url.*http/);
+  });
+
+  it('prints usage for --help', () => {
+    const r = load(['--help']);
+    expect(r.kind).toBe('help');
+    expect(usage()).toContain('FLEET_MCP_EXCLUDE_TOOLS');
+  });
+
+  it('makeConfig fills defaults and accepts arrays', () => {
+    const c = makeConfig({ coderUrl: 'http://x', sessionToken: 't', tools: ['list_agents'] });
+    expect(c.tools).toEqual(['list_agents']);
+    expect(c.requestTimeoutMs).toBe(30_000);
+  });
+});

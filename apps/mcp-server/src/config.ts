@@ -1,0 +1,237 @@
+/**
+ * Configuration: zod-validated once at start. Precedence: defaults < env < CLI flags.
+ * Every server option has a kebab-case flag and an env var `FLEET_MCP_<FLAG>` (`--read-only` ↔
+ * `FLEET_MCP_READ_ONLY`); the Coder connection uses Coder's own names (`CODER_URL`, `CODER_SESSION_TOKEN`).
+ * The session token is never accepted as a flag (it would be visible in `ps`) and never echoed.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { LOG_LEVELS } from './log.js';
+
+export const TOOLSETS = ['fleet', 'agents', 'lifecycle', 'templates', 'events'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+export const TRANSPORTS = ['stdio', 'http'] as const;
+
+type Kind = 'string' | 'boolean';
+interface OptionSpec {
+  flag: string;
+  env: string;
+  kind: Kind;
+  help: string;
+}
+
+const opt = (flag: string, kind: Kind, help: string, env = `FLEET_MCP_${flag.toUpperCase().replace(/-/g, '_')}`): OptionSpec => ({
+  flag,
+  env,
+  kind,
+  help,
+});
+
+/** The one table of options: drives parsing, env names, error messages and `--help`. */
+export const OPTIONS = {
+  coderUrl: opt('coder-url', 'string', 'Coder deployment URL, e.g. https://coder.example.com', 'CODER_URL'),
+  coderTokenFile: opt('coder-token-file', 'string', 'File holding the Coder session token (alternative to CODER_SESSION_TOKEN)'),
+  logLevel: opt('log-level', 'string', `Log level on stderr: ${LOG_LEVELS.join('|')} (default info)`),
+  requestTimeoutMs: opt('request-timeout-ms', 'string', 'Per tool call and per Coder request timeout in ms (default 30000)'),
+  cacheTtlMs: opt('cache-ttl-ms', 'string', 'How long a fetched tasks list is reused, in ms (default 2000)'),
+  templateCacheTtlMs: opt('template-cache-ttl-ms', 'string', 'How long template data is reused, in ms (default 60000)'),
+  capacity: opt('capacity', 'string', 'Fleet capacity (max concurrent agents) for utilisation and capacity warnings'),
+  idleAttentionMinutes: opt('idle-attention-minutes', 'string', 'An idle agent needs attention after this many minutes (default 30)'),
+  stuckMinutes: opt('stuck-minutes', 'string', 'A working agent with no state change for this long is stuck (default 60)'),
+  conflictWindowMs: opt('conflict-window-ms', 'string', 'Mutations on one agent from different sessions within this window get a conflict notice (default 60000)'),
+  capabilitiesFile: opt('capabilities-file', 'string', 'JSON file: template name → declared capabilities (["python","gpu"] or {capabilities, cpu, memoryGb, ...})'),
+  transport: opt('transport', 'string', 'stdio|http (default stdio)'),
+  host: opt('host', 'string', 'HTTP bind address (default 127.0.0.1)'),
+  port: opt('port', 'string', 'HTTP port (default 8717)'),
+  readOnly: opt('read-only', 'boolean', 'Register only read-only tools'),
+  disableDestructive: opt('disable-destructive', 'boolean', 'Do not register destructive tools'),
+  toolsets: opt('toolsets', 'string', `Comma list of toolsets: ${TOOLSETS.join(',')} (default all)`),
+  tools: opt('tools', 'string', 'Comma list of tools to enable (added to --toolsets)'),
+  excludeTools: opt('exclude-tools', 'string', 'Comma list of tools to disable'),
+  owner: opt('owner', 'string', 'Comma list of owners (usernames): restrict the fleet to their agents'),
+} as const satisfies Record<string, OptionSpec>;
+type OptionKey = keyof typeof OPTIONS;
+
+export const TOKEN_ENV = 'CODER_SESSION_TOKEN';
+
+const num = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.union([
+  z.array(z.string()),
+  z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+]);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => ['true', '1', 'yes', ''].includes(v))]);
+
+/** Declared, operator-provided facts per template (the capabilities file). */
+const DeclaredEntry = z.union([
+  z.array(z.string()).transform((capabilities) => ({ capabilities })),
+  z
+    .object({
+      capabilities: z.array(z.string()).default([]),
+      cpu: z.number().positive().optional(),
+      memoryGb: z.number().positive().optional(),
+      diskGb: z.number().positive().optional(),
+      gpu: z.boolean().optional(),
+      maxDurationMinutes: z.number().positive().optional(),
+    })
+    .loose(),
+]);
+export const CapabilitiesFileSchema = z.record(z.string(), DeclaredEntry);
+export type DeclaredTemplateFacts = z.output<typeof DeclaredEntry>;
+
+export const ConfigSchema = z.object({
+  coderUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://coder.example.com' })
+    .transform((u) => u.replace(/\/+$/, '')),
+  sessionToken: z.string({ error: 'missing' }).min(1, 'missing'),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  requestTimeoutMs: num(100, 600_000).default(30_000),
+  cacheTtlMs: num(0, 600_000).default(2_000),
+  templateCacheTtlMs: num(0, 86_400_000).default(60_000),
+  capacity: num(1, 1_000_000).optional(),
+  idleAttentionMinutes: num(1, 100_000).default(30),
+  stuckMinutes: num(1, 100_000).default(60),
+  conflictWindowMs: num(0, 86_400_000).default(60_000),
+  declaredCapabilities: CapabilitiesFileSchema.default({}),
+  transport: z.enum(TRANSPORTS).default('stdio'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: num(1, 65_535).default(8717),
+  readOnly: bool.default(false),
+  disableDestructive: bool.default(false),
+  toolsets: list.pipe(z.array(z.enum(TOOLSETS))).optional(),
+  tools: list.optional(),
+  excludeTools: list.default([]),
+  owners: list.default([]),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export type LoadConfigResult =
+  | { kind: 'ok'; config: Config }
+  | { kind: 'help'; text: string }
+  | { kind: 'error'; errors: string[] };
+
+export interface LoadConfigOptions {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  readFile: (path: string) => string;
+}
+
+const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
+  coderUrl: 'coderUrl',
+  logLevel: 'logLevel',
+  requestTimeoutMs: 'requestTimeoutMs',
+  cacheTtlMs: 'cacheTtlMs',
+  templateCacheTtlMs: 'templateCacheTtlMs',
+  capacity: 'capacity',
+  idleAttentionMinutes: 'idleAttentionMinutes',
+  stuckMinutes: 'stuckMinutes',
+  conflictWindowMs: 'conflictWindowMs',
+  declaredCapabilities: 'capabilitiesFile',
+  transport: 'transport',
+  host: 'host',
+  port: 'port',
+  readOnly: 'readOnly',
+  disableDestructive: 'disableDestructive',
+  toolsets: 'toolsets',
+  tools: 'tools',
+  excludeTools: 'excludeTools',
+  owners: 'owner',
+};
+
+const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;
+
+export function usage(): string {
+  const lines = Object.values(OPTIONS).map((o) => `  --${o.flag.padEnd(24)} ${o.env.padEnd(34)} ${o.help}`);
+  return [
+    'coder-fleet-mcp: an MCP server for a fleet of Coder AI agents (stdio by default).',
+    '',
+    'Required: CODER_URL (or --coder-url) and CODER_SESSION_TOKEN (or FLEET_MCP_CODER_TOKEN_FILE / --coder-token-file).',
+    '',
+    '  flag                       env                                description',
+    ...lines,
+    '  --help                     show this text',
+  ].join('\n');
+}
+
+/** Parses flags + env into a validated Config. Pure apart from `readFile` (token and capabilities files). */
+export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConfigResult {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: o.kind }])),
+      },
+    });
+    flags = parsed.values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    return { kind: 'error', errors: [`${(e as Error).message}. Run with --help for the list of options.`] };
+  }
+  if (flags['help']) return { kind: 'help', text: usage() };
+
+  const raw = (key: OptionKey): string | boolean | undefined => {
+    const spec = OPTIONS[key];
+    const fromFlag = flags[spec.flag];
+    if (fromFlag !== undefined) return fromFlag;
+    const fromEnv = env[spec.env];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+
+  const errors: string[] = [];
+  let sessionToken = env[TOKEN_ENV]?.trim() || undefined;
+  const tokenFile = raw('coderTokenFile');
+  if (typeof tokenFile === 'string') {
+    try {
+      sessionToken = readFile(tokenFile).trim() || undefined;
+      if (!sessionToken) errors.push(`The token file given by ${where('coderTokenFile')} is empty: put the Coder session token in it.`);
+    } catch (e) {
+      errors.push(`Cannot read the token file given by ${where('coderTokenFile')} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path.`);
+    }
+  }
+
+  let declaredCapabilities: unknown;
+  const capFile = raw('capabilitiesFile');
+  if (typeof capFile === 'string') {
+    try {
+      declaredCapabilities = JSON.parse(readFile(capFile));
+    } catch (e) {
+      errors.push(`Cannot read ${where('capabilitiesFile')} as JSON (${(e as Error).message.split('\n')[0]}): fix the file or unset it.`);
+    }
+  }
+
+  const input: Record<string, unknown> = { sessionToken, declaredCapabilities };
+  for (const key of Object.keys(OPTIONS) as OptionKey[]) {
+    if (key === 'coderTokenFile' || key === 'capabilitiesFile') continue;
+    const field = key === 'owner' ? 'owners' : key;
+    input[field] = raw(key);
+  }
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path[0] as keyof Config;
+      if (field === 'sessionToken') {
+        errors.push(`No Coder session token: set ${TOKEN_ENV} (or FLEET_MCP_CODER_TOKEN_FILE / --coder-token-file pointing to a file holding it).`);
+        continue;
+      }
+      const key = FIELD_TO_OPTION[field];
+      const shown = key && key !== 'capabilitiesFile' ? raw(key) : undefined;
+      const name = key ? where(key) : String(field);
+      if (field === 'coderUrl' && shown === undefined) {
+        errors.push(`No Coder URL: set ${name} to your deployment, e.g. https://coder.example.com.`);
+        continue;
+      }
+      const path = issue.path.length > 1 ? ` at ${issue.path.slice(1).join('.')}` : '';
+      errors.push(`Invalid ${name}${path}: ${issue.message}${shown !== undefined ? ` (got ${JSON.stringify(shown)})` : ''}.`);
+    }
+  }
+  if (errors.length > 0 || !result.success) return { kind: 'error', errors: [...new Set(errors)] };
+  return { kind: 'ok', config: result.data };
+}
+
+/** A complete config for tests and embedders: defaults plus the given overrides. */
+export function makeConfig(overrides: Partial<ConfigInput> & Pick<ConfigInput, 'coderUrl' | 'sessionToken'>): Config {
+  return ConfigSchema.parse(overrides);
+}

@@ -1,0 +1,101 @@
+/**
+ * Expected failures as values. Every CoderApiError kind and every local failure maps (exhaustively) to a
+ * ToolFailure rendered as `isError: true` text in three parts: what failed, why, what to do next.
+ * The text starts with the stable `code` so clients and tests can match it.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CoderApiError } from './coder.js';
+
+export type LocalFailureCode =
+  | 'agent_not_found'
+  | 'agent_ambiguous'
+  | 'out_of_scope'
+  | 'invalid_argument'
+  | 'invalid_cursor'
+  | 'template_not_found'
+  | 'timeout'
+  | 'cancelled'
+  | 'internal_error';
+export type FailureCode = CoderApiError['kind'] | LocalFailureCode | (string & {});
+
+export interface ToolFailure {
+  code: FailureCode;
+  /** What failed and why (one or two sentences). */
+  message: string;
+  /** The next step, naming the tool or argument that fixes it. */
+  hint: string;
+  retryAfterMs?: number;
+  details?: Record<string, unknown>;
+}
+
+export function toolFailure(code: FailureCode, message: string, hint: string, extra: Pick<ToolFailure, 'retryAfterMs' | 'details'> = {}): ToolFailure {
+  return { code, message, hint, ...extra };
+}
+
+export interface CoderFailureContext {
+  /** What we tried, as a phrase: "list tasks", "read the logs of agent 'alice/fix-bug'". */
+  action: string;
+  /** The thing a 404 is about: "Agent 'alice/fix-bug'". */
+  subject?: string;
+  /** Per-kind hint overrides for a specific call site (e.g. 409 on send → "Call resume_agent ..."). */
+  hints?: Partial<Record<CoderApiError['kind'], string>>;
+  /** Per-kind message overrides. */
+  messages?: Partial<Record<CoderApiError['kind'], string>>;
+}
+
+const because = (e: CoderApiError) => {
+  const status = e.status ? ` (HTTP ${e.status})` : '';
+  const detail = e.detail && e.detail !== e.message ? ` — ${e.detail.slice(0, 300)}` : '';
+  const validations = e.validations?.length ? ` Invalid fields: ${e.validations.map((v) => `${v.field}: ${v.detail}`).join('; ')}.` : '';
+  return `${status}: ${e.message || 'no message'}${detail}.${validations}`;
+};
+
+const seconds = (ms: number | undefined) => (ms === undefined ? 'a few seconds' : `${Math.max(1, Math.ceil(ms / 1000))} s`);
+
+/** CoderApiError → ToolFailure. Exhaustive: a new client error kind is a compile error here. */
+export function fromCoderApiError(error: CoderApiError, ctx: CoderFailureContext): ToolFailure {
+  const base = (message: string, hint: string, extra: Pick<ToolFailure, 'retryAfterMs' | 'details'> = {}): ToolFailure =>
+    toolFailure(error.kind, ctx.messages?.[error.kind] ?? message, ctx.hints?.[error.kind] ?? hint, extra);
+  const kind = error.kind;
+  switch (kind) {
+    case 'unauthorized':
+      return base(`Could not ${ctx.action}: Coder rejected the session token${because(error)}`, 'Set CODER_SESSION_TOKEN (or FLEET_MCP_CODER_TOKEN_FILE) to a valid token and restart the server.');
+    case 'forbidden':
+      return base(`Could not ${ctx.action}: the token's user is not allowed to${because(error)}`, "Act only on agents this user may manage, or run the server with a token that has the needed role.");
+    case 'not_found':
+      return base(`${ctx.subject ?? 'The resource'} was not found while trying to ${ctx.action}${because(error)}`, 'Call list_agents (or list_templates) for valid names and ids.');
+    case 'conflict':
+      return base(`Could not ${ctx.action}: the agent is in the wrong state for this${because(error)}`, 'Call get_agent_details to see its status, then resume or wait as it suggests.');
+    case 'invalid_request':
+      return base(`Coder rejected the request to ${ctx.action}${because(error)}`, 'Fix the arguments named above and call again.', { details: error.validations ? { validations: error.validations } : undefined });
+    case 'rate_limited':
+      return base(`Could not ${ctx.action}: Coder's API rate limit was reached${because(error)}`, `Retry after ${seconds(error.retryAfterMs)}; avoid calling tools in tight loops.`, { retryAfterMs: error.retryAfterMs });
+    case 'upstream_unavailable':
+      return base(`Could not ${ctx.action}: Coder or the agent inside the workspace is unavailable${because(error)}`, 'Wait a little and retry; get_agent_details shows whether the agent is busy or offline.');
+    case 'server_error':
+      return base(`Could not ${ctx.action}: Coder failed with a server error${because(error)}`, 'Retry later; if it keeps failing, check the Coder server logs.');
+    case 'timeout':
+      return base(`Could not ${ctx.action}: Coder did not answer in time.`, 'Retry; if Coder is just slow, raise FLEET_MCP_REQUEST_TIMEOUT_MS.');
+    case 'network':
+      return base(`Could not ${ctx.action}: Coder is unreachable (${error.message}).`, 'Check CODER_URL and the network path to Coder, then retry.');
+    case 'unexpected_response':
+      return base(`Could not ${ctx.action}: Coder answered with something this server does not understand${because(error)}`, 'Check that the Coder version is supported (2.27 to 2.36) and report this if it is.');
+    case 'tasks_unsupported':
+      return base(`Could not ${ctx.action}: this Coder deployment${error.version ? ` (v${error.version})` : ''} has no Tasks API.`, 'Tasks exist in Coder v2.27 to v2.36 (and the ESR); point CODER_URL at such a deployment.');
+    default:
+      return assertNeverKind(kind, error);
+  }
+}
+
+function assertNeverKind(kind: never, error: CoderApiError): ToolFailure {
+  return toolFailure(String(kind), `Coder call failed: ${error.message}.`, 'Retry; report this error kind if it persists.');
+}
+
+/** The `isError` result for a failure: one text block starting with the code. */
+export function renderFailure(failure: ToolFailure): CallToolResult {
+  const retry = failure.retryAfterMs !== undefined ? ` (retry_after_ms=${failure.retryAfterMs})` : '';
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${failure.code}: ${failure.message}${retry}\nNext: ${failure.hint}` }],
+  };
+}

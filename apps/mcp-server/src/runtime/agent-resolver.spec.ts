@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyTask } from '../coder.js';
+import { coderError } from '../testing/stub-coder.js';
+import { createAgentResolver, matchAgents } from './agent-resolver.js';
+import type { TaskListSource } from './task-list.js';
+
+const task = (id: string, owner: string, name: string) => ({ id, owner_name: owner, name }) as AnyTask;
+const fleet = [task('11111111-1111-1111-1111-111111111111', 'alice', 'fix-bug'), task('22222222-2222-2222-2222-222222222222', 'bob', 'fix-bug'), task('33333333-3333-3333-3333-333333333333', 'bob', 'docs')];
+
+function source(lists: AnyTask[][]): TaskListSource & { forced: number } {
+  let i = 0;
+  const s = {
+    forced: 0,
+    list: async (o: { force?: boolean } = {}) => {
+      if (o.force) s.forced += 1;
+      const tasks = lists[Math.min(i++, lists.length - 1)] ?? [];
+      return { ok: true as const, status: 200, value: { tasks, count: tasks.length, fetchedAt: new Date(0) } };
+    },
+    invalidate: () => undefined,
+  };
+  return s;
+}
+
+describe('agent references', () => {
+  it('match by id, owner/name (case-insensitive owner) and bare name', () => {
+    expect(matchAgents(fleet, '33333333-3333-3333-3333-333333333333').map((t) => t.name)).toEqual(['docs']);
+    expect(matchAgents(fleet, 'ALICE/fix-bug').map((t) => t.owner_name)).toEqual(['alice']);
+    expect(matchAgents(fleet, 'fix-bug')).toHaveLength(2);
+    expect(matchAgents(fleet, 'bob/33333333-3333-3333-3333-333333333333')).toHaveLength(1);
+  });
+
+  it('resolves to a pinned identity', async () => {
+    const r = await createAgentResolver(source([fleet])).resolve('docs');
+    expect(r.ok && r.value).toMatchObject({ id: '33333333-3333-3333-3333-333333333333', owner: 'bob', name: 'docs', ref: 'bob/docs' });
+  });
+
+  it('reports ambiguity with the candidates', async () => {
+    const r = await createAgentResolver(source([fleet])).resolve('fix-bug');
+    expect(!r.ok && r.failure.code).toBe('agent_ambiguous');
+    expect(!r.ok && r.failure.message).toContain('alice/fix-bug');
+  });
+
+  it('re-reads the list once before saying not found', async () => {
+    const s = source([[], fleet]);
+    const r = await createAgentResolver(s).resolve('alice/fix-bug');
+    expect(r.ok).toBe(true);
+    expect(s.forced).toBe(1);
+    const missing = await createAgentResolver(source([fleet])).resolve('nope');
+    expect(!missing.ok && missing.failure.code).toBe('agent_not_found');
+    const empty = await createAgentResolver(source([fleet])).resolve('  ');
+    expect(!empty.ok && empty.failure.code).toBe('invalid_argument');
+  });
+
+  it('maps a list failure through fromCoderApiError', async () => {
+    const failing: TaskListSource = { list: async () => coderError('unauthorized', { status: 401 }), invalidate: () => undefined };
+    const r = await createAgentResolver(failing).resolve('docs');
+    expect(!r.ok && r.failure.code).toBe('unauthorized');
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Process-wide state shared by every MCP session that uses the same Coder client: the tasks-list cache,
+ * the template catalog, agent resolution and the mutation journal (FR-015). Sessions get their own
+ * McpServer (createServer) but share one runtime; per-client Coder tokens (HTTP) get one runtime each.
+ */
+import type { Clock } from '../clock.js';
+import type { CoderClient } from '../coder.js';
+import type { Config } from '../config.js';
+import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
+import { createMutationJournal, type MutationJournal } from './mutation-journal.js';
+import { createTaskListSource, type TaskListSource } from './task-list.js';
+import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
+
+export interface FleetRuntime {
+  tasks: TaskListSource;
+  agents: AgentResolver;
+  templates: TemplateCatalog;
+  mutations: MutationJournal;
+}
+
+export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; config: Config }): FleetRuntime {
+  const { coder, clock, config } = deps;
+  const tasks = createTaskListSource({ coder, clock, ttlMs: config.cacheTtlMs, loadTimeoutMs: config.requestTimeoutMs, owners: config.owners });
+  return {
+    tasks,
+    agents: createAgentResolver(tasks),
+    templates: createTemplateCatalog({ coder, clock, ttlMs: config.templateCacheTtlMs, loadTimeoutMs: config.requestTimeoutMs }),
+    mutations: createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
+  };
+}
