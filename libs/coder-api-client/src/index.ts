@@ -1,1 +1,27 @@
-export const placeholder = 1;
+/**
+ * @org/coder-api-client: a typed Coder REST client (tasks, workspaces, templates, users).
+ * Every call resolves to `CoderResult<T>`; failures are `CoderApiError` values from a closed union.
+ */
+export { createCoderClient } from './client.js';
+export {
+  describeCoderError,
+  isCoderApiError,
+  kindForStatus,
+  narrowErrorBody,
+  retryAfterMsFrom,
+  RETRYABLE_KINDS,
+} from './errors.js';
+export { DEFAULT_TIMEOUT_MS, lateBoundFetch, normalizeBaseUrl, SESSION_TOKEN_HEADER } from './http.js';
+export { backoffDelayMs, DEFAULT_RETRY, resolveRetryOptions } from './retry.js';
+export { taskQuery } from './tasks.js';
+export { isExperimentalTask, isGaTask } from './guards.js';
+export {
+  parseCoderVersion,
+  serverInfoFor,
+  tasksApiFor,
+  TASKS_EXPERIMENTAL_SINCE,
+  TASKS_GA_SINCE,
+  TASKS_REMOVED_IN,
+  type CoderVersion,
+} from './version.js';
+export type * from './types.js';

@@ -1,0 +1,77 @@
+/**
+ * `createCoderClient`: typed Coder REST calls that always resolve to a `CoderResult` (no HTTP outcome
+ * or network failure throws; only programmer errors do).
+ */
+import { tasksUnsupportedError, unexpectedResponse } from './errors.js';
+import { createHttp } from './http.js';
+import { createTasksApi, type RouteResult, type TaskRoute } from './tasks.js';
+import { createTemplatesApi } from './templates.js';
+import type { CallOptions, CoderClient, CoderClientOptions, CoderResult, ServerInfo } from './types.js';
+import { createUsersApi } from './users.js';
+import { parseCoderVersion, serverInfoFor } from './version.js';
+import { createWorkspacesApi } from './workspaces.js';
+
+export function createCoderClient(options: CoderClientOptions): CoderClient {
+  if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
+    throw new TypeError('createCoderClient: baseUrl is required');
+  }
+  if (typeof options.sessionToken !== 'string') {
+    throw new TypeError('createCoderClient: sessionToken must be a string');
+  }
+  const http = createHttp(options);
+  const users = createUsersApi(http);
+
+  let serverInfo: Promise<CoderResult<ServerInfo>> | undefined;
+  let lifecycleRoute: TaskRoute | undefined;
+
+  async function loadServerInfo(opts?: CallOptions): Promise<CoderResult<ServerInfo>> {
+    const build = await users.getBuildInfo(opts);
+    if (!build.ok) return build;
+    const raw = build.value.version ?? '';
+    const version = parseCoderVersion(raw);
+    if (!version) {
+      return http.fail(unexpectedResponse('GET /api/v2/buildinfo', build.status, `Unrecognised Coder version "${raw}".`));
+    }
+    return { ok: true, value: serverInfoFor(version, options.assumeTasksSupported), status: build.status };
+  }
+
+  function getServerInfo(opts?: CallOptions): Promise<CoderResult<ServerInfo>> {
+    // Read once and cache; a failed read is not cached so the next call tries again.
+    serverInfo ??= loadServerInfo(opts).then((r) => {
+      if (!r.ok) serverInfo = undefined;
+      return r;
+    });
+    return serverInfo.then((r) => (r.ok ? { ...r, value: withLearnedRoutes(r.value) } : r));
+  }
+
+  function withLearnedRoutes(info: ServerInfo): ServerInfo {
+    if (lifecycleRoute === undefined) return info;
+    return { ...info, features: { ...info.features, pauseResume: true, v2PauseResume: lifecycleRoute === 'v2' } };
+  }
+
+  async function route(operation: string, opts?: CallOptions): Promise<RouteResult> {
+    const info = await getServerInfo(opts);
+    if (!info.ok) return info;
+    if (info.value.tasksApi === 'none') return http.fail(tasksUnsupportedError(operation, info.value.version));
+    return { ok: true, value: info.value.tasksApi };
+  }
+
+  const tasks = createTasksApi({
+    http,
+    route,
+    lifecycleRoute: {
+      get: () => lifecycleRoute,
+      set: (value) => {
+        lifecycleRoute = value;
+      },
+    },
+  });
+
+  return {
+    getServerInfo,
+    ...users,
+    ...tasks,
+    ...createTemplatesApi(http),
+    ...createWorkspacesApi(http),
+  };
+}
