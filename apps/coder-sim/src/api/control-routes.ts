@@ -1,0 +1,142 @@
+import { UnknownTaskError, type SimControl } from '../control.js';
+import type { FaultRuleInit } from '../faults.js';
+import { isCoderVersion } from '../versions.js';
+import type { WorkspaceAppStatusState } from '../wire-types.js';
+import { fail, json, readJson, type SimRequest, type SimResponse } from './http.js';
+
+const STATES: readonly WorkspaceAppStatusState[] = ['working', 'idle', 'complete', 'failure'];
+
+function num(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(400, 'Validation failed.', undefined, [{ field, detail: 'must be a finite number' }]);
+  return value;
+}
+
+function str(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') fail(400, 'Validation failed.', undefined, [{ field, detail: 'must be a non-empty string' }]);
+  return value;
+}
+
+function optionalStr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `/__sim/...` control API for out-of-process drivers (benchmarks, recordings). Admin token only.
+ *   GET  /__sim/state                    now, version, counts
+ *   POST /__sim/advance {ms}             manual clock
+ *   GET  /__sim/counters   POST /__sim/counters/reset
+ *   GET  /__sim/faults     POST /__sim/faults {kind, route?, status?, latencyMs?, times?, retryAfterSeconds?, message?}
+ *   DELETE /__sim/faults   DELETE /__sim/faults/{id}
+ *   POST /__sim/rate-limit {limit, windowMs?}   DELETE /__sim/rate-limit
+ *   GET  /__sim/transitions?since=N
+ *   POST /__sim/version {coderVersion}
+ *   POST /__sim/users {username, role?, token?}
+ *   GET  /__sim/tasks
+ *   POST /__sim/tasks {owner?, template?, input, name?, persona?}
+ *   POST /__sim/tasks/{ref}/state {state, message?, uri?, holdMs?}
+ *   POST /__sim/tasks/{ref}/fail-build {error?}
+ *   POST /__sim/tasks/{ref}/disconnect {reason?}   POST /__sim/tasks/{ref}/reconnect
+ */
+export function handleControl(req: SimRequest, control: SimControl): SimResponse {
+  const path = req.path.replace(/\/+$/, '');
+  const method = req.method;
+  const taskAction = /^\/__sim\/tasks\/([^/]+)\/([a-z-]+)$/.exec(path);
+  try {
+    if (taskAction) return taskActionRoute(req, control, decodeURIComponent(taskAction[1] ?? ''), taskAction[2] ?? '');
+    const key = `${method} ${path}`;
+    switch (key) {
+      case 'GET /__sim/state': {
+        const tasks = control.tasks();
+        return json({ now: new Date(control.now()).toISOString(), nowMs: control.now(), coderVersion: control.coderVersion(), tasks: tasks.length, clock: control.fleet.clock.kind });
+      }
+      case 'POST /__sim/advance':
+        control.advance(num(readJson(req)['ms'], 'ms'));
+        return json({ nowMs: control.now(), now: new Date(control.now()).toISOString() });
+      case 'GET /__sim/counters':
+        return json(control.counters());
+      case 'POST /__sim/counters/reset':
+      case 'DELETE /__sim/counters':
+        control.resetCounters();
+        return json({});
+      case 'GET /__sim/faults':
+        return json({ rules: control.faults.list(), rateLimit: control.faults.rateLimitConfig });
+      case 'POST /__sim/faults':
+        return json({ id: control.faults.add(readJson(req) as unknown as FaultRuleInit) }, 201);
+      case 'DELETE /__sim/faults':
+        control.faults.clear();
+        return json({});
+      case 'POST /__sim/rate-limit': {
+        const body = readJson(req);
+        control.faults.rateLimit(num(body['limit'], 'limit'), body['windowMs'] === undefined ? undefined : num(body['windowMs'], 'windowMs'));
+        return json({ rateLimit: control.faults.rateLimitConfig });
+      }
+      case 'DELETE /__sim/rate-limit':
+        control.faults.clearRateLimit();
+        return json({});
+      case 'GET /__sim/transitions':
+        return json(control.transitions(Number(req.query.get('since') ?? 0) || 0));
+      case 'POST /__sim/version': {
+        const v = str(readJson(req)['coderVersion'], 'coderVersion');
+        if (!isCoderVersion(v)) fail(400, `Unsupported coderVersion "${v}".`);
+        control.setCoderVersion(v);
+        return json({ coderVersion: v });
+      }
+      case 'POST /__sim/users': {
+        const body = readJson(req);
+        const role = body['role'] === 'admin' ? 'admin' : 'member';
+        const token = optionalStr(body['token']);
+        return json(control.addUser({ username: str(body['username'], 'username'), role, ...(token ? { token } : {}) }), 201);
+      }
+      case 'GET /__sim/tasks':
+        return json(control.tasks());
+      case 'POST /__sim/tasks': {
+        const body = readJson(req);
+        const owner = optionalStr(body['owner']);
+        const template = optionalStr(body['template']);
+        const name = optionalStr(body['name']);
+        return json(
+          control.createTask({ input: str(body['input'], 'input'), ...(owner ? { owner } : {}), ...(template ? { template } : {}), ...(name ? { name } : {}) }),
+          201,
+        );
+      }
+      default:
+        if (method === 'DELETE' && path.startsWith('/__sim/faults/')) {
+          control.faults.clear(decodeURIComponent(path.slice('/__sim/faults/'.length)));
+          return json({});
+        }
+        return fail(404, 'Route not found.');
+    }
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof UnknownTaskError) return fail(400, error.message);
+    if (error instanceof Error && /already exists|already in use|needs clock/.test(error.message)) return fail(409, error.message);
+    throw error;
+  }
+}
+
+function taskActionRoute(req: SimRequest, control: SimControl, ref: string, action: string): SimResponse {
+  if (req.method !== 'POST') fail(404, 'Route not found.');
+  const body = readJson(req);
+  switch (action) {
+    case 'state': {
+      const state = str(body['state'], 'state') as WorkspaceAppStatusState;
+      if (!STATES.includes(state)) fail(400, `Unknown state "${state}".`);
+      const message = optionalStr(body['message']);
+      const uri = optionalStr(body['uri']);
+      const holdMs = body['holdMs'] === undefined ? undefined : num(body['holdMs'], 'holdMs');
+      control.setAgentState(ref, state, { ...(message !== undefined ? { message } : {}), ...(uri !== undefined ? { uri } : {}), ...(holdMs !== undefined ? { holdMs } : {}) });
+      break;
+    }
+    case 'fail-build':
+      control.failWorkspace(ref, optionalStr(body['error']));
+      break;
+    case 'disconnect':
+      control.disconnectAgent(ref, optionalStr(body['reason']));
+      break;
+    case 'reconnect':
+      control.reconnectAgent(ref);
+      break;
+    default:
+      fail(404, 'Route not found.');
+  }
+  return json(control.task(ref));
+}

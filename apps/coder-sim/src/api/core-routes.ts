@@ -1,0 +1,162 @@
+import { BuildActiveError } from '../model/fleet.js';
+import type { SimWorkspace } from '../model/types.js';
+import { UUID_PATTERN } from '../util/prng.js';
+import type { ValidationError, WorkspaceTransition } from '../wire-types.js';
+import { fail, json, notFound, readJson, requireUser, stringField, uuidParseDetail, type Route, type RouteContext, type SimRequest, type SimResponse } from './http.js';
+import { parseSearchQuery, unknownKeys } from './query.js';
+import { toBuild, toOrganization, toPresets, toTemplate, toTemplateVersion, toUser, toWorkspace } from './serialize.js';
+import { canSee } from './tasks-routes.js';
+
+const WORKSPACE_QUERY_KEYS = [
+  'owner', 'template', 'name', 'status', 'has-agent', 'dormant', 'last_used_after', 'last_used_before',
+  'has-ai-task', 'has_external_agent', 'id', 'outdated', 'organization', 'param', 'shared', 'healthy',
+] as const;
+
+function uuidParam(req: SimRequest, name: string): string {
+  const value = req.params[name] ?? '';
+  if (!UUID_PATTERN.test(value)) fail(400, `Invalid UUID "${value}".`, uuidParseDetail(value));
+  return value.toLowerCase();
+}
+
+function buildInfo(_req: SimRequest, ctx: RouteContext): SimResponse {
+  return json({
+    external_url: ctx.baseUrl,
+    version: ctx.features.full,
+    dashboard_url: ctx.baseUrl,
+    telemetry: false,
+    workspace_proxy: false,
+    agent_api_version: '2.6',
+    provisioner_api_version: '1.11',
+    upgrade_message: '',
+    deployment_id: ctx.deploymentId,
+    webpush_public_key: '',
+  });
+}
+
+function getUser(req: SimRequest, ctx: RouteContext): SimResponse {
+  const user = ctx.fleet.resolveUser(req.params['user'] ?? '', requireUser(req));
+  if (!user) notFound();
+  return json(toUser(ctx.fleet, user));
+}
+
+function listOrganizations(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  return json(ctx.fleet.organizations.filter((o) => caller.organizationIds.includes(o.id)).map((o) => toOrganization(ctx.fleet, o)));
+}
+
+function listTemplates(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  const showDeprecated = (req.query.get('q') ?? '').toLowerCase().includes('deprecated:true');
+  return json(
+    ctx.fleet.templates
+      .filter((t) => caller.organizationIds.includes(t.organizationId) && t.deprecated === showDeprecated)
+      .map((t) => toTemplate(ctx.fleet, t)),
+  );
+}
+
+function getTemplate(req: SimRequest, ctx: RouteContext): SimResponse {
+  const template = ctx.fleet.templateById(uuidParam(req, 'template'));
+  if (!template || !requireUser(req).organizationIds.includes(template.organizationId)) notFound();
+  return json(toTemplate(ctx.fleet, template));
+}
+
+function version(req: SimRequest, ctx: RouteContext) {
+  const found = ctx.fleet.versions.get(uuidParam(req, 'templateversion'));
+  if (!found || !requireUser(req).organizationIds.includes(found.organizationId)) notFound();
+  return found;
+}
+
+function visibleWorkspace(req: SimRequest, ctx: RouteContext, id: string): SimWorkspace {
+  const ws = ctx.fleet.workspaceById(id);
+  if (!ws || ws.deleted || !canSee(requireUser(req), ws.ownerId)) notFound();
+  return ws;
+}
+
+function listWorkspaces(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  const { fleet } = ctx;
+  const { terms, errors } = parseSearchQuery(req.query.get('q') ?? '', 'name');
+  const validations: ValidationError[] = [...errors, ...unknownKeys(terms, WORKSPACE_QUERY_KEYS)];
+  if (validations.length > 0) fail(400, 'Invalid workspace search query.', undefined, validations);
+  const limit = Number(req.query.get('limit') ?? 0) || 0;
+  const offset = Number(req.query.get('offset') ?? 0) || 0;
+  const matches = fleet.workspaces.filter((ws) => {
+    if (ws.deleted || !canSee(caller, ws.ownerId)) return false;
+    return terms.every((term) => {
+      switch (term.key) {
+        case 'owner':
+          return fleet.resolveUser(term.value, caller)?.id === ws.ownerId;
+        case 'template':
+          return fleet.templateById(ws.templateId)?.name === term.value;
+        case 'name':
+          return ws.name.includes(term.value);
+        case 'status':
+          return fleet.workspaceStatus(ws) === term.value;
+        case 'has-ai-task':
+          return (ws.taskId !== null) === (term.value === 'true');
+        case 'id':
+          return ws.id === term.value;
+        case 'outdated':
+          return (fleet.templateById(ws.templateId)?.activeVersionId !== ws.templateVersionId) === (term.value === 'true');
+        default:
+          return true;
+      }
+    });
+  });
+  const page = matches.slice(offset, limit > 0 ? offset + limit : undefined);
+  return json({ workspaces: page.map((ws) => toWorkspace(fleet, ws)), count: matches.length });
+}
+
+function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  const ws = visibleWorkspace(req, ctx, uuidParam(req, 'workspace'));
+  const body = readJson(req);
+  const transition = stringField(body, 'transition');
+  if (transition !== 'start' && transition !== 'stop' && transition !== 'delete') {
+    fail(400, 'Validation failed.', undefined, [{ field: 'transition', detail: transition === undefined ? 'Validation failed for tag "required" with value: ""' : `Validation failed for tag "oneof" with value: "${transition}"` }]);
+  }
+  const { fleet } = ctx;
+  const versionId = stringField(body, 'template_version_id');
+  if (versionId !== undefined) {
+    const version = UUID_PATTERN.test(versionId) ? fleet.versions.get(versionId.toLowerCase()) : undefined;
+    if (!version || version.templateId !== ws.templateId) fail(400, 'Template version not found.', `Template version "${versionId}" does not exist or does not belong to this template.`);
+    ws.templateVersionId = version.id;
+  }
+  const task = ws.taskId ? fleet.taskById(ws.taskId) : undefined;
+  const reason = stringField(body, 'reason');
+  try {
+    const build =
+      task && transition === 'delete'
+        ? fleet.deleteTask(task, caller.id)
+        : fleet.startBuild(task ?? null, ws, transition as WorkspaceTransition, reason === 'task_manual_pause' || reason === 'task_resume' ? reason : 'initiator', caller.id);
+    return json(toBuild(fleet, ws, build), 201);
+  } catch (error) {
+    if (error instanceof BuildActiveError) fail(409, error.message, 'Wait for the current workspace build to finish, then retry.');
+    throw error;
+  }
+}
+
+function getBuild(req: SimRequest, ctx: RouteContext): SimResponse {
+  const build = ctx.fleet.buildById(uuidParam(req, 'workspacebuild'));
+  if (!build) notFound();
+  const ws = visibleWorkspace(req, ctx, build.workspaceId);
+  return json(toBuild(ctx.fleet, ws, build));
+}
+
+export function coreRoutes(): Route[] {
+  return [
+    { method: 'GET', template: '/api/v2/buildinfo', auth: false, handler: buildInfo },
+    { method: 'GET', template: '/api/v2/users/{user}', auth: true, handler: getUser },
+    { method: 'GET', template: '/api/v2/organizations', auth: true, handler: listOrganizations },
+    { method: 'GET', template: '/api/v2/templates', auth: true, handler: listTemplates },
+    { method: 'GET', template: '/api/v2/templates/{template}', auth: true, handler: getTemplate },
+    { method: 'GET', template: '/api/v2/templateversions/{templateversion}', auth: true, handler: (req, ctx) => json(toTemplateVersion(ctx.fleet, version(req, ctx))) },
+    { method: 'GET', template: '/api/v2/templateversions/{templateversion}/presets', auth: true, handler: (req, ctx) => json(toPresets(version(req, ctx))) },
+    { method: 'GET', template: '/api/v2/templateversions/{templateversion}/rich-parameters', auth: true, handler: (req, ctx) => json(version(req, ctx).parameters) },
+    { method: 'GET', template: '/api/v2/workspaces', auth: true, handler: listWorkspaces },
+    { method: 'GET', template: '/api/v2/workspaces/{workspace}', auth: true, handler: (req, ctx) => json(toWorkspace(ctx.fleet, visibleWorkspace(req, ctx, uuidParam(req, 'workspace')))) },
+    { method: 'POST', template: '/api/v2/workspaces/{workspace}/builds', auth: true, handler: createBuild },
+    { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', auth: true, handler: getBuild },
+  ];
+}
+

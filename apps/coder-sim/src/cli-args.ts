@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { SCENARIOS, type ScenarioName } from './model/scenario.js';
+import type { CoderSimOptions } from './server.js';
+import { CODER_VERSIONS, isCoderVersion } from './versions.js';
+
+export const USAGE = `Usage: coder-sim [options]
+  --host <host>              listen address (default 127.0.0.1)
+  --port <n>                 port, 0 = random (default 0)
+  --agents <n>               simulated agents (default 50)
+  --seed <n>                 PRNG seed (default 1)
+  --scenario <name>          ${SCENARIOS.join('|')} (default mixed)
+  --coder-version <v>        ${CODER_VERSIONS.join('|')} (default 2.36)
+  --token <token>            admin session token (default sim-admin-token)
+  --clock <real|manual>      real time (default) or manual (drive with POST /__sim/advance)
+  --tick-ms <n>              lifecycle tick for the real clock (default 1000)
+  --verbose                  log one line per request to stderr
+Prints {"url","token"} as one JSON line on stdout once listening; logs go to stderr.`;
+
+function intOption(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+export type CliResult = { kind: 'help' } | { kind: 'run'; options: CoderSimOptions; verbose: boolean };
+
+/** Parse the CLI flags (throws with a readable message on bad input). */
+export function parseCliArgs(argv: string[]): CliResult {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      agents: { type: 'string' },
+      seed: { type: 'string' },
+      scenario: { type: 'string' },
+      'coder-version': { type: 'string' },
+      token: { type: 'string' },
+      clock: { type: 'string' },
+      'tick-ms': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return { kind: 'help' };
+  const scenario = values.scenario ?? 'mixed';
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+  const version = values['coder-version'] ?? '2.36';
+  if (!isCoderVersion(version)) throw new Error(`--coder-version must be one of ${CODER_VERSIONS.join(', ')}`);
+  const clock = values.clock ?? 'real';
+  if (clock !== 'real' && clock !== 'manual') throw new Error('--clock must be real or manual');
+  const options: CoderSimOptions = {
+    host: values.host ?? '127.0.0.1',
+    port: intOption(values.port, 'port', 0) ?? 0,
+    agents: intOption(values.agents, 'agents', 0) ?? 50,
+    seed: intOption(values.seed, 'seed', 0) ?? 1,
+    scenario: scenario as ScenarioName,
+    coderVersion: version,
+    clock,
+  };
+  if (values.token !== undefined) options.token = values.token;
+  const tick = intOption(values['tick-ms'], 'tick-ms', 10);
+  if (tick !== undefined) options.tickMs = tick;
+  return { kind: 'run', options, verbose: values.verbose ?? false };
+}
