@@ -41,3 +41,4 @@ export * from './text/truncate.js';
 export * from './capabilities/declared.js';
 export * from './capabilities/template-facts.js';
 export * from './capabilities/check-assignment.js';
+export * from './events/diff-fleet.js';

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { createFleetSnapshot, diffFleet, FLEET_EVENT_KINDS, type FleetEvent, type FleetSnapshot } from './diff-fleet.js';
+import type { AgentStatus } from '../models/agent.js';
+import { BASE_NOW, HOUR, MINUTE, buildAgent, type AgentSpec } from '../testing/builders.js';
+
+const SEC = 1000;
+const agent = (id: string, status: AgentStatus, extra: AgentSpec = {}) =>
+  buildAgent({ status, name: id, ...extra, task: { id, name: id, ...extra.task } });
+const kinds = (events: readonly FleetEvent[]) => events.map((e) => e.kind);
+
+/** Run a sequence of observations (t in ms after BASE_NOW) and collect every event. */
+function run(steps: readonly { t: number; agents: ReturnType<typeof agent>[] }[], options = {}) {
+  let snap: FleetSnapshot | undefined;
+  const all: FleetEvent[] = [];
+  for (const s of steps) {
+    const r = diffFleet(snap, s.agents, BASE_NOW + s.t, options);
+    all.push(...r.events);
+    snap = r.snapshot;
+  }
+  return { events: all, snapshot: snap as FleetSnapshot };
+}
+
+describe('diffFleet', () => {
+  it('first observation is a baseline without events', () => {
+    const r = diffFleet(undefined, [agent('a', 'busy')], BASE_NOW);
+    expect(r.events).toEqual([]);
+    expect(r.snapshot.agents['a']?.status).toBe('busy');
+    expect(r.snapshot.at).toBe(BASE_NOW);
+  });
+
+  it('accepts a previous Agent[] as an all-confirmed baseline', () => {
+    const r = diffFleet([agent('a', 'busy')], [agent('a', 'error')], BASE_NOW);
+    expect(kinds(r.events)).toEqual(['status_changed', 'agent_failed']);
+  });
+
+  // One row per event kind: observations, then the event expected among the output.
+  it.each([
+    ['agent_created', [{ t: 0, agents: [] }, { t: SEC, agents: [agent('a', 'starting')] }], 'info'],
+    ['agent_deleted', [{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [] }], 'info'],
+    ['status_changed', [{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'idle')] }, { t: 12 * SEC, agents: [agent('a', 'idle')] }], 'info'],
+    ['state_changed', [{ t: 0, agents: [agent('a', 'busy', { message: 'Reading code' })] }, { t: SEC, agents: [agent('a', 'busy', { message: 'Running tests' })] }], 'info'],
+    ['agent_failed', [{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'error')] }], 'critical'],
+    ['task_completed', [{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'complete')] }, { t: 20 * SEC, agents: [agent('a', 'complete')] }], 'info'],
+    ['needs_input', [{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'blocked')] }, { t: 20 * SEC, agents: [agent('a', 'blocked')] }], 'warning'],
+    ['stuck', [{ t: 0, agents: [agent('a', 'busy', { stateAgoMs: 29 * MINUTE })] }, { t: 2 * MINUTE, agents: [agent('a', 'busy', { stateAgoMs: 31 * MINUTE })] }], 'warning'],
+    ['agent_offline', [{ t: 0, agents: [agent('a', 'idle')] }, { t: SEC, agents: [agent('a', 'offline')] }, { t: 20 * SEC, agents: [agent('a', 'offline')] }], 'warning'],
+    [
+      'agent_recovered',
+      [
+        { t: 0, agents: [agent('a', 'offline')] },
+        { t: SEC, agents: [agent('a', 'starting')] },
+        { t: 20 * SEC, agents: [agent('a', 'starting')] },
+        { t: 30 * SEC, agents: [agent('a', 'idle')] },
+        { t: 50 * SEC, agents: [agent('a', 'idle')] },
+      ],
+      'info',
+    ],
+  ] as const)('%s', (kind, steps, severity) => {
+    const { events } = run(steps as never);
+    const e = events.find((x) => x.kind === kind);
+    expect(e, JSON.stringify(kinds(events))).toBeDefined();
+    expect(e?.severity).toBe(severity);
+    expect(e?.agentId).toBe('a');
+    expect(e?.agentName).toBe('a');
+    expect(e?.owner).toBe('alice');
+    expect(e?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(e?.message).toContain('agent "a" (alice)');
+  });
+
+  it.each([
+    ['capacity_warning', [8, 9, 9], 'warning'],
+    ['capacity_recovered', [9, 9, 7, 7], 'info'],
+  ] as const)('%s', (kind, sizes, severity) => {
+    const steps = sizes.map((n, i) => ({ t: i * 20 * SEC, agents: Array.from({ length: n }, (_, k) => agent(`a${k}`, 'busy')) }));
+    const { events } = run(steps, { capacity: 10 });
+    const e = events.find((x) => x.kind === kind);
+    expect(e?.severity).toBe(severity);
+    expect(e?.message).toMatch(kind === 'capacity_warning' ? /^capacity_warning: 9 of 10 agents in use \(90%, warning at 90%\)$/ : /^capacity recovered: 7 of 10/);
+    expect(e && 'capacity' in e && e.capacity).toBe(10);
+  });
+
+  it('every FleetEventKind is covered by the table above', () => {
+    expect(FLEET_EVENT_KINDS).toHaveLength(12);
+  });
+
+  describe('debounce', () => {
+    it('flapping busy/idle inside the window emits nothing, then reports the suppressed flaps', () => {
+      const steps = [0, 3, 6, 9, 12, 15].map((s, i) => ({ t: s * SEC, agents: [agent('a', i % 2 ? 'idle' : 'busy')] }));
+      const quiet = run(steps, { stateChanges: false });
+      expect(quiet.events).toEqual([]);
+      expect(quiet.snapshot.agents['a']?.flaps).toBe(2);
+      const settled = run([...steps, { t: 18 * SEC, agents: [agent('a', 'idle')] }, { t: 30 * SEC, agents: [agent('a', 'idle')] }], { stateChanges: false });
+      expect(kinds(settled.events)).toEqual(['status_changed']);
+      const e = settled.events[0];
+      expect(e?.kind === 'status_changed' && e.flaps).toBe(2);
+      expect(e?.message).toMatch(/busy -> idle: .*\(after 2 suppressed flaps\)$/);
+      // `at` is when the confirmed status was first seen (15 s), not when the debounce confirmed it (30 s).
+      expect(e?.at).toBe(new Date(BASE_NOW + 15 * SEC).toISOString());
+    });
+
+    it('a pending change that switches to a third status counts as a flap', () => {
+      const r = run([
+        { t: 0, agents: [agent('a', 'busy')] },
+        { t: SEC, agents: [agent('a', 'idle')] },
+        { t: 2 * SEC, agents: [agent('a', 'offline')] },
+      ]);
+      expect(r.snapshot.agents['a']).toMatchObject({ status: 'busy', flaps: 1, pending: { status: 'offline' } });
+    });
+
+    it('errors are immediate; debounceMs 0 makes everything immediate', () => {
+      expect(kinds(run([{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'error')] }]).events)).toContain('agent_failed');
+      const r = run([{ t: 0, agents: [agent('a', 'busy')] }, { t: SEC, agents: [agent('a', 'idle')] }], { debounceMs: 0, stateChanges: false });
+      expect(kinds(r.events)).toEqual(['status_changed']);
+      expect(r.events[0]?.message).not.toContain('flap');
+    });
+
+    it('offline -> paused ends the down period without a recovery event', () => {
+      const r = run(
+        [
+          { t: 0, agents: [agent('a', 'offline')] },
+          { t: SEC, agents: [agent('a', 'paused')] },
+          { t: 2 * SEC, agents: [agent('a', 'idle')] },
+        ],
+        { debounceMs: 0, stateChanges: false },
+      );
+      expect(kinds(r.events)).toEqual(['status_changed', 'status_changed']);
+    });
+
+    it('one suppressed flap is singular', () => {
+      const r = run(
+        [
+          { t: 0, agents: [agent('a', 'busy')] },
+          { t: SEC, agents: [agent('a', 'idle')] },
+          { t: 2 * SEC, agents: [agent('a', 'busy')] },
+          { t: 3 * SEC, agents: [agent('a', 'complete')] },
+          { t: 20 * SEC, agents: [agent('a', 'complete')] },
+        ],
+        { stateChanges: false },
+      );
+      expect(r.events[0]?.message).toContain('(after 1 suppressed flap)');
+      expect(kinds(r.events)).toEqual(['status_changed', 'task_completed']);
+    });
+
+    it('capacity: debounce and hysteresis keep a hovering fleet quiet', () => {
+      const fleet = (n: number) => Array.from({ length: n }, (_, k) => agent(`c${k}`, 'busy'));
+      const r = run(
+        [
+          { t: 0, agents: fleet(8) },
+          { t: 20 * SEC, agents: fleet(9) },
+          { t: 25 * SEC, agents: fleet(8) },
+          { t: 60 * SEC, agents: fleet(9) },
+          { t: 80 * SEC, agents: fleet(9) },
+          // dips to 80%: still above 90% - 15% hysteresis, so no recovery
+          { t: 100 * SEC, agents: fleet(8) },
+          { t: 120 * SEC, agents: fleet(8) },
+        ],
+        { capacity: 10, capacityHysteresis: 0.15 },
+      );
+      expect(kinds(r.events).filter((k) => k.startsWith('capacity'))).toEqual(['capacity_warning']);
+      expect(r.snapshot.capacity.warning).toBe(true);
+      const noCap = diffFleet(r.snapshot, fleet(9), BASE_NOW + HOUR);
+      expect(noCap.snapshot.capacity).toEqual({ warning: false });
+    });
+  });
+
+  it('attention episodes fire once, and again after the episode ends', () => {
+    const idle = (ago: number) => agent('a', 'idle', { stateAgoMs: ago, message: 'waiting' });
+    const r = run([
+      { t: 0, agents: [idle(14 * MINUTE)] },
+      { t: 2 * MINUTE, agents: [idle(16 * MINUTE)] },
+      { t: 3 * MINUTE, agents: [idle(17 * MINUTE)] },
+      { t: 4 * MINUTE, agents: [idle(MINUTE)] },
+      { t: 20 * MINUTE, agents: [idle(16 * MINUTE)] },
+    ]);
+    expect(kinds(r.events)).toEqual(['needs_input', 'needs_input']);
+    expect(r.events[0]?.kind === 'needs_input' && r.events[0].reason).toBe('idle_waiting');
+  });
+
+  it('thresholds option re-evaluates attention', () => {
+    const r = run([{ t: 0, agents: [agent('a', 'busy', { stateAgoMs: MINUTE })] }, { t: SEC, agents: [agent('a', 'busy', { stateAgoMs: 2 * MINUTE })] }], {
+      thresholds: { stuckMs: 30 * SEC },
+    });
+    expect(kinds(r.events)).toEqual(['stuck']);
+  });
+
+  it('reuses unchanged agent memories (structural sharing) and is pure', () => {
+    const a = agent('a', 'busy');
+    const first = diffFleet(undefined, [a], BASE_NOW);
+    const frozen = JSON.stringify(first.snapshot);
+    const second = diffFleet(first.snapshot, [a], BASE_NOW + SEC);
+    expect(second.events).toEqual([]);
+    expect(second.snapshot.agents['a']).toBe(first.snapshot.agents['a']);
+    expect(JSON.stringify(first.snapshot)).toBe(frozen);
+  });
+
+  it('quotes agent text truncated, and completion without a message', () => {
+    const long = 'x'.repeat(500);
+    const r = run(
+      [
+        { t: 0, agents: [agent('a', 'busy', { message: 'short' })] },
+        { t: SEC, agents: [agent('a', 'complete', { message: long })] },
+        { t: 2 * SEC, agents: [agent('b', 'complete', { message: '' })] },
+      ],
+      { debounceMs: 0, maxMessageLength: 50 },
+    );
+    const sc = r.events.find((e) => e.kind === 'state_changed');
+    expect(sc?.message.length).toBeLessThan(120);
+    expect(sc?.message).toContain('…[truncated');
+    expect(r.events.find((e) => e.kind === 'task_completed')?.message).toContain('…[truncated');
+  });
+
+  it('createFleetSnapshot counts paused agents out of capacity', () => {
+    const snap = createFleetSnapshot([agent('a', 'paused'), agent('b', 'busy')], BASE_NOW, { capacity: 1 });
+    expect(snap.capacity.warning).toBe(true);
+    expect(snap.agents['a']?.downSince).toBeUndefined();
+    expect(createFleetSnapshot([agent('c', 'error')], new Date(BASE_NOW)).agents['c']?.downSince).toBe(BASE_NOW);
+  });
+});
