@@ -5,7 +5,8 @@ const base = { CODER_URL: 'https://coder.example.com/', CODER_SESSION_TOKEN: 'ab
 const files: Record<string, string> = {
   '/tok': 'file-token\n',
   '/empty': '  \n',
-  '/caps.json': JSON.stringify({ python: ['python', 'gpu'], big: { capabilities: ['rust'], cpu: 8, memoryGb: 32 } }),
+  '/caps.json': JSON.stringify({ templates: { python: { capabilities: ['python', 'gpu'] }, big: { capabilities: ['rust'], limits: { cpu: 8, memoryGb: 32 } } } }),
+  '/typo.json': JSON.stringify({ templates: { python: { capabilites: ['x'] } } }),
   '/bad.json': '{nope',
 };
 const readFile = (p: string) => {
@@ -30,7 +31,6 @@ describe('loadConfig', () => {
       disableDestructive: false,
       excludeTools: [],
       owners: [],
-      declaredCapabilities: {},
     });
     expect(r.config.toolsets).toBeUndefined();
   });
@@ -85,13 +85,13 @@ describe('loadConfig', () => {
     expect(missing.kind === 'error' && missing.errors[0]).toMatch(/ENOENT/);
   });
 
-  it('reads the capabilities file in both shapes', () => {
+  it('reads the capabilities file through fleet-domain and reports its errors', () => {
     const r = load(['--capabilities-file', '/caps.json']);
-    expect(r.kind === 'ok' && r.config.declaredCapabilities).toEqual({
-      python: { capabilities: ['python', 'gpu'] },
-      big: { capabilities: ['rust'], cpu: 8, memoryGb: 32 },
-    });
+    expect(r.kind === 'ok' && r.config.declaredCapabilities?.templates['big']?.limits).toEqual({ cpu: 8, memoryGb: 32 });
     expect(load(['--capabilities-file', '/bad.json']).kind).toBe('error');
+    const typo = load([], { ...base, FLEET_MCP_CAPABILITIES_FILE: '/typo.json' });
+    expect(typo.kind === 'error' && typo.errors[0]).toMatch(/FLEET_MCP_CAPABILITIES_FILE or --capabilities-file/);
+    expect(load(['--capabilities-file', '/missing.json']).kind).toBe('error');
   });
 
   it('rejects a non-http URL', () => {

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { formatDeclaredMapErrors, parseDeclaredCapabilitiesJson, type DeclaredCapabilities } from '@org/fleet-domain';
 import { LOG_LEVELS } from './log.js';
 
 export const TOOLSETS = ['fleet', 'agents', 'lifecycle', 'templates', 'events'] as const;
@@ -36,10 +37,10 @@ export const OPTIONS = {
   cacheTtlMs: opt('cache-ttl-ms', 'string', 'How long a fetched tasks list is reused, in ms (default 2000)'),
   templateCacheTtlMs: opt('template-cache-ttl-ms', 'string', 'How long template data is reused, in ms (default 60000)'),
   capacity: opt('capacity', 'string', 'Fleet capacity (max concurrent agents) for utilisation and capacity warnings'),
-  idleAttentionMinutes: opt('idle-attention-minutes', 'string', 'An idle agent needs attention after this many minutes (default 30)'),
-  stuckMinutes: opt('stuck-minutes', 'string', 'A working agent with no state change for this long is stuck (default 60)'),
+  idleAttentionMinutes: opt('idle-attention-minutes', 'string', 'An idle agent needs attention after this many minutes (default 15)'),
+  stuckMinutes: opt('stuck-minutes', 'string', 'A working agent with no state change for this long is stuck (default 30)'),
   conflictWindowMs: opt('conflict-window-ms', 'string', 'Mutations on one agent from different sessions within this window get a conflict notice (default 60000)'),
-  capabilitiesFile: opt('capabilities-file', 'string', 'JSON file: template name → declared capabilities (["python","gpu"] or {capabilities, cpu, memoryGb, ...})'),
+  capabilitiesFile: opt('capabilities-file', 'string', 'JSON capability map: {"templates": {"<name>": {"capabilities": ["gpu"], "limits": {"cpu": 8, "memoryGb": 16}}}}'),
   transport: opt('transport', 'string', 'stdio|http (default stdio)'),
   host: opt('host', 'string', 'HTTP bind address (default 127.0.0.1)'),
   port: opt('port', 'string', 'HTTP port (default 8717)'),
@@ -61,23 +62,6 @@ const list = z.union([
 ]);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => ['true', '1', 'yes', ''].includes(v))]);
 
-/** Declared, operator-provided facts per template (the capabilities file). */
-const DeclaredEntry = z.union([
-  z.array(z.string()).transform((capabilities) => ({ capabilities })),
-  z
-    .object({
-      capabilities: z.array(z.string()).default([]),
-      cpu: z.number().positive().optional(),
-      memoryGb: z.number().positive().optional(),
-      diskGb: z.number().positive().optional(),
-      gpu: z.boolean().optional(),
-      maxDurationMinutes: z.number().positive().optional(),
-    })
-    .loose(),
-]);
-export const CapabilitiesFileSchema = z.record(z.string(), DeclaredEntry);
-export type DeclaredTemplateFacts = z.output<typeof DeclaredEntry>;
-
 export const ConfigSchema = z.object({
   coderUrl: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://coder.example.com' })
@@ -88,10 +72,11 @@ export const ConfigSchema = z.object({
   cacheTtlMs: num(0, 600_000).default(2_000),
   templateCacheTtlMs: num(0, 86_400_000).default(60_000),
   capacity: num(1, 1_000_000).optional(),
-  idleAttentionMinutes: num(1, 100_000).default(30),
-  stuckMinutes: num(1, 100_000).default(60),
+  idleAttentionMinutes: num(1, 100_000).default(15),
+  stuckMinutes: num(1, 100_000).default(30),
   conflictWindowMs: num(0, 86_400_000).default(60_000),
-  declaredCapabilities: CapabilitiesFileSchema.default({}),
+  /** Operator-declared capability map (FLEET_MCP_CAPABILITIES_FILE), parsed by fleet-domain. */
+  declaredCapabilities: z.custom<DeclaredCapabilities>((v) => typeof v === 'object' && v !== null && 'templates' in v).optional(),
   transport: z.enum(TRANSPORTS).default('stdio'),
   host: z.string().min(1).default('127.0.0.1'),
   port: num(1, 65_535).default(8717),
@@ -192,13 +177,19 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
     }
   }
 
-  let declaredCapabilities: unknown;
+  let declaredCapabilities: DeclaredCapabilities | undefined;
   const capFile = raw('capabilitiesFile');
   if (typeof capFile === 'string') {
+    let text: string | undefined;
     try {
-      declaredCapabilities = JSON.parse(readFile(capFile));
+      text = readFile(capFile);
     } catch (e) {
-      errors.push(`Cannot read ${where('capabilitiesFile')} as JSON (${(e as Error).message.split('\n')[0]}): fix the file or unset it.`);
+      errors.push(`Cannot read the file given by ${where('capabilitiesFile')} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path or unset it.`);
+    }
+    if (text !== undefined) {
+      const parsed = parseDeclaredCapabilitiesJson(text);
+      if (parsed.ok) declaredCapabilities = parsed.value;
+      else errors.push(`Invalid capability map in ${where('capabilitiesFile')}: ${formatDeclaredMapErrors(parsed.error)}`);
     }
   }
 

@@ -1,0 +1,78 @@
+/**
+ * Opaque, stable paging cursors (keyset, not offsets): a cursor names the last item returned (its sort key
+ * and id) plus a hash of the query, so inserts and deletes between pages neither skip nor repeat items,
+ * and a cursor replayed with different filters is rejected instead of silently paging something else.
+ */
+import { createHash } from 'node:crypto';
+import { toolFailure, type ToolFailure } from '../../failures.js';
+
+export type SortKey = readonly (string | number)[];
+
+export interface CursorPayload {
+  /** Query hash. */
+  q: string;
+  /** Sort key of the last item returned. */
+  k: SortKey;
+  /** Id of the last item returned (tie-breaker). */
+  i: string;
+}
+
+export function queryHash(query: unknown): string {
+  return createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 12);
+}
+
+export function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, expectedQuery: string, tool: string): { ok: true; value: CursorPayload } | { ok: false; failure: ToolFailure } {
+  const bad = (why: string) => ({
+    ok: false as const,
+    failure: toolFailure('invalid_cursor', `The cursor is not valid for this ${tool} call: ${why}.`, `Call ${tool} again without cursor (and with the same filters) to restart paging.`),
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return bad('it is malformed');
+  }
+  const p = parsed as Partial<CursorPayload>;
+  if (typeof p !== 'object' || p === null || typeof p.q !== 'string' || !Array.isArray(p.k) || typeof p.i !== 'string') return bad('it is malformed');
+  if (p.q !== expectedQuery) return bad('it belongs to a call with different filters or sort');
+  return { ok: true, value: p as CursorPayload };
+}
+
+/** Compares sort keys element-wise (numbers numerically, strings by code point), then ids. */
+export function compareKeys(a: SortKey, aId: string, b: SortKey, bId: string): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return aId === bId ? 0 : aId < bId ? -1 : 1;
+}
+
+/**
+ * Sorts `items` by key, skips everything up to and including the cursor position, and returns one page
+ * plus the cursor for the next page (undefined at the end).
+ */
+export function paginate<T>(
+  items: readonly T[],
+  keyOf: (item: T) => SortKey,
+  idOf: (item: T) => string,
+  options: { limit: number; after?: CursorPayload; query: string },
+): { page: T[]; nextCursor?: string; total: number } {
+  const keyed = items.map((item) => ({ item, key: keyOf(item), id: idOf(item) }));
+  keyed.sort((x, y) => compareKeys(x.key, x.id, y.key, y.id));
+  const after = options.after;
+  const start = after ? keyed.findIndex((x) => compareKeys(x.key, x.id, after.k, after.i) > 0) : 0;
+  const rest = start < 0 ? [] : keyed.slice(start);
+  const page = rest.slice(0, options.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rest.length > page.length && last ? encodeCursor({ q: options.query, k: last.key, i: last.id }) : undefined;
+  return { page: page.map((x) => x.item), total: items.length, ...(nextCursor ? { nextCursor } : {}) };
+}

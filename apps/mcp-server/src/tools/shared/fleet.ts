@@ -1,0 +1,31 @@
+/**
+ * Loading the fleet for a tool: one (cached, single-flight) tasks-list read mapped through fleet-domain.
+ */
+import { toAgents, type Agent, type AttentionThresholds } from '@org/fleet-domain';
+import type { Config } from '../../config.js';
+import type { ToolContext } from '../../define-tool.js';
+import { fromCoderApiError, type ToolFailure } from '../../failures.js';
+
+export function attentionThresholds(config: Pick<Config, 'idleAttentionMinutes' | 'stuckMinutes'>): AttentionThresholds {
+  return { idleWaitingMs: config.idleAttentionMinutes * 60_000, stuckMs: config.stuckMinutes * 60_000 };
+}
+
+export type FleetLoad = { ok: true; agents: Agent[]; fetchedAt: Date } | { ok: false; failure: ToolFailure };
+
+export async function loadFleet(ctx: ToolContext, action = 'list the fleet'): Promise<FleetLoad> {
+  const r = await ctx.runtime.tasks.list();
+  if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action }) };
+  return { ok: true, agents: toAgents(r.value.tasks, ctx.now(), attentionThresholds(ctx.deps.config)), fetchedAt: r.value.fetchedAt };
+}
+
+/** Case-insensitive match of a template reference (id, name or display name). */
+export function matchesTemplate(agent: Agent, ref: string): boolean {
+  const r = ref.toLowerCase();
+  return agent.template.id === ref || agent.template.name.toLowerCase() === r || agent.template.displayName.toLowerCase() === r;
+}
+
+export function matchesOwner(agent: Agent, owner: string): boolean {
+  return agent.owner.toLowerCase() === owner.toLowerCase() || agent.ownerId === owner;
+}
+
+export const agentRef = (a: Pick<Agent, 'owner' | 'name'>) => `${a.owner}/${a.name}`;

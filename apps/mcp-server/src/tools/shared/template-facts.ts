@@ -1,0 +1,100 @@
+/**
+ * The template catalogue as the tools see it: Coder's templates with the active version's presets and rich
+ * parameters (all cached in the runtime's TemplateCatalog) and fleet-domain's derived TemplateFacts.
+ * Shared by list_templates, list_agents (capability filter) and the lifecycle tools (create_agent_task).
+ */
+import { deriveTemplateFacts, normalizeCapability, type TemplateFacts } from '@org/fleet-domain';
+import type { CoderResult, Preset, Template, TemplateVersion, TemplateVersionParameter } from '../../coder.js';
+import type { ToolContext } from '../../define-tool.js';
+import { fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
+
+export interface TemplateEntry {
+  template: Template;
+  version?: TemplateVersion;
+  presets: Preset[];
+  parameters: TemplateVersionParameter[];
+  facts: TemplateFacts;
+  /** Parts that could not be loaded (the entry is still usable). */
+  notes: string[];
+}
+
+type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
+
+const CONCURRENCY = 8;
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const valueOr = <T>(r: CoderResult<T>, fallback: T, notes: string[], what: string): T => {
+  if (r.ok) return r.value;
+  notes.push(`${what} unavailable (${r.error.kind})`);
+  return fallback;
+};
+
+/** Loads one template's active version data and derives its facts. */
+export async function loadTemplateEntry(ctx: ToolContext, template: Template): Promise<TemplateEntry> {
+  const notes: string[] = [];
+  const versionId = template.active_version_id;
+  let version: TemplateVersion | undefined;
+  let presets: Preset[] = [];
+  let parameters: TemplateVersionParameter[] = [];
+  if (versionId) {
+    const [v, p, q] = await Promise.all([
+      ctx.runtime.templates.version(versionId),
+      ctx.runtime.templates.presets(versionId),
+      ctx.runtime.templates.parameters(versionId),
+    ]);
+    version = valueOr<TemplateVersion | undefined>(v, undefined, notes, 'version');
+    presets = valueOr(p, [], notes, 'presets') ?? [];
+    parameters = valueOr(q, [], notes, 'parameters') ?? [];
+  } else {
+    notes.push('no active version');
+  }
+  const facts = deriveTemplateFacts({
+    template,
+    ...(version ? { version } : {}),
+    presets,
+    parameters,
+    ...(ctx.deps.config.declaredCapabilities ? { declared: ctx.deps.config.declaredCapabilities } : {}),
+  });
+  return { template, ...(version ? { version } : {}), presets, parameters, facts, notes };
+}
+
+/** Every template with facts (one cached templates request plus cached per-version data). */
+export async function loadTemplateCatalog(ctx: ToolContext): Promise<Loaded<TemplateEntry[]>> {
+  const r = await ctx.runtime.templates.templates();
+  if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: 'list templates' }) };
+  return { ok: true, value: await mapBounded(r.value, CONCURRENCY, (t) => loadTemplateEntry(ctx, t)) };
+}
+
+/** Ids of templates offering a capability (normalised the domain's way). */
+export async function templatesWithCapability(ctx: ToolContext, capability: string): Promise<Loaded<ReadonlySet<string>>> {
+  const catalog = await loadTemplateCatalog(ctx);
+  if (!catalog.ok) return catalog;
+  const wanted = normalizeCapability(capability);
+  return { ok: true, value: new Set(catalog.value.filter((e) => e.facts.capabilities.includes(wanted)).map((e) => e.template.id ?? '')) };
+}
+
+/** Finds a template by id, name or display name (case-insensitive); failure lists valid names. */
+export async function resolveTemplate(ctx: ToolContext, ref: string): Promise<Loaded<TemplateEntry>> {
+  const r = await ctx.runtime.templates.templates();
+  if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up template '${ref}'` }) };
+  const lower = ref.toLowerCase();
+  const found =
+    r.value.find((t) => t.id === ref) ?? r.value.find((t) => t.name?.toLowerCase() === lower) ?? r.value.find((t) => t.display_name?.toLowerCase() === lower);
+  if (!found) {
+    const names = r.value.map((t) => t.name).filter(Boolean).slice(0, 30).join(', ');
+    return { ok: false, failure: toolFailure('template_not_found', `No template matches '${ref}'. Known templates: ${names || 'none'}.`, 'Call list_templates and pass a template name or id from it.') };
+  }
+  return { ok: true, value: await loadTemplateEntry(ctx, found) };
+}
