@@ -294,6 +294,12 @@ export function toWorkspace(fleet: Fleet, ws: SimWorkspace): WireWorkspace {
   };
 }
 
+/** JSON text of one workspace, cached until it changes. */
+export function workspaceJson(fleet: Fleet, ws: SimWorkspace): string {
+  if (ws.cache.rev !== ws.rev || ws.cache.json === undefined) ws.cache = { rev: ws.rev, json: JSON.stringify(toWorkspace(fleet, ws)) };
+  return ws.cache.json ?? '';
+}
+
 export function toUser(fleet: Fleet, user: SimUser): User {
   return {
     id: user.id,

@@ -80,6 +80,7 @@ export class Fleet {
   private readonly tasksById = new Map<string, SimTask>();
   private readonly workspacesById = new Map<string, SimWorkspace>();
   private readonly buildsById = new Map<string, SimBuild>();
+  private readonly workspaceNames = new Map<string, string>();
   private readonly log: Transition[] = [];
   private transitionSeq = 0;
   private taskSeq = 0;
@@ -300,12 +301,15 @@ export class Fleet {
   uniqueTaskName(ownerId: string, rng: Rng): string {
     for (;;) {
       const name = generateTaskName(rng);
-      if (!this.tasks.some((t) => t.ownerId === ownerId && t.name === name && !t.deleted)) return name;
+      if (!this.nameTaken(ownerId, name)) return name;
     }
   }
 
+  /** Workspace (and so task) names are unique per owner among live workspaces. */
   nameTaken(ownerId: string, name: string): boolean {
-    return this.workspaces.some((w) => w.ownerId === ownerId && w.name === name && !w.deleted);
+    const id = this.workspaceNames.get(`${ownerId}/${name}`);
+    const ws = id ? this.workspacesById.get(id) : undefined;
+    return ws !== undefined && !ws.deleted;
   }
 
   private newBuild(ws: SimWorkspace, transition: WorkspaceTransition, reason: BuildReason, initiatorId: string, at: number): SimBuild {
@@ -392,9 +396,11 @@ export class Fleet {
       deleted: false,
       parameters,
       rev: 0,
+      cache: { rev: -1 },
     };
     this.workspaces.push(ws);
     this.workspacesById.set(ws.id, ws);
+    this.workspaceNames.set(`${ownerId}/${name}`, ws.id);
     return ws;
   }
 
