@@ -96,3 +96,14 @@ export function appStatusHistory(ws: Workspace, options: { appId?: string | null
 export function timeInStateMs(stateSinceMs: number, now: Instant): number | null {
   return Number.isFinite(stateSinceMs) ? Math.max(0, toEpochMs(now) - stateSinceMs) : null;
 }
+
+/** Milliseconds since an ISO instant (null when unparsable). */
+export function ageMs(iso: string, now: Instant): number | null {
+  const ms = parseTimestamp(iso);
+  return Number.isFinite(ms) ? Math.max(0, toEpochMs(now) - ms) : null;
+}
+
+/** ISO instant at second precision (`2026-03-10T02:00:00Z`): shorter in compact lists. */
+export function isoSeconds(iso: string): string {
+  return iso.replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,6 +1,7 @@
-import { AGENT_STATUSES, truncateText, type Agent } from '@org/fleet-domain';
+import { AGENT_STATUSES, formatDuration, truncateText, type Agent } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
+import { ageMs, isoSeconds } from '../../local-domain/workspace-view.js';
 import { decodeCursor, paginate, queryHash, type SortKey } from '../shared/cursor.js';
 import { agentRef, loadFleet, matchesOwner, matchesTemplate } from '../shared/fleet.js';
 import { AgentStatusSchema, AttentionReasonSchema, SeveritySchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
@@ -31,7 +32,7 @@ export const AGENT_FIELDS = [
 type AgentField = (typeof AGENT_FIELDS)[number];
 export const DEFAULT_FIELDS: readonly AgentField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention'];
 const SORTS = ['name', 'last_activity', 'created', 'status', 'attention'] as const;
-const MESSAGE_CHARS = 100;
+const MESSAGE_CHARS = 80;
 const PROMPT_CHARS = 200;
 
 const inputSchema = z.object({
@@ -127,7 +128,7 @@ export const listAgentsTool = defineTool({
       fetched_at: fleet.fetchedAt.toISOString(),
       untrusted_fields: fields.filter((f) => f === 'message' || f === 'prompt'),
     };
-    return success(data, render(data, fields));
+    return success(data, render(data, fields, ctx.now()));
   },
 });
 
@@ -199,7 +200,7 @@ function toItem(a: Agent, fields: readonly AgentField[]): Item {
         if (a.state?.message) item.message = truncateText(a.state.message, MESSAGE_CHARS);
         break;
       case 'last_activity_at':
-        item.last_activity_at = a.lastActivityAt;
+        item.last_activity_at = isoSeconds(a.lastActivityAt);
         break;
       case 'created_at':
         item.created_at = a.createdAt;
@@ -236,16 +237,19 @@ function toItem(a: Agent, fields: readonly AgentField[]): Item {
   return item;
 }
 
-function render(d: Output, fields: readonly AgentField[]): string {
-  const head = `${d.returned} of ${d.total_matching} matching agents (fleet ${d.fleet_total}).`;
+function render(d: Output, fields: readonly AgentField[], now: Date): string {
+  const head = `${d.returned} of ${d.total_matching} matching agents (fleet ${d.fleet_total}). Per line: owner/name status [!attention reason] time since last activity "message".`;
   const lines = [head];
   if (d.untrusted_fields.length > 0 && d.returned > 0) lines.push(UNTRUSTED_NOTICE);
   for (const a of d.agents) {
     const ref = a.owner && a.name ? `${a.owner}/${a.name}` : (a.name ?? a.id);
     const parts = [ref];
-    if (a.status) parts.push(`[${a.status}${a.attention ? `, needs attention: ${a.attention}` : ''}]`);
-    else if (a.attention) parts.push(`[needs attention: ${a.attention}]`);
-    if (a.last_activity_at) parts.push(`last ${a.last_activity_at}`);
+    if (a.status) parts.push(a.status);
+    if (a.attention) parts.push(`!${a.attention}`);
+    if (a.last_activity_at) {
+      const age = ageMs(a.last_activity_at, now);
+      parts.push(age === null ? a.last_activity_at : formatDuration(age));
+    }
     for (const f of fields) {
       if (['name', 'owner', 'status', 'attention', 'last_activity_at', 'message', 'prompt'].includes(f)) continue;
       const v = a[f];
@@ -254,7 +258,7 @@ function render(d: Output, fields: readonly AgentField[]): string {
     if (a.message !== undefined) parts.push(quoteUntrusted(a.message));
     if (a.prompt !== undefined) parts.push(`prompt=${quoteUntrusted(a.prompt)}`);
     if (!fields.includes('owner') || !fields.includes('name')) parts.push(`id=${a.id}`);
-    lines.push(`- ${parts.join(' ')}`);
+    lines.push(parts.join(' '));
   }
   if (d.next_cursor) lines.push(`More: call list_agents again with cursor="${d.next_cursor}".`);
   else if (d.returned === 0) lines.push('No agent matches: relax the filters, or call get_fleet_status.');

@@ -1,0 +1,77 @@
+/**
+ * Smoke: spawn the BUILT server (`node apps/mcp-server/dist/main.js`) over stdio, exactly as an MCP client
+ * would, against a running simulator, and call get_fleet_status. `nx run mcp-server:test` builds first
+ * (the test target depends on build); a bare vitest run builds here when dist is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startCoderSim } from '@org/coder-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const mainJs = `${appDir}dist/main.js`;
+
+describe('stdio smoke (built binary)', () => {
+  let sim: Awaited<ReturnType<typeof startCoderSim>>;
+  beforeAll(async () => {
+    if (!existsSync(mainJs)) {
+      execFileSync('npx', ['nx', 'run', 'mcp-server:build', '--outputStyle=static'], {
+        cwd: workspaceRoot,
+        stdio: 'ignore',
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      });
+    }
+    sim = await startCoderSim({ agents: 10, scenario: 'mixed', seed: 7 });
+  }, 240_000);
+  afterAll(async () => sim?.stop());
+
+  it('serves get_fleet_status over stdio with nothing but protocol on stdout', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [mainJs, '--log-level', 'debug'],
+      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: 'smoke', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      expect(client.getServerVersion()?.name).toBe('coder-fleet-mcp');
+      const result = (await client.callTool({ name: 'get_fleet_status', arguments: {} })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect((result.structuredContent as { total: number }).total).toBe(10);
+      const tools = await client.listTools();
+      expect(tools.tools.map((t) => t.name)).toContain('list_agents');
+    } finally {
+      await client.close();
+    }
+    // Logs are JSON lines on stderr, and never contain the token.
+    const lines = stderr.trim().split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(stderr).not.toContain(sim.token);
+  }, 60_000);
+
+  it('exits non-zero naming what to set when the configuration is missing', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [mainJs], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { status: number; stderr: Buffer };
+      status = err.status;
+      stderr = err.stderr.toString();
+    }
+    expect(status).toBe(2);
+    expect(stderr).toContain('CODER_URL');
+    expect(stderr).toContain('CODER_SESSION_TOKEN');
+  });
+});
