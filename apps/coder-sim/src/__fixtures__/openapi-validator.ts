@@ -17,6 +17,7 @@ export const KNOWN_SPEC_DEVIATIONS = [
   'WorkspaceBuild.reason narrows BuildReason to initiator|autostart|autostop; builds also carry task_manual_pause, task_auto_pause, task_resume',
   'WorkspaceAgent.parent_id / environment_variables: present on the wire (parent_id null)',
   'Template.organization_name has format "url" but holds an organization name; uri formats are not enforced',
+  'TransitionStats (Template.build_time_stats) keys are P50/P95 on the wire (Go struct without JSON tags), not p50/p95',
 ] as const;
 
 type Json = Record<string, unknown>;
@@ -70,6 +71,8 @@ export function createSpecValidator() {
   workspace.properties['latest_app_status'] = { nullable: true, allOf: [{ $ref: '#/components/schemas/codersdk.WorkspaceAppStatus' }] };
   const agent = schemas['codersdk.WorkspaceAgent'] as { properties: Json };
   agent.properties['parent_id'] = { type: 'string', format: 'uuid', nullable: true };
+
+  schemas['codersdk.TransitionStats'] = { type: 'object', properties: { P50: { type: 'integer', nullable: true }, P95: { type: 'integer', nullable: true } } };
 
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv, ['date-time', 'uuid', 'email']);

@@ -104,7 +104,7 @@ function listWorkspaces(req: SimRequest, ctx: RouteContext): SimResponse {
     });
   });
   const page = matches.slice(offset, limit > 0 ? offset + limit : undefined);
-  return { status: 200, raw: `{"workspaces":[${page.map((ws) => workspaceJson(fleet, ws)).join(',')}],"count":${matches.length}}` };
+  return { status: 200, raw: `{"workspaces":[${page.map((ws) => workspaceJson(fleet, ws, ctx.features.era)).join(',')}],"count":${matches.length}}` };
 }
 
 function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
@@ -154,7 +154,7 @@ export function coreRoutes(): Route[] {
     { method: 'GET', template: '/api/v2/templateversions/{templateversion}/presets', auth: true, handler: (req, ctx) => json(toPresets(version(req, ctx))) },
     { method: 'GET', template: '/api/v2/templateversions/{templateversion}/rich-parameters', auth: true, handler: (req, ctx) => json(version(req, ctx).parameters) },
     { method: 'GET', template: '/api/v2/workspaces', auth: true, handler: listWorkspaces },
-    { method: 'GET', template: '/api/v2/workspaces/{workspace}', auth: true, handler: (req, ctx) => ({ status: 200, raw: workspaceJson(ctx.fleet, visibleWorkspace(req, ctx, uuidParam(req, 'workspace'))) }) },
+    { method: 'GET', template: '/api/v2/workspaces/{workspace}', auth: true, handler: (req, ctx) => ({ status: 200, raw: workspaceJson(ctx.fleet, visibleWorkspace(req, ctx, uuidParam(req, 'workspace')), ctx.features.era) }) },
     { method: 'POST', template: '/api/v2/workspaces/{workspace}/builds', auth: true, handler: createBuild },
     { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', auth: true, handler: getBuild },
   ];

@@ -253,7 +253,7 @@ export function toBuild(fleet: Fleet, ws: SimWorkspace, build: SimBuild): WireWo
   };
 }
 
-export function toWorkspace(fleet: Fleet, ws: SimWorkspace): WireWorkspace {
+export function toWorkspace(fleet: Fleet, ws: SimWorkspace, era: TaskEra = 'ga'): WireWorkspace {
   const owner = fleet.userById(ws.ownerId);
   const template = fleet.templateById(ws.templateId);
   const org = fleet.organizationById(ws.organizationId);
@@ -290,14 +290,16 @@ export function toWorkspace(fleet: Fleet, ws: SimWorkspace): WireWorkspace {
     favorite: false,
     next_start_at: null,
     is_prebuild: false,
-    task_id: ws.taskId,
+    // v2.27 workspaces had no task link yet (recorded).
+    ...(era === 'ga' ? { task_id: ws.taskId } : {}),
   };
 }
 
 /** JSON text of one workspace, cached until it changes. */
-export function workspaceJson(fleet: Fleet, ws: SimWorkspace): string {
-  if (ws.cache.rev !== ws.rev || ws.cache.json === undefined) ws.cache = { rev: ws.rev, json: JSON.stringify(toWorkspace(fleet, ws)) };
-  return ws.cache.json ?? '';
+export function workspaceJson(fleet: Fleet, ws: SimWorkspace, era: TaskEra): string {
+  if (ws.cache.rev !== ws.rev) ws.cache = { rev: ws.rev };
+  if (era === 'ga') return (ws.cache.ga ??= JSON.stringify(toWorkspace(fleet, ws, era)));
+  return (ws.cache.exp ??= JSON.stringify(toWorkspace(fleet, ws, era)));
 }
 
 export function toUser(fleet: Fleet, user: SimUser): User {
@@ -348,7 +350,8 @@ export function toTemplate(fleet: Fleet, template: SimTemplate): Template {
     provisioner: 'terraform',
     active_version_id: template.activeVersionId,
     active_user_count: activeUsers.size,
-    build_time_stats: { start: { p50: 22998, p95: 96603 }, stop: { p50: 19971, p95: 27994 }, delete: { p50: 24692, p95: 51709 } },
+    // Go's TransitionStats has no JSON tags: the wire keys are P50/P95 (the spec says p50/p95).
+    build_time_stats: { start: { P50: 22998, P95: 96603 }, stop: { P50: 19971, P95: 27994 }, delete: { P50: 24692, P95: 51709 } } as unknown as Template['build_time_stats'],
     description: template.description,
     deprecated: template.deprecated,
     deprecation_message: '',

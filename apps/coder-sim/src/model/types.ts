@@ -135,7 +135,7 @@ export interface SimWorkspace {
   parameters: { name: string; value: string }[];
   /** Bumped on every change; drives the JSON cache. */
   rev: number;
-  cache: { rev: number; json?: string };
+  cache: { rev: number; ga?: string; exp?: string };
 }
 
 /** How an agent behaves over time: chosen by the scenario, drives the lifecycle engine. */

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { simFetch } from './__fixtures__/sim-fetch.js';
+import { startCoderSim, type CoderSim } from './index.js';
+
+describe('/__sim control API', () => {
+  let sim: CoderSim;
+  let api: ReturnType<typeof simFetch>;
+
+  beforeEach(async () => {
+    sim = await startCoderSim({ agents: 4, seed: 5 });
+    api = simFetch(sim);
+  });
+  afterEach(() => sim.stop());
+
+  it('needs the admin token', async () => {
+    expect((await api('GET', '/__sim/state', { token: null })).status).toBe(401);
+    expect((await api('GET', '/__sim/state', { token: 'sim-bob-token' })).status).toBe(401);
+    expect((await api('GET', '/__sim/state')).body).toMatchObject({ coderVersion: '2.36', tasks: 4, clock: 'manual' });
+  });
+
+  it('advances the clock, reads counters and transitions', async () => {
+    const before = sim.control.now();
+    const advanced = await api('POST', '/__sim/advance', { body: { ms: 60_000 } });
+    expect(advanced.body.nowMs).toBe(before + 60_000);
+    expect((await api('POST', '/__sim/advance', { body: { ms: 'soon' } })).status).toBe(400);
+    await api('GET', '/api/v2/tasks');
+    expect((await api('GET', '/__sim/counters')).body).toEqual({ 'GET /api/v2/tasks': 1 });
+    await api('POST', '/__sim/counters/reset');
+    expect((await api('GET', '/__sim/counters')).body).toEqual({});
+    const transitions = (await api('GET', '/__sim/transitions')).body as { seq: number }[];
+    expect(transitions.length).toBeGreaterThan(0);
+    const last = transitions.at(-1)?.seq ?? 0;
+    expect((await api('GET', `/__sim/transitions?since=${last}`)).body).toEqual([]);
+  });
+
+  it('creates tasks and mutates agents', async () => {
+    const created = await api('POST', '/__sim/tasks', { body: { input: 'Investigate', owner: 'alice', template: 'small', name: 'probe' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'probe', owner: 'alice', status: 'pending' });
+    await api('POST', '/__sim/advance', { body: { ms: 120_000 } });
+    const failure = await api('POST', '/__sim/tasks/alice%2Fprobe/state', { body: { state: 'failure', message: 'Need input: which database?' } });
+    expect(failure.body).toMatchObject({ state: 'failure' });
+    const task = (await api('GET', '/api/v2/tasks/alice/probe')).body;
+    expect(task.current_state).toMatchObject({ state: 'failure', message: 'Need input: which database?' });
+    expect((await api('POST', '/__sim/tasks/probe/disconnect')).body).toMatchObject({ name: 'probe' });
+    expect((await api('GET', '/api/v2/tasks/alice/probe')).body.workspace_agent_health.healthy).toBe(false);
+    await api('POST', '/__sim/tasks/probe/reconnect');
+    await api('POST', '/__sim/tasks/probe/fail-build', { body: { error: 'quota exceeded' } });
+    expect((await api('GET', '/api/v2/tasks/alice/probe')).body.status).toBe('error');
+    expect((await api('POST', '/__sim/tasks/nope/disconnect')).status).toBe(400);
+    expect((await api('POST', '/__sim/tasks/probe/state', { body: { state: 'sleeping' } })).status).toBe(400);
+    expect((await api('GET', '/__sim/tasks')).body).toHaveLength(5);
+  });
+
+  it('switches the Coder version at run time', async () => {
+    expect((await api('POST', '/__sim/version', { body: { coderVersion: '2.37' } })).status).toBe(200);
+    expect((await api('GET', '/api/v2/tasks')).status).toBe(404);
+    expect((await api('GET', '/api/v2/buildinfo')).body.version).toBe('v2.37.0+sim');
+    expect((await api('POST', '/__sim/version', { body: { coderVersion: '9.9' } })).status).toBe(400);
+    expect((await api('GET', '/__sim/nope')).status).toBe(404);
+  });
+
+  it('can answer pause/resume with the older workspace_build_id shape', async () => {
+    const legacy = await startCoderSim({ agents: 0, pauseResponse: 'workspace_build_id' });
+    try {
+      const t = legacy.control.createTask({ input: 'x', name: 'legacy' });
+      legacy.control.advance(120_000);
+      const res = await simFetch(legacy)('POST', `/api/v2/tasks/me/${t.id}/pause`);
+      expect(res.status).toBe(202);
+      expect(Object.keys(res.body)).toEqual(['workspace_build_id']);
+    } finally {
+      await legacy.stop();
+    }
+  });
+});
