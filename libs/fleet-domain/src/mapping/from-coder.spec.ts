@@ -183,3 +183,13 @@ describe('timestamps', () => {
     expect(toEpochMs(new Date(5))).toBe(5);
   });
 });
+
+describe('toAgents template sharing', () => {
+  it('agents of one template share one frozen ref; a changed display name gets its own', () => {
+    const [a, b, c] = toAgents([buildTask(), buildTask(), buildTask({ template_display_name: 'Renamed' })], BASE_NOW);
+    expect(a?.template).toBe(b?.template);
+    expect(Object.isFrozen(a?.template)).toBe(true);
+    expect(c?.template.displayName).toBe('Renamed');
+    expect(c?.template).not.toBe(a?.template);
+  });
+});

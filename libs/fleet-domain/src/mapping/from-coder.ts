@@ -10,11 +10,10 @@
  * re-rendered only when not already canonical UTC) and builds reason strings only for non-default rows.
  */
 import type { AnyTask } from './coder-types.js';
-import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, AgentWorkspace } from '../models/agent.js';
-import { UNHEALTHY_STATUSES } from '../models/agent.js';
+import type { Agent, AgentState, AgentStateKind, AgentTemplateRef } from '../models/agent.js';
 import { deriveStatus, type StatusInput } from '../status/status-table.js';
 import { deriveAttention, type AttentionThresholds } from '../status/attention.js';
-import { type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
+import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
 import { truncateText } from '../text/truncate.js';
 
 export interface ToAgentOptions extends AttentionThresholds {
@@ -62,8 +61,10 @@ export function detectEra(task: AnyTask): 'v2' | 'experimental' {
   return s === 'active' || s === 'initializing' || s === 'paused' || s === 'error' ? 'v2' : 'experimental';
 }
 
+const NO_TIME: { ms: number; iso?: string } = Object.freeze({ ms: Number.NaN });
+
 function timeFrom(value: string | number | undefined): { ms: number; iso?: string } {
-  if (value === undefined) return { ms: Number.NaN };
+  if (value === undefined) return NO_TIME;
   if (typeof value === 'number') return { ms: value };
   const ms = parseTimestamp(value);
   return { ms, iso: utcIso(value, ms) };
@@ -73,7 +74,7 @@ const REASON_MESSAGE_MAX = 200;
 
 /** Map one Coder task (either era) to an Agent. `now` feeds the attention rules only. */
 export function toAgent(task: AnyTask, now: Instant, options: ToAgentOptions = {}): Agent {
-  return mapTask(task, toEpochMs(now), options, options.lastLogAt, options.firstWorkAt, options.preset);
+  return mapTask(task, toEpochMs(now), options, options.lastLogAt, options.firstWorkAt, options.preset, undefined);
 }
 
 /** Map a list of tasks; per-task extras (log times, presets) are looked up by task id. */
@@ -81,9 +82,11 @@ export function toAgents(tasks: readonly AnyTask[], now: Instant, options: ToAge
   const nowMs = toEpochMs(now);
   const { lastLogAt, firstWorkAt, preset } = options;
   const out = new Array<Agent>(tasks.length);
+  // Agents of one template version share one (immutable) template ref: fewer objects for 10,000 agents.
+  const templates = new Map<string, AgentTemplateRef>();
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i] as AnyTask;
-    out[i] = mapTask(task, nowMs, options, lookup(lastLogAt, task.id), lookup(firstWorkAt, task.id), lookup(preset, task.id));
+    out[i] = mapTask(task, nowMs, options, lookup(lastLogAt, task.id), lookup(firstWorkAt, task.id), lookup(preset, task.id), templates);
   }
   return out;
 }
@@ -101,6 +104,7 @@ function mapTask(
   lastLogAt: string | number | undefined,
   firstWorkAtRaw: string | number | undefined,
   preset: string | undefined,
+  templates: Map<string, AgentTemplateRef> | undefined,
 ): Agent {
   const era = detectEra(task);
   const experimentalTaskStatus = 'task_status' in task ? task.task_status : undefined;
@@ -146,13 +150,13 @@ function mapTask(
     const log = timeFrom(lastLogAt);
     if (log.ms > lastMs || (Number.isNaN(lastMs) && !Number.isNaN(log.ms))) {
       lastMs = log.ms;
-      lastIso = log.iso ?? new Date(log.ms).toISOString();
+      lastIso = log.iso ?? formatUtcIso(log.ms);
     }
   }
   const firstWork = timeFrom(firstWorkAtRaw);
   const stateSinceMs = Number.isNaN(stateMs) ? createdMs : stateMs;
 
-  const unhealthy = UNHEALTHY_STATUSES.includes(status);
+  const unhealthy = status === 'error' || status === 'offline';
   const healthReason = rawHealth?.reason || undefined;
   const health =
     unhealthy || rawHealthy === false
@@ -167,46 +171,38 @@ function mapTask(
     thresholds,
   );
 
-  const template: AgentTemplateRef = {
-    id: task.template_id,
-    name: task.template_name,
-    displayName: task.template_display_name || task.template_name,
-    ...(task.template_version_id ? { versionId: task.template_version_id } : {}),
-  };
-  const workspace: AgentWorkspace = {
-    ...(task.workspace_id ? { id: task.workspace_id } : {}),
-    ...(task.workspace_name ? { name: task.workspace_name } : {}),
-    ...(workspaceStatus !== undefined ? { status: workspaceStatus } : {}),
-    ...(task.workspace_build_number !== undefined ? { buildNumber: task.workspace_build_number } : {}),
-    ...(task.workspace_agent_id ? { agentId: task.workspace_agent_id } : {}),
-    ...(lifecycle !== undefined ? { agentLifecycle: lifecycle } : {}),
-  };
-
-  const agent: Agent = {
+  // Fixed-shape literals (absent values are `undefined`, dropped by JSON): conditional spreads cost
+  // ~1 µs per agent, a measurable share of the 10,000-task budget.
+  return {
     id: task.id,
     name: task.name,
     owner: task.owner_name,
     ownerId: task.owner_id,
     organizationId: task.organization_id,
     displayName: task.display_name || task.name,
-    template,
-    ...(preset ? { preset } : {}),
+    template: templateRef(task, templates),
+    preset: preset || undefined,
     status,
     statusReason,
     statusRule: row.id,
     coderStatus: String(task.status),
     era,
-    ...(state ? { state } : {}),
+    state,
     health,
-    workspace,
+    workspace: {
+      id: task.workspace_id || undefined,
+      name: task.workspace_name || undefined,
+      status: workspaceStatus,
+      buildNumber: task.workspace_build_number,
+      agentId: task.workspace_agent_id || undefined,
+      agentLifecycle: lifecycle,
+    },
     createdAt,
     updatedAt,
     lastActivityAt: lastIso,
-    ...(firstWork.iso !== undefined || Number.isFinite(firstWork.ms)
-      ? { firstWorkAt: firstWork.iso ?? new Date(firstWork.ms).toISOString() }
-      : {}),
+    firstWorkAt: firstWork.iso ?? (firstWork.ms === firstWork.ms ? formatUtcIso(firstWork.ms) : undefined),
     initialPrompt: task.initial_prompt ?? '',
-    ...(needsAttention ? { needsAttention } : {}),
+    needsAttention,
     times: {
       createdAt: createdMs,
       updatedAt: updatedMs,
@@ -215,11 +211,19 @@ function mapTask(
       firstWorkAt: firstWork.ms,
     },
   };
-  return agent;
 }
 
 const HEALTHY = Object.freeze({ healthy: true });
 
+function templateRef(task: AnyTask, cache: Map<string, AgentTemplateRef> | undefined): AgentTemplateRef {
+  const displayName = task.template_display_name || task.template_name;
+  const versionId = task.template_version_id || undefined;
+  const hit = cache?.get(task.template_id);
+  if (hit && hit.versionId === versionId && hit.name === task.template_name && hit.displayName === displayName) return hit;
+  const ref: AgentTemplateRef = Object.freeze({ id: task.template_id, name: task.template_name, displayName, versionId });
+  cache?.set(task.template_id, ref);
+  return ref;
+}
 /** Human reason for the status; strings are only built for rows where detail helps. */
 function describe(
   ruleId: string,

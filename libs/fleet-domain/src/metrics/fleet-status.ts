@@ -209,7 +209,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
         status: s,
         reason: att.reason,
         severity: att.severity,
-        ...(att.since ? { since: att.since } : {}),
+        since: att.since,
         suggestion: att.suggestion,
         nextTools: att.nextTools,
       });

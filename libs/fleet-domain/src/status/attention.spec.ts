@@ -50,7 +50,7 @@ describe('deriveAttention', () => {
 
   it('omits since when the time is unknown', () => {
     const a = deriveAttention(input({ status: 'error', updatedAtMs: Number.NaN }), BASE_NOW);
-    expect(a && 'since' in a).toBe(false);
+    expect(a?.since).toBeUndefined();
   });
 
   it('is applied during mapping', () => {

@@ -57,9 +57,7 @@ function make(
   suggestion: string,
   nextTools: readonly SuggestedTool[],
 ): NeedsAttention {
-  const since = isoFromMs(sinceMs);
-  const base = { reason, severity: ATTENTION_SEVERITY[reason], suggestion, nextTools };
-  return since ? { ...base, since } : base;
+  return { reason, severity: ATTENTION_SEVERITY[reason], since: isoFromMs(sinceMs) || undefined, suggestion, nextTools };
 }
 
 function quoted(message: string | undefined): string {
@@ -109,20 +107,38 @@ export function deriveAttention(
   }
   const inState = nowMs - input.stateSinceMs;
   if (input.status === 'busy' && inState > stuckMs) {
-    return make(
-      'stuck',
-      input.stateSinceMs,
-      `Agent has been working for ${formatDuration(inState)} without a state change; it may be stuck. Check get_agent_logs; nudge it with send_agent_input or stop it with pause_agent.`,
-      ['get_agent_logs', 'send_agent_input', 'pause_agent'],
-    );
+    return make('stuck', input.stateSinceMs, timedSuggestion('stuck', inState), STUCK_TOOLS);
   }
   if (input.status === 'idle' && inState > idleWaitingMs) {
-    return make(
-      'idle_waiting',
-      input.stateSinceMs,
-      `Agent has been idle for ${formatDuration(inState)}, waiting for input. Send the next instruction with send_agent_input, or pause_agent to free capacity.`,
-      ['send_agent_input', 'get_agent_logs', 'pause_agent'],
-    );
+    return make('idle_waiting', input.stateSinceMs, timedSuggestion('idle_waiting', inState), IDLE_TOOLS);
   }
   return undefined;
+}
+
+const STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'send_agent_input', 'pause_agent'];
+const IDLE_TOOLS: readonly SuggestedTool[] = ['send_agent_input', 'get_agent_logs', 'pause_agent'];
+
+function timedText(reason: 'stuck' | 'idle_waiting', duration: string): string {
+  return reason === 'stuck'
+    ? `Agent has been working for ${duration} without a state change; it may be stuck. Check get_agent_logs; nudge it with send_agent_input or stop it with pause_agent.`
+    : `Agent has been idle for ${duration}, waiting for input. Send the next instruction with send_agent_input, or pause_agent to free capacity.`;
+}
+
+/**
+ * Memo of the timed suggestions (pure function of reason + whole minutes, since formatDuration shows
+ * minutes from 60 s on): across 10,000 agents most share a handful of strings, which keeps mapping cheap.
+ */
+const TIMED_CACHE = new Map<number, string>();
+
+function timedSuggestion(reason: 'stuck' | 'idle_waiting', ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (!(seconds >= 60)) return timedText(reason, formatDuration(ms));
+  const key = Math.floor(seconds / 60) * 2 + (reason === 'stuck' ? 0 : 1);
+  let text = TIMED_CACHE.get(key);
+  if (text === undefined) {
+    if (TIMED_CACHE.size > 20_000) TIMED_CACHE.clear();
+    text = timedText(reason, formatDuration(ms));
+    TIMED_CACHE.set(key, text);
+  }
+  return text;
 }
