@@ -60,6 +60,25 @@ describe('stdio smoke (built binary)', () => {
     expect(stderr).not.toContain(sim.token);
   }, 60_000);
 
+  it('runs the one-command simulator demo (tsx, no build) that the README documents', async () => {
+    const transport = new StdioClientTransport({
+      command: `${workspaceRoot}node_modules/.bin/tsx`,
+      args: ['--conditions=@org/source', `${appDir}src/testing/with-sim.ts`],
+      cwd: workspaceRoot,
+      env: { PATH: process.env['PATH'] ?? '', SIM_AGENTS: '12' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'smoke-demo', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({ name: 'list_agents', arguments: { limit: 3 } })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect((result.structuredContent as { fleet_total: number }).fleet_total).toBe(12);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
   it('exits non-zero naming what to set when the configuration is missing', () => {
     let status = 0;
     let stderr = '';

@@ -15,7 +15,8 @@ export interface StartupReport {
 
 export async function checkCoder(coder: CoderClient, log: Logger, coderUrl: string, signal?: AbortSignal): Promise<StartupReport> {
   const [info, me] = await Promise.all([coder.getServerInfo({ signal }), coder.getMe({ signal })]);
-  const report: StartupReport = { reachable: info.ok || (me.ok || (me.error.kind !== 'network' && me.error.kind !== 'timeout')), authenticated: me.ok };
+  const unreachable = (kind: string) => kind === 'network' || kind === 'timeout';
+  const report: StartupReport = { reachable: info.ok || me.ok || !unreachable(me.error.kind), authenticated: me.ok };
   if (info.ok) {
     report.version = info.value.version;
     report.tasksApi = info.value.tasksApi;

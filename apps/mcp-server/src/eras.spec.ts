@@ -1,0 +1,36 @@
+/** The tools across Coder versions: experimental-era tasks (2.27), GA (2.36), and no Tasks at all (2.37). */
+import { describe, expect, it } from 'vitest';
+import { startFleetFixture } from './testing/client-fixture.js';
+import { textOf } from './testing/in-process.js';
+import { expectFailure, structured } from './testing/tool-assertions.js';
+
+describe.each(['2.27', '2.29', '2.36'] as const)('Coder %s', (coderVersion) => {
+  it('serves the read tools', async () => {
+    const fx = await startFleetFixture({ sim: { agents: 8, scenario: 'mixed', coderVersion } });
+    try {
+      const status = structured<{ total: number }>(await fx.call('get_fleet_status'));
+      expect(status.total).toBe(8);
+      const list = structured<{ agents: { id: string; owner: string; name: string }[] }>(await fx.call('list_agents', { limit: 8 }));
+      const a = list.agents[0];
+      const details = await fx.call('get_agent_details', { agent: `${a?.owner}/${a?.name}` });
+      expect(details.isError, textOf(details)).toBeFalsy();
+      const logs = await fx.call('get_agent_logs', { agent: a?.id ?? '' });
+      expect(logs.isError === true ? textOf(logs) : 'ok').toMatch(/^(ok|conflict|upstream_unavailable)/);
+      expect((await fx.call('list_templates')).isError).toBeFalsy();
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('Coder 2.37 (Tasks removed)', () => {
+  it('explains that this deployment has no Tasks API', async () => {
+    const fx = await startFleetFixture({ sim: { agents: 0, coderVersion: '2.37' } });
+    try {
+      const text = expectFailure(await fx.call('get_fleet_status'), 'tasks_unsupported');
+      expect(text).toContain('v2.27 to v2.36');
+    } finally {
+      await fx.close();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Runs the server for a validated config: logger → Coder client → createServer → transport, plus the
+ * start-up probe and signal handling. Shared by main.ts and the simulator demo launcher.
+ */
+import { createCoderClient } from '@org/coder-api-client';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createLogger } from './log.js';
+import { createServer } from './server.js';
+import { checkCoder } from './startup-check.js';
+import { serveStdio } from './transports/stdio.js';
+import { VERSION } from './version.js';
+
+export interface RunOptions {
+  clock?: Clock;
+  /** Called on shutdown before the process exits (e.g. stop an embedded simulator). */
+  onShutdown?: () => Promise<void>;
+}
+
+/** Starts serving; returns a non-negative exit code when it cannot start, -1 when running. */
+export async function runServer(config: Config, options: RunOptions = {}): Promise<number> {
+  if (config.transport !== 'stdio') {
+    console.error(`coder-fleet-mcp: --transport ${config.transport} is not available yet; use --transport stdio (the default).`);
+    return 2;
+  }
+  const log = createLogger({ level: config.logLevel, secrets: [config.sessionToken] });
+  const coder = createCoderClient({
+    baseUrl: config.coderUrl,
+    sessionToken: config.sessionToken,
+    timeoutMs: config.requestTimeoutMs,
+    userAgent: `coder-fleet-mcp/${VERSION}`,
+  });
+  const fleet = createServer({ coder, clock: options.clock ?? systemClock, config, log });
+  const running = await serveStdio(fleet);
+  log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
+  void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
+
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { reason });
+    void running
+      .close()
+      .then(() => options.onShutdown?.())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.stdin.once('end', () => shutdown('stdin closed'));
+  process.on('uncaughtException', (error) => log.error('uncaught exception (kept running)', { error }));
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection (kept running)', { error }));
+  return -1;
+}
