@@ -13,6 +13,7 @@ export const USAGE = `Usage: coder-sim [options]
   --token <token>            admin session token (default sim-admin-token)
   --clock <real|manual>      real time (default) or manual (drive with POST /__sim/advance)
   --tick-ms <n>              lifecycle tick for the real clock (default 1000)
+  --speed <n>                real clock acceleration, e.g. 10 = 10 simulated s per s (default 1)
   --verbose                  log one line per request to stderr
 Prints {"url","token"} as one JSON line on stdout once listening; logs go to stderr.`;
 
@@ -40,6 +41,7 @@ export function parseCliArgs(argv: string[]): CliResult {
       token: { type: 'string' },
       clock: { type: 'string' },
       'tick-ms': { type: 'string' },
+      speed: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,5 +65,10 @@ export function parseCliArgs(argv: string[]): CliResult {
   if (values.token !== undefined) options.token = values.token;
   const tick = intOption(values['tick-ms'], 'tick-ms', 10);
   if (tick !== undefined) options.tickMs = tick;
+  if (values.speed !== undefined) {
+    const speed = Number(values.speed);
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`--speed must be a number > 0, got "${values.speed}"`);
+    options.speed = speed;
+  }
   return { kind: 'run', options, verbose: values.verbose ?? false };
 }

@@ -21,10 +21,13 @@ export function createManualClock(startMs: number = DEFAULT_START_TIME): SimCloc
   };
 }
 
-export function createRealClock(): SimClock {
+/** Wall-clock time, optionally accelerated (`speed` simulated ms per real ms) from the moment of creation. */
+export function createRealClock(speed = 1): SimClock {
+  if (!(speed > 0)) throw new RangeError(`speed must be > 0, got ${speed}`);
+  const origin = Date.now();
   return {
     kind: 'real',
-    now: () => Date.now(),
+    now: () => (speed === 1 ? Date.now() : origin + Math.floor((Date.now() - origin) * speed)),
     advance() {
       throw new Error('advance() needs clock: "manual"; this simulator runs on real time');
     },

@@ -109,6 +109,21 @@ describe('fault injection over HTTP', () => {
   });
 });
 
+describe('faults from start options', () => {
+  it('applies latency, rules and a rate limit given to startCoderSim', async () => {
+    const sim = await startCoderSim({ latencyMs: 1, rateLimit: { limit: 2 }, faults: [{ kind: 'status', status: 503, route: 'GET /api/v2/templates', times: 1 }] });
+    try {
+      const api = simFetch(sim);
+      expect(sim.control.faults.list().map((r) => r.kind)).toEqual(['latency', 'status']);
+      expect((await api('GET', '/api/v2/templates')).status).toBe(503);
+      expect((await api('GET', '/api/v2/templates')).status).toBe(200);
+      expect((await api('GET', '/api/v2/templates')).status).toBe(429);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe('Faults rule matching', () => {
   it('matches templates and paths with globs, with or without a method', () => {
     const faults = new Faults();

@@ -99,7 +99,7 @@ describe('clock-driven lifecycle', () => {
     sim.control.advance(MINUTE);
     const mine = sim.control.transitions().filter((tr) => tr.taskId === t.id);
     const statuses = mine.filter((tr) => tr.field === 'status').map((tr) => `${tr.from}->${tr.to}`);
-    expect(mine[0]).toMatchObject({ field: 'created', to: 'pending' });
+    expect(mine[0]).toMatchObject({ field: 'created', to: 'pending', initial: { status: 'pending', state: null, workspaceStatus: 'pending', health: null } });
     expect(statuses).toEqual(['pending->initializing', 'initializing->active', 'active->paused']);
     const ws = mine.filter((tr) => tr.field === 'workspace_status').map((tr) => tr.to);
     expect(ws).toEqual(['starting', 'running', 'stopping', 'stopped']);
@@ -124,6 +124,18 @@ describe('clock-driven lifecycle', () => {
     } finally {
       await other.stop();
       await again.stop();
+    }
+  });
+
+  it('starts seeded tasks with their observed facts in the transition log', async () => {
+    const seeded = await startCoderSim({ agents: 50, seed: 77 });
+    try {
+      const created = seeded.control.transitions().filter((tr) => tr.field === 'created');
+      expect(created).toHaveLength(50);
+      const byId = new Map(seeded.control.tasks().map((t) => [t.id, t]));
+      for (const tr of created) expect(tr.initial).toMatchObject({ status: byId.get(tr.taskId)?.status, state: byId.get(tr.taskId)?.state });
+    } finally {
+      await seeded.stop();
     }
   });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleControl } from './api/control-routes.js';
@@ -7,7 +6,7 @@ import { CoderHttpError, routeNotFound, type Route, type RouteContext, type SimR
 import { taskRoutes } from './api/tasks-routes.js';
 import { createManualClock, createRealClock, DEFAULT_START_TIME } from './clock.js';
 import { findTaskRef, summarize, UnknownTaskError, type SimControl } from './control.js';
-import { DEFAULT_STATUS_MESSAGES, Faults } from './faults.js';
+import { DEFAULT_STATUS_MESSAGES, Faults, type FaultRuleInit } from './faults.js';
 import { Fleet, type UserInit } from './model/fleet.js';
 import { populateScenario, type ScenarioName } from './model/scenario.js';
 import type { Persona, SimUser } from './model/types.js';
@@ -38,6 +37,10 @@ export interface CoderSimOptions {
   startTime?: number | string | Date;
   /** Real clock: lifecycle tick interval (default 1000 ms). */
   tickMs?: number;
+  /** Real clock: time acceleration for demos (default 1; 10 = ten simulated seconds per second). */
+  speed?: number;
+  /** Fault rules active from the start (same shape as control.faults.add). */
+  faults?: FaultRuleInit[];
   /** Timestamp offsets in minutes, alternated (default [60, 0]: "+01:00" and "+00:00"). */
   utcOffsets?: number[];
   /** Enforce a per-token rate limit from the start. */
@@ -117,7 +120,7 @@ function resolveStart(start: CoderSimOptions['startTime']): number {
 export async function startCoderSim(options: CoderSimOptions = {}): Promise<CoderSim> {
   const token = options.token ?? 'sim-admin-token';
   const seed = options.seed ?? 1;
-  const clock = options.clock === 'real' ? createRealClock() : createManualClock(resolveStart(options.startTime));
+  const clock = options.clock === 'real' ? createRealClock(options.speed ?? 1) : createManualClock(resolveStart(options.startTime));
   const fleet = new Fleet({
     seed,
     clock,
@@ -132,10 +135,13 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
   const faults = new Faults();
   if (options.rateLimit) faults.rateLimit(options.rateLimit.limit, options.rateLimit.windowMs);
   if (options.latencyMs) faults.latency(options.latencyMs);
+  for (const rule of options.faults ?? []) faults.add(rule);
   const counters = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   const routes = [...taskRoutes(), ...coreRoutes()].map(compile);
   const deploymentId = uuid(createRng(seed ^ 0xdead));
+  // Request ids are seeded too, so re-recording against the simulator gives identical headers.
+  const requestIds = createRng(seed ^ 0xbeef);
   const log = options.log;
   let baseUrl = '';
 
@@ -217,7 +223,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
   function send(res: ServerResponse, result: SimResponse, extra: Record<string, string>, malformed = false): void {
     const headers: Record<string, string> = {
       'X-Coder-Build-Version': VERSION_FEATURES[version].full,
-      'X-Coder-Request-Id': randomUUID(),
+      'X-Coder-Request-Id': uuid(requestIds),
       'X-Content-Type-Options': 'nosniff',
       ...extra,
       ...result.headers,

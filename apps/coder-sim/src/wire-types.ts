@@ -1,51 +1,50 @@
 /**
- * The ONE place where the simulator names Coder's wire types. Everything comes from the generated
- * OpenAPI types of @org/coder-api-client (type-only). When the client's friendly aliases land in
- * `@org/coder-api-client/types`, switch these lines to them; nothing else has to change.
+ * The ONE place where the simulator names Coder's wire types: the client's type-only aliases over
+ * the generated OpenAPI types, plus the few wire shapes where real Coder differs from the spec.
  */
-import type { components } from '@org/coder-api-client/types';
+import type { WorkspaceBuild, Workspace, BuildReason } from '@org/coder-api-client/types';
 
-type Schemas = components['schemas'];
-
-export type Task = Schemas['codersdk.Task'];
-export type ExperimentalTask = Schemas['codersdk.ExperimentalTask'];
-export type TasksListResponse = Schemas['codersdk.TasksListResponse'];
-export type ExperimentalTasksListResponse = Schemas['codersdk.ExperimentalTasksListResponse'];
-export type TaskStatus = Schemas['codersdk.TaskStatus'];
-export type TaskState = Schemas['codersdk.TaskState'];
-export type TaskStateEntry = Schemas['codersdk.TaskStateEntry'];
-export type TaskLogEntry = Schemas['codersdk.TaskLogEntry'];
-export type TaskLogsResponse = Schemas['codersdk.TaskLogsResponse'];
-export type PauseTaskResponse = Schemas['codersdk.PauseTaskResponse'];
-export type ResumeTaskResponse = Schemas['codersdk.ResumeTaskResponse'];
-export type CreateTaskRequest = Schemas['codersdk.CreateTaskRequest'];
-export type CreateWorkspaceBuildRequest = Schemas['codersdk.CreateWorkspaceBuildRequest'];
-export type Workspace = Schemas['codersdk.Workspace'];
-export type WorkspacesResponse = Schemas['codersdk.WorkspacesResponse'];
-export type WorkspaceBuild = Schemas['codersdk.WorkspaceBuild'];
-export type WorkspaceAgent = Schemas['codersdk.WorkspaceAgent'];
-export type WorkspaceApp = Schemas['codersdk.WorkspaceApp'];
-export type WorkspaceAppStatus = Schemas['codersdk.WorkspaceAppStatus'];
-export type WorkspaceResource = Schemas['codersdk.WorkspaceResource'];
-export type WorkspaceStatus = Schemas['codersdk.WorkspaceStatus'];
-export type WorkspaceTransition = Schemas['codersdk.WorkspaceTransition'];
-export type WorkspaceAgentLifecycle = Schemas['codersdk.WorkspaceAgentLifecycle'];
-export type WorkspaceAgentStatus = Schemas['codersdk.WorkspaceAgentStatus'];
-export type WorkspaceAgentHealth = Schemas['codersdk.WorkspaceAgentHealth'];
-export type WorkspaceAppHealth = Schemas['codersdk.WorkspaceAppHealth'];
-export type WorkspaceAppStatusState = Schemas['codersdk.WorkspaceAppStatusState'];
-export type ProvisionerJob = Schemas['codersdk.ProvisionerJob'];
-export type ProvisionerJobStatus = Schemas['codersdk.ProvisionerJobStatus'];
-export type BuildReason = Schemas['codersdk.BuildReason'];
-export type Template = Schemas['codersdk.Template'];
-export type TemplateVersion = Schemas['codersdk.TemplateVersion'];
-export type TemplateVersionParameter = Schemas['codersdk.TemplateVersionParameter'];
-export type Preset = Schemas['codersdk.Preset'];
-export type User = Schemas['codersdk.User'];
-export type Organization = Schemas['codersdk.Organization'];
-export type BuildInfo = Schemas['codersdk.BuildInfoResponse'];
-export type CoderErrorBody = Schemas['codersdk.Response'];
-export type ValidationError = Schemas['codersdk.ValidationError'];
+export type {
+  BuildInfo,
+  BuildReason,
+  CoderErrorBody,
+  CreateTaskRequest,
+  CreateWorkspaceBuildRequest,
+  ExperimentalTask,
+  ExperimentalTasksListResponse,
+  Organization,
+  PauseTaskResponse,
+  Preset,
+  ProvisionerJob,
+  ProvisionerJobStatus,
+  ResumeTaskResponse,
+  Task,
+  TaskLogEntry,
+  TaskLogsResponse,
+  TaskState,
+  TaskStateEntry,
+  TaskStatus,
+  TasksListResponse,
+  Template,
+  TemplateVersion,
+  TemplateVersionParameter,
+  User,
+  ValidationError,
+  Workspace,
+  WorkspaceAgent,
+  WorkspaceAgentHealth,
+  WorkspaceAgentLifecycle,
+  WorkspaceAgentStatus,
+  WorkspaceApp,
+  WorkspaceAppHealth,
+  WorkspaceAppStatus,
+  WorkspaceAppStatusState,
+  WorkspaceBuild,
+  WorkspaceResource,
+  WorkspacesResponse,
+  WorkspaceStatus,
+  WorkspaceTransition,
+} from '@org/coder-api-client/types';
 
 /**
  * Real Coder sends `null` for unset times (`deadline`, `deleting_at`, `most_recently_seen`...) and for a

@@ -270,7 +270,7 @@ export class Fleet {
       this.log.push({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field, from, to });
     };
     if (!before) {
-      push('created', null, after.status);
+      this.log.push({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field: 'created', from: null, to: after.status, initial: { ...after } });
       return;
     }
     if (before.status !== after.status) push('status', before.status, after.status);
@@ -469,7 +469,11 @@ export class Fleet {
     task.rev++;
     ws.rev++;
     const created = this.log.findLast((t) => t.taskId === task.id && t.field === 'created');
-    if (created) created.to = observe(ws).status;
+    if (created) {
+      const facts = observe(ws);
+      created.to = facts.status;
+      created.initial = { ...facts };
+    }
     this.noteDue(task);
   }
 

@@ -216,4 +216,6 @@ export interface Transition {
   field: 'status' | 'state' | 'workspace_status' | 'health' | 'created' | 'deleted';
   from: string | null;
   to: string | null;
+  /** On `created`: the task's observable facts at that moment (the baseline for later changes). */
+  initial?: { status: string; state: string | null; workspaceStatus: string; health: string | null };
 }
