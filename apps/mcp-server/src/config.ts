@@ -12,6 +12,12 @@ import { LOG_LEVELS } from './log.js';
 export const TOOLSETS = ['fleet', 'agents', 'lifecycle', 'templates', 'events'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 export const TRANSPORTS = ['stdio', 'http'] as const;
+/** HTTP authentication: none (loopback only), one static bearer token, or the caller's own Coder token. */
+export const AUTH_MODES = ['none', 'bearer', 'coder-token'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+/** Secret: env only, never a flag (flags are visible in `ps`). */
+export const AUTH_TOKEN_ENV = 'FLEET_MCP_AUTH_TOKEN';
+const MIN_AUTH_TOKEN_CHARS = 16;
 
 type Kind = 'string' | 'boolean';
 interface OptionSpec {
@@ -50,6 +56,15 @@ export const OPTIONS = {
   tools: opt('tools', 'string', 'Comma list of tools to enable (added to --toolsets)'),
   excludeTools: opt('exclude-tools', 'string', 'Comma list of tools to disable'),
   owner: opt('owner', 'string', 'Comma list of owners (usernames): restrict the fleet to their agents'),
+  authMode: opt('auth-mode', 'string', `HTTP auth: ${AUTH_MODES.join('|')} (default bearer when a token is set, else none)`),
+  authTokenFile: opt('auth-token-file', 'string', `File holding the HTTP bearer token (alternative to ${AUTH_TOKEN_ENV}; mode 0600)`),
+  allowedHosts: opt('allowed-hosts', 'string', 'Comma list of extra Host names accepted besides loopback (DNS-rebinding protection)'),
+  allowedOrigins: opt('allowed-origins', 'string', 'Comma list of browser Origins accepted (default: loopback origins only)'),
+  rateLimitPerMinute: opt('rate-limit-per-minute', 'string', 'HTTP requests per minute per session (default 600; 0 = off)'),
+  rateLimitBurst: opt('rate-limit-burst', 'string', 'HTTP request burst per session (default 60)'),
+  maxBodyBytes: opt('max-body-bytes', 'string', 'Largest HTTP request body in bytes (default 1048576)'),
+  maxSessions: opt('max-sessions', 'string', 'Most concurrent HTTP sessions (default 200)'),
+  shutdownDrainMs: opt('shutdown-drain-ms', 'string', 'On SIGTERM, wait this long for in-flight calls (default 10000)'),
 } as const satisfies Record<string, OptionSpec>;
 type OptionKey = keyof typeof OPTIONS;
 
@@ -86,6 +101,16 @@ export const ConfigSchema = z.object({
   tools: list.optional(),
   excludeTools: list.default([]),
   owners: list.default([]),
+  authMode: z.enum(AUTH_MODES).optional(),
+  authToken: z.string().min(MIN_AUTH_TOKEN_CHARS, `too short: use at least 32 random characters (e.g. openssl rand -hex 32)`).optional(),
+  authTokenFile: z.string().min(1).optional(),
+  allowedHosts: list.default([]),
+  allowedOrigins: list.default([]),
+  rateLimitPerMinute: num(0, 1_000_000).default(600),
+  rateLimitBurst: num(1, 100_000).default(60),
+  maxBodyBytes: num(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  maxSessions: num(1, 100_000).default(200),
+  shutdownDrainMs: num(0, 600_000).default(10_000),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -121,6 +146,15 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   tools: 'tools',
   excludeTools: 'excludeTools',
   owners: 'owner',
+  authMode: 'authMode',
+  authTokenFile: 'authTokenFile',
+  allowedHosts: 'allowedHosts',
+  allowedOrigins: 'allowedOrigins',
+  rateLimitPerMinute: 'rateLimitPerMinute',
+  rateLimitBurst: 'rateLimitBurst',
+  maxBodyBytes: 'maxBodyBytes',
+  maxSessions: 'maxSessions',
+  shutdownDrainMs: 'shutdownDrainMs',
 };
 
 const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;
@@ -131,6 +165,7 @@ export function usage(): string {
     'coder-fleet-mcp: an MCP server for a fleet of Coder AI agents (stdio by default).',
     '',
     'Required: CODER_URL (or --coder-url) and CODER_SESSION_TOKEN (or FLEET_MCP_CODER_TOKEN_FILE / --coder-token-file).',
+    `HTTP (--transport http): bearer token in ${AUTH_TOKEN_ENV} (or --auth-token-file); required to bind a non-loopback --host.`,
     '',
     '  flag                       env                                description',
     ...lines,
@@ -193,7 +228,18 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
     }
   }
 
-  const input: Record<string, unknown> = { sessionToken, declaredCapabilities };
+  let authToken = env[AUTH_TOKEN_ENV]?.trim() || undefined;
+  const authTokenFile = raw('authTokenFile');
+  if (typeof authTokenFile === 'string') {
+    try {
+      authToken = readFile(authTokenFile).trim() || undefined;
+      if (!authToken) errors.push(`The token file given by ${where('authTokenFile')} is empty: put the HTTP bearer token in it.`);
+    } catch (e) {
+      errors.push(`Cannot read the token file given by ${where('authTokenFile')} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path.`);
+    }
+  }
+
+  const input: Record<string, unknown> = { sessionToken, declaredCapabilities, authToken };
   for (const key of Object.keys(OPTIONS) as OptionKey[]) {
     if (key === 'coderTokenFile' || key === 'capabilitiesFile') continue;
     const field = key === 'owner' ? 'owners' : key;
@@ -203,6 +249,10 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
   if (!result.success) {
     for (const issue of result.error.issues) {
       const field = issue.path[0] as keyof Config;
+      if (field === 'authToken') {
+        errors.push(`Invalid ${AUTH_TOKEN_ENV} (or the file given by ${where('authTokenFile')}): ${issue.message}.`);
+        continue;
+      }
       if (field === 'sessionToken') {
         errors.push(`No Coder session token: set ${TOKEN_ENV} (or FLEET_MCP_CODER_TOKEN_FILE / --coder-token-file pointing to a file holding it).`);
         continue;
@@ -218,6 +268,8 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
       errors.push(`Invalid ${name}${path}: ${issue.message}${shown !== undefined ? ` (got ${JSON.stringify(shown)})` : ''}.`);
     }
   }
+  if (result.success && result.data.authMode === 'bearer' && !result.data.authToken)
+    errors.push(`--auth-mode bearer needs a token: set ${AUTH_TOKEN_ENV} or ${where('authTokenFile')}.`);
   if (errors.length > 0 || !result.success) return { kind: 'error', errors: [...new Set(errors)] };
   return { kind: 'ok', config: result.data };
 }
