@@ -120,3 +120,15 @@ describe('createServer', () => {
     expect(seen).toEqual(['1/2', '2/2']);
   });
 });
+
+describe('realSleep', () => {
+  it('resolves after the delay, or at once when aborted', async () => {
+    const { realSleep } = await import('./define-tool.js');
+    const controller = new AbortController();
+    const pending = realSleep(60_000, controller.signal);
+    controller.abort();
+    await expect(pending).resolves.toBeUndefined();
+    await expect(realSleep(1, new AbortController().signal)).resolves.toBeUndefined();
+    await expect(realSleep(10, controller.signal)).resolves.toBeUndefined();
+  });
+});
