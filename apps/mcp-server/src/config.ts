@@ -65,6 +65,12 @@ export const OPTIONS = {
   maxBodyBytes: opt('max-body-bytes', 'string', 'Largest HTTP request body in bytes (default 1048576)'),
   maxSessions: opt('max-sessions', 'string', 'Most concurrent HTTP sessions (default 200)'),
   shutdownDrainMs: opt('shutdown-drain-ms', 'string', 'On SIGTERM, wait this long for in-flight calls (default 10000)'),
+  watchIntervalMs: opt('watch-interval-ms', 'string', 'Fleet watcher poll interval in ms: one tasks-list request per cycle (default 2000)'),
+  watchAlwaysOn: opt('watch-always-on', 'boolean', 'Keep the fleet watcher running even when no client waits or subscribes'),
+  watchDebounceMs: opt('watch-debounce-ms', 'string', 'A status change must persist this long before it is reported; failures are immediate (default 2000)'),
+  watchMaxBackoffMs: opt('watch-max-backoff-ms', 'string', 'Upper bound of the watcher back-off after Coder errors, in ms (default 60000)'),
+  journalSize: opt('journal-size', 'string', 'Fleet events kept in memory for get_fleet_events cursors (default 1000)'),
+  capacityWarningPercent: opt('capacity-warning-percent', 'string', 'Capacity warning at this percent of --capacity (default 90)'),
 } as const satisfies Record<string, OptionSpec>;
 type OptionKey = keyof typeof OPTIONS;
 
@@ -111,6 +117,12 @@ export const ConfigSchema = z.object({
   maxBodyBytes: num(1024, 64 * 1024 * 1024).default(1024 * 1024),
   maxSessions: num(1, 100_000).default(200),
   shutdownDrainMs: num(0, 600_000).default(10_000),
+  watchIntervalMs: num(50, 3_600_000).default(2_000),
+  watchAlwaysOn: bool.default(false),
+  watchDebounceMs: num(0, 3_600_000).default(2_000),
+  watchMaxBackoffMs: num(100, 3_600_000).default(60_000),
+  journalSize: num(10, 1_000_000).default(1_000),
+  capacityWarningPercent: num(1, 100).default(90),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -155,6 +167,12 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   maxBodyBytes: 'maxBodyBytes',
   maxSessions: 'maxSessions',
   shutdownDrainMs: 'shutdownDrainMs',
+  watchIntervalMs: 'watchIntervalMs',
+  watchAlwaysOn: 'watchAlwaysOn',
+  watchDebounceMs: 'watchDebounceMs',
+  watchMaxBackoffMs: 'watchMaxBackoffMs',
+  journalSize: 'journalSize',
+  capacityWarningPercent: 'capacityWarningPercent',
 };
 
 const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;
