@@ -72,7 +72,14 @@ export function countTasksList(counters: Record<string, number>): number {
 
 export async function startFleetFixture(options: FixtureOptions = {}): Promise<FleetFixture> {
   const sim = await startCoderSim({ clock: 'manual', seed: 42, ...options.sim });
-  const clock: Clock = { now: () => toDate(sim.control.now()) };
+  // Bounded waits (clock.sleep) move the simulator's manual clock instead of waiting in real time.
+  const clock: Clock = {
+    now: () => toDate(sim.control.now()),
+    sleep: async (ms) => {
+      sim.control.advance(ms);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
   const token = options.coderToken ?? sim.token;
   const config = makeConfig({ coderUrl: sim.url, sessionToken: token, ...options.config });
   const logs: string[] = [];
