@@ -52,6 +52,21 @@ describe('/__sim control API', () => {
     expect((await api('GET', '/__sim/tasks')).body).toHaveLength(5);
   });
 
+  it('refuses a duplicate task name for the same owner', () => {
+    sim.control.createTask({ input: 'x', owner: 'carol', name: 'dup' });
+    expect(() => sim.control.createTask({ input: 'y', owner: 'carol', name: 'dup' })).toThrow(/already exists/);
+    expect(sim.control.createTask({ input: 'y', owner: 'dave', name: 'dup' }).owner).toBe('dave');
+  });
+
+  it('reports a fixed external URL when asked (stable recordings)', async () => {
+    const fixed = await startCoderSim({ externalUrl: 'https://coder.invalid' });
+    try {
+      expect((await simFetch(fixed)('GET', '/api/v2/buildinfo')).body).toMatchObject({ external_url: 'https://coder.invalid', dashboard_url: 'https://coder.invalid' });
+    } finally {
+      await fixed.stop();
+    }
+  });
+
   it('switches the Coder version at run time', async () => {
     expect((await api('POST', '/__sim/version', { body: { coderVersion: '2.37' } })).status).toBe(200);
     expect((await api('GET', '/api/v2/tasks')).status).toBe(404);

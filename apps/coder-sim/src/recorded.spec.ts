@@ -47,8 +47,10 @@ describe('replay of recorded Coder v2.27.1 interactions', () => {
     expect(res.headers.get('x-coder-build-version')).toBe('v2.27.1+sim');
   });
 
-  it('returns experimental-era tasks with exactly the recorded field set', async () => {
+  it('returns experimental-era tasks with exactly the recorded field set, oldest first', async () => {
     const list = (await api('GET', '/api/experimental/tasks')).body;
+    const created = list.tasks.map((t: { created_at: string }) => Date.parse(t.created_at));
+    expect(created).toEqual([...created].sort((a: number, b: number) => a - b));
     expect(keys(list)).toEqual(['count', 'tasks']);
     for (const t of list.tasks) {
       expect(keys(t)).toEqual([...RECORDED_TASK_KEYS].sort());

@@ -52,9 +52,12 @@ describe('fleets at scale', () => {
     const sim = await startCoderSim({ agents: 10, seed: 1 });
     try {
       const api = simFetch(sim);
-      const first = sim.control.tasks()[0];
-      const logs = (await api('GET', `/api/v2/tasks/${first?.owner}/${first?.id}/logs`)).body.logs as { content: string }[];
-      const longest = Math.max(...logs.map((l) => l.content.length));
+      let longest = 0;
+      for (const t of sim.control.tasks()) {
+        const res = await api('GET', `/api/v2/tasks/${t.owner}/${t.id}/logs`);
+        if (res.status !== 200) continue;
+        for (const entry of res.body.logs as { content: string }[]) longest = Math.max(longest, entry.content.length);
+      }
       expect(longest).toBeGreaterThan(70_000);
       expect(longest).toBeLessThanOrEqual(80_103);
     } finally {

@@ -49,6 +49,8 @@ export interface CoderSimOptions {
   latencyMs?: number;
   /** Pause/resume body shape: `{workspace_build}` (default) or the older SDK's `{workspace_build_id}`. */
   pauseResponse?: 'workspace_build' | 'workspace_build_id';
+  /** buildinfo external_url/dashboard_url (default: the listening URL); fix it for stable recordings. */
+  externalUrl?: string;
   /** One line per request (method, route template, status, ms) — never tokens. Default: silent. */
   log?: (line: string) => void;
 }
@@ -180,12 +182,13 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
       if (!template) throw new UnknownTaskError(`unknown template "${init.template ?? ''}"`);
       const version = fleet.versions.get(template.activeVersionId);
       const preset = init.preset ? version?.presets.find((p) => p.name.toLowerCase() === init.preset?.toLowerCase()) : undefined;
+      if (init.name && fleet.nameTaken(owner.id, init.name.toLowerCase())) throw new UnknownTaskError(`task "${owner.username}/${init.name}" already exists`);
       const task = fleet.createTask({
         ownerId: owner.id,
         templateVersionId: template.activeVersionId,
         presetId: preset?.id ?? null,
         input: init.input,
-        ...(init.name ? { name: init.name } : {}),
+        ...(init.name ? { name: init.name.toLowerCase() } : {}),
         ...(init.persona ? { persona: init.persona as Persona } : {}),
       });
       return summarize(fleet, task);
@@ -302,7 +305,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
       const features = VERSION_FEATURES[version];
       if (route.available && !route.available(features)) return routeNotFound();
       if (clock.kind === 'real') fleet.advanceTo(clock.now());
-      const ctx: RouteContext = { fleet, version, features, baseUrl, deploymentId, pauseResponse: options.pauseResponse ?? 'workspace_build' };
+      const ctx: RouteContext = { fleet, version, features, baseUrl: options.externalUrl ?? baseUrl, deploymentId, pauseResponse: options.pauseResponse ?? 'workspace_build' };
       return route.handler(simReq, ctx);
     });
     finish(result, terminal?.kind === 'malformed');

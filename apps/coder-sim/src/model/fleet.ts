@@ -463,6 +463,11 @@ export class Fleet {
     return uuid(this.rng);
   }
 
+  /** Keep tasks in creation order (as coderd lists them: oldest first, as recorded). */
+  sortTasksByCreation(): void {
+    this.tasks.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
   /** After seeding a task's history directly: make its `created` transition show the seeded status. */
   resetObserved(task: SimTask): void {
     const ws = this.workspaceOf(task);
@@ -482,7 +487,8 @@ export class Fleet {
     if (ws.appStatuses.length > APP_STATUS_HISTORY) ws.appStatuses.splice(0, ws.appStatuses.length - APP_STATUS_HISTORY);
   }
 
-  private takeSnapshot(task: SimTask, at: number): void {
+  /** Store the agent's shutdown snapshot: up to 30 of the last messages, at most 64 KiB. */
+  takeSnapshot(task: SimTask, at: number): void {
     const recent = task.logs.slice(-SNAPSHOT_MAX_MESSAGES);
     const kept: SimLogEntry[] = [];
     let bytes = 0;

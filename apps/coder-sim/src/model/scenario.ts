@@ -63,6 +63,7 @@ export function populateScenario(fleet: Fleet, options: ScenarioOptions): void {
   const templateWeights = Object.fromEntries(aiTemplates.map((t) => [t.name, t.weight])) as Record<string, number>;
   const mix = MIXES[options.scenario];
   const now = fleet.clock.now();
+  let bigAssigned = false;
 
   for (let i = 0; i < options.agents; i++) {
     const owner = pick(rng, owners);
@@ -77,6 +78,10 @@ export function populateScenario(fleet: Fleet, options: ScenarioOptions): void {
     const preset = version && version.presets.length > 0 ? pick(rng, version.presets) : undefined;
     const persona = outlierPersona(i, options.agents) ?? weighted(rng, mix.personas);
     const phase = seedPhase(rng, persona, mix);
+    // At least one agent (the first with logs) carries an ~80 KB terminal screen, like the recording.
+    const hasLogs = phase === 'working' || phase === 'idle' || phase === 'complete' || phase === 'failure' || phase === 'stopped';
+    const big: boolean = hasLogs && (!bigAssigned || chance(rng, 0.01));
+    bigAssigned ||= big;
     seedTask(fleet, {
       rng: createRng(deriveSeed(options.seed, i + 1)),
       ownerId: owner.id,
@@ -86,9 +91,11 @@ export function populateScenario(fleet: Fleet, options: ScenarioOptions): void {
       phase,
       now,
       disconnected: persona === 'unstable' ? chance(rng, 0.5) : chance(rng, mix.disconnected),
-      big: i === 0 || chance(rng, 0.01),
+      big,
     });
   }
+
+  fleet.sortTasksByCreation();
 
   // Two plain workspaces without tasks (a template without an AI task).
   const docs = fleet.templateByName('docs-site');
@@ -235,7 +242,7 @@ function seedTask(fleet: Fleet, spec: SeedSpec): SimTask {
       stop.startedAt = stateSince + 500;
       stop.completedAt = stateSince + int(rng, 2000, 8000);
       stop.updatedAt = stop.completedAt;
-      task.snapshot = { at: stateSince, logs: task.logs.slice(-30) };
+      fleet.takeSnapshot(task, stateSince);
       ws.agent = null;
       task.phase = 'stopped';
       task.nextAt = Infinity;
