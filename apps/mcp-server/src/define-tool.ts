@@ -47,24 +47,11 @@ export interface ToolContext {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Asks the user to confirm via elicitation; 'unsupported' when the client cannot elicit. */
   confirm(message: string): Promise<ConfirmOutcome>;
-  /** Waits (for bounded polling loops); resolves early, without throwing, when `signal` aborts. Injectable for tests. */
+  /** Waits `ms` on the server clock (`sleepOn`: a manual test clock advances itself); resolves early on abort. */
   sleep(ms: number): Promise<void>;
 }
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
-/** Real-time sleep that ends early on abort. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export type ToolOutcome<T> = { ok: true; data: T; text: string } | { ok: false; failure: ToolFailure };
 

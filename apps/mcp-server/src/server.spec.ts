@@ -121,14 +121,16 @@ describe('createServer', () => {
   });
 });
 
-describe('realSleep', () => {
-  it('resolves after the delay, or at once when aborted', async () => {
-    const { realSleep } = await import('./define-tool.js');
+describe('sleepOn', () => {
+  it('resolves after the delay, or at once when aborted, and uses the clock\'s own sleep', async () => {
+    const { sleepOn, systemClock } = await import('./clock.js');
     const controller = new AbortController();
-    const pending = realSleep(60_000, controller.signal);
+    const pending = sleepOn(systemClock, 60_000, controller.signal);
     controller.abort();
     await expect(pending).resolves.toBeUndefined();
-    await expect(realSleep(1, new AbortController().signal)).resolves.toBeUndefined();
-    await expect(realSleep(10, controller.signal)).resolves.toBeUndefined();
+    await expect(sleepOn(systemClock, 1)).resolves.toBeUndefined();
+    const slept: number[] = [];
+    await sleepOn({ now: () => new Date(0), sleep: async (ms) => void slept.push(ms) }, 5);
+    expect(slept).toEqual([5]);
   });
 });

@@ -9,7 +9,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Toolset } from './config.js';
-import { annotationsFor, realSleep, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
+import { sleepOn } from './clock.js';
+import { annotationsFor, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
 import { renderFailure, toolFailure } from './failures.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -22,7 +23,7 @@ export interface CreateServerOptions extends ServerDeps {
   session?: SessionInfo;
   /** Replace the registry (tests of the framework itself). */
   tools?: readonly AnyTool[];
-  /** How tools wait between polls (tests pass one that advances the simulator's clock). */
+  /** How tools wait between polls; default `sleepOn(clock)` (the fixture's clock advances the simulator). */
   sleep?: Sleep;
 }
 
@@ -62,7 +63,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
   if (!selection.ok) throw new Error(selection.errors.join('\n'));
   const runtime = options.runtime ?? createFleetRuntime(deps);
   const session = options.session ?? { id: randomUUID() };
-  const sleep = options.sleep ?? realSleep;
+  const sleep: Sleep = options.sleep ?? ((ms, signal) => sleepOn(clock, ms, signal));
 
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: 'Coder fleet' },

@@ -17,7 +17,6 @@ import type { CoderClient } from '../coder.js';
 import { makeConfig, type Config, type ConfigInput } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
-import type { Sleep } from '../define-tool.js';
 import { createServer, type FleetServer } from '../server.js';
 import { connectInProcess, type InProcessClient } from './in-process.js';
 
@@ -32,11 +31,6 @@ export interface FixtureOptions {
   captureLogs?: boolean;
   /** Token the server's client uses (default: the sim's admin token), e.g. a bad one for 401 paths. */
   coderToken?: string;
-  /**
-   * How tools wait between polls. Default: advance the simulator's manual clock by `ms` and yield, so
-   * bounded waits (e.g. create_agent_task wait_until) run instantly and deterministically.
-   */
-  sleep?: Sleep;
 }
 
 export interface FleetFixture extends InProcessClient {
@@ -86,20 +80,13 @@ export async function startFleetFixture(options: FixtureOptions = {}): Promise<F
   const log: Logger = createLogger(options.captureLogs ? { level: 'debug', write: (l) => logs.push(l) } : { level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });
   const runtime = createFleetRuntime({ coder, clock, config });
-  const sleep: Sleep =
-    options.sleep ??
-    (async (ms, signal) => {
-      if (signal.aborted) return;
-      sim.control.advance(ms);
-      await new Promise((r) => setImmediate(r));
-    });
   const sessions: InProcessClient[] = [];
   const openSession = async (capabilities: ClientCapabilities = {}) => {
-    const s = await connectInProcess(createServer({ coder, clock, config, log, runtime, sleep }), capabilities);
+    const s = await connectInProcess(createServer({ coder, clock, config, log, runtime }), capabilities);
     sessions.push(s);
     return s;
   };
-  const fleet = createServer({ coder, clock, config, log, runtime, sleep, session: { id: 'session-1' } });
+  const fleet = createServer({ coder, clock, config, log, runtime, session: { id: 'session-1' } });
   const main = await connectInProcess(fleet, options.capabilities ?? {});
   const counters = () => sim.control.counters() as unknown as Record<string, number>;
   return {
