@@ -126,7 +126,8 @@ export const listAgentsTool = defineTool({
       fleet_total: fleet.agents.length,
       ...(nextCursor ? { next_cursor: nextCursor } : {}),
       fetched_at: fleet.fetchedAt.toISOString(),
-      untrusted_fields: fields.filter((f) => f === 'message' || f === 'prompt'),
+      // Attention suggestions may quote the agent's own message.
+      untrusted_fields: fields.filter((f) => f === 'message' || f === 'prompt' || f === 'suggestion'),
     };
     return success(data, render(data, fields, ctx.now()));
   },

@@ -2,7 +2,8 @@ import { computeFleetStatus, formatDuration, type DurationStats, type FleetStatu
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { agentRef, attentionThresholds, loadFleet, matchesOwner, matchesTemplate } from '../shared/fleet.js';
-import { AgentStatusSchema, AttentionReasonSchema, DurationStatsSchema, SeveritySchema, StatusCountsSchema } from '../shared/schemas.js';
+import { AgentStatusSchema, AttentionReasonSchema, DurationStatsSchema, SeveritySchema, StatusCountsSchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
+import { UNTRUSTED_NOTICE } from '../shared/untrusted.js';
 
 const inputSchema = z.object({
   template: z.string().min(1).optional().describe('Only agents of this template (name, display name or id)'),
@@ -81,6 +82,7 @@ const outputSchema = z.object({
     }),
   ),
   outlier_notes: z.array(z.string()).describe('Peer groups too small to compare'),
+  untrusted_fields: z.array(z.string()).describe(UNTRUSTED_FIELDS_DESCRIPTION),
 });
 type Output = z.output<typeof outputSchema>;
 
@@ -162,6 +164,8 @@ function toOutput(s: FleetStatus, input: z.output<typeof inputSchema>): Output {
         }))
       : [],
     outlier_notes: input.include_outliers ? s.outliers.insufficientPeers.slice(0, 10) : [],
+    // Suggestions can quote what the agent reported about itself.
+    untrusted_fields: ['attention[].suggestion'],
   };
 }
 
@@ -183,7 +187,7 @@ function render(d: Output): string {
   if (ttc.median_ms !== null) lines.push(`Time to complete: median ${formatDuration(ttc.median_ms)}, p90 ${formatDuration(ttc.p90_ms ?? ttc.median_ms)}.`);
   if (d.total === 0) lines.push(scope ? 'No agents match this scope: check the template/owner name (list_templates, list_agents).' : 'The fleet is empty: create_agent_task starts an agent.');
   if (d.attention_total > 0) {
-    lines.push(`Needs attention: ${d.attention_total}${d.attention.length < d.attention_total ? ` (showing ${d.attention.length})` : ''}.`);
+    lines.push(`Needs attention: ${d.attention_total}${d.attention.length < d.attention_total ? ` (showing ${d.attention.length})` : ''}. ${UNTRUSTED_NOTICE}`);
     for (const a of d.attention) lines.push(`- [${a.severity}] ${a.agent} ${a.status}/${a.reason}: ${a.suggestion}`);
   } else if (d.total > 0) {
     lines.push('No agent needs attention.');
