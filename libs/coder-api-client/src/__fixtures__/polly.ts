@@ -40,13 +40,18 @@ export interface HarEntry {
 export function scrubEntry(entry: HarEntry): void {
   const url = new URL(entry.request.url);
   entry.request.url = `${RECORDED_HOST}${url.pathname}${url.search}`;
+  // The recorded server's own origin (e.g. buildinfo external_url, random ports) becomes the fixed host.
+  const withFixedHost = (text: string): string => text.split(url.origin).join(RECORDED_HOST);
   entry.request.headers = entry.request.headers
     .filter((h) => h.name.toLowerCase() !== 'host')
     .map((h) => (SECRET_HEADERS.includes(h.name.toLowerCase()) ? { name: h.name, value: REDACTED } : h));
   entry.request.cookies = [];
-  entry.response.headers = entry.response.headers.filter((h) => !VOLATILE_RESPONSE_HEADERS.includes(h.name.toLowerCase()));
+  entry.response.headers = entry.response.headers
+    .filter((h) => !VOLATILE_RESPONSE_HEADERS.includes(h.name.toLowerCase()))
+    .map((h) => ({ name: h.name, value: withFixedHost(h.value) }));
   entry.response.cookies = [];
   const content = entry.response.content;
+  if (content?.text) content.text = withFixedHost(content.text);
   if (content?.text && content.text.includes('environment_variables')) {
     try {
       content.text = JSON.stringify(redactEnvironment(JSON.parse(content.text)));
