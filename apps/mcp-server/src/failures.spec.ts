@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CoderApiError } from './coder.js';
-import { fromCoderApiError, renderFailure, toolFailure } from './failures.js';
+import { fromAssignmentViolations, fromCoderApiError, renderFailure, toolFailure } from './failures.js';
 
 const KINDS: CoderApiError['kind'][] = [
   'unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_request', 'rate_limited',
@@ -38,5 +38,24 @@ describe('fromCoderApiError', () => {
       isError: true,
       content: [{ type: 'text', text: 'agent_not_found: No agent x.\nNext: Call list_agents.' }],
     });
+  });
+});
+
+describe('fromAssignmentViolations', () => {
+  it('lists every violation and the fix for each kind', () => {
+    const f = fromAssignmentViolations(
+      [
+        { kind: 'missing_capability', requirement: 'capability:gpu', template: 'small', message: 'Template "small" does not offer capability "gpu"' },
+        { kind: 'exceeds_limit', requirement: 'cpu', template: 'small', message: 'Needs 8 CPUs, template allows 2', required: 8, allowed: 2 },
+        { kind: 'unverifiable', requirement: 'diskGb', template: 'small', message: 'No disk limit known' },
+      ],
+      'small',
+    );
+    expect(f.code).toBe('requirements_not_met');
+    expect(f.message).toContain('1) Template "small" does not offer capability "gpu"');
+    expect(f.message).toContain('3) No disk limit known');
+    expect(f.hint).toContain('list_templates capability=gpu');
+    expect(f.hint).toContain('FLEET_MCP_CAPABILITIES_FILE');
+    expect(renderFailure(f).content[0]).toMatchObject({ text: expect.stringMatching(/^requirements_not_met: /) });
   });
 });

@@ -4,6 +4,7 @@
  * The text starts with the stable `code` so clients and tests can match it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { assertNever, type AssignmentViolation } from '@org/fleet-domain';
 import type { CoderApiError } from './coder.js';
 
 export type LocalFailureCode =
@@ -13,6 +14,7 @@ export type LocalFailureCode =
   | 'invalid_argument'
   | 'invalid_cursor'
   | 'template_not_found'
+  | 'requirements_not_met'
   | 'timeout'
   | 'cancelled'
   | 'internal_error';
@@ -89,6 +91,40 @@ export function fromCoderApiError(error: CoderApiError, ctx: CoderFailureContext
 
 function assertNeverKind(kind: never, error: CoderApiError): ToolFailure {
   return toolFailure(String(kind), `Coder call failed: ${error.message}.`, 'Retry; report this error kind if it persists.');
+}
+
+/**
+ * fleet-domain's checkAssignment violations (FR-014) → one failure listing every violation, with the
+ * next steps that fix each kind. Exhaustive over the violation kinds.
+ */
+export function fromAssignmentViolations(violations: readonly AssignmentViolation[], template: string): ToolFailure {
+  const hints = new Set<string>();
+  for (const v of violations) {
+    const kind = v.kind;
+    switch (kind) {
+      case 'missing_capability':
+        hints.add(`find a template that offers it (list_templates capability=${v.requirement.replace(/^capability:/, '')})`);
+        break;
+      case 'exceeds_limit':
+        hints.add('pick a larger template (list_templates shows limits) or lower the requirement');
+        break;
+      case 'unverifiable':
+        hints.add('declare the limit in FLEET_MCP_CAPABILITIES_FILE, or drop the requirement if it is not essential');
+        break;
+      case 'invalid_requirement':
+        hints.add('fix the requirements argument');
+        break;
+      default:
+        assertNever(kind);
+    }
+  }
+  const list = violations.map((v, i) => `${i + 1}) ${v.message}`).join('; ');
+  return toolFailure(
+    'requirements_not_met',
+    `Template '${template}' does not meet the requirements (${violations.length} violation${violations.length === 1 ? '' : 's'}): ${list}. Nothing was created.`,
+    `${[...hints].join('; ')}.`.replace(/^./, (c) => c.toUpperCase()),
+    { details: { violations: violations.map((v) => ({ ...v })) } },
+  );
 }
 
 /** The `isError` result for a failure: one text block starting with the code. */
