@@ -1,0 +1,323 @@
+/**
+ * The fleet watcher: polls Coder's tasks list (ONE request per cycle whatever the fleet size, through the
+ * runtime's single-flight task-list source so tools reuse the result), maps it with fleet-domain's
+ * `toAgents`, diffs it with `diffFleet` (whose snapshot carries the debounce memory) and appends the events
+ * to the bounded journal. Listeners (waiting get_fleet_events calls, per-session logging and resource
+ * subscriptions) are told about each batch.
+ *
+ * It runs only while someone is interested (`acquire()` holders: an open wait, a session with resource
+ * subscriptions) or when configured always-on, and stops when nobody is. The snapshot is kept while
+ * stopped, so the next start reports what changed in between instead of silently re-baselining.
+ *
+ * Coder errors never throw out of here: 429 waits for Retry-After, other failures back off exponentially
+ * (interval × 2^n, capped). Health (last success, consecutive failures, back-off, CPU per cycle) is
+ * reported by `health()`. All timers go through the injected Scheduler and time through the Clock.
+ */
+import { diffFleet, toAgents, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetSnapshot } from '@org/fleet-domain';
+import type { Clock } from '../clock.js';
+import type { CoderApiError, CoderResult } from '../coder.js';
+import type { Logger } from '../log.js';
+import type { TaskList, TaskListSource } from '../runtime/task-list.js';
+import { createEventJournal, type EventJournal, type JournalEntry } from './event-journal.js';
+import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
+
+export interface FleetWatcherOptions {
+  tasks: TaskListSource;
+  clock: Clock;
+  scheduler?: Scheduler;
+  log?: Logger;
+  intervalMs: number;
+  debounceMs: number;
+  maxBackoffMs: number;
+  journalSize: number;
+  alwaysOn?: boolean;
+  capacity?: number;
+  capacityWarningRatio?: number;
+  thresholds?: AttentionThresholds;
+  /** CPU time source (default process.cpuUsage). */
+  cpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage;
+}
+
+export type WatcherState = 'stopped' | 'running' | 'backing_off';
+
+export interface WatcherHealth {
+  state: WatcherState;
+  intervalMs: number;
+  alwaysOn: boolean;
+  /** Interest holders (open waits, sessions with subscriptions) and open waits. */
+  interested: number;
+  waiters: number;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  consecutiveFailures: number;
+  /** Current back-off delay (0 when healthy). */
+  backoffMs: number;
+  nextPollAt: string | null;
+  lastError: { kind: string; status?: number; message: string } | null;
+  cycles: number;
+  failedCycles: number;
+  agents: number | null;
+  /** CPU time (user + system) spent mapping, diffing and journaling, per successful cycle. */
+  lastCycleCpuMs: number | null;
+  avgCycleCpuMs: number | null;
+  maxCycleCpuMs: number | null;
+  journal: { size: number; capacity: number; evicted: number; lastSeq: number };
+}
+
+export interface CycleBatch {
+  entries: JournalEntry[];
+  agents: readonly Agent[];
+  at: Date;
+}
+
+export type WaitOutcome = 'matched' | 'timeout' | 'aborted' | 'closed';
+
+export interface FleetWatcher {
+  readonly journal: EventJournal;
+  /** Registers interest; the watcher runs while there is at least one. The returned release is idempotent. */
+  acquire(reason: string): () => void;
+  /**
+   * Makes sure the journal reflects a poll no older than one interval: joins a cycle in flight, or polls
+   * now, unless the watcher is backing off after Coder errors (then it returns at once).
+   */
+  ensureFresh(): Promise<void>;
+  /** Resolves when `match(newEntries)` holds for a batch, after `ms`, on abort, or on shutdown. */
+  waitFor(match: (entries: readonly JournalEntry[]) => boolean, ms: number, signal?: AbortSignal): Promise<WaitOutcome>;
+  /** Called after every successful cycle that produced entries (errors in listeners are logged, never thrown). */
+  onBatch(listener: (batch: CycleBatch) => void): () => void;
+  /** The agents of the last successful poll. */
+  latest(): { agents: readonly Agent[]; at: Date } | undefined;
+  health(): WatcherHealth;
+  /** Stops for good (server shutdown): cancels timers, releases waits. */
+  shutdown(): void;
+}
+
+export const FRESHNESS_MS = 250;
+
+export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
+  const { tasks, clock } = options;
+  const scheduler = options.scheduler ?? realScheduler;
+  const cpuUsage = options.cpuUsage ?? ((prev?: NodeJS.CpuUsage) => process.cpuUsage(prev));
+  const journal = createEventJournal({ capacity: options.journalSize });
+  const diffOptions: DiffFleetOptions = {
+    debounceMs: options.debounceMs,
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+    ...(options.capacityWarningRatio !== undefined ? { capacityWarningRatio: options.capacityWarningRatio } : {}),
+    ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+  };
+  const nowMs = () => clock.now().getTime();
+
+  let holders = 0;
+  let running = false;
+  let closed = false;
+  let timer: TimerHandle | undefined;
+  let nextPollAt: number | undefined;
+  let inflight: Promise<void> | undefined;
+  let snapshot: FleetSnapshot | undefined;
+  let latest: { agents: readonly Agent[]; at: Date } | undefined;
+  let lastSuccessAt: number | undefined;
+  let lastAttemptAt: number | undefined;
+  let consecutiveFailures = 0;
+  let backoffMs = 0;
+  let lastError: WatcherHealth['lastError'] = null;
+  let cycles = 0;
+  let failedCycles = 0;
+  let lastCpuMs: number | null = null;
+  let totalCpuMs = 0;
+  let maxCpuMs: number | null = null;
+  let cpuSamples = 0;
+  const listeners = new Set<(batch: CycleBatch) => void>();
+  let waiters = 0;
+  const closeHooks = new Set<() => void>();
+
+  const fetchFresh = async (): Promise<CoderResult<TaskList>> => {
+    const freshness = Math.min(FRESHNESS_MS, options.intervalMs / 4);
+    const r = await tasks.list();
+    if (!r.ok || nowMs() - r.value.fetchedAt.getTime() <= freshness) return r;
+    return tasks.list({ force: true });
+  };
+
+  const onFailure = (error: CoderApiError) => {
+    consecutiveFailures += 1;
+    failedCycles += 1;
+    lastError = { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), message: error.message };
+    const exponential = Math.min(options.maxBackoffMs, options.intervalMs * 2 ** consecutiveFailures);
+    backoffMs = error.kind === 'rate_limited' && error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, options.intervalMs) : exponential;
+    const fields = { kind: error.kind, status: error.status, operation: error.operation, consecutiveFailures, backoffMs };
+    if (consecutiveFailures === 1) options.log?.warn('fleet watcher: Coder request failed, backing off', fields);
+    else options.log?.debug('fleet watcher: still failing', fields);
+  };
+
+  const process_ = (list: TaskList) => {
+    const cpu0 = cpuUsage();
+    const now = clock.now();
+    const agents = toAgents(list.tasks, now, options.thresholds ?? {});
+    const diff = diffFleet(snapshot, agents, now, diffOptions);
+    snapshot = diff.snapshot;
+    latest = { agents, at: now };
+    const entries = journal.append(diff.events, now.getTime());
+    const cpu = cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    lastCpuMs = cpuMs;
+    totalCpuMs += cpuMs;
+    cpuSamples += 1;
+    maxCpuMs = Math.max(maxCpuMs ?? 0, cpuMs);
+    if (consecutiveFailures > 0) options.log?.info('fleet watcher: Coder reachable again', { afterFailures: consecutiveFailures });
+    consecutiveFailures = 0;
+    backoffMs = 0;
+    lastError = null;
+    lastSuccessAt = now.getTime();
+    if (entries.length === 0) return;
+    const batch: CycleBatch = { entries, agents, at: now };
+    for (const listener of [...listeners]) {
+      try {
+        listener(batch);
+      } catch (error) {
+        options.log?.error('fleet watcher: listener failed', { error });
+      }
+    }
+  };
+
+  const cycle = (): Promise<void> => {
+    if (inflight) return inflight;
+    inflight = (async () => {
+      cycles += 1;
+      lastAttemptAt = nowMs();
+      let r: CoderResult<TaskList>;
+      try {
+        r = await fetchFresh();
+      } catch (error) {
+        r = { ok: false, error: { kind: 'network', operation: 'GET /api/v2/tasks', message: error instanceof Error ? error.message : String(error) } };
+      }
+      if (r.ok) process_(r.value);
+      else onFailure(r.error);
+    })()
+      .catch((error: unknown) => {
+        // A bug in mapping/diffing must not kill the loop: count it as a failed cycle.
+        onFailure({ kind: 'unexpected_response', operation: 'fleet watcher cycle', message: error instanceof Error ? error.message : String(error) });
+        options.log?.error('fleet watcher: cycle failed unexpectedly', { error });
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+
+  const arm = (delayMs: number) => {
+    timer?.cancel();
+    nextPollAt = nowMs() + delayMs;
+    timer = scheduler.schedule(delayMs, async () => {
+      timer = undefined;
+      nextPollAt = undefined;
+      if (!running) return;
+      await cycle();
+      if (running && !timer) arm(consecutiveFailures > 0 ? backoffMs : options.intervalMs);
+    });
+  };
+
+  const start = () => {
+    if (running || closed) return;
+    running = true;
+    const age = lastSuccessAt === undefined ? Infinity : nowMs() - lastSuccessAt;
+    arm(age >= options.intervalMs ? 0 : options.intervalMs - age);
+    options.log?.debug('fleet watcher started', { intervalMs: options.intervalMs });
+  };
+
+  const stop = () => {
+    if (!running) return;
+    running = false;
+    timer?.cancel();
+    timer = undefined;
+    nextPollAt = undefined;
+    options.log?.debug('fleet watcher stopped');
+  };
+
+  const wanted = () => !closed && (holders > 0 || options.alwaysOn === true);
+
+  const watcher: FleetWatcher = {
+    journal,
+    acquire(reason) {
+      holders += 1;
+      options.log?.debug('fleet watcher: interest acquired', { reason, holders });
+      if (wanted()) start();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        holders -= 1;
+        if (!wanted()) stop();
+      };
+    },
+    async ensureFresh() {
+      if (closed) return;
+      if (inflight) return inflight;
+      const now = nowMs();
+      if (consecutiveFailures > 0 && nextPollAt !== undefined && now < nextPollAt) return;
+      if (lastSuccessAt !== undefined && now - lastSuccessAt < options.intervalMs && consecutiveFailures === 0) return;
+      await cycle();
+      if (running) arm(consecutiveFailures > 0 ? backoffMs : options.intervalMs);
+    },
+    waitFor(match, ms, signal) {
+      if (closed) return Promise.resolve('closed');
+      if (signal?.aborted) return Promise.resolve('aborted');
+      return new Promise<WaitOutcome>((resolve) => {
+        waiters += 1;
+        let done = false;
+        const finish = (outcome: WaitOutcome) => {
+          if (done) return;
+          done = true;
+          waiters -= 1;
+          unsubscribe();
+          timeout.cancel();
+          signal?.removeEventListener('abort', onAbort);
+          closeHooks.delete(onClose);
+          resolve(outcome);
+        };
+        const onAbort = () => finish('aborted');
+        const onClose = () => finish('closed');
+        const unsubscribe = watcher.onBatch((batch) => {
+          if (match(batch.entries)) finish('matched');
+        });
+        const timeout = scheduler.schedule(Math.max(0, ms), () => finish('timeout'));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        closeHooks.add(onClose);
+      });
+    },
+    onBatch(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    latest: () => latest,
+    health() {
+      const state: WatcherState = !running ? 'stopped' : consecutiveFailures > 0 ? 'backing_off' : 'running';
+      const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+      return {
+        state,
+        intervalMs: options.intervalMs,
+        alwaysOn: options.alwaysOn === true,
+        interested: holders,
+        waiters,
+        lastSuccessAt: iso(lastSuccessAt),
+        lastAttemptAt: iso(lastAttemptAt),
+        consecutiveFailures,
+        backoffMs,
+        nextPollAt: iso(nextPollAt),
+        lastError,
+        cycles,
+        failedCycles,
+        agents: latest ? latest.agents.length : null,
+        lastCycleCpuMs: lastCpuMs,
+        avgCycleCpuMs: cpuSamples > 0 ? totalCpuMs / cpuSamples : null,
+        maxCycleCpuMs: maxCpuMs,
+        journal: { size: journal.size, capacity: journal.capacity, evicted: journal.evicted, lastSeq: journal.lastSeq },
+      };
+    },
+    shutdown() {
+      closed = true;
+      stop();
+      for (const hook of [...closeHooks]) hook();
+    },
+  };
+  if (wanted()) start();
+  return watcher;
+}

@@ -1,0 +1,34 @@
+/**
+ * Fleet watch: the watcher (polling + diff + journal), per-session delivery (logging notifications and
+ * resource subscriptions) and the config mapping. See README "How alerts reach Claude Code and other clients".
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { TaskListSource } from '../runtime/task-list.js';
+import { attentionThresholds } from '../tools/shared/fleet.js';
+import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
+import type { Scheduler } from './scheduler.js';
+
+export { createFleetWatcher, type FleetWatcher, type WatcherHealth, type CycleBatch, type WaitOutcome } from './fleet-watcher.js';
+export { createEventJournal, type EventJournal, type JournalEntry, type JournalRead } from './event-journal.js';
+export { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
+
+/** The watcher of one runtime (shared by every session using that runtime), configured from flags. */
+export function createFleetWatcherFromConfig(deps: { tasks: TaskListSource; clock: Clock; config: Config; log?: Logger; scheduler?: Scheduler }): FleetWatcher {
+  const { config } = deps;
+  return createFleetWatcher({
+    tasks: deps.tasks,
+    clock: deps.clock,
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    ...(deps.log ? { log: deps.log.child({ component: 'fleet-watcher' }) } : {}),
+    intervalMs: config.watchIntervalMs,
+    debounceMs: config.watchDebounceMs,
+    maxBackoffMs: config.watchMaxBackoffMs,
+    journalSize: config.journalSize,
+    alwaysOn: config.watchAlwaysOn,
+    ...(config.capacity !== undefined ? { capacity: config.capacity } : {}),
+    capacityWarningRatio: config.capacityWarningPercent / 100,
+    thresholds: attentionThresholds(config),
+  });
+}
