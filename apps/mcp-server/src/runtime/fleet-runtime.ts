@@ -6,6 +6,8 @@
 import type { Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createFleetWatcherFromConfig, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
 import { createMutationJournal, type MutationJournal } from './mutation-journal.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
@@ -16,9 +18,11 @@ export interface FleetRuntime {
   agents: AgentResolver;
   templates: TemplateCatalog;
   mutations: MutationJournal;
+  /** The fleet watcher + event journal (runs only while a session is interested; see watch/). */
+  watch: FleetWatcher;
 }
 
-export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; config: Config }): FleetRuntime {
+export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; config: Config; log?: Logger; scheduler?: Scheduler }): FleetRuntime {
   const { coder, clock, config } = deps;
   const tasks = createTaskListSource({ coder, clock, ttlMs: config.cacheTtlMs, loadTimeoutMs: config.requestTimeoutMs, owners: config.owners });
   return {
@@ -26,5 +30,6 @@ export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; con
     agents: createAgentResolver(tasks),
     templates: createTemplateCatalog({ coder, clock, ttlMs: config.templateCacheTtlMs, loadTimeoutMs: config.requestTimeoutMs }),
     mutations: createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
+    watch: createFleetWatcherFromConfig({ tasks, clock, config, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };
 }
