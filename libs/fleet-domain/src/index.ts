@@ -10,6 +10,7 @@ export {
   parseTimestamp,
   normalizeTimestamp,
   isoFromMs,
+  formatUtcIso,
 } from './mapping/timestamps.js';
 export {
   toAgent,
@@ -42,3 +43,5 @@ export * from './capabilities/declared.js';
 export * from './capabilities/template-facts.js';
 export * from './capabilities/check-assignment.js';
 export * from './events/diff-fleet.js';
+export * from './actions/next-actions.js';
+export * from './mapping/from-coder-workspace.js';

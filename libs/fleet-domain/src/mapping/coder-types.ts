@@ -21,5 +21,6 @@ export type {
   TemplateVersionParameter,
   WorkspaceAgentHealth,
   WorkspaceAgentLifecycle,
+  Workspace,
   WorkspaceStatus,
 } from '@org/coder-api-client/types';
