@@ -64,6 +64,7 @@ const APP_STATUS_HISTORY = 20;
 const SNAPSHOT_MAX_MESSAGES = 30;
 const SNAPSHOT_MAX_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_STEP = 10_000;
+const MAX_TRANSITIONS = 1_000_000;
 
 /** The simulated deployment: users, orgs, templates, workspaces, tasks, and the lifecycle engine. */
 export class Fleet {
@@ -267,16 +268,22 @@ export class Fleet {
     const after = observe(ws);
     const owner = this.userById(task.ownerId).username;
     const push = (field: Transition['field'], from: string | null, to: string | null) => {
-      this.log.push({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field, from, to });
+      this.pushTransition({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field, from, to });
     };
     if (!before) {
-      this.log.push({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field: 'created', from: null, to: after.status, initial: { ...after } });
+      this.pushTransition({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner, field: 'created', from: null, to: after.status, initial: { ...after } });
       return;
     }
     if (before.status !== after.status) push('status', before.status, after.status);
     if (before.state !== after.state) push('state', before.state, after.state);
     if (before.workspaceStatus !== after.workspaceStatus) push('workspace_status', before.workspaceStatus, after.workspaceStatus);
     if (before.health !== after.health) push('health', before.health, after.health);
+  }
+
+  /** Append to the transition log; beyond MAX_TRANSITIONS the oldest 10% are dropped (seq keeps counting). */
+  private pushTransition(entry: Transition): void {
+    this.log.push(entry);
+    if (this.log.length > MAX_TRANSITIONS) this.log.splice(0, Math.ceil(MAX_TRANSITIONS / 10));
   }
 
   /** Apply a change to a task, bump its revision (JSON cache) and log observable transitions. */
@@ -558,7 +565,7 @@ export class Fleet {
     const at = this.clock.now();
     task.deleted = true;
     task.rev++;
-    this.log.push({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner: this.userById(task.ownerId).username, field: 'deleted', from: null, to: 'deleted' });
+    this.pushTransition({ seq: ++this.transitionSeq, at: new Date(at).toISOString(), atMs: at, taskId: task.id, taskName: task.name, owner: this.userById(task.ownerId).username, field: 'deleted', from: null, to: 'deleted' });
     return build;
   }
 
