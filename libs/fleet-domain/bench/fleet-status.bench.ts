@@ -12,8 +12,8 @@
  * - diffFleet between two consecutive observations (informational).
  * Exit code 1 when the computeFleetStatus target fails. Env: BENCH_AGENTS (default 10000), BENCH_RUNS (15).
  */
-import { computeFleetStatus, diffFleet, toAgents, type Agent } from '@org/fleet-domain';
-import { BASE_NOW, buildTaskList } from '@org/fleet-domain/testing';
+import { computeFleetStatus, diffFleet, toAgents, type Agent } from '../src/index.js';
+import { BASE_NOW, buildTaskList } from '../src/testing/index.js';
 
 const N = Number(process.env['BENCH_AGENTS'] ?? 10_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 21);
