@@ -37,6 +37,8 @@ describe('route selection', () => {
     expect(api('v2.37.0', true)).toBe('v2');
     expect(api('v3.0.0')).toBe('none');
     expect(api('v1.99.0', true)).toBe('none');
+    expect(api('v0.0.0-devel')).toBe('none');
+    expect(api('v0.0.0-devel', true)).toBe('v2');
   });
   it('reports features', () => {
     expect(serverInfoFor(parseCoderVersion('v2.27.1+230b55b')!)).toEqual({

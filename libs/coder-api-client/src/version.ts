@@ -5,6 +5,7 @@
  *   2.27 – 2.28   `/api/experimental/tasks…`, experimental shape    → 'experimental'
  *   2.29 – 2.36   `/api/v2/tasks…` (GA)                             → 'v2'
  *   >= 2.37       Tasks removed (ESR builds keep it: `assumeTasksSupported`) → 'none'
+ *   0.0.0-devel   development build: 'none', or 'v2' with `assumeTasksSupported`
  */
 import type { ServerInfo, TasksApi } from './types.js';
 
@@ -40,6 +41,8 @@ function atLeast(v: CoderVersion, min: { major: number; minor: number }): boolea
 }
 
 export function tasksApiFor(version: CoderVersion, assumeTasksSupported = false): TasksApi {
+  // Development builds report v0.0.0-devel: only an explicit opt-in makes them tasks servers.
+  if (version.major === 0 && assumeTasksSupported) return 'v2';
   if (!atLeast(version, TASKS_EXPERIMENTAL_SINCE)) return 'none';
   if (!atLeast(version, TASKS_GA_SINCE)) return 'experimental';
   if (atLeast(version, TASKS_REMOVED_IN) && !assumeTasksSupported) return 'none';
