@@ -59,6 +59,7 @@ export function summarize(fleet: Fleet, task: SimTask): TaskSummary {
 }
 
 export class UnknownTaskError extends Error {}
+export { TaskNotRunningError } from './model/fleet.js';
 
 export function findTaskRef(fleet: Fleet, ref: string): SimTask {
   const slash = ref.indexOf('/');

@@ -78,6 +78,16 @@ describe('clock-driven lifecycle', () => {
     expect(task).toMatchObject({ status: 'active', workspace_status: 'running', workspace_build_number: 3 });
   });
 
+  it('setAgentState boots a starting agent first and refuses stopped ones', async () => {
+    const t = sim.control.createTask({ input: 'x', name: 'eager' });
+    sim.control.setAgentState('eager', 'failure', { message: 'Need input: which database?' });
+    expect(await getTask(t.id)).toMatchObject({ status: 'active', workspace_agent_lifecycle: 'ready', current_state: { state: 'failure', message: 'Need input: which database?' } });
+    await api('POST', `/api/v2/tasks/me/${t.id}/pause`);
+    sim.control.advance(10_000);
+    expect(() => sim.control.setAgentState('eager', 'idle')).toThrow(/stopped/);
+    expect((await api('POST', '/__sim/tasks/eager/state', { body: { state: 'idle' } })).status).toBe(409);
+  });
+
   it('agents can disconnect and builds can fail', async () => {
     const t = sim.control.createTask({ input: 'x', name: 'fragile' });
     sim.control.advance(2 * MINUTE);

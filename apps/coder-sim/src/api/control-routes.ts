@@ -1,4 +1,4 @@
-import { UnknownTaskError, type SimControl } from '../control.js';
+import { TaskNotRunningError, UnknownTaskError, type SimControl } from '../control.js';
 import type { FaultRuleInit } from '../faults.js';
 import { isCoderVersion } from '../versions.js';
 import type { WorkspaceAppStatusState } from '../wire-types.js';
@@ -108,6 +108,7 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
     }
   } catch (error) {
     if (error instanceof RangeError || error instanceof UnknownTaskError) return fail(400, error.message);
+    if (error instanceof TaskNotRunningError) return fail(409, error.message);
     if (error instanceof Error && /already exists|already in use|needs clock/.test(error.message)) return fail(409, error.message);
     throw error;
   }

@@ -490,7 +490,10 @@ export class Fleet {
   }
 
   private setAppStatus(ws: SimWorkspace, state: WorkspaceAppStatusState, message: string, uri: string, at: number): void {
-    ws.appStatuses.push({ id: uuid(this.rng), state, message, uri, createdAt: at });
+    // coderd ignores app statuses not strictly newer than the latest start build; a report always is.
+    const build = ws.builds[ws.builds.length - 1];
+    const createdAt = build ? Math.max(at, build.createdAt + 1) : at;
+    ws.appStatuses.push({ id: uuid(this.rng), state, message, uri, createdAt });
     if (ws.appStatuses.length > APP_STATUS_HISTORY) ws.appStatuses.splice(0, ws.appStatuses.length - APP_STATUS_HISTORY);
   }
 
@@ -557,8 +560,8 @@ export class Fleet {
     const ws = this.workspaceOf(task);
     const current = latestBuild(ws);
     if (current.jobStatus === 'pending' || current.jobStatus === 'running') {
-      // coderd cancels/queues behind the running job; the simulator simply finishes it first.
-      current.jobStatus = current.transition === 'start' && task.persona === 'buildfail' ? 'failed' : 'succeeded';
+      // coderd cancels the running job before the delete build.
+      current.jobStatus = 'canceled';
       current.completedAt = this.clock.now();
     }
     const build = this.startBuild(task, ws, 'delete', 'initiator', initiatorId);
@@ -590,19 +593,42 @@ export class Fleet {
 
   // ---------------------------------------------------------------- control mutators
 
+  /**
+   * The agent reports `state` now. A task still booting is brought up first (build done, agent ready,
+   * app healthy); a stopped, failed or deleted task cannot report (throws).
+   */
   setAgentState(task: SimTask, state: WorkspaceAppStatusState, opts: { message?: string; uri?: string; holdMs?: number } = {}): void {
+    if (!ACTIVE_PHASES.has(task.phase) && !BOOT_PHASES.has(task.phase)) {
+      throw new TaskNotRunningError(`task "${task.name}" is ${task.phase}; only a running agent reports a state`);
+    }
     const at = this.clock.now();
     this.mutate(task, at, (ws) => {
+      if (BOOT_PHASES.has(task.phase)) this.bootNow(task, ws, at);
       const message = opts.message ?? this.defaultMessage(task, state);
       this.setAppStatus(ws, state, message, opts.uri ?? '', at);
-      if (state === 'working' || state === 'idle' || state === 'complete' || state === 'failure') {
-        if (task.phase === 'working' || task.phase === 'idle' || task.phase === 'complete' || task.phase === 'failure') task.phase = state;
-      }
-      if (state === 'idle' || state === 'complete' || state === 'failure') {
+      task.phase = state;
+      if (state !== 'working') {
         this.appendLog(task, { type: 'output', at, gen: { kind: state === 'failure' ? 'question' : state === 'complete' ? 'done' : 'turn', seed: int(task.rng, 1, 2 ** 30) } });
       }
       task.nextAt = opts.holdMs === undefined ? Infinity : at + opts.holdMs;
     });
+  }
+
+  /** Finish a start build right away: job succeeded, agent connected and ready, app healthy. */
+  private bootNow(task: SimTask, ws: SimWorkspace, at: number): void {
+    const build = latestBuild(ws);
+    build.jobStatus = 'succeeded';
+    build.startedAt = build.startedAt ?? at;
+    build.completedAt = at;
+    build.updatedAt = at;
+    const agent = ws.agent ?? this.newAgent(at);
+    Object.assign(agent, { status: 'connected', lifecycle: 'ready', firstConnectedAt: agent.firstConnectedAt ?? at, lastConnectedAt: at, startedAt: agent.startedAt ?? at, readyAt: at, updatedAt: at });
+    ws.agent = agent;
+    ws.appHealth = 'healthy';
+    if (task.logs.length === 0) {
+      this.appendLog(task, { type: 'input', at, content: task.prompt });
+      this.appendLog(task, { type: 'output', at, gen: { kind: 'welcome', seed: int(task.rng, 1, 2 ** 30) } });
+    }
   }
 
   failWorkspace(task: SimTask, error = 'terraform apply: exit status 1: docker: Error response from daemon: no space left on device'): void {
@@ -848,6 +874,11 @@ export class Fleet {
     return buildWorkspaceStatus(latestBuild(ws));
   }
 }
+
+const BOOT_PHASES: ReadonlySet<Phase> = new Set(['queued', 'provisioning', 'agent_connecting', 'agent_starting', 'app_initializing']);
+const ACTIVE_PHASES: ReadonlySet<Phase> = new Set(['working', 'idle', 'complete', 'failure']);
+
+export class TaskNotRunningError extends Error {}
 
 export class BuildActiveError extends Error {
   constructor() {
