@@ -1,0 +1,125 @@
+/**
+ * Fleet resources: `fleet://status` (computeFleetStatus + watcher health), `fleet://agents/{id}` (one agent;
+ * the list is bounded, attention first) and `fleet://events` (the most recent journal events and the cursor).
+ * All JSON. Subscriptions and `notifications/resources/updated` are wired per session in
+ * watch/session-delivery.ts. Failures are protocol errors: unknown URI or agent → InvalidParams,
+ * Coder unreachable → InternalError with Coder's message.
+ */
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { computeFleetStatus, toAgents, type Agent, type Severity } from '@org/fleet-domain';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { FleetRuntime } from '../runtime/fleet-runtime.js';
+import { agentRef, attentionThresholds } from '../tools/shared/fleet.js';
+import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
+import { toEventView, toHealthView } from '../watch/event-view.js';
+import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
+
+export const MAX_LISTED_AGENTS = 100;
+export const RECENT_EVENTS_IN_RESOURCE = 100;
+
+export interface ResourceDeps {
+  runtime: FleetRuntime;
+  config: Config;
+  clock: Clock;
+}
+
+const json = (uri: string, value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+
+async function loadAgents(deps: ResourceDeps): Promise<Agent[]> {
+  const r = await deps.runtime.tasks.list();
+  if (!r.ok) throw new McpError(ErrorCode.InternalError, `${r.error.kind}: could not read the fleet from Coder: ${r.error.message}`);
+  return toAgents(r.value.tasks, deps.clock.now(), attentionThresholds(deps.config));
+}
+
+function findAgent(agents: readonly Agent[], ref: string): Agent | undefined {
+  const r = ref.toLowerCase();
+  return agents.find((a) => a.id === ref) ?? agents.find((a) => a.name.toLowerCase() === r);
+}
+
+const SEVERITY_FIRST: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
+const attentionRank = (a: Agent) => (a.needsAttention ? SEVERITY_FIRST[a.needsAttention.severity] : 9);
+
+export function registerFleetResources(server: McpServer, deps: ResourceDeps): void {
+  server.registerResource(
+    'fleet-status',
+    FLEET_STATUS_URI,
+    {
+      title: 'Fleet status',
+      description: 'Counts per status, utilization, capacity, health, agents needing attention, and the fleet watcher health (JSON). Subscribe to be told when it changes.',
+      mimeType: 'application/json',
+    },
+    async (uri) => {
+      const agents = await loadAgents(deps);
+      const status = computeFleetStatus(agents, deps.clock.now(), {
+        ...(deps.config.capacity !== undefined ? { capacity: deps.config.capacity } : {}),
+        capacityWarningRatio: deps.config.capacityWarningPercent / 100,
+        thresholds: attentionThresholds(deps.config),
+        maxAttention: 20,
+      });
+      return json(uri.href, { ...status, watcher: toHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
+    },
+  );
+
+  server.registerResource(
+    'fleet-agent',
+    new ResourceTemplate(`${AGENT_URI_PREFIX}{id}`, {
+      list: async () => {
+        const agents = await loadAgents(deps);
+        const listed = [...agents].sort((a, b) => attentionRank(a) - attentionRank(b)).slice(0, MAX_LISTED_AGENTS);
+        return {
+          resources: listed.map((a) => ({
+            uri: `${AGENT_URI_PREFIX}${encodeURIComponent(a.id)}`,
+            name: agentRef(a),
+            description: `${a.status}${a.needsAttention ? `, needs attention (${a.needsAttention.reason})` : ''}`,
+            mimeType: 'application/json',
+          })),
+        };
+      },
+      complete: {
+        id: async (value) => {
+          const agents = await loadAgents(deps).catch(() => []);
+          const v = value.toLowerCase();
+          return agents
+            .filter((a) => a.name.toLowerCase().startsWith(v) || a.id.startsWith(value))
+            .slice(0, 50)
+            .map((a) => a.name);
+        },
+      },
+    }),
+    {
+      title: 'Fleet agent',
+      description: `One agent by task id or name (JSON); the list shows at most ${MAX_LISTED_AGENTS} agents, those needing attention first. Subscribe to be told when it changes.`,
+      mimeType: 'application/json',
+    },
+    async (uri, variables) => {
+      const raw = variables['id'];
+      const ref = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+      const agent = findAgent(await loadAgents(deps), ref);
+      if (!agent) throw new McpError(ErrorCode.InvalidParams, `Unknown agent ${JSON.stringify(ref)} in ${uri.href}: list resources or call list_agents for valid ids.`);
+      return json(uri.href, { agent, content_trust: CONTENT_TRUST, untrusted_fields: ['agent.state.message', 'agent.initialPrompt', 'agent.statusReason'] });
+    },
+  );
+
+  server.registerResource(
+    'fleet-events',
+    FLEET_EVENTS_URI,
+    {
+      title: 'Fleet events',
+      description: `The ${RECENT_EVENTS_IN_RESOURCE} most recent fleet events (alerts and changes) with the current cursor for get_fleet_events (JSON). Subscribe to be told when new events arrive.`,
+      mimeType: 'application/json',
+    },
+    async (uri) => {
+      const watch = deps.runtime.watch;
+      const entries = watch.journal.recent(RECENT_EVENTS_IN_RESOURCE);
+      return json(uri.href, {
+        cursor: watch.journal.currentCursor(),
+        events: entries.map((e) => toEventView(e, watch.journal)),
+        watcher: toHealthView(watch.health()),
+        content_trust: CONTENT_TRUST,
+        untrusted_fields: ['events[].message', 'events[].details.state_message', 'events[].details.reason'],
+      });
+    },
+  );
+}
