@@ -12,9 +12,11 @@ import type { Toolset } from './config.js';
 import { sleepOn } from './clock.js';
 import { annotationsFor, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
 import { renderFailure, toolFailure } from './failures.js';
+import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
 import { VERSION } from './version.js';
+import { attachSessionDelivery } from './watch/session-delivery.js';
 
 export interface CreateServerOptions extends ServerDeps {
   /** Share one runtime between sessions (HTTP); created from deps when absent. */
@@ -67,7 +69,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
 
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION, title: 'Coder fleet' },
-    { capabilities: { logging: {} }, instructions: buildInstructions(new Set(selection.tools.map((t) => t.toolset))) },
+    { capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } }, instructions: buildInstructions(new Set(selection.tools.map((t) => t.toolset))) },
   );
 
   const confirm = async (message: string): Promise<ConfirmOutcome> => {
@@ -147,10 +149,22 @@ export function createServer(options: CreateServerOptions): FleetServer {
     }
   }
 
+  // Fleet resources + per-session alert delivery (logging notifications, resource subscriptions): watch/.
+  registerFleetResources(server, { runtime, config, clock });
+  const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }) });
+  const onClose = server.server.onclose;
+  server.server.onclose = () => {
+    delivery.close();
+    onClose?.();
+  };
+
   return {
     server,
     runtime,
     toolNames: selection.tools.map((t) => t.name),
-    close: () => server.close(),
+    close: async () => {
+      delivery.close();
+      await server.close();
+    },
   };
 }
