@@ -1,0 +1,405 @@
+/**
+ * Streamable HTTP transport (plain node:http + the SDK's StreamableHTTPServerTransport).
+ *
+ *   POST/GET/DELETE /mcp   MCP sessions: one McpServer (createServer) per session, one shared runtime
+ *                          (per Coder token in coder-token mode), SSE for push, resumable via a per-session
+ *                          bounded event store (Last-Event-ID).
+ *   GET /healthz           liveness; no auth, no secrets.
+ *   GET /readyz            Coder reachable + token valid + Tasks API (cached briefly); no auth, no secrets.
+ *
+ * Every /mcp request passes, in order: drain check → Host/Origin (DNS rebinding, 403) → bearer auth (401)
+ * → session lookup (404, bound to the authenticated principal) → per-session rate limit (429) → body
+ * limit (413) → the SDK transport.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { createCoderClient } from '@org/coder-api-client';
+import { systemClock, type Clock } from '../clock.js';
+import type { CoderClient } from '../coder.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import { createServer, type CreateServerOptions, type FleetServer } from '../server.js';
+import { VERSION } from '../version.js';
+import {
+  createCoderTokenVerifier,
+  createStaticTokenCheck,
+  parseBearer,
+  resolveAuthMode,
+  tokenFileModeWarning,
+  wwwAuthenticate,
+  type AuthError,
+  type Principal,
+} from '../security/auth.js';
+import { checkHost, checkOrigin, hostPolicy, isLoopbackHost } from '../security/host-check.js';
+import { createEventStore } from './event-store.js';
+import { createRateLimiter } from './rate-limit.js';
+import { createReadiness } from './readiness.js';
+
+export const MCP_PATH = '/mcp';
+
+export interface HttpServerOptions {
+  config: Config;
+  /** The server's own Coder client (all sessions in none/bearer mode; /readyz always). */
+  coder: CoderClient;
+  log: Logger;
+  /** The tools' clock (tests: the simulator's manual clock). */
+  clock?: Clock;
+  /** Wall time in ms for rate limits, token cache and idle sessions (injectable for tests). */
+  now?: () => number;
+  /** Runtime shared by every session in none/bearer mode (created when absent). */
+  runtime?: FleetRuntime;
+  /** coder-token mode: the Coder client for a caller's token (default: createCoderClient with the config). */
+  coderClientFor?: (token: string) => CoderClient;
+  /** Builds one session's MCP server (default: createServer). */
+  createFleet?: (options: CreateServerOptions) => FleetServer;
+  /** Events kept per session for resumability (default 1000). */
+  eventStoreMaxEvents?: number;
+  /** SSE keep-alive interval (default 15000). */
+  keepAliveMs?: number;
+  /** Sessions without any request for this long are closed (default 30 min). */
+  sessionIdleMs?: number;
+  /** How long a /readyz result and a verified Coder token are reused (default 5 s / 60 s). */
+  readinessTtlMs?: number;
+  coderTokenTtlMs?: number;
+}
+
+export interface HttpSessionView {
+  id: string;
+  principal: Principal;
+  fleet: FleetServer;
+}
+
+export interface HttpServerHandle {
+  /** `http://host:port` */
+  url: string;
+  /** `http://host:port/mcp` */
+  mcpUrl: string;
+  port: number;
+  sessionCount(): number;
+  session(id: string): HttpSessionView | undefined;
+  /** Requests (MCP POSTs) being processed now. */
+  inFlight(): number;
+  /** Stop accepting, let in-flight calls finish (at most `drainMs`, default config.shutdownDrainMs), close every session. */
+  close(options?: { drainMs?: number }): Promise<void>;
+}
+
+interface CallerContext {
+  coder: CoderClient;
+  runtime: FleetRuntime;
+}
+
+interface Session extends HttpSessionView {
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+export interface StartupCheck {
+  errors: string[];
+  warnings: string[];
+}
+
+/** Refuses unsafe combinations before anything listens. */
+export function checkHttpStartup(config: Config, tokenFileMode?: (path: string) => number | undefined): StartupCheck {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const mode = resolveAuthMode(config);
+  if (mode === 'none' && !isLoopbackHost(config.host))
+    errors.push(
+      `Refusing to bind ${config.host} without authentication: set FLEET_MCP_AUTH_TOKEN (or --auth-token-file), or use --auth-mode coder-token, or bind --host 127.0.0.1.`,
+    );
+  if (mode === 'none' && config.authToken) warnings.push('--auth-mode none is set although an auth token is configured: the token is ignored.');
+  if (config.authTokenFile && mode === 'bearer') {
+    const fileMode = tokenFileMode?.(config.authTokenFile);
+    const warning = fileMode === undefined ? undefined : tokenFileModeWarning(config.authTokenFile, fileMode);
+    if (warning) warnings.push(warning);
+  }
+  if (!isLoopbackHost(config.host) && config.allowedHosts.length === 0)
+    warnings.push(`Bound to ${config.host}: only loopback Host headers are accepted until you list your public hostnames with --allowed-hosts.`);
+  return { errors, warnings };
+}
+
+const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: true };
+
+async function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return { ok: false, tooLarge: true };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      return { ok: false, tooLarge: true };
+    }
+    chunks.push(chunk);
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const now = options.now ?? (() => Date.now());
+  const createFleet = options.createFleet ?? createServer;
+  const authMode = resolveAuthMode(config);
+  const startup = checkHttpStartup(config);
+  if (startup.errors.length > 0) throw new Error(startup.errors.join('\n'));
+
+  const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
+  const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
+  const readiness = createReadiness({ coder: options.coder, now, ttlMs: options.readinessTtlMs, timeoutMs: Math.min(config.requestTimeoutMs, 10_000) });
+  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config }) };
+  const staticCheck = config.authToken && authMode === 'bearer' ? createStaticTokenCheck(config.authToken) : undefined;
+  const coderClientFor =
+    options.coderClientFor ??
+    ((token: string) => createCoderClient({ baseUrl: config.coderUrl, sessionToken: token, timeoutMs: config.requestTimeoutMs, userAgent: `coder-fleet-mcp/${VERSION}` }));
+  const coderTokens = createCoderTokenVerifier<CallerContext>({
+    now,
+    ttlMs: options.coderTokenTtlMs,
+    whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
+    makeContext: (token) => {
+      const coder = coderClientFor(token);
+      return { coder, runtime: createFleetRuntime({ coder, clock, config }) };
+    },
+  });
+
+  const sessions = new Map<string, Session>();
+  let pendingSessions = 0;
+  let inFlight = 0;
+  let draining = false;
+  const idleWaiters = new Set<() => void>();
+  const sessionIdleMs = options.sessionIdleMs ?? 30 * 60_000;
+
+  const fail401 = (res: ServerResponse, error: AuthError) =>
+    send(res, 401, { error: error.code, error_description: error.message }, { 'WWW-Authenticate': wwwAuthenticate(error) });
+
+  type Authenticated = { principal: Principal; context: CallerContext };
+  async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<Authenticated | undefined> {
+    if (authMode === 'none') return { principal: { id: 'anonymous' }, context: shared };
+    const bearer = parseBearer(header(req, 'authorization'));
+    if (!bearer.ok) {
+      fail401(res, bearer.error);
+      return undefined;
+    }
+    if (authMode === 'bearer') {
+      if (staticCheck?.(bearer.token)) return { principal: { id: 'bearer' }, context: shared };
+      fail401(res, { code: 'invalid_token', message: 'The bearer token is not valid for this server.' });
+      return undefined;
+    }
+    const checked = await coderTokens.verify(bearer.token);
+    if (checked.ok) return { principal: checked.principal, context: checked.context };
+    if (checked.kind === 'invalid') fail401(res, checked.error);
+    else send(res, 503, jsonRpcError(-32000, checked.message), { 'Retry-After': '5' });
+    return undefined;
+  }
+
+  async function closeSession(id: string, reason: string): Promise<void> {
+    const s = sessions.get(id);
+    if (!s) return;
+    sessions.delete(id);
+    limiter.forget(id);
+    log.info('session closed', { session: id.slice(0, 8), principal: s.principal.id, reason, sessions: sessions.size });
+    await s.fleet.close().catch((error: unknown) => log.warn('closing a session failed', { error }));
+  }
+
+  async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Authenticated): Promise<void> {
+    if (sessions.size + pendingSessions >= config.maxSessions) {
+      send(res, 503, jsonRpcError(-32000, `Too many sessions (${config.maxSessions}, --max-sessions): close idle sessions or retry later.`), { 'Retry-After': '10' });
+      return;
+    }
+    const id = randomUUID();
+    const fleet = createFleet({ coder: caller.context.coder, clock, config, log, runtime: caller.context.runtime, session: { id } });
+    const session: Session = { id, principal: caller.principal, fleet, transport: undefined as unknown as StreamableHTTPServerTransport, lastSeen: now() };
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      eventStore: createEventStore({ maxEvents: options.eventStoreMaxEvents ?? 1000 }),
+      ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
+      onsessioninitialized: () => {
+        sessions.set(id, session);
+        log.info('session opened', { session: id.slice(0, 8), principal: caller.principal.id, user: caller.principal.user, sessions: sessions.size });
+      },
+      onsessionclosed: () => void closeSession(id, 'client ended the session'),
+    });
+    session.transport = transport;
+    transport.onclose = () => void closeSession(id, 'transport closed');
+    transport.onerror = (error) => log.debug('transport error', { session: id.slice(0, 8), error: error.message });
+    pendingSessions++;
+    try {
+      await fleet.server.connect(transport);
+      await track(res, () => transport.handleRequest(req, res, body));
+    } finally {
+      pendingSessions--;
+      if (!sessions.has(id)) await fleet.close().catch(() => undefined);
+    }
+  }
+
+  async function track(res: ServerResponse, run: () => Promise<void>): Promise<void> {
+    inFlight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      if (inFlight === 0) for (const w of [...idleWaiters]) w();
+    };
+    res.once('close', finish);
+    try {
+      await run();
+    } finally {
+      if (res.writableEnded) finish();
+    }
+  }
+
+  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostOk = checkHost(header(req, 'host'), policy);
+    if (!hostOk.ok) return send(res, 403, jsonRpcError(-32000, hostOk.message));
+    const originOk = checkOrigin(header(req, 'origin'), policy);
+    if (!originOk.ok) return send(res, 403, jsonRpcError(-32000, originOk.message));
+    const method = req.method ?? 'GET';
+    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') return send(res, 405, jsonRpcError(-32000, 'Method not allowed.'), { Allow: 'GET, POST, DELETE' });
+
+    const caller = await authenticate(req, res);
+    if (!caller) return;
+
+    const sessionId = header(req, 'mcp-session-id');
+    const session = sessionId ? sessions.get(sessionId) : undefined;
+    // A session is bound to who opened it: another principal gets the same answer as an unknown id.
+    if (sessionId && (!session || session.principal.id !== caller.principal.id))
+      return send(res, 404, jsonRpcError(-32001, 'Session not found: it expired or was closed. Start a new session (initialize).'));
+
+    const limitKey = session ? `s:${session.id}` : `a:${req.socket.remoteAddress ?? '?'}`;
+    const limited = limiter.take(limitKey);
+    if (!limited.ok) {
+      const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
+      return send(
+        res,
+        429,
+        jsonRpcError(-32000, `Rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per session (burst ${config.rateLimitBurst}). Retry after ${seconds} s.`),
+        { 'Retry-After': String(seconds) },
+      );
+    }
+    if (session) session.lastSeen = now();
+
+    if (method !== 'POST') {
+      if (!session) return send(res, 400, jsonRpcError(-32000, 'Bad Request: send the mcp-session-id header of an initialized session.'));
+      return session.transport.handleRequest(req, res);
+    }
+
+    const read = await readBody(req, config.maxBodyBytes);
+    if (!read.ok) return send(res, 413, jsonRpcError(-32600, `Request body too large: the limit is ${config.maxBodyBytes} bytes (--max-body-bytes).`), { Connection: 'close' });
+    let body: unknown;
+    try {
+      body = JSON.parse(read.text);
+    } catch {
+      return send(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON.'));
+    }
+    if (session) return track(res, () => session.transport.handleRequest(req, res, body));
+    const initializing = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+    if (!initializing) return send(res, 400, jsonRpcError(-32000, 'Bad Request: no mcp-session-id header; start with an initialize request.'));
+    return openSession(req, res, body, caller);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, { status: draining ? 'draining' : 'ok', version: VERSION });
+    if (path === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (draining) return send(res, 503, { ready: false, coder: 'draining' });
+      const report = await readiness();
+      return send(res, report.ready ? 200 : 503, report);
+    }
+    if (path !== MCP_PATH) return send(res, 404, { error: 'not_found', error_description: `Unknown path. MCP is served at ${MCP_PATH}.` });
+    if (draining) return send(res, 503, jsonRpcError(-32000, 'The server is shutting down: reconnect shortly.'), { Connection: 'close', 'Retry-After': '5' });
+    return handleMcp(req, res);
+  }
+
+  const server: Server = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error('HTTP request failed', { error, method: req.method, path: (req.url ?? '').split('?')[0] });
+      send(res, 500, jsonRpcError(-32603, 'Internal error.'));
+    });
+  });
+  // SSE streams are long-lived; the request itself (headers + body) still has to arrive promptly.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+
+  const sweep = setInterval(() => {
+    const cutoff = now() - sessionIdleMs;
+    for (const s of sessions.values()) if (s.lastSeen < cutoff) void closeSession(s.id, 'idle');
+  }, Math.min(sessionIdleMs, 60_000));
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostForUrl}:${address.port}`;
+
+  const waitIdle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (inFlight === 0) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        idleWaiters.delete(done);
+        resolve();
+      }
+      idleWaiters.add(done);
+    });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    mcpUrl: `${url}${MCP_PATH}`,
+    port: address.port,
+    sessionCount: () => sessions.size,
+    session: (id) => {
+      const s = sessions.get(id);
+      return s && { id: s.id, principal: s.principal, fleet: s.fleet };
+    },
+    inFlight: () => inFlight,
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        draining = true;
+        clearInterval(sweep);
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drainMs = closeOptions.drainMs ?? config.shutdownDrainMs;
+        if (inFlight > 0) log.info('draining in-flight requests', { inFlight, drainMs });
+        await waitIdle(drainMs);
+        if (inFlight > 0) log.warn('drain timeout: closing with requests still in flight', { inFlight });
+        await Promise.all([...sessions.keys()].map((id) => closeSession(id, 'server shutdown')));
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}

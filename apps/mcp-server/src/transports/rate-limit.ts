@@ -1,0 +1,54 @@
+/**
+ * Token-bucket rate limiting per key (an MCP session, or the client address before a session exists).
+ * Pure apart from the injected clock: `take(key)` either spends a token or says how long to wait.
+ */
+export interface RateLimiter {
+  /** Spends one token for `key`; when empty, returns the wait in ms until the next token. */
+  take(key: string): { ok: true } | { ok: false; retryAfterMs: number };
+  /** Forgets a key (its session closed). */
+  forget(key: string): void;
+  /** Keys currently tracked (bounded by `maxKeys`). */
+  size(): number;
+}
+
+export interface RateLimiterOptions {
+  /** Sustained rate; 0 disables limiting. */
+  perMinute: number;
+  /** Bucket size: requests allowed back to back. */
+  burst: number;
+  now: () => number;
+  /** Oldest keys are dropped past this many (a full bucket again next time). */
+  maxKeys?: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { perMinute, burst, now } = options;
+  const maxKeys = options.maxKeys ?? 10_000;
+  const perMs = perMinute / 60_000;
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(key) {
+      if (perMinute <= 0) return { ok: true };
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: burst, at: t };
+      bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, t - bucket.at) * perMs);
+      bucket.at = t;
+      // Re-insert so the Map order is least-recently-used first.
+      buckets.delete(key);
+      buckets.set(key, bucket);
+      while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / perMs) };
+    },
+    forget: (key) => void buckets.delete(key),
+    size: () => buckets.size,
+  };
+}
