@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
+import { serveHttp } from './transports/serve-http.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -19,17 +20,14 @@ export interface RunOptions {
 
 /** Starts serving; returns a non-negative exit code when it cannot start, -1 when running. */
 export async function runServer(config: Config, options: RunOptions = {}): Promise<number> {
-  if (config.transport !== 'stdio') {
-    console.error(`coder-fleet-mcp: --transport ${config.transport} is not available yet; use --transport stdio (the default).`);
-    return 2;
-  }
-  const log = createLogger({ level: config.logLevel, secrets: [config.sessionToken] });
+  const log = createLogger({ level: config.logLevel, secrets: config.authToken ? [config.sessionToken, config.authToken] : [config.sessionToken] });
   const coder = createCoderClient({
     baseUrl: config.coderUrl,
     sessionToken: config.sessionToken,
     timeoutMs: config.requestTimeoutMs,
     userAgent: `coder-fleet-mcp/${VERSION}`,
   });
+  if (config.transport === 'http') return serveHttp({ config, coder, log, clock: options.clock ?? systemClock, onShutdown: options.onShutdown });
   const fleet = createServer({ coder, clock: options.clock ?? systemClock, config, log });
   const running = await serveStdio(fleet);
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
