@@ -12,7 +12,7 @@
 // The simulator is TypeScript source: this script re-runs itself under `tsx --conditions=@org/source`.
 // The session token is never printed. After recording, the whole lib suite runs once in replay mode.
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,7 +59,12 @@ try {
     env[era.urlEnv.replace('_URL', '_SESSION_TOKEN')] = sim.token;
     console.error(`coder-sim ${era.coderVersion} at ${sim.url} for ${era.urlEnv}`);
   }
-  rmSync(recordingsDir, { recursive: true, force: true });
+  // Full re-record: drop every recording folder (keeps README.md) so nothing stale survives.
+  if (existsSync(recordingsDir)) {
+    for (const entry of readdirSync(recordingsDir, { withFileTypes: true })) {
+      if (entry.isDirectory()) rmSync(resolve(recordingsDir, entry.name), { recursive: true, force: true });
+    }
+  }
   const recorded = await run(['vitest', 'run', '--config', vitestConfig, 'src/recorded.spec.ts'], env);
   if (recorded !== 0) {
     console.error('record run failed');

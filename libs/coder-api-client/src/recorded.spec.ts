@@ -93,8 +93,13 @@ for (const era of ERAS) {
       expect(orgs.some((o) => o.is_default)).toBe(true);
     });
 
-    const itTasks = it.skipIf(era.tasksApi === 'none');
-    const itNoTasks = it.skipIf(era.tasksApi !== 'none');
+    // Era-specific tests are only defined where they apply (nothing shows up as skipped in replay).
+    const itTasks = (name: string, fn: () => Promise<void>): void => {
+      if (era.tasksApi !== 'none') it(name, fn);
+    };
+    const itNoTasks = (name: string, fn: () => Promise<void>): void => {
+      if (era.tasksApi === 'none') it(name, fn);
+    };
 
     itNoTasks('tasks-unsupported', async () => {
       const list = await client.listTasks();
