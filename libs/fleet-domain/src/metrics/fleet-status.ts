@@ -130,6 +130,20 @@ interface TemplateAcc {
   complete: number[];
 }
 
+/** Plain code-unit order (ISO timestamps sort correctly; no locale-aware compare in hot sorts). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Most severe first, then longest-standing (unknown `since` last), then by name. */
+function byAttentionOrder(x: AttentionItem, y: AttentionItem): number {
+  return (
+    SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
+    compareText(x.since ?? '\uffff', y.since ?? '\uffff') ||
+    compareText(x.agentName, y.agentName)
+  );
+}
+
 const online = (c: StatusCounts) => c.busy + c.idle + c.complete + c.blocked;
 const ratioOrNull = (a: number, b: number) => (b > 0 ? a / b : null);
 const healthyPercent = (c: StatusCounts, total: number) =>
@@ -230,12 +244,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
 
   const total = agents.length;
   const onlineCount = online(counts);
-  attentionAll.sort(
-    (x, y) =>
-      SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
-      (x.since ?? '\uffff').localeCompare(y.since ?? '\uffff') ||
-      x.agentName.localeCompare(y.agentName),
-  );
+  attentionAll.sort(byAttentionOrder);
   const maxAttention = options.maxAttention ?? 100;
 
   const perTemplate: TemplateBreakdown[] = [];
@@ -254,7 +263,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
       timeToComplete: durationStats(acc.complete),
     });
   }
-  perTemplate.sort((x, y) => y.total - x.total || x.templateName.localeCompare(y.templateName));
+  perTemplate.sort((x, y) => y.total - x.total || compareText(x.templateName, y.templateName));
 
   const warningRatio = options.capacityWarningRatio ?? DEFAULT_CAPACITY_WARNING_RATIO;
   return {

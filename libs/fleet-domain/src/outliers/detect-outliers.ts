@@ -140,18 +140,25 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   const absolute = { ...DEFAULT_OUTLIER_OPTIONS.absoluteMs, ...options.absoluteMs };
 
   // Group samples by template id + metric. Each agent contributes to at most one metric (by status).
-  const groups = new Map<string, { templateId: string; templateName: string; metric: OutlierMetric; samples: Sample[] }>();
+  type Group = { templateId: string; templateName: string; metric: OutlierMetric; samples: Sample[] };
+  const byTemplate = new Map<string, Partial<Record<OutlierMetric, Group>>>();
+  const groups: Group[] = [];
   for (let i = 0; i < agents.length; i++) {
     const agent = agents[i] as Agent;
     const metric = metricIndex(agent.status);
     if (metric === undefined) continue;
     const value = metricValue(agent, metric, nowMs);
     if (value === undefined) continue;
-    const key = `${agent.template.id}\u0000${metric}`;
-    let g = groups.get(key);
+    let perMetric = byTemplate.get(agent.template.id);
+    if (!perMetric) {
+      perMetric = {};
+      byTemplate.set(agent.template.id, perMetric);
+    }
+    let g = perMetric[metric];
     if (!g) {
       g = { templateId: agent.template.id, templateName: agent.template.name, metric, samples: [] };
-      groups.set(key, g);
+      perMetric[metric] = g;
+      groups.push(g);
     }
     g.samples.push({ agent, value });
   }
@@ -159,7 +166,7 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   const outliers: Outlier[] = [];
   const summaries: PeerGroup[] = [];
   const insufficientPeers: string[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const n = g.samples.length;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = (g.samples[i] as Sample).value;
