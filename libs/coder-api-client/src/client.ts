@@ -2,8 +2,8 @@
  * `createCoderClient`: typed Coder REST calls that always resolve to a `CoderResult` (no HTTP outcome
  * or network failure throws; only programmer errors do).
  */
-import { tasksUnsupportedError, unexpectedResponse } from './errors.js';
-import { createHttp } from './http.js';
+import { timeoutError, tasksUnsupportedError, unexpectedResponse } from './errors.js';
+import { createHttp, DEFAULT_TIMEOUT_MS } from './http.js';
 import { createTasksApi, type RouteResult, type TaskRoute } from './tasks.js';
 import { createTemplatesApi } from './templates.js';
 import type { CallOptions, CoderClient, CoderClientOptions, CoderResult, ServerInfo } from './types.js';
@@ -24,8 +24,8 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
   let serverInfo: Promise<CoderResult<ServerInfo>> | undefined;
   let lifecycleRoute: TaskRoute | undefined;
 
-  async function loadServerInfo(opts?: CallOptions): Promise<CoderResult<ServerInfo>> {
-    const build = await users.getBuildInfo(opts);
+  async function loadServerInfo(): Promise<CoderResult<ServerInfo>> {
+    const build = await users.getBuildInfo();
     if (!build.ok) return build;
     const raw = build.value.version ?? '';
     const version = parseCoderVersion(raw);
@@ -36,12 +36,27 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
   }
 
   function getServerInfo(opts?: CallOptions): Promise<CoderResult<ServerInfo>> {
-    // Read once and cache; a failed read is not cached so the next call tries again.
-    serverInfo ??= loadServerInfo(opts).then((r) => {
+    // Read once and share; a failed read is not cached so the next call tries again. The shared read
+    // is not tied to one caller's signal: each caller stops waiting on its own abort instead.
+    serverInfo ??= loadServerInfo().then((r) => {
       if (!r.ok) serverInfo = undefined;
       return r;
     });
-    return serverInfo.then((r) => (r.ok ? { ...r, value: withLearnedRoutes(r.value) } : r));
+    const shared = serverInfo.then((r) => (r.ok ? { ...r, value: withLearnedRoutes(r.value) } : r));
+    return opts?.signal ? untilAborted(shared, opts.signal) : shared;
+  }
+
+  function untilAborted<T>(work: Promise<CoderResult<T>>, signal: AbortSignal): Promise<CoderResult<T>> {
+    const cancelled = () => http.fail(timeoutError('GET /api/v2/buildinfo', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, true));
+    if (signal.aborted) return Promise.resolve(cancelled());
+    return new Promise((resolve) => {
+      const onAbort = (): void => resolve(cancelled());
+      signal.addEventListener('abort', onAbort, { once: true });
+      void work.then((r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      });
+    });
   }
 
   function withLearnedRoutes(info: ServerInfo): ServerInfo {

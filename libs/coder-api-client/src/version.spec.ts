@@ -105,6 +105,24 @@ describe('version routing through the client', () => {
     expect(await client.listTasks()).toMatchObject({ ok: true });
   });
 
+  it('a caller abort stops waiting for the shared buildinfo read without spoiling it for others', async () => {
+    let release: (r: Response) => void = () => undefined;
+    const fetch: typeof globalThis.fetch = (input) =>
+      String(input).endsWith('/buildinfo')
+        ? new Promise<Response>((resolve) => (release = resolve))
+        : Promise.resolve(json({ tasks: [], count: 0 }));
+    const client = createCoderClient({ baseUrl: 'https://coder.test', sessionToken: 't', fetch });
+    const controller = new AbortController();
+    const first = client.listTasks(undefined, { signal: controller.signal });
+    const second = client.listTasks();
+    await new Promise((r) => setTimeout(r, 0));
+    controller.abort();
+    expect(await first).toMatchObject({ ok: false, error: { kind: 'timeout', operation: 'GET /api/v2/buildinfo' } });
+    release(json(buildInfo('v2.36.0')));
+    expect(await second).toMatchObject({ ok: true, value: { count: 0 } });
+    expect(await client.getServerInfo({ signal: AbortSignal.abort() })).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+  });
+
   it('an unrecognised version is unexpected_response', async () => {
     const { client } = clientFor('devel');
     expect(await client.getServerInfo()).toMatchObject({ ok: false, error: { kind: 'unexpected_response', message: 'Unrecognised Coder version "devel".' } });
