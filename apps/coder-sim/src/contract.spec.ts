@@ -284,6 +284,8 @@ describe('version knobs', () => {
       expect(created.body.status).toBe('pending');
       await call({ method: 'POST', template: '/api/experimental/tasks/{user}', params: { user: 'me' }, body: { prompt: 'hi', workspace_name: 'agent-of-agents' }, status: 404 });
       await call({ method: 'GET', template: '/api/experimental/tasks', query: 'q=status:running', status: 200 });
+      const paged = await call({ method: 'GET', template: '/api/experimental/tasks', query: 'limit=2&offset=1', status: 200 });
+      expect(paged.body.tasks.map((t: { id: string }) => t.id)).toEqual(list.body.tasks.slice(1, 3).map((t: { id: string }) => t.id));
       await call({ method: 'GET', template: '/api/experimental/tasks', query: 'q=status:active', status: 400 });
       const bi = await call({ method: 'GET', template: '/api/v2/buildinfo', status: 200 });
       expect(bi.body.version).toBe('v2.27.1+sim');

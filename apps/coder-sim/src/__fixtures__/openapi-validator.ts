@@ -15,7 +15,7 @@ export const KNOWN_SPEC_DEVIATIONS = [
   'date-time properties are null when unset (deadline, max_deadline, most_recently_seen, deleting_at, dormant_at, next_start_at)',
   'Workspace.latest_app_status is null when the workspace has no app status',
   'WorkspaceBuild.reason narrows BuildReason to initiator|autostart|autostop; builds also carry task_manual_pause, task_auto_pause, task_resume',
-  'WorkspaceAgent.parent_id / environment_variables: present on the wire (parent_id null)',
+  'from v2.29 the /api/experimental task routes run the GA handlers: their bodies are codersdk.Task (status = TaskStatus), which codersdk.ExperimentalTask.status (WorkspaceStatus only) rejects',
   'Template.organization_name has format "url" but holds an organization name; uri formats are not enforced',
   'TransitionStats (Template.build_time_stats) keys are P50/P95 on the wire (Go struct without JSON tags), not p50/p95',
 ] as const;
@@ -69,8 +69,6 @@ export function createSpecValidator() {
   build.properties['reason'] = { $ref: '#/components/schemas/codersdk.BuildReason' };
   const workspace = schemas['codersdk.Workspace'] as { properties: Json };
   workspace.properties['latest_app_status'] = { nullable: true, allOf: [{ $ref: '#/components/schemas/codersdk.WorkspaceAppStatus' }] };
-  const agent = schemas['codersdk.WorkspaceAgent'] as { properties: Json };
-  agent.properties['parent_id'] = { type: 'string', format: 'uuid', nullable: true };
 
   schemas['codersdk.TransitionStats'] = { type: 'object', properties: { P50: { type: 'integer', nullable: true }, P95: { type: 'integer', nullable: true } } };
 

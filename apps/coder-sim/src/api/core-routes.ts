@@ -1,7 +1,7 @@
 import { BuildActiveError } from '../model/fleet.js';
 import type { SimWorkspace } from '../model/types.js';
 import { UUID_PATTERN } from '../util/prng.js';
-import type { ValidationError, WorkspaceTransition } from '../wire-types.js';
+import type { BuildInfo, ValidationError, WorkspaceTransition } from '../wire-types.js';
 import { fail, json, notFound, readJson, requireUser, stringField, uuidParseDetail, type Route, type RouteContext, type SimRequest, type SimResponse } from './http.js';
 import { parseSearchQuery, unknownKeys } from './query.js';
 import { toBuild, toOrganization, toPresets, toTemplate, toTemplateVersion, toUser, workspaceJson } from './serialize.js';
@@ -30,7 +30,7 @@ function buildInfo(_req: SimRequest, ctx: RouteContext): SimResponse {
     upgrade_message: '',
     deployment_id: ctx.deploymentId,
     webpush_public_key: '',
-  });
+  } satisfies BuildInfo);
 }
 
 function getUser(req: SimRequest, ctx: RouteContext): SimResponse {

@@ -2,7 +2,7 @@ import { BuildActiveError, type Fleet } from '../model/fleet.js';
 import { deriveTaskStatus, latestBuild } from '../model/derive.js';
 import type { SimTask, SimUser } from '../model/types.js';
 import { UUID_PATTERN } from '../util/prng.js';
-import type { TaskStatus, ValidationError, WorkspaceStatus } from '../wire-types.js';
+import type { PauseTaskResponse, TaskLogsResponse, TaskStatus, ValidationError, WorkspaceStatus } from '../wire-types.js';
 import {
   empty,
   fail,
@@ -209,15 +209,15 @@ function taskLogs(req: SimRequest, ctx: RouteContext): SimResponse {
   const status = deriveTaskStatus(fleet.workspaceOf(task));
   if (status === 'active') {
     requireReachable(fleet, task);
-    return json({ logs: task.logs.map(toLogEntry) });
+    return json({ logs: task.logs.map(toLogEntry) } satisfies TaskLogsResponse);
   }
   if (!features.logSnapshots) {
     requireActive(fleet, task);
   }
   if (status === 'paused' || status === 'pending' || status === 'initializing') {
     const snapshot = task.snapshot;
-    if (!snapshot) return json({ logs: [], snapshot: true });
-    return json({ logs: snapshot.logs.map(toLogEntry), snapshot: true, snapshot_at: fleet.time(snapshot.at) });
+    if (!snapshot) return json({ logs: [], snapshot: true } satisfies TaskLogsResponse);
+    return json({ logs: snapshot.logs.map(toLogEntry), snapshot: true, snapshot_at: fleet.time(snapshot.at) } satisfies TaskLogsResponse);
   }
   return fail(409, 'Cannot fetch logs for task in current state.', `Task status is "${status}".`);
 }
@@ -225,7 +225,7 @@ function taskLogs(req: SimRequest, ctx: RouteContext): SimResponse {
 function buildResponse(ctx: RouteContext, task: SimTask): SimResponse {
   const ws = ctx.fleet.workspaceOf(task);
   const build = latestBuild(ws);
-  if (ctx.pauseResponse === 'workspace_build_id') return json({ workspace_build_id: build.id }, 202);
+  if (ctx.pauseResponse === 'workspace_build_id') return json({ workspace_build_id: build.id } satisfies PauseTaskResponse, 202);
   return json({ workspace_build: toBuild(ctx.fleet, ws, build) }, 202);
 }
 
