@@ -137,7 +137,7 @@ export const getAgentDetailsTool = defineTool({
           }))
         : [],
       log_tail: logTail(logs, input.log_tail, ref),
-      next_actions: suggestNextActions(agent),
+      next_actions: suggestNextActions(agent, { exclude: ['get_agent_details'] }),
       notes,
       content_trust: CONTENT_TRUST,
       untrusted_fields: ['agent.state.message', 'agent.prompt', 'history[].message', 'log_tail.entries[].content'],
