@@ -13,7 +13,7 @@
  * (interval × 2^n, capped). Health (last success, consecutive failures, back-off, CPU per cycle) is
  * reported by `health()`. All timers go through the injected Scheduler and time through the Clock.
  */
-import { diffFleet, toAgents, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetSnapshot } from '@org/fleet-domain';
+import { diffFleet, toAgents, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
@@ -34,6 +34,11 @@ export interface FleetWatcherOptions {
   capacity?: number;
   capacityWarningRatio?: number;
   thresholds?: AttentionThresholds;
+  /**
+   * Looks up why an agent failed (e.g. the workspace build's job error) for `agent_failed` events; at most
+   * MAX_FAILURE_LOOKUPS per cycle, each bounded by FAILURE_LOOKUP_TIMEOUT_MS. Absent: the status reason only.
+   */
+  explainFailure?: (agent: Agent, signal: AbortSignal) => Promise<string | undefined>;
   /** CPU time source (default process.cpuUsage). */
   cpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage;
 }
@@ -93,6 +98,8 @@ export interface FleetWatcher {
 }
 
 export const FRESHNESS_MS = 250;
+export const MAX_FAILURE_LOOKUPS = 5;
+export const FAILURE_LOOKUP_TIMEOUT_MS = 3_000;
 
 export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   const { tasks, clock } = options;
@@ -148,15 +155,39 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     else options.log?.debug('fleet watcher: still failing', fields);
   };
 
-  const process_ = (list: TaskList) => {
+  /** Adds the failure cause (build job error) to agent_failed events; a lookup failure keeps the event as is. */
+  const explainFailures = async (events: FleetEvent[], agents: readonly Agent[]): Promise<FleetEvent[]> => {
+    const explain = options.explainFailure;
+    if (!explain || !events.some((e) => e.kind === 'agent_failed')) return events;
+    const byId = new Map(agents.map((a) => [a.id, a]));
+    let budget = MAX_FAILURE_LOOKUPS;
+    return Promise.all(
+      events.map(async (e) => {
+        if (e.kind !== 'agent_failed' || budget <= 0) return e;
+        const agent = e.agentId ? byId.get(e.agentId) : undefined;
+        if (!agent) return e;
+        budget -= 1;
+        const cause = await explain(agent, AbortSignal.timeout(FAILURE_LOOKUP_TIMEOUT_MS)).catch(() => undefined);
+        if (!cause) return e;
+        const reason = truncateText(`${e.reason}: ${cause}`, 500);
+        return { ...e, reason, message: truncateText(`agent "${agent.name}" (${agent.owner}) failed: ${reason}`, 600) };
+      }),
+    );
+  };
+
+  const process_ = async (list: TaskList) => {
     const cpu0 = cpuUsage();
     const now = clock.now();
     const agents = toAgents(list.tasks, now, options.thresholds ?? {});
     const diff = diffFleet(snapshot, agents, now, diffOptions);
     snapshot = diff.snapshot;
     latest = { agents, at: now };
-    const entries = journal.append(diff.events, now.getTime());
-    const cpu = cpuUsage(cpu0);
+    let cpu = cpuUsage(cpu0);
+    const events = await explainFailures(diff.events, agents);
+    const cpu1 = cpuUsage();
+    const entries = journal.append(events, now.getTime());
+    const cpu2 = cpuUsage(cpu1);
+    cpu = { user: cpu.user + cpu2.user, system: cpu.system + cpu2.system };
     const cpuMs = (cpu.user + cpu.system) / 1000;
     lastCpuMs = cpuMs;
     totalCpuMs += cpuMs;
@@ -189,7 +220,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       } catch (error) {
         r = { ok: false, error: { kind: 'network', operation: 'GET /api/v2/tasks', message: error instanceof Error ? error.message : String(error) } };
       }
-      if (r.ok) process_(r.value);
+      if (r.ok) await process_(r.value);
       else onFailure(r.error);
     })()
       .catch((error: unknown) => {

@@ -3,9 +3,11 @@
  * resource subscriptions) and the config mapping. See README "How alerts reach Claude Code and other clients".
  */
 import type { Clock } from '../clock.js';
+import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { TaskListSource } from '../runtime/task-list.js';
+import type { Agent } from '@org/fleet-domain';
 import { attentionThresholds } from '../tools/shared/fleet.js';
 import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
 import type { Scheduler } from './scheduler.js';
@@ -15,8 +17,16 @@ export { createEventJournal, type EventJournal, type JournalEntry, type JournalR
 export { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 
 /** The watcher of one runtime (shared by every session using that runtime), configured from flags. */
-export function createFleetWatcherFromConfig(deps: { tasks: TaskListSource; clock: Clock; config: Config; log?: Logger; scheduler?: Scheduler }): FleetWatcher {
-  const { config } = deps;
+export function createFleetWatcherFromConfig(deps: {
+  tasks: TaskListSource;
+  clock: Clock;
+  config: Config;
+  /** When given, agent_failed events carry the workspace build's error (one lookup per failure). */
+  coder?: CoderClient;
+  log?: Logger;
+  scheduler?: Scheduler;
+}): FleetWatcher {
+  const { config, coder } = deps;
   return createFleetWatcher({
     tasks: deps.tasks,
     clock: deps.clock,
@@ -30,5 +40,15 @@ export function createFleetWatcherFromConfig(deps: { tasks: TaskListSource; cloc
     ...(config.capacity !== undefined ? { capacity: config.capacity } : {}),
     capacityWarningRatio: config.capacityWarningPercent / 100,
     thresholds: attentionThresholds(config),
+    ...(coder ? { explainFailure: (agent, signal) => explainFailureFromBuild(coder, agent, signal) } : {}),
   });
+}
+
+/** The latest build's job error of the agent's workspace (allow-listed field only, never the raw workspace). */
+export async function explainFailureFromBuild(coder: CoderClient, agent: Agent, signal: AbortSignal): Promise<string | undefined> {
+  if (!agent.workspace.id) return undefined;
+  const r = await coder.getWorkspace(agent.workspace.id, { signal });
+  if (!r.ok) return undefined;
+  const error = r.value.latest_build?.job?.error;
+  return error ? error.replace(/\s+/g, ' ').trim() : undefined;
 }
