@@ -30,6 +30,6 @@ export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; con
     agents: createAgentResolver(tasks),
     templates: createTemplateCatalog({ coder, clock, ttlMs: config.templateCacheTtlMs, loadTimeoutMs: config.requestTimeoutMs }),
     mutations: createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
-    watch: createFleetWatcherFromConfig({ tasks, clock, config, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
+    watch: createFleetWatcherFromConfig({ tasks, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };
 }
