@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { structured } from '../testing/tool-assertions.js';
 import type { EventView } from './event-view.js';
-import { startWatchFixture, type WatchFixture } from './__fixtures__/watch-fixture.js';
+import { startWatchFixture, type WatchFixture } from '../testing/watch-fixture.js';
 
 interface EventsOut {
   events: EventView[];

@@ -6,15 +6,15 @@
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { createCoderClient } from '@org/coder-api-client';
 import { startCoderSim } from '@org/coder-sim';
-import type { Clock } from '../../clock.js';
-import { makeConfig, type Config, type ConfigInput } from '../../config.js';
-import { createLogger } from '../../log.js';
-import { createFleetRuntime, type FleetRuntime } from '../../runtime/fleet-runtime.js';
-import { createServer } from '../../server.js';
-import { countTasksList } from '../../testing/client-fixture.js';
-import { connectInProcess, type InProcessClient } from '../../testing/in-process.js';
-import type { FleetWatcher } from '../fleet-watcher.js';
-import { createManualScheduler, type ManualScheduler } from '../manual-scheduler.js';
+import type { Clock } from '../clock.js';
+import { makeConfig, type Config, type ConfigInput } from '../config.js';
+import { createLogger } from '../log.js';
+import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import { createServer } from '../server.js';
+import { countTasksList } from './client-fixture.js';
+import { connectInProcess, type InProcessClient } from './in-process.js';
+import type { FleetWatcher } from '../watch/fleet-watcher.js';
+import { createManualScheduler, type ManualScheduler } from '../watch/manual-scheduler.js';
 
 export type Sim = Awaited<ReturnType<typeof startCoderSim>>;
 
