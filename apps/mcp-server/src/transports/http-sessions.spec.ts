@@ -200,7 +200,7 @@ describe('HTTP transport: graceful shutdown', () => {
     const closing = fx.http.close({ drainMs: 30_000 });
     await eventually(async () => {
       const r = await fetch(`${fx.http.url}/healthz`).catch(() => undefined);
-      return r === undefined || (await r.json()).status === 'draining';
+      return r === undefined || ((await r.json()) as { status: string }).status === 'draining';
     });
     const late = await post(fx.http.mcpUrl, initializeBody(), auth).catch(() => undefined);
     expect(late === undefined || late.status === 503).toBe(true);
