@@ -20,7 +20,7 @@ import {
 import { empty, fakeFetch, json } from './__fixtures__/fake-fetch.js';
 import { createCoderClient } from './client.js';
 import { isExperimentalTask, isGaTask } from './guards.js';
-import { lateBoundFetch, normalizeBaseUrl } from './http.js';
+import { createLimiter, lateBoundFetch, normalizeBaseUrl } from './http.js';
 import { taskQuery } from './tasks.js';
 import type { CoderClientOptions } from './types.js';
 
@@ -86,6 +86,46 @@ describe('createCoderClient', () => {
     expect(seen[0]![0]).toBe('https://coder.test/a?b=1');
     expect(seen[0]![1]).toMatchObject({ method: 'PATCH', body: '{"input":"x"}', headers: { 'x-a': '1' } });
     expect(seen[1]![1]!.body).toBeUndefined();
+  });
+});
+
+describe('concurrency limit', () => {
+  it('keeps at most maxConcurrentRequests in flight and runs the rest in order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const order: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight -= 1;
+      order.push(new URL(String(input)).pathname);
+      return json(workspaceBuild);
+    };
+    const client = createCoderClient({ baseUrl: 'https://coder.test', sessionToken: TOKEN, fetch, maxConcurrentRequests: 2 });
+    const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => client.getWorkspaceBuild(id)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(peak).toBe(2);
+    expect(order).toHaveLength(5);
+  });
+
+  it('is unlimited by default and for nonsense values', async () => {
+    for (const max of [undefined, 0, Number.NaN]) {
+      const limit = createLimiter(max);
+      let running = 0;
+      let peak = 0;
+      await Promise.all(
+        [1, 2, 3].map(() =>
+          limit(async () => {
+            running += 1;
+            peak = Math.max(peak, running);
+            await Promise.resolve();
+            running -= 1;
+          }),
+        ),
+      );
+      expect(peak).toBe(3);
+    }
   });
 });
 

@@ -74,6 +74,7 @@ export function createHttp(options: CoderClientOptions): Http {
     fetch: lateBoundFetch(() => options.fetch ?? globalThis.fetch),
   });
 
+  const limit = createLimiter(options.maxConcurrentRequests);
   const fail = (error: CoderApiError): { ok: false; error: CoderApiError } => ({ ok: false, error: redactError(error, token) });
 
   async function once<T>(
@@ -123,9 +124,27 @@ export function createHttp(options: CoderClientOptions): Http {
     fail,
     request(method, path, send, parse, opts) {
       const operation = `${method} ${path}`;
-      const attempt = () => once(operation, send, parse, opts?.signal);
+      const attempt = () => limit(() => once(operation, send, parse, opts?.signal));
       if (method !== 'GET') return attempt(); // mutations are never retried automatically
       return withRetry(attempt, retry, random, opts?.signal);
     },
+  };
+}
+
+/** A counting semaphore: `limit(task)` runs at most `max` tasks at once, in arrival order. */
+export function createLimiter(max: number | undefined): <T>(task: () => Promise<T>) => Promise<T> {
+  if (max === undefined || !Number.isFinite(max) || max < 1) return (task) => task();
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active += 1;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
   };
 }

@@ -200,6 +200,9 @@ export interface CoderClientOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
   userAgent?: string;
+  /** At most this many requests in flight per client (queue the rest); default unlimited. Fan-out over a
+   *  large fleet otherwise meets Coder's per-user rate limit (512 requests/minute by default). */
+  maxConcurrentRequests?: number;
   /** Treat the server as offering tasks even when its version says otherwise (ESR builds >= 2.37). */
   assumeTasksSupported?: boolean;
   /** Clock for `X-Ratelimit-Reset` (epoch ms); default `Date.now`. */
