@@ -1,0 +1,82 @@
+/**
+ * Small timing and statistics helpers for the server benchmark. Everything reports medians (and
+ * percentiles) of several runs after a warm-up; ratios are taken between samples measured in the
+ * same run, interleaved, so both sides see the same machine noise (2 shared cores).
+ */
+
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  // Nearest-rank on the sorted sample (p in 0..100).
+  const rank = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[rank] as number;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+export interface PairedSamples {
+  /** Times of the measured operation (ms). */
+  subject: number[];
+  /** Times of the baseline operation (ms), taken right before each subject sample. */
+  baseline: number[];
+  /** subject[i] / baseline[i]. */
+  ratios: number[];
+}
+
+/**
+ * Runs `warmup` unmeasured pairs, then `runs` measured (baseline, subject) pairs back to back.
+ * `between` runs outside the timed sections (e.g. resetting counters or expiring caches).
+ */
+export async function pairedRuns(options: {
+  runs: number;
+  warmup: number;
+  baseline: () => Promise<unknown>;
+  subject: () => Promise<unknown>;
+  between?: () => void | Promise<void>;
+  afterSubject?: (value: unknown) => void;
+}): Promise<PairedSamples> {
+  const { runs, warmup, baseline, subject, between, afterSubject } = options;
+  for (let i = 0; i < warmup; i++) {
+    await between?.();
+    await baseline();
+    await between?.();
+    await subject();
+  }
+  const out: PairedSamples = { subject: [], baseline: [], ratios: [] };
+  for (let i = 0; i < runs; i++) {
+    await between?.();
+    const b = await timeAsync(baseline);
+    await between?.();
+    const s = await timeAsync(subject);
+    afterSubject?.(s.value);
+    out.baseline.push(b.ms);
+    out.subject.push(s.ms);
+    out.ratios.push(s.ms / b.ms);
+  }
+  return out;
+}
+
+export const fmtMs = (ms: number): string => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) : 'n/a');
+export const fmtRatio = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}x` : 'n/a');
+export const fmtBytes = (b: number): string =>
+  b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`;
+
+/** Runs a full GC when node was started with --expose-gc (the bench target does), so one sample's garbage is not collected inside the next. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+}
+
+/** Yields to the event loop (lets timers, sockets and GC-driven callbacks run between samples). */
+export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

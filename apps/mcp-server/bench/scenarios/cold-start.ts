@@ -1,0 +1,159 @@
+/**
+ * Scenario 3: stdio cold start and memory. Spawns `node apps/mcp-server/dist/main.js` (CODER_URL and
+ * CODER_SESSION_TOKEN pointing at the simulator) and times spawn → initialize answer and spawn → first
+ * tools/list answer, divided by the same for bench/floor-server.mjs (a bare MCP SDK server with one
+ * tool). Pairs alternate (floor, server) so both see the same machine state.
+ * Memory: the child's VmRSS from /proc/<pid>/status after start and after listing a 10,000-agent fleet.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmtCount, startSim } from '../lib/harness.js';
+import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
+import { fmtBytes, fmtMs, median } from '../lib/stats.js';
+import { coldStart, spawnStdio, type StdioChild } from '../lib/stdio-child.js';
+
+const RATIO_TARGET = 1.5;
+const RSS_TARGET = 150 * 1024 * 1024;
+const FLEET = 10_000;
+
+export interface ColdStartOptions {
+  runs: number;
+  warmup: number;
+  workspaceRoot: string;
+  benchDir: string;
+}
+
+export async function coldStartScenario(options: ColdStartOptions): Promise<ScenarioResult> {
+  const title = 'Stdio cold start and memory (node dist/main.js vs a bare MCP SDK server)';
+  const main = join(options.workspaceRoot, 'apps/mcp-server/dist/main.js');
+  const floor = join(options.benchDir, 'floor-server.mjs');
+  if (!existsSync(main)) return { id: '3', title, rows: [], notes: [], skipped: `${main} is missing: run \`npx nx run mcp-server:build\` (the bench target does)` };
+
+  const rows: BenchRow[] = [];
+  const notes: string[] = [
+    'Times are from spawn() to the answer line on stdout; the server also runs its start-up check against the simulator (as in real use), the floor does nothing but answer.',
+  ];
+  const sim = await startSim(100);
+  const env = { CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token, FLEET_MCP_LOG_LEVEL: 'warn' };
+  const spawnMain = () => spawnStdio(process.execPath, [main], { env, cwd: options.workspaceRoot });
+  const spawnFloor = () => spawnStdio(process.execPath, [floor], { cwd: options.workspaceRoot });
+  const once = async (start: () => StdioChild) => {
+    const child = start();
+    try {
+      const t = await coldStart(child);
+      return { ...t, memory: child.memory() };
+    } finally {
+      await child.kill();
+    }
+  };
+  try {
+    for (let i = 0; i < options.warmup; i++) {
+      await once(spawnFloor);
+      await once(spawnMain);
+    }
+    const f = { init: [] as number[], list: [] as number[], rss: [] as number[] };
+    const m = { init: [] as number[], list: [] as number[], rss: [] as number[], tools: 0 };
+    const initRatios: number[] = [];
+    const listRatios: number[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      const a = await once(spawnFloor);
+      const b = await once(spawnMain);
+      f.init.push(a.initializeMs);
+      f.list.push(a.toolsListMs);
+      m.init.push(b.initializeMs);
+      m.list.push(b.toolsListMs);
+      m.tools = b.tools;
+      if (a.memory) f.rss.push(a.memory.rss);
+      if (b.memory) m.rss.push(b.memory.rss);
+      initRatios.push(b.initializeMs / a.initializeMs);
+      listRatios.push(b.toolsListMs / a.toolsListMs);
+    }
+    const initRatio = median(initRatios);
+    const listRatio = median(listRatios);
+    rows.push({
+      case: 'spawn → initialize answer',
+      value: `${fmtMs(median(m.init))} ms`,
+      baseline: `${fmtMs(median(f.init))} ms floor`,
+      ratio: initRatio,
+      target: `<= ${RATIO_TARGET}x`,
+      verdict: verdict(initRatio <= RATIO_TARGET),
+      data: { serverMs: m.init, floorMs: f.init, medianPairRatio: initRatio },
+    });
+    rows.push({
+      case: `spawn → first tools/list answer (${m.tools} tools)`,
+      value: `${fmtMs(median(m.list))} ms`,
+      baseline: `${fmtMs(median(f.list))} ms floor`,
+      ratio: listRatio,
+      target: `<= ${RATIO_TARGET}x`,
+      verdict: verdict(listRatio <= RATIO_TARGET),
+      data: { serverMs: m.list, floorMs: f.list, medianPairRatio: listRatio, tools: m.tools },
+    });
+    rows.push({
+      case: 'RSS after start (after tools/list)',
+      value: fmtBytes(median(m.rss)),
+      baseline: `${fmtBytes(median(f.rss))} floor`,
+      ratio: median(m.rss) / median(f.rss),
+      target: `< ${fmtBytes(RSS_TARGET)}`,
+      verdict: verdict(median(m.rss) < RSS_TARGET),
+      data: { serverRss: m.rss, floorRss: f.rss },
+    });
+  } finally {
+    await sim.stop();
+  }
+  rows.push(...(await memoryAtScale(main, options)));
+  return { id: '3', title, rows, notes };
+}
+
+/** RSS of the stdio server after it has listed a 10,000-agent fleet (list_agents, then get_fleet_status). */
+async function memoryAtScale(main: string, options: ColdStartOptions): Promise<BenchRow[]> {
+  const sim = await startSim(FLEET);
+  const runs = Math.max(1, Math.min(3, options.runs));
+  const afterList: number[] = [];
+  const afterStatus: number[] = [];
+  const peaks: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const child = spawnStdio(process.execPath, [main], {
+        env: { CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token, FLEET_MCP_LOG_LEVEL: 'warn' },
+        cwd: options.workspaceRoot,
+        timeoutMs: 120_000,
+      });
+      try {
+        await coldStart(child);
+        const call = async (name: string) => {
+          const r = await child.request('tools/call', { name, arguments: {} });
+          if ((r.result as { isError?: boolean }).isError) throw new Error(`${name} failed: ${JSON.stringify(r.result).slice(0, 500)}`);
+        };
+        await call('list_agents');
+        const a = child.memory();
+        await call('get_fleet_status');
+        const b = child.memory();
+        if (a) afterList.push(a.rss);
+        if (b) {
+          afterStatus.push(b.rss);
+          peaks.push(b.peak);
+        }
+      } finally {
+        await child.kill();
+      }
+    }
+  } finally {
+    await sim.stop();
+  }
+  return [
+    {
+      case: `RSS after list_agents on ${fmtCount(FLEET)} agents`,
+      value: fmtBytes(median(afterList)),
+      target: `< ${fmtBytes(RSS_TARGET)}`,
+      verdict: verdict(median(afterList) < RSS_TARGET),
+      data: { rss: afterList },
+    },
+    {
+      case: `RSS after get_fleet_status too (the documented first call; peak VmHWM ${fmtBytes(median(peaks))})`,
+      value: fmtBytes(median(afterStatus)),
+      target: `< ${fmtBytes(RSS_TARGET)}`,
+      verdict: verdict(median(afterStatus) < RSS_TARGET && median(peaks) < RSS_TARGET),
+      data: { rss: afterStatus, peak: peaks },
+    },
+  ];
+}

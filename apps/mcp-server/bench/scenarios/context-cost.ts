@@ -1,0 +1,157 @@
+/**
+ * Scenario 2: context cost. Bytes (and tokens ≈ chars/4) of what the tools put in the superagent's
+ * context, divided by Coder's raw JSON for the same data (what Coder's own MCP tools hand over).
+ *
+ * A tool result carries two renderings of the same answer: the text block and `structuredContent`.
+ * A client passes one of them to the model, but both travel, so the ratio counts BOTH (the stricter
+ * reading, as in the list_agents spec); each rendering is also shown on its own.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CoderSim } from '@org/coder-sim';
+import { expectOk, fmtCount, rawTasksList, startInProcessServer, startSim } from '../lib/harness.js';
+import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
+import { fmtBytes } from '../lib/stats.js';
+
+const LIST_RATIO_TARGET = 0.25;
+const LOGS_MAX_BYTES = 8 * 1024;
+const BIG_ENTRY_CHARS = 60_000;
+
+interface Sizes {
+  text: number;
+  structured: number;
+  both: number;
+}
+
+function sizes(result: CallToolResult): Sizes {
+  const text = result.content.reduce((n, c) => n + (c.type === 'text' ? Buffer.byteLength(c.text) : 0), 0);
+  const structured = result.structuredContent ? Buffer.byteLength(JSON.stringify(result.structuredContent)) : 0;
+  return { text, structured, both: text + structured };
+}
+
+const tokens = (bytes: number) => Math.round(bytes / 4);
+const describe = (s: Sizes) => `${fmtBytes(s.both)} ≈ ${fmtCount(tokens(s.both))} tok (text ${fmtBytes(s.text)}, structured ${fmtBytes(s.structured)})`;
+
+export async function contextCostScenario(): Promise<ScenarioResult> {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [
+    'Bytes count both renderings of a result (text block + structuredContent); tokens ≈ bytes / 4. Raw = Coder\'s JSON for exactly the same agents / log entries.',
+  ];
+  const sim = await startSim(100);
+  const server = await startInProcessServer(sim);
+  try {
+    const raw = await rawTasksList(sim);
+    const rawTasks = (JSON.parse(raw.text) as { tasks: { id: string }[] }).tasks;
+
+    // The default call (first page, default fields and limit) vs the raw JSON of the whole fleet it summarises.
+    const page = expectOk('list_agents', await server.call('list_agents', {}));
+    const pageSizes = sizes(page);
+    rows.push({
+      case: 'list_agents default call, 100-agent fleet',
+      value: describe(pageSizes),
+      baseline: `${fmtBytes(raw.bytes)} raw`,
+      ratio: pageSizes.both / raw.bytes,
+      target: `<= ${LIST_RATIO_TARGET}`,
+      verdict: verdict(pageSizes.both / raw.bytes <= LIST_RATIO_TARGET),
+      data: { agents: 100, ...pageSizes, rawBytes: raw.bytes, tokens: tokens(pageSizes.both), rawTokens: tokens(raw.bytes) },
+    });
+
+    // All 100 agents in one page (default fields) vs the whole raw list: the same agents on both sides.
+    const all = expectOk('list_agents', await server.call('list_agents', { limit: 100 }));
+    const allSizes = sizes(all);
+    rows.push({
+      case: 'list_agents default fields, limit 100 (all 100 agents)',
+      value: describe(allSizes),
+      baseline: `${fmtBytes(raw.bytes)} raw`,
+      ratio: allSizes.both / raw.bytes,
+      target: `<= ${LIST_RATIO_TARGET}`,
+      verdict: verdict(allSizes.both / raw.bytes <= LIST_RATIO_TARGET),
+      data: { agents: 100, ...allSizes, rawBytes: raw.bytes, tokens: tokens(allSizes.both), rawTokens: tokens(raw.bytes) },
+    });
+
+    // Per page: the default page vs the raw JSON of exactly the agents it returns (fixed overhead included).
+    const ids = new Set(((page.structuredContent as { agents: { id: string }[] }).agents ?? []).map((a) => a.id));
+    const rawPage = rawTasks.filter((t) => ids.has(t.id));
+    const rawPageBytes = Buffer.byteLength(JSON.stringify({ tasks: rawPage, count: rawPage.length }));
+    rows.push({
+      case: `  per page: default page vs raw JSON of its ${ids.size} agents`,
+      value: fmtBytes(pageSizes.both),
+      baseline: `${fmtBytes(rawPageBytes)} raw`,
+      ratio: pageSizes.both / rawPageBytes,
+      verdict: 'INFO',
+      data: { agents: ids.size, ...pageSizes, rawBytes: rawPageBytes },
+    });
+    const perAgent = (allSizes.both - pageSizes.both) / (100 - ids.size);
+    notes.push(
+      `list_agents costs ~${perAgent.toFixed(0)} B per agent (both renderings) vs ~${(raw.bytes / 100).toFixed(0)} B of raw JSON; a page adds ~${fmtBytes(pageSizes.both - perAgent * ids.size)} of fixed header, cursor and notices.`,
+    );
+
+    const logs = await biggestLogAgent(sim);
+    if (!logs) {
+      notes.push(`No agent with a log entry of >= ${fmtCount(BIG_ENTRY_CHARS)} chars in this fleet: get_agent_logs not measured.`);
+    } else {
+      const result = expectOk('get_agent_logs', await server.call('get_agent_logs', { agent: logs.id }));
+      const s = sizes(result);
+      const largest = Math.max(s.text, s.structured);
+      rows.push({
+        case: `get_agent_logs default (agent with a ${fmtBytes(logs.biggestEntryChars)} entry, ${logs.entries} entries)`,
+        value: describe(s),
+        baseline: `${fmtBytes(logs.rawBytes)} raw`,
+        ratio: s.both / logs.rawBytes,
+        target: `each rendering <= ${fmtBytes(LOGS_MAX_BYTES)}`,
+        verdict: verdict(largest <= LOGS_MAX_BYTES),
+        data: { ...s, rawBytes: logs.rawBytes, biggestEntryChars: logs.biggestEntryChars, entries: logs.entries, tokens: tokens(s.both), rawTokens: tokens(logs.rawBytes) },
+      });
+      if (s.both > LOGS_MAX_BYTES)
+        notes.push(
+          `get_agent_logs: each rendering stays within ${fmtBytes(LOGS_MAX_BYTES)} (the content budget is 8,000 chars), but text + structuredContent together are ${fmtBytes(s.both)} because the content is carried twice.`,
+        );
+    }
+  } finally {
+    await server.close();
+    await sim.stop();
+  }
+
+  // Fleet summary size as the fleet grows (informational: a "glance" should not grow with the fleet).
+  for (const n of [100, 1000, 10_000]) {
+    const big = await startSim(n);
+    const s = await startInProcessServer(big);
+    try {
+      const status = sizes(expectOk('get_fleet_status', await s.call('get_fleet_status', {})));
+      const list = sizes(expectOk('list_agents', await s.call('list_agents', {})));
+      const outliers = ((await s.call('get_fleet_status', {})).structuredContent as { outliers?: unknown[] } | undefined)?.outliers?.length ?? 0;
+      rows.push({
+        case: `get_fleet_status default @ ${fmtCount(n)} agents`,
+        value: describe(status),
+        verdict: 'INFO',
+        data: { agents: n, ...status, outliers, tokens: tokens(status.both) },
+      });
+      rows.push({ case: `list_agents default @ ${fmtCount(n)} agents`, value: describe(list), verdict: 'INFO', data: { agents: n, ...list, tokens: tokens(list.both) } });
+      if (n === 10_000 && status.both > 64 * 1024)
+        notes.push(
+          `get_fleet_status grows with the fleet: ${fmtBytes(status.both)} at ${fmtCount(n)} agents, mostly the ${fmtCount(outliers)} outliers in structuredContent (the text shows 10). Fix: cap outliers like attention (max_outliers, default 10, plus outliers_total) in apps/mcp-server/src/tools/fleet/get-fleet-status.tool.ts.`,
+        );
+    } finally {
+      await s.close();
+      await big.stop();
+    }
+  }
+  return { id: '2', title: 'Context cost (tool output vs Coder raw JSON)', rows, notes };
+}
+
+/** The agent whose log has the largest entry (the simulator seeds ~80 KB terminal screens), with its raw logs size. */
+async function biggestLogAgent(sim: CoderSim): Promise<{ id: string; rawBytes: number; biggestEntryChars: number; entries: number } | undefined> {
+  let best: { id: string; rawBytes: number; biggestEntryChars: number; entries: number } | undefined;
+  for (const t of sim.control.tasks()) {
+    const res = await fetch(`${sim.url}/api/v2/tasks/${encodeURIComponent(t.owner)}/${t.id}/logs`, { headers: { 'Coder-Session-Token': sim.token } });
+    if (!res.ok) {
+      await res.body?.cancel();
+      continue;
+    }
+    const text = await res.text();
+    const logs = (JSON.parse(text) as { logs: { content: string }[] }).logs;
+    const biggest = Math.max(0, ...logs.map((l) => l.content.length));
+    if (biggest >= BIG_ENTRY_CHARS && (!best || biggest > best.biggestEntryChars))
+      best = { id: t.id, rawBytes: Buffer.byteLength(text), biggestEntryChars: biggest, entries: logs.length };
+  }
+  return best;
+}
