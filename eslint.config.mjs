@@ -56,6 +56,26 @@ export default tseslint.config(
     },
   },
   {
+    // No I/O in the domain: Node built-ins are not "external packages" to the Nx rule, so ban them here.
+    files: ['libs/fleet-domain/src/**/*.ts'],
+    ignores: ['libs/fleet-domain/src/**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@org/coder-api-client', '@org/coder-api-client/*'],
+              allowTypeImports: true,
+              message: 'fleet-domain is pure: import only types from @org/coder-api-client (`import type`).',
+            },
+            { group: ['node:*'], message: 'fleet-domain is pure: no Node built-ins (no I/O, no clock).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and benchmarks of the server drive it against the simulator app.
     files: ['apps/mcp-server/src/**/*.spec.ts', 'apps/mcp-server/src/testing/**/*.ts', 'apps/mcp-server/bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['@org/coder-sim']) },
