@@ -1,3 +1,4 @@
+import { latestBuild } from '../model/derive.js';
 import { BuildActiveError } from '../model/fleet.js';
 import type { SimWorkspace } from '../model/types.js';
 import { UUID_PATTERN } from '../util/prng.js';
@@ -116,6 +117,8 @@ function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
     fail(400, 'Validation failed.', undefined, [{ field: 'transition', detail: transition === undefined ? 'Validation failed for tag "required" with value: ""' : `Validation failed for tag "oneof" with value: "${transition}"` }]);
   }
   const { fleet } = ctx;
+  const running = latestBuild(ws).jobStatus;
+  if (running === 'pending' || running === 'running') fail(409, new BuildActiveError().message, 'Wait for the current workspace build to finish, then retry.');
   const versionId = stringField(body, 'template_version_id');
   if (versionId !== undefined) {
     const version = UUID_PATTERN.test(versionId) ? fleet.versions.get(versionId.toLowerCase()) : undefined;
