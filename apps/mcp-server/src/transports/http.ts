@@ -171,7 +171,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
   const readiness = createReadiness({ coder: options.coder, now, ttlMs: options.readinessTtlMs, timeoutMs: Math.min(config.requestTimeoutMs, 10_000) });
-  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config }) };
+  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log }) };
   const staticCheck = config.authToken && authMode === 'bearer' ? createStaticTokenCheck(config.authToken) : undefined;
   const coderClientFor =
     options.coderClientFor ??
@@ -182,7 +182,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
     makeContext: (token) => {
       const coder = coderClientFor(token);
-      return { coder, runtime: createFleetRuntime({ coder, clock, config }) };
+      return { coder, runtime: createFleetRuntime({ coder, clock, config, log }) };
     },
   });
 
