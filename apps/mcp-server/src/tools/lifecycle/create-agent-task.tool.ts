@@ -1,0 +1,370 @@
+import {
+  assertNever,
+  checkAssignment,
+  onlyUnverifiable,
+  rankTemplates,
+  type Agent,
+  type AgentStatus,
+  type AssignmentRequirements,
+  type AssignmentViolation,
+} from '@org/fleet-domain';
+import { z } from 'zod';
+import { sleepOn } from '../../clock.js';
+import type { CoderApiError, Preset } from '../../coder.js';
+import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
+import { fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
+import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../shared/template-facts.js';
+import {
+  AgentSummarySchema,
+  ConflictSchema,
+  NextActionsSchema,
+  agentOf,
+  agentSummary,
+  conflictLines,
+  recordMutation,
+  renderNext,
+  type Loaded,
+  type NextActions,
+} from './lifecycle-common.js';
+import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
+
+export const WAIT_TARGETS = ['started', 'working', 'idle'] as const;
+type WaitTarget = (typeof WAIT_TARGETS)[number];
+export const MAX_WAIT_MS = 120_000;
+const DEFAULT_WAIT_MS = 60_000;
+/** Poll interval while waiting (on the server's clock). */
+export const POLL_MS = 2_000;
+/** Coder's name rules (codersdk.NameValid). */
+const NAME_RULE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
+
+const requirementsSchema = z
+  .object({
+    capabilities: z
+      .array(z.string().min(1).max(100))
+      .max(50)
+      .optional()
+      .describe('Capabilities the work needs, as list_templates shows them (e.g. "python", "gpu", "preset:researcher")'),
+    cpu: z.number().positive().max(1024).optional().describe('CPU cores needed'),
+    memory_gb: z.number().positive().max(65_536).optional().describe('Memory needed, in GB'),
+    disk_gb: z.number().positive().max(1_048_576).optional().describe('Disk needed, in GB'),
+    gpu: z.boolean().optional().describe('Needs a GPU (checked as the capability "gpu")'),
+  })
+  .describe('What the work needs; checked against the template BEFORE anything is created (FR-014)');
+
+const inputSchema = z.object({
+  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The task prompt: what the agent should do'),
+  template: z.string().min(1).max(200).describe('Template name, display name or id (list_templates); its ACTIVE version is used'),
+  preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id of that template version, e.g. "Researcher"'),
+  name: z
+    .string()
+    .max(32)
+    .regex(NAME_RULE, 'letters, digits and single hyphens only (Coder name rules)')
+    .optional()
+    .describe('Task and workspace name (unique per owner, ≤ 32 chars, letters/digits/hyphens); generated from the input when absent'),
+  display_name: z.string().trim().min(1).max(64).optional().describe('Human title shown in Coder (≤ 64 chars); generated when absent'),
+  owner: z.string().min(1).max(100).default('me').describe('Username (or id) of the user the agent runs as; "me" = the token\'s user'),
+  requirements: requirementsSchema.optional(),
+  allow_unverifiable: z
+    .boolean()
+    .default(false)
+    .describe('Proceed when the only problems are requirements the template cannot prove (no matching parameter or declared limit); they are reported as warnings'),
+  wait_until: z
+    .enum(WAIT_TARGETS)
+    .optional()
+    .describe('Wait before answering until the agent has started (online), is working, or is idle (finished its first turn); progress is reported while waiting'),
+  wait_timeout_ms: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(MAX_WAIT_MS)
+    .default(DEFAULT_WAIT_MS)
+    .describe(`Upper bound for wait_until, in ms (≤ ${MAX_WAIT_MS}); the agent is created either way`),
+});
+type Input = z.output<typeof inputSchema>;
+
+const ViolationSchema = z.object({
+  kind: z.enum(['missing_capability', 'exceeds_limit', 'unverifiable', 'invalid_requirement']),
+  requirement: z.string(),
+  message: z.string(),
+});
+
+const outputSchema = z.object({
+  agent: AgentSummarySchema.extend({
+    display_name: z.string(),
+    template: z.object({ id: z.string(), name: z.string(), version_id: z.string() }),
+    preset: z.object({ id: z.string(), name: z.string() }).optional(),
+  }).describe('The created agent (status as of the last read)'),
+  requirement_warnings: z.array(ViolationSchema).describe('Requirements that could not be verified (only with allow_unverifiable)'),
+  wait: z
+    .object({
+      target: z.enum(WAIT_TARGETS),
+      outcome: z.enum(['reached', 'failed', 'timeout', 'cancelled']).describe('reached; failed = the agent went into error; timeout = still not there'),
+      waited_ms: z.number(),
+      polls: z.number().int(),
+      status: z.string().describe('Fleet status at the end of the wait'),
+      status_reason: z.string(),
+    })
+    .optional(),
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+});
+type Output = z.output<typeof outputSchema>;
+type WaitReport = NonNullable<Output['wait']>;
+
+export const createAgentTaskTool = defineTool({
+  name: 'create_agent_task',
+  title: 'Create agent task',
+  description:
+    "Starts a new AI agent: creates a Coder task from a prompt on a template's active version (optionally with a preset/role), after checking that the server supports tasks, the template can run AI tasks, the owner exists, and the template meets your requirements (each violation listed). Optionally waits (bounded, with progress) until the agent has started, is working or is idle. Next: get_agent_details or get_agent_logs on the returned id; list_templates first to choose a template.",
+  toolset: 'lifecycle',
+  effect: 'write',
+  idempotent: false,
+  inputSchema,
+  outputSchema,
+  timeoutMs: (input, config) => (input.wait_until ? Math.min(input.wait_timeout_ms, MAX_WAIT_MS) + config.requestTimeoutMs : config.requestTimeoutMs),
+  async handle(input, ctx) {
+    const coder = ctx.deps.coder;
+    const opts = { signal: ctx.signal };
+
+    // 1. The deployment must have the Tasks API at all.
+    const info = await coder.getServerInfo(opts);
+    if (!info.ok) return failure(fromCoderApiError(info.error, { action: 'read the Coder version' }));
+    if (info.value.tasksApi === 'none') {
+      return failure(
+        toolFailure(
+          'tasks_unsupported',
+          `This Coder deployment (v${info.value.version}) has no Tasks API, so no agent can be created.`,
+          'Coder Tasks exist in v2.27 to v2.36 (and the Tasks ESR); point CODER_URL at such a deployment.',
+        ),
+      );
+    }
+
+    // 2. Template (active version), AI-task support, preset.
+    const resolved = await resolveTemplate(ctx, input.template);
+    if (!resolved.ok) return failure(resolved.failure);
+    const entry = resolved.value;
+    const versionId = entry.template.active_version_id;
+    if (!versionId) return failure(toolFailure('template_not_ai', `Template '${entry.facts.name}' has no active version.`, 'Choose another template from list_templates.'));
+    if (entry.facts.hasAiTask === false) return failure(notAiTemplate(entry.facts.name));
+    const preset = pickPreset(entry, input.preset);
+    if (!preset.ok) return failure(preset.failure);
+
+    // 3. Requirements (FR-014), before anything is sent.
+    const warnings: AssignmentViolation[] = [];
+    const requirements = toRequirements(input.requirements);
+    if (requirements) {
+      const check = checkAssignment(requirements, entry.facts);
+      if (!check.ok) {
+        if (input.allow_unverifiable && onlyUnverifiable(check.error)) warnings.push(...check.error);
+        else return failure(await rejected(ctx, entry, requirements, check.error, input.allow_unverifiable));
+      }
+    }
+
+    // 4. Owner (FR-020: fail before creating anything).
+    const owner = await coder.getUser(input.owner, opts);
+    if (!owner.ok) {
+      if (owner.error.kind === 'not_found' || (owner.error.kind === 'invalid_request' && input.owner !== 'me')) {
+        return failure(toolFailure('owner_not_found', `No Coder user '${input.owner}' exists (or this token may not see it). Nothing was created.`, 'Pass an existing username as owner (or omit it to use the token\'s own user).'));
+      }
+      return failure(fromCoderApiError(owner.error, { action: `look up owner '${input.owner}'` }));
+    }
+    const username = owner.value.username ?? input.owner;
+    if (owner.value.status === 'suspended') {
+      return failure(toolFailure('owner_suspended', `Coder user '${username}' is suspended and cannot run agents. Nothing was created.`, 'Choose another owner, or ask an administrator to reactivate the user.'));
+    }
+    const scope = ctx.deps.config.owners.map((o) => o.toLowerCase());
+    if (scope.length > 0 && !scope.includes(username.toLowerCase())) {
+      return failure(toolFailure('out_of_scope', `Owner '${username}' is outside this server's owner scope (${scope.join(', ')}). Nothing was created.`, `Create agents for one of: ${scope.join(', ')}.`));
+    }
+
+    // 5. Create.
+    const created = await coder.createTask(
+      username,
+      {
+        input: input.input,
+        template_version_id: versionId,
+        ...(preset.value ? { template_version_preset_id: preset.value.id } : {}),
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.display_name ? { display_name: input.display_name } : {}),
+      },
+      opts,
+    );
+    if (!created.ok) return failure(createFailure(created.error, entry.facts.name, input));
+    let agent = agentOf(ctx, created.value);
+    const ref = `${agent.owner}/${agent.name}`;
+    const conflict = recordMutation(ctx, agent.id, 'create_agent_task', ref);
+
+    // 6. Optional bounded wait.
+    let wait: WaitReport | undefined;
+    if (input.wait_until) {
+      const waited = await waitFor(ctx, agent, input.wait_until, Math.min(input.wait_timeout_ms, MAX_WAIT_MS));
+      agent = waited.agent;
+      wait = waited.report;
+    }
+
+    const data: Output = {
+      agent: {
+        ...agentSummary(agent),
+        display_name: agent.displayName,
+        template: { id: entry.template.id ?? agent.template.id, name: entry.facts.name, version_id: versionId },
+        ...(preset.value ? { preset: preset.value } : {}),
+      },
+      requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
+      ...(wait ? { wait } : {}),
+      ...(conflict ? { conflict } : {}),
+      next_actions: nextActions(agent, wait),
+    };
+    return success(data, render(data));
+  },
+});
+
+function notAiTemplate(name: string): ToolFailure {
+  return toolFailure(
+    'template_not_ai',
+    `Template '${name}' cannot run AI tasks (it has no coder_ai_task resource). Nothing was created.`,
+    'Choose a template that list_templates shows with AI tasks, or create a plain workspace in Coder for non-agent work.',
+  );
+}
+
+function pickPreset(entry: TemplateEntry, ref: string | undefined): Loaded<{ id: string; name: string } | undefined> {
+  if (!ref) return { ok: true, value: undefined };
+  const lower = ref.toLowerCase();
+  const found: Preset | undefined = entry.presets.find((p) => p.ID === ref) ?? entry.presets.find((p) => p.Name?.toLowerCase() === lower);
+  if (!found?.ID) {
+    const names = entry.presets.map((p) => p.Name).filter(Boolean);
+    return {
+      ok: false,
+      failure: toolFailure(
+        'preset_not_found',
+        `Template '${entry.facts.name}' has no preset '${ref}'. ${names.length > 0 ? `Its presets: ${names.join(', ')}.` : 'It has no presets.'}`,
+        names.length > 0 ? 'Pass one of those preset names (or omit preset).' : 'Omit preset for this template.',
+      ),
+    };
+  }
+  return { ok: true, value: { id: found.ID, name: found.Name ?? found.ID } };
+}
+
+function toRequirements(r: Input['requirements']): AssignmentRequirements | undefined {
+  if (!r) return undefined;
+  const capabilities = [...(r.capabilities ?? []), ...(r.gpu ? ['gpu'] : [])];
+  const out: AssignmentRequirements = {
+    ...(capabilities.length > 0 ? { capabilities } : {}),
+    ...(r.cpu !== undefined ? { cpu: r.cpu } : {}),
+    ...(r.memory_gb !== undefined ? { memoryGb: r.memory_gb } : {}),
+    ...(r.disk_gb !== undefined ? { diskGb: r.disk_gb } : {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** FR-014 rejection: every violation, plus the templates that would fit (from the cached catalogue). */
+async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: AssignmentRequirements, violations: readonly AssignmentViolation[], allowUnverifiable: boolean): Promise<ToolFailure> {
+  const lines = violations.map((v) => `- ${v.kind}: ${v.message}`);
+  let hint = 'Choose a template that fits (list_templates shows capabilities and limits) or relax the requirements.';
+  const catalog = await loadTemplateCatalog(ctx);
+  if (catalog.ok) {
+    const ranking = rankTemplates(
+      requirements,
+      catalog.value.filter((e) => e.facts.hasAiTask !== false && !e.facts.deprecated).map((e) => e.facts),
+    );
+    const fits = ranking.candidates.slice(0, 3).map((c) => c.facts.name);
+    const maybe = ranking.uncertain.slice(0, 3).map((u) => u.facts.name);
+    if (fits.length > 0) hint = `Templates that satisfy every requirement: ${fits.join(', ')}. Call create_agent_task with one of them.`;
+    else if (maybe.length > 0) hint = `No template provably fits; these might (unverifiable requirements only): ${maybe.join(', ')}. Use one with allow_unverifiable: true, or relax the requirements.`;
+  }
+  const onlyUnknown = onlyUnverifiable(violations);
+  return toolFailure(
+    'requirements_not_met',
+    `Template '${entry.facts.name}' does not meet the requirements (${violations.length} problem${violations.length === 1 ? '' : 's'}); nothing was created:\n${lines.join('\n')}${onlyUnknown && !allowUnverifiable ? '\n(Only unverifiable requirements: pass allow_unverifiable: true to proceed anyway.)' : ''}`,
+    hint,
+    { details: { violations: violations.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })) } },
+  );
+}
+
+function createFailure(error: CoderApiError, template: string, input: Input): ToolFailure {
+  const said = `${error.message} ${error.detail ?? ''}`;
+  if (error.kind === 'invalid_request' && /coder_ai_task/i.test(said)) return notAiTemplate(template);
+  if (error.kind === 'conflict' && (error.validations?.some((v) => v.field === 'name') || /already exists/i.test(said))) {
+    return toolFailure('name_taken', `The name '${input.name ?? ''}' is already used by another workspace of this owner (Coder: ${error.message}). Nothing was created.`, 'Choose another name, or omit name to let Coder generate one.');
+  }
+  return fromCoderApiError(error, { action: `create an agent on template '${template}'` });
+}
+
+/** Whether an agent in `status` has reached `target` (or can no longer reach it). Exhaustive over the fleet status. */
+export function waitVerdict(status: AgentStatus, target: WaitTarget): 'reached' | 'failed' | 'pending' {
+  switch (status) {
+    case 'error':
+      return 'failed';
+    case 'starting':
+    case 'paused':
+    case 'offline':
+    case 'unknown':
+      return 'pending';
+    case 'busy':
+      return target === 'idle' ? 'pending' : 'reached';
+    case 'idle':
+    case 'complete':
+    case 'blocked':
+      // Polling can miss a short working phase: a finished turn counts as having worked.
+      return 'reached';
+    default:
+      return assertNever(status);
+  }
+}
+
+async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, timeoutMs: number): Promise<{ agent: Agent; report: WaitReport }> {
+  const start = ctx.now().getTime();
+  let agent = created;
+  let polls = 0;
+  const report = (outcome: WaitReport['outcome']): { agent: Agent; report: WaitReport } => ({
+    agent,
+    report: { target, outcome, waited_ms: ctx.now().getTime() - start, polls, status: agent.status, status_reason: agent.statusReason },
+  });
+  for (;;) {
+    const verdict = waitVerdict(agent.status, target);
+    if (verdict !== 'pending') return report(verdict);
+    const elapsed = ctx.now().getTime() - start;
+    if (elapsed >= timeoutMs) return report('timeout');
+    if (ctx.signal.aborted) return report('cancelled');
+    await ctx.progress(elapsed, timeoutMs, `Waiting for agent ${created.owner}/${created.name} to be ${target}: ${agent.status} (${agent.statusReason})`);
+    await sleepOn(ctx.deps.clock, Math.min(POLL_MS, timeoutMs - elapsed), ctx.signal);
+    if (ctx.signal.aborted) return report('cancelled');
+    const r = await ctx.deps.coder.getTask(created.owner, created.id, { signal: ctx.signal });
+    polls += 1;
+    // A failed poll is not fatal (transient errors): keep the last known state and try again.
+    if (r.ok) agent = agentOf(ctx, r.value);
+  }
+}
+
+function nextActions(agent: Agent, wait: WaitReport | undefined): NextActions {
+  if (wait?.outcome === 'failed') {
+    return [
+      { tool: 'get_agent_details', why: 'The agent went into error while starting: see why.' },
+      { tool: 'delete_agent', why: 'Delete it and create_agent_task again (maybe on another template).' },
+    ];
+  }
+  if (agent.status === 'idle' || agent.status === 'complete' || agent.status === 'blocked') {
+    return [
+      { tool: 'get_agent_logs', why: 'Read what it produced.' },
+      { tool: 'send_agent_input', why: 'Give it the next instruction.' },
+    ];
+  }
+  return [
+    { tool: 'get_agent_details', why: 'The workspace starts and the agent begins within a minute or two: check its status.' },
+    { tool: 'get_agent_logs', why: 'Follow its output once it works.' },
+  ];
+}
+
+function render(d: Output): string {
+  const a = d.agent;
+  const lines = [
+    `Created agent ${a.ref} (id ${a.id}) "${a.display_name}" on template ${a.template.name}${a.preset ? `, preset ${a.preset.name}` : ''}: ${a.status} — ${a.status_reason}.`,
+  ];
+  for (const w of d.requirement_warnings) lines.push(`Warning (unverified requirement): ${w.message}`);
+  if (d.wait) {
+    const w = d.wait;
+    const how = w.outcome === 'reached' ? `reached '${w.target}'` : w.outcome === 'timeout' ? `not yet '${w.target}' after ${w.waited_ms} ms` : w.outcome === 'failed' ? 'went into error' : 'wait cancelled';
+    lines.push(`Wait: ${how} (status ${w.status}, ${w.polls} polls).`);
+  }
+  lines.push(...conflictLines(d.conflict), renderNext(d.next_actions));
+  return lines.join('\n');
+}

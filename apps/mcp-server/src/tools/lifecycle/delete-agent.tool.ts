@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { defineTool, failure, success, type ConfirmOutcome } from '../../define-tool.js';
+import { toolFailure } from '../../failures.js';
+import { AgentRefSchema } from '../shared/schemas.js';
+import { AgentSummarySchema, ConflictSchema, NextActionsSchema, agentSummary, coderFailure, conflictLines, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
+
+const inputSchema = z.object({
+  agent: AgentRefSchema,
+  confirm: z
+    .boolean()
+    .default(false)
+    .describe('Set true only after the user agreed to delete this agent. Clients that support elicitation are asked to confirm anyway; for the others this flag is required'),
+});
+
+const outputSchema = z.object({
+  deleted: z.boolean().describe('True when Coder accepted the deletion; false when the confirmation was declined or cancelled'),
+  confirmation: z.enum(['argument', 'accepted', 'declined', 'cancelled']).describe('How the deletion was confirmed (argument = confirm: true from a client without elicitation)'),
+  agent: AgentSummarySchema.extend({
+    template: z.string().describe('Template name'),
+    created_at: z.string(),
+  }).describe('The agent as it was at deletion (or at the declined confirmation)'),
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+});
+type Output = z.output<typeof outputSchema>;
+
+export const deleteAgentTool = defineTool({
+  name: 'delete_agent',
+  title: 'Delete agent',
+  description:
+    'Deletes an agent for good: Coder deletes its workspace (and everything in it not pushed elsewhere) and removes the task. Destructive: the user confirms through an elicitation prompt when the client supports it, otherwise pass confirm: true only after the user agreed; a declined confirmation changes nothing. Use it for finished or broken agents; prefer pause_agent to free capacity reversibly. Next: list_agents or create_agent_task.',
+  toolset: 'lifecycle',
+  effect: 'destructive',
+  // A repeated call by name can hit a newly created agent of the same name: not idempotent.
+  idempotent: false,
+  inputSchema,
+  outputSchema,
+  async handle(input, ctx) {
+    const loaded = await loadTarget(ctx, input.agent, 'delete');
+    if (!loaded.ok) return failure(loaded.failure);
+    const { agent, ref, resolved } = loaded.value;
+    const view = { ...agentSummary(agent), template: agent.template.name, created_at: agent.createdAt };
+
+    // Elicitation wins when the client supports it (the user answers, not the model); else the argument.
+    const asked: ConfirmOutcome = await ctx.confirm(
+      `Delete agent '${ref}' (${agent.status}, template ${agent.template.name})? Its workspace and any unpushed work are deleted permanently.`,
+    );
+    if (asked === 'unsupported' && !input.confirm) {
+      return failure(
+        toolFailure(
+          'confirmation_required',
+          `Deleting agent '${ref}' (${agent.status}) is permanent and needs confirmation; this client cannot show a confirmation prompt. Nothing was deleted.`,
+          'Ask the user; only if they agree, call delete_agent again with confirm: true. To free capacity reversibly, use pause_agent instead.',
+        ),
+      );
+    }
+    if (asked === 'declined' || asked === 'cancelled') {
+      const data: Output = {
+        deleted: false,
+        confirmation: asked,
+        agent: view,
+        next_actions: [{ tool: 'pause_agent', why: 'Free capacity without losing the workspace, if that was the goal.' }],
+      };
+      return success(data, `Nothing was deleted: the user ${asked} the deletion of agent ${ref} (id ${agent.id}). Do not retry unless the user asks again.\n${renderNext(data.next_actions)}`);
+    }
+
+    const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
+    if (!r.ok) return failure(coderFailure(r.error, 'delete', ref));
+    const conflict = recordMutation(ctx, resolved.id, 'delete_agent', ref);
+    const data: Output = {
+      deleted: true,
+      confirmation: asked === 'accepted' ? 'accepted' : 'argument',
+      agent: view,
+      ...(conflict ? { conflict } : {}),
+      next_actions: [
+        { tool: 'list_agents', why: 'The agent disappears from the fleet once its workspace is deleted (usually within a minute).' },
+        { tool: 'create_agent_task', why: 'Start new work, if this agent was replaced.' },
+      ],
+    };
+    return success(
+      data,
+      [
+        `Deleted agent ${ref} (id ${agent.id}, template ${agent.template.name}, status at deletion ${agent.status}); Coder is deleting its workspace now.`,
+        ...conflictLines(conflict),
+        renderNext(data.next_actions),
+      ].join('\n'),
+    );
+  },
+});

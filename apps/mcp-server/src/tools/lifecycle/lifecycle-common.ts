@@ -1,0 +1,174 @@
+/**
+ * Pieces shared by the lifecycle tools (create/send/pause/resume/update/delete): loading the target agent
+ * fresh from Coder, readiness checks by fleet status, the workspace-build view, and FR-015 conflict notices
+ * (last write wins; an earlier mutation of the same agent by ANOTHER session within the window is named).
+ */
+import { createHash } from 'node:crypto';
+import { assertNever, formatDuration, toAgent, truncateText, type Agent, type AgentStatus } from '@org/fleet-domain';
+import { z } from 'zod';
+import type { AnyTask, CoderApiError } from '../../coder.js';
+import type { ToolContext } from '../../define-tool.js';
+import { fromCoderApiError, toolFailure, type CoderFailureContext, type ToolFailure } from '../../failures.js';
+import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
+import { attentionThresholds } from '../shared/fleet.js';
+import { AgentStatusSchema } from '../shared/schemas.js';
+import { quoteUntrusted } from '../shared/untrusted.js';
+
+export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
+
+export interface TargetAgent {
+  resolved: ResolvedAgent;
+  /** Fresh from Coder (not the cached list): lifecycle decisions need the current status. */
+  task: AnyTask;
+  agent: Agent;
+  /** owner/name */
+  ref: string;
+}
+
+export const agentOf = (ctx: ToolContext, task: AnyTask): Agent => toAgent(task, ctx.now(), attentionThresholds(ctx.deps.config));
+
+/** Re-reads one task; `undefined` when Coder cannot answer (callers fall back to what they knew). */
+export async function rereadAgent(ctx: ToolContext, target: TargetAgent): Promise<Agent | undefined> {
+  const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
+  return r.ok ? agentOf(ctx, r.value) : undefined;
+}
+
+/** Resolves an agent reference (id, name, owner/name) and reads its task fresh. `action` is a verb phrase ("pause"). */
+export async function loadTarget(ctx: ToolContext, ref: string, action: string): Promise<Loaded<TargetAgent>> {
+  const resolved = await ctx.runtime.agents.resolve(ref);
+  if (!resolved.ok) return resolved;
+  const { owner, id } = resolved.value;
+  const fresh = await ctx.deps.coder.getTask(owner, id, { signal: ctx.signal });
+  const agentRef = resolved.value.ref;
+  if (!fresh.ok) return { ok: false, failure: fromCoderApiError(fresh.error, { action: `${action} agent '${agentRef}'`, subject: `Agent '${agentRef}'` }) };
+  return { ok: true, value: { resolved: resolved.value, task: fresh.value, agent: agentOf(ctx, fresh.value), ref: agentRef } };
+}
+
+// ---- output pieces -------------------------------------------------------------------------------
+
+export const AgentSummarySchema = z.object({
+  id: z.string().describe('Task id (stable; use it in later calls)'),
+  ref: z.string().describe('owner/name'),
+  name: z.string(),
+  owner: z.string(),
+  status: AgentStatusSchema,
+  status_reason: z.string().describe('Why the status is what it is'),
+  coder_status: z.string().describe("Coder's raw task status"),
+});
+export type AgentSummary = z.output<typeof AgentSummarySchema>;
+
+export function agentSummary(a: Agent): AgentSummary {
+  return { id: a.id, ref: `${a.owner}/${a.name}`, name: a.name, owner: a.owner, status: a.status, status_reason: a.statusReason, coder_status: a.coderStatus };
+}
+
+export const BuildSchema = z
+  .object({
+    id: z.string().optional().describe('Workspace build id'),
+    build_number: z.number().int().optional(),
+    transition: z.string().optional().describe('start | stop | delete'),
+    status: z.string().optional().describe('Workspace status of the build (pending, starting, stopping, ...)'),
+    reason: z.string().optional().describe('Build reason, e.g. task_manual_pause, task_resume'),
+  })
+  .describe('The workspace build Coder started for this action');
+export type BuildView = z.output<typeof BuildSchema>;
+
+export function buildView(r: { workspaceBuild?: { id?: string; build_number?: number; transition?: string; status?: string; reason?: string }; workspaceBuildId?: string }): BuildView {
+  const b = r.workspaceBuild;
+  const id = r.workspaceBuildId ?? b?.id;
+  return {
+    ...(id ? { id } : {}),
+    ...(b?.build_number !== undefined ? { build_number: b.build_number } : {}),
+    ...(b?.transition ? { transition: b.transition } : {}),
+    ...(b?.status ? { status: b.status } : {}),
+    ...(b?.reason ? { reason: b.reason } : {}),
+  };
+}
+
+export const renderBuild = (b: BuildView): string =>
+  `build ${b.build_number !== undefined ? `#${b.build_number} ` : ''}${b.transition ?? ''}${b.status ? ` (${b.status})` : ''}${b.id ? ` id ${b.id}` : ''}`.replace(/\s+/g, ' ').trim();
+
+export const NextActionsSchema = z.array(z.object({ tool: z.string(), why: z.string() })).describe('Suggested next tool calls, most useful first');
+export type NextActions = z.output<typeof NextActionsSchema>;
+export const renderNext = (next: NextActions): string => `Next: ${next.map((n) => `${n.tool} (${n.why})`).join('; ')}`;
+
+// ---- FR-015: last write wins, with a conflict notice -----------------------------------------------
+
+export const ConflictSchema = z
+  .object({
+    earlier_action: z.string().describe('The tool another session used on this agent'),
+    earlier_session: z.string().describe('Anonymised id of that MCP session'),
+    earlier_at: z.string().describe('When (UTC ISO)'),
+    ms_before: z.number().describe('How long before this change'),
+    window_ms: z.number().describe('Conflict window (FLEET_MCP_CONFLICT_WINDOW_MS)'),
+    message: z.string(),
+  })
+  .describe('Present when another session changed the same agent shortly before: this change was still applied (last write wins)');
+export type ConflictNotice = z.output<typeof ConflictSchema>;
+
+/** A stable, non-reversible label for a session id (ids are never shown to other sessions). */
+export function anonymiseSession(sessionId: string): string {
+  return `session-${createHash('sha256').update(sessionId).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Call after a successful mutation: drops the cached tasks list (the next read sees the change) and
+ * journals the mutation; returns a conflict notice when another session changed the agent within the window.
+ */
+export function recordMutation(ctx: ToolContext, agentId: string, action: string, ref: string): ConflictNotice | undefined {
+  ctx.runtime.tasks.invalidate();
+  const earlier = ctx.runtime.mutations.record({ agentId, sessionId: ctx.session.id, action });
+  if (!earlier) return undefined;
+  const msBefore = Math.max(0, ctx.now().getTime() - earlier.at.getTime());
+  const session = anonymiseSession(earlier.sessionId);
+  return {
+    earlier_action: earlier.action,
+    earlier_session: session,
+    earlier_at: earlier.at.toISOString(),
+    ms_before: msBefore,
+    window_ms: ctx.deps.config.conflictWindowMs,
+    message: `Another session (${session}) ran ${earlier.action} on agent '${ref}' ${formatDuration(msBefore)} earlier (${earlier.at.toISOString()}); your ${action} was applied after it (last write wins). Check with get_agent_details that the result is what you both want.`,
+  };
+}
+
+export const conflictLines = (c: ConflictNotice | undefined): string[] => (c ? [`CONFLICT: ${c.message}`] : []);
+
+// ---- readiness -------------------------------------------------------------------------------------
+
+/**
+ * Whether an agent in `status` can take input now; otherwise the failure (reason + next step). Exhaustive
+ * over the fleet status so a new status is a compile error here. `unknown` is left to Coder to judge.
+ */
+export function inputReadiness(agent: Pick<Agent, 'status' | 'statusReason'>, ref: string, notSent: string): ToolFailure | undefined {
+  const why = agent.statusReason;
+  const status: AgentStatus = agent.status;
+  switch (status) {
+    case 'idle':
+    case 'complete':
+    case 'blocked':
+    case 'unknown':
+      return undefined;
+    case 'busy':
+      return toolFailure('agent_busy', `Agent '${ref}' is busy (working) and cannot take input until it is idle. ${notSent}`, 'Wait until get_agent_details shows it idle (or get_agent_logs shows its turn ended), then call send_agent_input again with the same input.');
+    case 'paused':
+      return toolFailure('agent_paused', `Agent '${ref}' is paused (${why}). ${notSent}`, 'Call resume_agent, wait until it is idle (create-time wait or get_agent_details), then send again. To change its task instead, call update_agent_task while it is paused.');
+    case 'starting':
+      return toolFailure('agent_starting', `Agent '${ref}' is still starting (${why}). ${notSent}`, 'Wait a minute and check get_agent_details; send again once it is idle.');
+    case 'offline':
+      return toolFailure('agent_offline', `Agent '${ref}' is offline (${why}). ${notSent}`, 'Check get_agent_details; if its workspace was stopped call resume_agent, otherwise wait for it to reconnect or delete_agent and create_agent_task again.');
+    case 'error':
+      return toolFailure('agent_error', `Agent '${ref}' is in error (${why}). ${notSent}`, 'Read get_agent_logs / get_agent_details for the cause; delete_agent and create_agent_task again to retry the work.');
+    default:
+      return assertNever(status);
+  }
+}
+
+/** "The input was NOT sent: <quoted input>" — so a failed send never loses the superagent's text. */
+export const notSentText = (input: string): string => `The input was NOT sent; here it is so nothing is lost: ${quoteUntrusted(input)}`;
+
+/** Short prompt/input echo for results. */
+export const echo = (text: string, max = 200): string => truncateText(text, max);
+
+/** Maps a Coder failure for an agent action with a per-call action phrase. */
+export function coderFailure(error: CoderApiError, action: string, ref: string, extra: Partial<CoderFailureContext> = {}): ToolFailure {
+  return fromCoderApiError(error, { action: `${action} agent '${ref}'`, subject: `Agent '${ref}'`, ...extra });
+}

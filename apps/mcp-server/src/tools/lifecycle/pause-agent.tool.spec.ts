@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
+import { isSchemaRejection, textOf } from '../../testing/in-process.js';
+import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
+import { advanceUntil, duringRequest, pausedAgent, recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+
+interface PauseOut {
+  agent: { id: string; ref: string; status: string };
+  already_paused: boolean;
+  build?: { id?: string; build_number?: number; transition?: string; status?: string; reason?: string };
+  next_actions: { tool: string }[];
+}
+
+const PAUSE_ROUTE = 'POST /api/v2/tasks/{user}/{task}/pause';
+
+describe('pause_agent', () => {
+  let fx: FleetFixture;
+  let rec: ReturnType<typeof recordingCaller>;
+  beforeAll(async () => {
+    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
+    rec = recordingCaller(fx.call);
+  });
+  afterAll(async () => fx.close());
+
+  it('is a non-destructive, idempotent write', async () => {
+    expect(await annotationsOf(fx.client, 'pause_agent')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+  });
+
+  it('pauses a running agent and reports the stop build Coder started', async () => {
+    const t = runningAgent(fx, 'idle');
+    const r = await rec.call('pause_agent', { agent: `${t.owner}/${t.name}` });
+    const out = structured<PauseOut>(r);
+    expect(out.already_paused).toBe(false);
+    expect(out.agent).toMatchObject({ id: t.id, status: 'idle' });
+    expect(out.build).toMatchObject({ transition: 'stop', reason: 'task_manual_pause' });
+    expect(out.build?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.build?.build_number).toBeGreaterThan(1);
+    expect(out.next_actions.map((n) => n.tool)).toContain('resume_agent');
+    expect(textOf(r)).toMatch(/Pausing agent .* build #\d+ stop/);
+    advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'paused', 2_000);
+  });
+
+  it('reports an already paused agent without calling Coder', async () => {
+    const t = await pausedAgent(fx);
+    fx.resetCounters();
+    const out = structured<PauseOut>(await rec.call('pause_agent', { agent: t.id }));
+    expect(out.already_paused).toBe(true);
+    expect(out.build).toBeUndefined();
+    expect(fx.counters()[PAUSE_ROUTE]).toBeUndefined();
+  });
+
+  it('treats a 409 race where the agent got paused meanwhile as already paused', async () => {
+    const t = runningAgent(fx, 'idle');
+    const r = await duringRequest(fx, PAUSE_ROUTE, () => rec.call('pause_agent', { agent: t.id }), async () => {
+      // Someone else pauses it while our request is on its way: Coder answers 409 "already paused".
+      expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+      advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'paused', 2_000);
+    });
+    expect(structured<PauseOut>(r).already_paused).toBe(true);
+  });
+
+  it('fails with a next step when Coder refuses because a build is still running', async () => {
+    const t = fx.sim.control.createTask({ owner: 'bob', template: 'python-dev', input: 'still building', name: 'pause-while-building' });
+    const text = expectFailure(await rec.call('pause_agent', { agent: t.id }), 'conflict');
+    expect(text).toMatch(/build/i);
+    expect(text).toContain("'bob/pause-while-building'");
+  });
+
+  it('maps an unknown agent and a Coder server error', async () => {
+    expectFailure(await rec.call('pause_agent', { agent: 'nobody/nothing' }), 'agent_not_found');
+    const t = runningAgent(fx, 'idle');
+    const fault = fx.sim.control.faults.status(500, { route: PAUSE_ROUTE });
+    try {
+      expectFailure(await rec.call('pause_agent', { agent: t.id }), 'server_error');
+    } finally {
+      fx.sim.control.faults.clear(fault);
+    }
+  });
+
+  it('rejects invalid arguments with the schema problem', async () => {
+    expect(await isSchemaRejection(fx.call('pause_agent', {}))).toBe(true);
+    expect(await isSchemaRejection(fx.call('pause_agent', { agent: '' }))).toBe(true);
+  });
+
+  it('never puts the Coder token in a result', () => {
+    rec.expectNoToken(fx.sim.token);
+  });
+});
