@@ -6,7 +6,14 @@ import type { AnyTool } from '../define-tool.js';
 import { getAgentDetailsTool } from './agents/get-agent-details.tool.js';
 import { getAgentLogsTool } from './agents/get-agent-logs.tool.js';
 import { listAgentsTool } from './agents/list-agents.tool.js';
+import { getFleetEventsTool } from './events/get-fleet-events.tool.js';
 import { getFleetStatusTool } from './fleet/get-fleet-status.tool.js';
+import { createAgentTaskTool } from './lifecycle/create-agent-task.tool.js';
+import { deleteAgentTool } from './lifecycle/delete-agent.tool.js';
+import { pauseAgentTool } from './lifecycle/pause-agent.tool.js';
+import { resumeAgentTool } from './lifecycle/resume-agent.tool.js';
+import { sendAgentInputTool } from './lifecycle/send-agent-input.tool.js';
+import { updateAgentTaskTool } from './lifecycle/update-agent-task.tool.js';
 import { listTemplatesTool } from './templates/list-templates.tool.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
@@ -19,6 +26,14 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   // templates
   listTemplatesTool,
   // lifecycle (src/tools/lifecycle/)
+  createAgentTaskTool,
+  sendAgentInputTool,
+  pauseAgentTool,
+  resumeAgentTool,
+  updateAgentTaskTool,
+  deleteAgentTool,
+  // events (src/tools/events/)
+  getFleetEventsTool,
 ];
 
 export { selectTools, type ToolSelection } from './select-tools.js';
