@@ -23,7 +23,7 @@ export const TASKS_EXPERIMENTAL_SINCE = { major: 2, minor: 27 } as const;
 export const TASKS_GA_SINCE = { major: 2, minor: 29 } as const;
 export const TASKS_REMOVED_IN = { major: 2, minor: 37 } as const;
 /** Heuristics (the exact releases are not documented); pause/resume calls try anyway and fall back. */
-export const PAUSE_RESUME_SINCE = { major: 2, minor: 30 } as const;
+export const PAUSE_RESUME_SINCE = { major: 2, minor: 29 } as const;
 export const V2_PAUSE_RESUME_SINCE = { major: 2, minor: 31 } as const;
 
 const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+.][0-9A-Za-z.+-]*)?$/;
