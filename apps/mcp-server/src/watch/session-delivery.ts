@@ -11,7 +11,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import type { Severity } from '@org/fleet-domain';
+import type { FleetEventKind, Severity } from '@org/fleet-domain';
 import type { Logger } from '../log.js';
 import type { JournalEntry } from './event-journal.js';
 import { matchesAgentRef, toEventView } from './event-view.js';
@@ -25,6 +25,8 @@ export const LOGGER_NAME = 'fleet-alerts';
 export const MAX_LOG_MESSAGES_PER_CYCLE = 20;
 
 const LOG_LEVEL: Readonly<Record<Severity, LoggingLevel | undefined>> = { info: undefined, warning: 'warning', critical: 'error' };
+/** Alert kinds sent as logging notifications (status_changed/state_changed would repeat them as noise). */
+export const LOGGED_ALERT_KINDS: ReadonlySet<FleetEventKind> = new Set<FleetEventKind>(['agent_failed', 'agent_offline', 'stuck', 'needs_input', 'capacity_warning']);
 
 export type FleetResourceRef = { kind: 'status' } | { kind: 'events' } | { kind: 'agent'; ref: string };
 
@@ -94,7 +96,7 @@ export function attachSessionDelivery(server: McpServer, watch: FleetWatcher, op
   const onBatch = (batch: CycleBatch) => {
     if (closed || !server.isConnected()) return;
     // Layer 2: logging notifications for alerts.
-    const alerts = batch.entries.filter((e) => LOG_LEVEL[e.event.severity] !== undefined);
+    const alerts = batch.entries.filter((e) => LOGGED_ALERT_KINDS.has(e.event.kind) && LOG_LEVEL[e.event.severity] !== undefined);
     for (const entry of alerts.slice(0, MAX_LOG_MESSAGES_PER_CYCLE)) {
       const level = LOG_LEVEL[entry.event.severity] as LoggingLevel;
       send('logging message', server.server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: toEventView(entry, watch.journal) }, sessionId()));
