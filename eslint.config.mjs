@@ -76,6 +76,17 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (codegen, CI, recordings).
+    files: ['tools/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly',
+        clearTimeout: 'readonly', structuredClone: 'readonly', AbortController: 'readonly',
+      },
+    },
+    rules: { 'no-console': 'off' },
+  },
+  {
     // Tests and benchmarks of the server drive it against the simulator app.
     files: ['apps/mcp-server/src/**/*.spec.ts', 'apps/mcp-server/src/testing/**/*.ts', 'apps/mcp-server/bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['@org/coder-sim']) },

@@ -40,10 +40,11 @@ const nxArgs = base
 if (process.argv.includes('--skip-nx-cache')) nxArgs.push('--skip-nx-cache');
 
 const generateStatus = run('node', ['tools/codegen/generate-coder-client.mjs', '--check']);
+const toolsLintStatus = run('npx', ['eslint', 'tools']);
 const nxStatus = run('npx', [...nxArgs, '--outputStyle=static']);
 
 const { passed, failed, reports } = summarize(collectReports(root));
 console.log(`\n${reports} vitest report(s) read.`);
-const anyFailure = generateStatus !== 0 || nxStatus !== 0 || failed > 0 || reports === 0;
+const anyFailure = generateStatus !== 0 || toolsLintStatus !== 0 || nxStatus !== 0 || failed > 0 || reports === 0;
 console.log(`${passed} passed, ${failed + (anyFailure && failed === 0 ? 1 : 0)} failed`);
 process.exit(anyFailure ? 1 : 0);

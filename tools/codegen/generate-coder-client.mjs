@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { USED_OPERATION_IDS } from './operations.mjs';
-import { applyOverlay, operationsOf } from './overlay.mjs';
+import { applyOverlay } from './overlay.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = resolve(here, '../..');

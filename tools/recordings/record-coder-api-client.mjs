@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // Re-records the coder-api-client Polly recordings (recordings/coder-api-client/).
 //
 //   node tools/recordings/record-coder-api-client.mjs     # against four simulators: Coder 2.36, 2.29, 2.27, 2.37
