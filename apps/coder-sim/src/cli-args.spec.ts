@@ -11,11 +11,11 @@ describe('parseCliArgs', () => {
   });
 
   it('reads every flag (and tolerates the `--` nx passes through)', () => {
-    const parsed = parseCliArgs(['--', '--host', '0.0.0.0', '--port', '3000', '--agents', '200', '--seed', '9', '--scenario', 'busy', '--coder-version', '2.27', '--token', 't0k', '--clock', 'manual', '--tick-ms', '250', '--speed', '10', '--verbose']);
+    const parsed = parseCliArgs(['--', '--host', '0.0.0.0', '--port', '3000', '--agents', '200', '--seed', '9', '--scenario', 'busy', '--coder-version', '2.27', '--token', 't0k', '--clock', 'manual', '--tick-ms', '250', '--speed', '10', '--arrivals-per-hour', '5', '--verbose']);
     expect(parsed).toEqual({
       kind: 'run',
       verbose: true,
-      options: { host: '0.0.0.0', port: 3000, agents: 200, seed: 9, scenario: 'busy', coderVersion: '2.27', clock: 'manual', token: 't0k', tickMs: 250, speed: 10 },
+      options: { host: '0.0.0.0', port: 3000, agents: 200, seed: 9, scenario: 'busy', coderVersion: '2.27', clock: 'manual', token: 't0k', tickMs: 250, speed: 10, arrivalsPerHour: 5 },
     });
   });
 

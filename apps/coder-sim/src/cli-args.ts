@@ -13,6 +13,7 @@ export const USAGE = `Usage: coder-sim [options]
   --token <token>            admin session token (default sim-admin-token)
   --clock <real|manual>      real time (default) or manual (drive with POST /__sim/advance)
   --tick-ms <n>              lifecycle tick for the real clock (default 1000)
+  --arrivals-per-hour <n>    new tasks per simulated hour (default 20 for busy, else 0)
   --speed <n>                real clock acceleration, e.g. 10 = 10 simulated s per s (default 1)
   --verbose                  log one line per request to stderr
 Prints {"url","token"} as one JSON line on stdout once listening; logs go to stderr.`;
@@ -42,6 +43,7 @@ export function parseCliArgs(argv: string[]): CliResult {
       clock: { type: 'string' },
       'tick-ms': { type: 'string' },
       speed: { type: 'string' },
+      'arrivals-per-hour': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,6 +67,8 @@ export function parseCliArgs(argv: string[]): CliResult {
   if (values.token !== undefined) options.token = values.token;
   const tick = intOption(values['tick-ms'], 'tick-ms', 10);
   if (tick !== undefined) options.tickMs = tick;
+  const arrivals = intOption(values['arrivals-per-hour'], 'arrivals-per-hour', 0);
+  if (arrivals !== undefined) options.arrivalsPerHour = arrivals;
   if (values.speed !== undefined) {
     const speed = Number(values.speed);
     if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`--speed must be a number > 0, got "${values.speed}"`);

@@ -149,6 +149,27 @@ describe('clock-driven lifecycle', () => {
     }
   });
 
+  it('grows busy fleets with new tasks over time (arrivalsPerHour)', async () => {
+    const busy = await startCoderSim({ agents: 10, seed: 31, scenario: 'busy' });
+    const still = await startCoderSim({ agents: 10, seed: 31, scenario: 'busy', arrivalsPerHour: 0 });
+    try {
+      busy.control.advance(3 * 60 * MINUTE);
+      still.control.advance(3 * 60 * MINUTE);
+      const grown = busy.control.tasks().length;
+      expect(grown).toBeGreaterThan(20);
+      expect(still.control.tasks()).toHaveLength(10);
+      const created = busy.control.transitions().filter((tr) => tr.field === 'created');
+      expect(created).toHaveLength(grown);
+      const listed = (await simFetch(busy)('GET', '/api/v2/tasks')).body;
+      expect(listed.count).toBe(grown);
+      const times = listed.tasks.map((t: { created_at: string }) => Date.parse(t.created_at));
+      expect(times).toEqual([...times].sort((a: number, b: number) => a - b));
+    } finally {
+      await busy.stop();
+      await still.stop();
+    }
+  });
+
   it('runs on the real clock with an unref()ed tick', async () => {
     const live = await startCoderSim({ agents: 3, clock: 'real', tickMs: 20 });
     try {

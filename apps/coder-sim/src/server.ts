@@ -29,6 +29,8 @@ export interface CoderSimOptions {
   adminUsername?: string;
   /** Extra users; members get token `sim-<username>-token` unless given. */
   users?: UserInit[];
+  /** New tasks per simulated hour (default 20 for the `busy` scenario, else 0). */
+  arrivalsPerHour?: number;
   /** Scenario members to create (alice, bob, carol, dave, erin; default 4). */
   members?: number;
   /** 'manual' (default; tests step time with control.advance) or 'real' (demos). */
@@ -131,7 +133,13 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
     ...(options.users ? { users: options.users } : {}),
     ...(options.utcOffsets ? { utcOffsets: options.utcOffsets } : {}),
   });
-  populateScenario(fleet, { agents: options.agents ?? 0, scenario: options.scenario ?? 'mixed', seed, ...(options.members !== undefined ? { members: options.members } : {}) });
+  populateScenario(fleet, {
+    agents: options.agents ?? 0,
+    scenario: options.scenario ?? 'mixed',
+    seed,
+    ...(options.members !== undefined ? { members: options.members } : {}),
+    ...(options.arrivalsPerHour !== undefined ? { arrivalsPerHour: options.arrivalsPerHour } : {}),
+  });
 
   let version: CoderVersion = options.coderVersion ?? '2.36';
   const faults = new Faults();

@@ -1,5 +1,5 @@
 import type { SimClock } from '../clock.js';
-import { chance, createRng, deriveSeed, int, pick, uuid, weighted, type Rng } from '../util/prng.js';
+import { chance, createRng, deriveSeed, int, next, pick, uuid, weighted, type Rng } from '../util/prng.js';
 import { formatCoderTime } from '../util/time.js';
 import type { BuildReason, WorkspaceAppStatusState, WorkspaceTransition } from '../wire-types.js';
 import { TEMPLATE_SPECS } from './catalog.js';
@@ -697,10 +697,32 @@ export class Fleet {
     }
   }
 
+  /** New tasks arriving over time (busy fleets); `spawn` creates one at the given time. */
+  private arrivals: { nextAt: number; meanGapMs: number; rng: Rng; spawn: (at: number) => void } | null = null;
+
+  setArrivals(perHour: number, rng: Rng, spawn: (at: number) => void): void {
+    if (!(perHour > 0)) {
+      this.arrivals = null;
+      return;
+    }
+    const meanGapMs = 3_600_000 / perHour;
+    this.arrivals = { meanGapMs, rng, spawn, nextAt: this.clock.now() + this.arrivalGap(meanGapMs, rng) };
+    this.nextDue = Math.min(this.nextDue, this.arrivals.nextAt);
+  }
+
+  private arrivalGap(meanGapMs: number, rng: Rng): number {
+    return Math.max(1, Math.round(-Math.log(1 - next(rng)) * meanGapMs));
+  }
+
   /** Run every lifecycle event due up to `now` (each at its own scheduled time). */
   advanceTo(now: number): void {
     if (now < this.nextDue) return;
-    let due = Infinity;
+    const arrivals = this.arrivals;
+    while (arrivals && arrivals.nextAt <= now) {
+      arrivals.spawn(arrivals.nextAt);
+      arrivals.nextAt += this.arrivalGap(arrivals.meanGapMs, arrivals.rng);
+    }
+    let due = arrivals?.nextAt ?? Infinity;
     for (const task of this.tasks) {
       if (task.nextAt <= now || task.healthAt <= now) this.step(task, now);
       due = Math.min(due, task.nextAt, task.healthAt);

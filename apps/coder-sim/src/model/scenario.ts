@@ -49,7 +49,11 @@ export interface ScenarioOptions {
   seed: number;
   /** Members to create (default 4, the scenario names alice..dave). */
   members?: number;
+  /** New tasks per simulated hour (default: 20 for `busy`, else 0). */
+  arrivalsPerHour?: number;
 }
+
+const DEFAULT_ARRIVALS: Record<ScenarioName, number> = { steady: 0, busy: 20, failing: 0, mixed: 0 };
 
 /** Populate a fleet with `agents` tasks in realistic, seeded variety (plus a few outliers and plain workspaces). */
 export function populateScenario(fleet: Fleet, options: ScenarioOptions): void {
@@ -96,6 +100,20 @@ export function populateScenario(fleet: Fleet, options: ScenarioOptions): void {
   }
 
   fleet.sortTasksByCreation();
+
+  const arrivalRng = createRng(deriveSeed(options.seed, 0xa77));
+  fleet.setArrivals(options.arrivalsPerHour ?? DEFAULT_ARRIVALS[options.scenario], arrivalRng, (at) => {
+    const owner = pick(arrivalRng, fleet.users);
+    const spec = pick(arrivalRng, aiTemplates.filter((t) => t.organization === 'default' || owner.role === 'admin'));
+    const template = fleet.templateByName(spec.name);
+    if (!template) return;
+    const version = fleet.versions.get(template.activeVersionId);
+    const preset = version && version.presets.length > 0 ? pick(arrivalRng, version.presets) : undefined;
+    fleet.createTask(
+      { ownerId: owner.id, templateVersionId: template.activeVersionId, presetId: preset?.id ?? null, input: pick(arrivalRng, PROMPTS), persona: weighted(arrivalRng, mix.personas) },
+      at,
+    );
+  });
 
   // Two plain workspaces without tasks (a template without an AI task).
   const docs = fleet.templateByName('docs-site');
