@@ -47,4 +47,14 @@ describe('bounded event store', () => {
     const r = await replay(store, first);
     expect(r.sent.map((e) => dataOf(e.message))).toEqual([4, 5, 6]);
   });
+
+  it('also evicts by total JSON size, keeping at least the newest event', async () => {
+    const big = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: n, pad: 'x'.repeat(1000) } });
+    const store = createEventStore({ maxBytes: 2500 });
+    for (let i = 1; i <= 5; i++) await store.storeEvent('s', big(i));
+    expect(store.size()).toBe(2);
+    const tiny = createEventStore({ maxBytes: 10 });
+    await tiny.storeEvent('s', big(1));
+    expect(tiny.size()).toBe(1);
+  });
 });

@@ -3,7 +3,8 @@
  * Last-Event-ID can only ever replay that session's own messages (never another session's).
  *
  * Event ids are `<streamId>~<seq>` with a per-store random prefix on the sequence, so ids from another
- * session or another process are unknown here. The oldest events are evicted past `maxEvents`; a client
+ * session or another process are unknown here. The oldest events are evicted past `maxEvents` or `maxBytes`
+ * (JSON size); a client
  * resuming from an evicted id gets everything of its stream still held (some messages are then lost,
  * which is logged by the caller through `evicted()`).
  */
@@ -22,12 +23,16 @@ interface StoredEvent {
   seq: number;
   streamId: StreamId;
   message: JSONRPCMessage;
+  bytes: number;
 }
 
 const SEPARATOR = '~';
 
-export function createEventStore(options: { maxEvents?: number } = {}): BoundedEventStore {
+export function createEventStore(options: { maxEvents?: number; maxBytes?: number } = {}): BoundedEventStore {
   const maxEvents = Math.max(1, options.maxEvents ?? 1000);
+  // Tool results travel as events too (a page of logs can be 60 KB): bound the memory, not just the count.
+  const maxBytes = Math.max(1, options.maxBytes ?? 4 * 1024 * 1024);
+  let bytes = 0;
   const prefix = randomBytes(6).toString('base64url');
   // Insertion-ordered: the Map's order is the event order, so eviction takes the first key.
   const events = new Map<number, StoredEvent>();
@@ -51,12 +56,14 @@ export function createEventStore(options: { maxEvents?: number } = {}): BoundedE
 
   return {
     async storeEvent(streamId, message) {
-      const event: StoredEvent = { seq: nextSeq++, streamId, message };
+      const event: StoredEvent = { seq: nextSeq++, streamId, message, bytes: JSON.stringify(message).length };
       events.set(event.seq, event);
+      bytes += event.bytes;
       streams.add(streamId);
-      while (events.size > maxEvents) {
-        const oldest = events.keys().next().value as number;
-        events.delete(oldest);
+      while (events.size > maxEvents || (bytes > maxBytes && events.size > 1)) {
+        const oldest = events.values().next().value as StoredEvent;
+        events.delete(oldest.seq);
+        bytes -= oldest.bytes;
         evictedCount++;
       }
       return idOf(event);

@@ -55,6 +55,21 @@ describe('HTTP transport: probes and bearer auth', () => {
     expect(fx.http.sessionCount()).toBe(0);
   });
 
+  it('lets a session narrow its own tools with X-Fleet-* headers on initialize, never widen them', async () => {
+    const ro = await connectHttpClient(fx.http.mcpUrl, { headers: { 'X-Fleet-Read-Only': 'true' } });
+    const roTools = (await ro.client.listTools()).tools;
+    expect(roTools.length).toBeGreaterThan(0);
+    expect(roTools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    const fleetOnly = await connectHttpClient(fx.http.mcpUrl, { headers: { 'X-Fleet-Toolsets': 'fleet' } });
+    expect((await fleetOnly.client.listTools()).tools.map((t) => t.name)).toEqual(['get_fleet_status']);
+    const full = await connectHttpClient(fx.http.mcpUrl);
+    expect((await full.client.listTools()).tools.some((t) => t.annotations?.destructiveHint === true)).toBe(true);
+    for (const c of [ro, fleetOnly, full]) await c.close();
+    const bad = await post(fx.http.mcpUrl, initializeBody(), { ...auth, 'X-Fleet-Toolsets': 'root' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/Unknown toolset/);
+  });
+
   it('rejects requests for unknown sessions and non-initialize requests without a session', async () => {
     const unknown = await post(fx.http.mcpUrl, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { ...auth, 'mcp-session-id': 'no-such-session' });
     expect(unknown.status).toBe(404);

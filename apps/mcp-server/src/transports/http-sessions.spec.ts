@@ -172,6 +172,24 @@ describe('HTTP transport: 10 concurrent superagent sessions', () => {
   });
 });
 
+describe('HTTP transport: idle sessions', () => {
+  it('closes sessions without any request for the idle timeout, keeps active ones', async () => {
+    let t = 1_000;
+    const fx = await startHttpFixture({ server: { now: () => t, sessionIdleMs: 50 } });
+    const idle = await connectHttpClient(fx.http.mcpUrl);
+    const active = await connectHttpClient(fx.http.mcpUrl);
+    t += 40;
+    await active.client.listTools();
+    t += 20;
+    await eventually(() => fx.http.sessionCount() === 1);
+    expect(fx.http.session(active.transport.sessionId as string)).toBeDefined();
+    expect(fx.http.session(idle.transport.sessionId as string)).toBeUndefined();
+    await idle.client.close();
+    await active.close();
+    await fx.close();
+  });
+});
+
 describe('HTTP transport: graceful shutdown', () => {
   const started = deferred();
   const gate = deferred();

@@ -9,7 +9,8 @@
  *
  * Every /mcp request passes, in order: drain check → Host/Origin (DNS rebinding, 403) → bearer auth (401)
  * → session lookup (404, bound to the authenticated principal) → per-session rate limit (429) → body
- * limit (413) → the SDK transport.
+ * limit (413) → the SDK transport. An initialize request may narrow its own session's tools with
+ * X-Fleet-Read-Only / X-Fleet-Disable-Destructive / X-Fleet-Toolsets (security/session-narrowing.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -35,6 +36,8 @@ import {
   type Principal,
 } from '../security/auth.js';
 import { checkHost, checkOrigin, hostPolicy, isLoopbackHost } from '../security/host-check.js';
+import { narrowForSession } from '../security/session-narrowing.js';
+import { ALL_TOOLS } from '../tools/index.js';
 import { createEventStore } from './event-store.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createReadiness } from './readiness.js';
@@ -230,8 +233,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       send(res, 503, jsonRpcError(-32000, `Too many sessions (${config.maxSessions}, --max-sessions): close idle sessions or retry later.`), { 'Retry-After': '10' });
       return;
     }
+    const narrowed = narrowForSession(config, ALL_TOOLS, (name) => header(req, name));
+    if (!narrowed.ok) return send(res, 400, jsonRpcError(-32602, narrowed.message));
     const id = randomUUID();
-    const fleet = createFleet({ coder: caller.context.coder, clock, config, log, runtime: caller.context.runtime, session: { id } });
+    const fleet = createFleet({
+      coder: caller.context.coder,
+      clock,
+      config: narrowed.config,
+      log,
+      runtime: caller.context.runtime,
+      session: { id },
+      ...(narrowed.narrowed ? { tools: narrowed.tools } : {}),
+    });
     const session: Session = { id, principal: caller.principal, fleet, transport: undefined as unknown as StreamableHTTPServerTransport, lastSeen: now() };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
