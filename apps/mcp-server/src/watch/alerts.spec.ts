@@ -31,6 +31,11 @@ afterEach(async () => {
 
 const events = (r: CallToolResult) => structured<EventsOut>(r);
 
+async function readJson(f: WatchFixture, uri: string) {
+  const first = (await f.main.client.readResource({ uri })).contents[0];
+  return JSON.parse(first && 'text' in first ? first.text : 'null');
+}
+
 async function cursorNow(f: WatchFixture): Promise<string> {
   return events(await f.main.call('get_fleet_events', {})).next_cursor;
 }
@@ -260,15 +265,15 @@ describe('push delivery per session', () => {
   it('subscribing to an unknown URI is an InvalidParams error; resources read as JSON; an unknown agent is InvalidParams', async () => {
     const f = (fx = await startWatchFixture());
     await expect(f.main.client.subscribeResource({ uri: 'fleet://nope' })).rejects.toMatchObject({ code: -32602 });
-    const status = JSON.parse(String((await f.main.client.readResource({ uri: 'fleet://status' })).contents[0]?.text));
+    const status = await readJson(f, 'fleet://status');
     expect(status).toMatchObject({ total: 24, watcher: { state: 'stopped' } });
     const agent = activeAgent(f);
-    const one = JSON.parse(String((await f.main.client.readResource({ uri: `fleet://agents/${agent.id}` })).contents[0]?.text));
+    const one = await readJson(f, `fleet://agents/${agent.id}`);
     expect(one.agent).toMatchObject({ id: agent.id, name: agent.name });
-    const byName = JSON.parse(String((await f.main.client.readResource({ uri: `fleet://agents/${agent.name}` })).contents[0]?.text));
+    const byName = await readJson(f, `fleet://agents/${agent.name}`);
     expect(byName.agent.id).toBe(agent.id);
     await expect(f.main.client.readResource({ uri: 'fleet://agents/no-such-agent' })).rejects.toMatchObject({ code: -32602 });
-    const ev = JSON.parse(String((await f.main.client.readResource({ uri: 'fleet://events' })).contents[0]?.text));
+    const ev = await readJson(f, 'fleet://events');
     expect(ev).toMatchObject({ cursor: expect.any(String), events: [] });
     const { resources } = await f.main.client.listResources();
     expect(resources.length).toBeLessThanOrEqual(102);
