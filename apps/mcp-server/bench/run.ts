@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     { id: '1', title: 'Fleet query overhead', run: () => fleetQueryScenario({ sizes, runs, warmup }) },
     { id: '2', title: 'Context cost', run: () => contextCostScenario() },
     { id: '3', title: 'Stdio cold start and memory', run: () => coldStartScenario({ runs, warmup, workspaceRoot: WORKSPACE_ROOT, benchDir: BENCH_DIR }) },
-    { id: '4', title: 'Concurrency over Streamable HTTP', run: () => concurrencyScenario({ runs, warmup }) },
+    { id: '4', title: 'Concurrency over Streamable HTTP', run: () => concurrencyScenario({ runs, warmup, workspaceRoot: WORKSPACE_ROOT }) },
     { id: '5', title: 'Alert latency', run: () => alertsScenario() },
   ];
   out(`coder-fleet-mcp bench: ${runs} runs after ${warmup} warm-up, node ${process.version}`);
