@@ -219,16 +219,20 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
   };
 
   const errors: string[] = [];
-  let sessionToken = env[TOKEN_ENV]?.trim() || undefined;
-  const tokenFile = raw('coderTokenFile');
-  if (typeof tokenFile === 'string') {
+  /** A secret from its env var, or from the file an option names (the file wins). */
+  const secret = (envName: string, fileKey: 'coderTokenFile' | 'authTokenFile', what: string): string | undefined => {
+    const file = raw(fileKey);
+    if (typeof file !== 'string') return env[envName]?.trim() || undefined;
     try {
-      sessionToken = readFile(tokenFile).trim() || undefined;
-      if (!sessionToken) errors.push(`The token file given by ${where('coderTokenFile')} is empty: put the Coder session token in it.`);
+      const value = readFile(file).trim() || undefined;
+      if (!value) errors.push(`The token file given by ${where(fileKey)} is empty: put the ${what} in it.`);
+      return value;
     } catch (e) {
-      errors.push(`Cannot read the token file given by ${where('coderTokenFile')} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path.`);
+      errors.push(`Cannot read the token file given by ${where(fileKey)} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path.`);
+      return undefined;
     }
-  }
+  };
+  const sessionToken = secret(TOKEN_ENV, 'coderTokenFile', 'Coder session token');
 
   let declaredCapabilities: DeclaredCapabilities | undefined;
   const capFile = raw('capabilitiesFile');
@@ -246,16 +250,7 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
     }
   }
 
-  let authToken = env[AUTH_TOKEN_ENV]?.trim() || undefined;
-  const authTokenFile = raw('authTokenFile');
-  if (typeof authTokenFile === 'string') {
-    try {
-      authToken = readFile(authTokenFile).trim() || undefined;
-      if (!authToken) errors.push(`The token file given by ${where('authTokenFile')} is empty: put the HTTP bearer token in it.`);
-    } catch (e) {
-      errors.push(`Cannot read the token file given by ${where('authTokenFile')} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix the path.`);
-    }
-  }
+  const authToken = secret(AUTH_TOKEN_ENV, 'authTokenFile', 'HTTP bearer token');
 
   const input: Record<string, unknown> = { sessionToken, declaredCapabilities, authToken };
   for (const key of Object.keys(OPTIONS) as OptionKey[]) {
