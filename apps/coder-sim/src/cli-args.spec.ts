@@ -11,11 +11,11 @@ describe('parseCliArgs', () => {
   });
 
   it('reads every flag (and tolerates the `--` nx passes through)', () => {
-    const parsed = parseCliArgs(['--', '--host', '0.0.0.0', '--port', '3000', '--agents', '200', '--seed', '9', '--scenario', 'busy', '--coder-version', '2.27', '--token', 't0k', '--clock', 'manual', '--tick-ms', '250', '--speed', '10', '--arrivals-per-hour', '5', '--verbose']);
+    const parsed = parseCliArgs(['--', '--host', '0.0.0.0', '--port', '3000', '--agents', '200', '--seed', '9', '--scenario', 'busy', '--coder-version', '2.27', '--token', 't0k', '--clock', 'manual', '--tick-ms', '250', '--speed', '10', '--arrivals-per-hour', '5', '--start-time', '2026-01-01T00:00:00Z', '--external-url', 'https://coder.invalid', '--verbose']);
     expect(parsed).toEqual({
       kind: 'run',
       verbose: true,
-      options: { host: '0.0.0.0', port: 3000, agents: 200, seed: 9, scenario: 'busy', coderVersion: '2.27', clock: 'manual', token: 't0k', tickMs: 250, speed: 10, arrivalsPerHour: 5 },
+      options: { host: '0.0.0.0', port: 3000, agents: 200, seed: 9, scenario: 'busy', coderVersion: '2.27', clock: 'manual', token: 't0k', tickMs: 250, speed: 10, arrivalsPerHour: 5, startTime: '2026-01-01T00:00:00Z', externalUrl: 'https://coder.invalid' },
     });
   });
 
@@ -25,6 +25,7 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--coder-version', '3.0'])).toThrow(/--coder-version/);
     expect(() => parseCliArgs(['--bogus'])).toThrow();
     expect(() => parseCliArgs(['--speed', '0'])).toThrow(/--speed/);
+    expect(() => parseCliArgs(['--start-time', 'yesterday'])).toThrow(/--start-time/);
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
   });
 });

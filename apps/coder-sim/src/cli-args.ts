@@ -15,6 +15,8 @@ export const USAGE = `Usage: coder-sim [options]
   --tick-ms <n>              lifecycle tick for the real clock (default 1000)
   --arrivals-per-hour <n>    new tasks per simulated hour (default 20 for busy, else 0)
   --speed <n>                real clock acceleration, e.g. 10 = 10 simulated s per s (default 1)
+  --start-time <iso>         manual clock start (default 2026-03-10T09:00:00Z)
+  --external-url <url>       buildinfo external_url (fixed value for stable recordings)
   --verbose                  log one line per request to stderr
 Prints {"url","token"} as one JSON line on stdout once listening; logs go to stderr.`;
 
@@ -44,6 +46,8 @@ export function parseCliArgs(argv: string[]): CliResult {
       'tick-ms': { type: 'string' },
       speed: { type: 'string' },
       'arrivals-per-hour': { type: 'string' },
+      'start-time': { type: 'string' },
+      'external-url': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +71,12 @@ export function parseCliArgs(argv: string[]): CliResult {
   if (values.token !== undefined) options.token = values.token;
   const tick = intOption(values['tick-ms'], 'tick-ms', 10);
   if (tick !== undefined) options.tickMs = tick;
+  const start = values['start-time'];
+  if (start !== undefined) {
+    if (!Number.isFinite(Date.parse(start))) throw new Error(`--start-time must be an ISO date, got "${start}"`);
+    options.startTime = start;
+  }
+  if (values['external-url'] !== undefined) options.externalUrl = values['external-url'];
   const arrivals = intOption(values['arrivals-per-hour'], 'arrivals-per-hour', 0);
   if (arrivals !== undefined) options.arrivalsPerHour = arrivals;
   if (values.speed !== undefined) {
