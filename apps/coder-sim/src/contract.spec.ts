@@ -169,6 +169,11 @@ describe.each(PREFIXES)('task routes under %s on Coder 2.36', (prefix) => {
     expect(snap.body).toMatchObject({ snapshot: true, snapshot_at: expect.any(String) });
     sim.control.failWorkspace(id);
     await call({ method: 'GET', template: T('/{user}/{task}/logs'), params: p, status: 409, message: 'Cannot fetch logs for task in current state.' });
+    sim.control.cancelBuild(id);
+    const unknown = await call({ method: 'GET', template: T('/{user}/{task}'), params: p, status: 200 });
+    expect(unknown.body).toMatchObject({ status: 'unknown', workspace_status: 'canceled' });
+    await call({ method: 'GET', template: T('/{user}/{task}/logs'), params: p, status: 409 });
+    await call({ method: 'POST', template: T('/{user}/{task}/send'), params: p, body: { input: 'x' }, status: 400, message: 'Task must be active.' });
   });
 
   it('updates input only while paused, and deletes', async () => {

@@ -47,6 +47,8 @@ describe('/__sim control API', () => {
     await api('POST', '/__sim/tasks/probe/reconnect');
     await api('POST', '/__sim/tasks/probe/fail-build', { body: { error: 'quota exceeded' } });
     expect((await api('GET', '/api/v2/tasks/alice/probe')).body.status).toBe('error');
+    await api('POST', '/__sim/tasks/probe/cancel-build');
+    expect((await api('GET', '/api/v2/tasks/alice/probe')).body.status).toBe('unknown');
     expect((await api('POST', '/__sim/tasks/nope/disconnect')).status).toBe(400);
     expect((await api('POST', '/__sim/tasks/probe/state', { body: { state: 'sleeping' } })).status).toBe(400);
     expect((await api('GET', '/__sim/tasks')).body).toHaveLength(5);

@@ -37,6 +37,8 @@ export interface SimControl {
   createTask(init: { owner?: string; template?: string; input: string; name?: string; preset?: string; persona?: Persona }): TaskSummary;
   setAgentState(ref: string, state: WorkspaceAppStatusState, opts?: { message?: string; uri?: string; holdMs?: number }): void;
   failWorkspace(ref: string, error?: string): void;
+  /** Cancel the latest build: task status `unknown`. */
+  cancelBuild(ref: string): void;
   disconnectAgent(ref: string, reason?: string): void;
   reconnectAgent(ref: string): void;
   /** The underlying model (advanced use; shapes may change). */

@@ -203,6 +203,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
     },
     setAgentState: (ref, state, opts) => fleet.setAgentState(findTaskRef(fleet, ref), state, opts),
     failWorkspace: (ref, error) => fleet.failWorkspace(findTaskRef(fleet, ref), error),
+    cancelBuild: (ref) => fleet.cancelBuild(findTaskRef(fleet, ref)),
     disconnectAgent: (ref, reason) => void fleet.disconnectAgent(findTaskRef(fleet, ref), reason),
     reconnectAgent: (ref) => void fleet.reconnectAgent(findTaskRef(fleet, ref)),
   };

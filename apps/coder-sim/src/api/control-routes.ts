@@ -34,7 +34,7 @@ function optionalStr(value: unknown): string | undefined {
  *   GET  /__sim/tasks
  *   POST /__sim/tasks {owner?, template?, input, name?, persona?}
  *   POST /__sim/tasks/{ref}/state {state, message?, uri?, holdMs?}
- *   POST /__sim/tasks/{ref}/fail-build {error?}
+ *   POST /__sim/tasks/{ref}/fail-build {error?}    POST /__sim/tasks/{ref}/cancel-build
  *   POST /__sim/tasks/{ref}/disconnect {reason?}   POST /__sim/tasks/{ref}/reconnect
  */
 export function handleControl(req: SimRequest, control: SimControl): SimResponse {
@@ -129,6 +129,9 @@ function taskActionRoute(req: SimRequest, control: SimControl, ref: string, acti
     }
     case 'fail-build':
       control.failWorkspace(ref, optionalStr(body['error']));
+      break;
+    case 'cancel-build':
+      control.cancelBuild(ref);
       break;
     case 'disconnect':
       control.disconnectAgent(ref, optionalStr(body['reason']));

@@ -647,6 +647,21 @@ export class Fleet {
     });
   }
 
+  /** The latest build gets canceled (task status `unknown`, workspace `canceled`). */
+  cancelBuild(task: SimTask): void {
+    const at = this.clock.now();
+    this.mutate(task, at, (ws) => {
+      const build = latestBuild(ws);
+      build.jobStatus = 'canceled';
+      build.jobError = 'canceled by user';
+      build.completedAt = at;
+      build.updatedAt = at;
+      ws.agent = null;
+      task.phase = 'build_failed';
+      task.nextAt = Infinity;
+    });
+  }
+
   disconnectAgent(task: SimTask, reason = 'agent has lost connection'): boolean {
     const ws = this.workspaceOf(task);
     if (!ws.agent) return false;
