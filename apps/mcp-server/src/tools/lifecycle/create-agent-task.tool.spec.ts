@@ -130,9 +130,10 @@ describe('create_agent_task', () => {
     fx.resetCounters();
     const r = await create({ requirements: { cpu: 16, memory_gb: 8, gpu: true, disk_gb: 100 } });
     const text = expectFailure(r, 'requirements_not_met');
-    expect(text).toMatch(/exceeds_limit: requires 16 CPUs but template "python-dev" allows at most 8 CPUs/);
-    expect(text).toMatch(/missing_capability: missing capability "gpu"/);
-    expect(text).toMatch(/unverifiable: cannot verify 100 GB disk/);
+    expect(text).toMatch(/requires 16 CPUs but template "python-dev" allows at most 8 CPUs/);
+    expect(text).toMatch(/missing capability "gpu"/);
+    expect(text).toMatch(/cannot verify 100 GB disk/);
+    expect(text).toContain('3 violations');
     expect(text).not.toMatch(/GB memory/);
     expect(text).toContain('gpu-ml');
     expect(creates()).toBe(0);

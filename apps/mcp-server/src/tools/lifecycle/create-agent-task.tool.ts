@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { sleepOn } from '../../clock.js';
 import type { CoderApiError, Preset } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
-import { fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
+import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../shared/template-facts.js';
 import {
   AgentSummarySchema,
@@ -256,10 +256,10 @@ function toRequirements(r: Input['requirements']): AssignmentRequirements | unde
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** FR-014 rejection: every violation, plus the templates that would fit (from the cached catalogue). */
+/** FR-014 rejection: every violation (failures.ts), plus the templates that would fit (from the cached catalogue). */
 async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: AssignmentRequirements, violations: readonly AssignmentViolation[], allowUnverifiable: boolean): Promise<ToolFailure> {
-  const lines = violations.map((v) => `- ${v.kind}: ${v.message}`);
-  let hint = 'Choose a template that fits (list_templates shows capabilities and limits) or relax the requirements.';
+  const base = fromAssignmentViolations(violations, entry.facts.name);
+  let hint = base.hint;
   const catalog = await loadTemplateCatalog(ctx);
   if (catalog.ok) {
     const ranking = rankTemplates(
@@ -268,16 +268,11 @@ async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: As
     );
     const fits = ranking.candidates.slice(0, 3).map((c) => c.facts.name);
     const maybe = ranking.uncertain.slice(0, 3).map((u) => u.facts.name);
-    if (fits.length > 0) hint = `Templates that satisfy every requirement: ${fits.join(', ')}. Call create_agent_task with one of them.`;
-    else if (maybe.length > 0) hint = `No template provably fits; these might (unverifiable requirements only): ${maybe.join(', ')}. Use one with allow_unverifiable: true, or relax the requirements.`;
+    if (fits.length > 0) hint = `Templates that satisfy every requirement: ${fits.join(', ')}; call create_agent_task with one of them. Otherwise: ${base.hint}`;
+    else if (maybe.length > 0) hint = `No template provably fits; these might (only unverifiable requirements): ${maybe.join(', ')}, usable with allow_unverifiable: true. Otherwise: ${base.hint}`;
   }
-  const onlyUnknown = onlyUnverifiable(violations);
-  return toolFailure(
-    'requirements_not_met',
-    `Template '${entry.facts.name}' does not meet the requirements (${violations.length} problem${violations.length === 1 ? '' : 's'}); nothing was created:\n${lines.join('\n')}${onlyUnknown && !allowUnverifiable ? '\n(Only unverifiable requirements: pass allow_unverifiable: true to proceed anyway.)' : ''}`,
-    hint,
-    { details: { violations: violations.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })) } },
-  );
+  const note = onlyUnverifiable(violations) && !allowUnverifiable ? ' Only unverifiable requirements failed: pass allow_unverifiable: true to proceed anyway.' : '';
+  return { ...base, message: `${base.message}${note}`, hint };
 }
 
 function createFailure(error: CoderApiError, template: string, input: Input): ToolFailure {
@@ -346,6 +341,12 @@ function nextActions(agent: Agent, wait: WaitReport | undefined): NextActions {
     return [
       { tool: 'get_agent_logs', why: 'Read what it produced.' },
       { tool: 'send_agent_input', why: 'Give it the next instruction.' },
+    ];
+  }
+  if (agent.status === 'busy') {
+    return [
+      { tool: 'get_agent_logs', why: 'It is working: follow its output.' },
+      { tool: 'get_agent_details', why: 'Check when it turns idle (waiting for input) or complete.' },
     ];
   }
   return [

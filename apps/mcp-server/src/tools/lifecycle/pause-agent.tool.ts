@@ -1,21 +1,8 @@
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import {
-  AgentSummarySchema,
-  BuildSchema,
-  ConflictSchema,
-  NextActionsSchema,
-  agentSummary,
-  buildView,
-  coderFailure,
-  conflictLines,
-  loadTarget,
-  recordMutation,
-  renderBuild,
-  renderNext,
-  rereadAgent,
-} from './lifecycle-common.js';
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
+import { runTransition, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -30,6 +17,25 @@ const outputSchema = z.object({
 });
 type Output = z.output<typeof outputSchema>;
 
+const PAUSE: TransitionSpec = {
+  tool: 'pause_agent',
+  verb: 'pause',
+  unchanged: new Set(['paused']),
+  call: (coder) => coder.pauseTask,
+  // 409: already paused meanwhile (another session, auto-pause), or a build still running.
+  raceKinds: ['conflict'],
+  hints: () => ({ conflict: 'A workspace build is probably still running (the agent is starting or stopping): wait until get_agent_details shows a stable status, then retry.' }),
+  nextWhenUnchanged: [
+    { tool: 'resume_agent', why: 'Continue its work.' },
+    { tool: 'update_agent_task', why: 'Change its task input before resuming.' },
+  ],
+  nextWhenStarted: [
+    { tool: 'get_agent_details', why: 'The workspace is stopping; the agent shows paused once the stop build finishes.' },
+    { tool: 'update_agent_task', why: 'Change its task input while it is paused.' },
+    { tool: 'resume_agent', why: 'Continue later.' },
+  ],
+};
+
 export const pauseAgentTool = defineTool({
   name: 'pause_agent',
   title: 'Pause agent',
@@ -41,55 +47,13 @@ export const pauseAgentTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadTarget(ctx, input.agent, 'pause');
-    if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
-    const { agent, ref, resolved } = target;
-    const already = (): Output => ({
-      agent: agentSummary(agent),
-      already_paused: true,
-      next_actions: [
-        { tool: 'resume_agent', why: 'Continue its work.' },
-        { tool: 'update_agent_task', why: 'Change its task input before resuming.' },
-      ],
-    });
-    if (agent.status === 'paused') {
-      const data = already();
-      return success(data, render(data, ref));
-    }
-
-    const r = await ctx.deps.coder.pauseTask(resolved.owner, resolved.id, { signal: ctx.signal });
-    if (!r.ok) {
-      if (r.error.kind === 'conflict' && (await rereadAgent(ctx, target))?.status === 'paused') {
-        // Paused meanwhile (another session, auto-pause): same end state.
-        const data = already();
-        return success(data, render(data, ref));
-      }
-      return failure(
-        coderFailure(r.error, 'pause', ref, {
-          hints: { conflict: 'A workspace build is probably still running (the agent is starting or stopping): wait until get_agent_details shows a stable status, then retry.' },
-        }),
-      );
-    }
-    const conflict = recordMutation(ctx, resolved.id, 'pause_agent', ref);
-    const data: Output = {
-      agent: agentSummary(agent),
-      already_paused: false,
-      build: buildView(r.value),
-      ...(conflict ? { conflict } : {}),
-      next_actions: [
-        { tool: 'get_agent_details', why: 'The workspace is stopping; the agent shows paused once the stop build finishes.' },
-        { tool: 'update_agent_task', why: 'Change its task input while it is paused.' },
-        { tool: 'resume_agent', why: 'Continue later.' },
-      ],
-    };
-    return success(data, render(data, ref));
+    const r = await runTransition(ctx, input.agent, PAUSE);
+    if (!r.ok) return failure(r.failure);
+    const { ref, unchanged, ...rest } = r.value;
+    const data: Output = { ...rest, already_paused: unchanged };
+    const head = unchanged
+      ? `Agent ${ref} (id ${data.agent.id}) is already paused: nothing changed.`
+      : `Pausing agent ${ref} (id ${data.agent.id}, was ${data.agent.status}): Coder started ${data.build ? renderBuild(data.build) : 'a stop build'}.`;
+    return success(data, [head, ...conflictLines(data.conflict), renderNext(data.next_actions)].join('\n'));
   },
 });
-
-function render(d: Output, ref: string): string {
-  const head = d.already_paused
-    ? `Agent ${ref} (id ${d.agent.id}) is already paused: nothing changed.`
-    : `Pausing agent ${ref} (id ${d.agent.id}, was ${d.agent.status}): Coder started ${d.build ? renderBuild(d.build) : 'a stop build'}.`;
-  return [head, ...conflictLines(d.conflict), renderNext(d.next_actions)].join('\n');
-}

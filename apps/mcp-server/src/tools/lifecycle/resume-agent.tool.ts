@@ -2,24 +2,8 @@ import { ONLINE_STATUSES, type AgentStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import {
-  AgentSummarySchema,
-  BuildSchema,
-  ConflictSchema,
-  NextActionsSchema,
-  agentSummary,
-  buildView,
-  coderFailure,
-  conflictLines,
-  loadTarget,
-  recordMutation,
-  renderBuild,
-  renderNext,
-  rereadAgent,
-} from './lifecycle-common.js';
-
-/** Running (or already on its way up): resuming changes nothing. */
-const RUNNING: ReadonlySet<AgentStatus> = new Set<AgentStatus>(['starting', ...ONLINE_STATUSES]);
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
+import { runTransition, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -34,6 +18,30 @@ const outputSchema = z.object({
 });
 type Output = z.output<typeof outputSchema>;
 
+const RESUME: TransitionSpec = {
+  tool: 'resume_agent',
+  verb: 'resume',
+  // Running, or already on its way up. Offline/error/unknown agents are left to Coder to judge.
+  unchanged: new Set<AgentStatus>(['starting', ...ONLINE_STATUSES]),
+  call: (coder) => coder.resumeTask,
+  raceKinds: ['conflict', 'invalid_request'],
+  hints: (status) => ({
+    conflict:
+      status === 'paused'
+        ? 'The pause (its stop build) is probably still finishing: wait a few seconds and call resume_agent again.'
+        : `Coder only resumes paused agents; this one is ${status}. Check get_agent_details: an offline or errored agent may need delete_agent and create_agent_task instead.`,
+    invalid_request: `Coder only resumes paused agents; this one is ${status}. Check get_agent_details for what it needs.`,
+  }),
+  nextWhenUnchanged: [
+    { tool: 'get_agent_details', why: 'See what it is doing.' },
+    { tool: 'send_agent_input', why: 'Give it instructions once it is idle.' },
+  ],
+  nextWhenStarted: [
+    { tool: 'get_agent_details', why: 'The workspace is starting; the agent works again (or waits idle) within a minute or two.' },
+    { tool: 'send_agent_input', why: 'Send instructions once it is idle.' },
+  ],
+};
+
 export const resumeAgentTool = defineTool({
   name: 'resume_agent',
   title: 'Resume agent',
@@ -45,62 +53,13 @@ export const resumeAgentTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadTarget(ctx, input.agent, 'resume');
-    if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
-    const { agent, ref, resolved } = target;
-    const already = (): Output => ({
-      agent: agentSummary(agent),
-      already_running: true,
-      next_actions: [
-        { tool: 'get_agent_details', why: 'See what it is doing.' },
-        { tool: 'send_agent_input', why: 'Give it instructions once it is idle.' },
-      ],
-    });
-    if (RUNNING.has(agent.status)) {
-      const data = already();
-      return success(data, render(data, ref));
-    }
-
-    const r = await ctx.deps.coder.resumeTask(resolved.owner, resolved.id, { signal: ctx.signal });
-    if (!r.ok) {
-      const now = r.error.kind === 'conflict' || r.error.kind === 'invalid_request' ? await rereadAgent(ctx, target) : undefined;
-      if (now && RUNNING.has(now.status)) {
-        // Resumed meanwhile (another session, someone started the workspace): same end state.
-        const data = already();
-        return success(data, render(data, ref));
-      }
-      const status = now?.status ?? agent.status;
-      return failure(
-        coderFailure(r.error, 'resume', ref, {
-          hints: {
-            conflict:
-              status === 'paused'
-                ? 'The pause (its stop build) is probably still finishing: wait a few seconds and call resume_agent again.'
-                : `Coder only resumes paused agents; this one is ${status}. Check get_agent_details: an offline or errored agent may need delete_agent and create_agent_task instead.`,
-            invalid_request: `Coder only resumes paused agents; this one is ${status}. Check get_agent_details for what it needs.`,
-          },
-        }),
-      );
-    }
-    const conflict = recordMutation(ctx, resolved.id, 'resume_agent', ref);
-    const data: Output = {
-      agent: agentSummary(agent),
-      already_running: false,
-      build: buildView(r.value),
-      ...(conflict ? { conflict } : {}),
-      next_actions: [
-        { tool: 'get_agent_details', why: 'The workspace is starting; the agent works again (or waits idle) within a minute or two.' },
-        { tool: 'send_agent_input', why: 'Send instructions once it is idle.' },
-      ],
-    };
-    return success(data, render(data, ref));
+    const r = await runTransition(ctx, input.agent, RESUME);
+    if (!r.ok) return failure(r.failure);
+    const { ref, unchanged, ...rest } = r.value;
+    const data: Output = { ...rest, already_running: unchanged };
+    const head = unchanged
+      ? `Agent ${ref} (id ${data.agent.id}) is not paused (${data.agent.status}): nothing changed.`
+      : `Resuming agent ${ref} (id ${data.agent.id}, was ${data.agent.status}): Coder started ${data.build ? renderBuild(data.build) : 'a start build'}.`;
+    return success(data, [head, ...conflictLines(data.conflict), renderNext(data.next_actions)].join('\n'));
   },
 });
-
-function render(d: Output, ref: string): string {
-  const head = d.already_running
-    ? `Agent ${ref} (id ${d.agent.id}) is not paused (${d.agent.status}): nothing changed.`
-    : `Resuming agent ${ref} (id ${d.agent.id}, was ${d.agent.status}): Coder started ${d.build ? renderBuild(d.build) : 'a start build'}.`;
-  return [head, ...conflictLines(d.conflict), renderNext(d.next_actions)].join('\n');
-}
