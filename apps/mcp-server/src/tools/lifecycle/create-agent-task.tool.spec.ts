@@ -163,6 +163,18 @@ describe('create_agent_task', () => {
     expect(creates()).toBe(0);
   });
 
+  it('keeps new agents inside the --owner scope', async () => {
+    const scoped = await startFleetFixture({ sim: { agents: 0 }, config: { owners: ['alice'] } });
+    try {
+      expect(expectFailure(await scoped.call('create_agent_task', { input: 'x', template: 'small', owner: 'bob' }), 'out_of_scope')).toContain('alice');
+      expectFailure(await scoped.call('create_agent_task', { input: 'x', template: 'small' }), 'out_of_scope');
+      expect(structured<CreateOut>(await scoped.call('create_agent_task', { input: 'x', template: 'small', owner: 'alice' })).agent.owner).toBe('alice');
+      expect(scoped.counters()[CREATE_ROUTE]).toBe(1);
+    } finally {
+      await scoped.close();
+    }
+  });
+
   it('reports a taken name', async () => {
     const name = uniqueName();
     structured<CreateOut>(await create({ name }));

@@ -150,7 +150,7 @@ export function inputReadiness(agent: Pick<Agent, 'status' | 'statusReason'>, re
     case 'busy':
       return toolFailure('agent_busy', `Agent '${ref}' is busy (working) and cannot take input until it is idle. ${notSent}`, 'Wait until get_agent_details shows it idle (or get_agent_logs shows its turn ended), then call send_agent_input again with the same input.');
     case 'paused':
-      return toolFailure('agent_paused', `Agent '${ref}' is paused (${why}). ${notSent}`, 'Call resume_agent, wait until it is idle (create-time wait or get_agent_details), then send again. To change its task instead, call update_agent_task while it is paused.');
+      return toolFailure('agent_paused', `Agent '${ref}' is paused (${why}). ${notSent}`, 'Call resume_agent, wait until get_agent_details shows it idle, then send again. To change its task instead, call update_agent_task while it is paused.');
     case 'starting':
       return toolFailure('agent_starting', `Agent '${ref}' is still starting (${why}). ${notSent}`, 'Wait a minute and check get_agent_details; send again once it is idle.');
     case 'offline':

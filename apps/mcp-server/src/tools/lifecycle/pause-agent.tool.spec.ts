@@ -77,6 +77,17 @@ describe('pause_agent', () => {
     }
   });
 
+  it('reports a rejected token without echoing it', async () => {
+    const bad = await startFleetFixture({ sim: { agents: 1, scenario: 'steady' }, coderToken: 'abcdefghij-0123456789012345678901' });
+    try {
+      const r = await bad.call('pause_agent', { agent: 'anything' });
+      expectFailure(r, 'unauthorized');
+      expect(JSON.stringify(r)).not.toContain('abcdefghij-0123456789012345678901');
+    } finally {
+      await bad.close();
+    }
+  });
+
   it('rejects invalid arguments with the schema problem', async () => {
     expect(await isSchemaRejection(fx.call('pause_agent', {}))).toBe(true);
     expect(await isSchemaRejection(fx.call('pause_agent', { agent: '' }))).toBe(true);
