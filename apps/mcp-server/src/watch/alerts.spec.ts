@@ -336,6 +336,25 @@ describe('watcher lifecycle and resilience', () => {
     await f.advance(20_000);
     expect(f.tasksListRequests()).toBe(11);
     expect(f.watch.health()).toMatchObject({ state: 'running', cycles: 11 });
+    expect(f.watch.health().lastCycleCpuMs).toEqual(expect.any(Number));
+    expect(f.watch.health().agents).toBe(24);
+  });
+
+  it('survives dropped connections (network errors) and malformed bodies without throwing', async () => {
+    const f = (fx = await startWatchFixture());
+    const release = f.watch.acquire('test');
+    await f.advance(0);
+    f.sim.control.faults.drop({ route: 'GET /api/v2/tasks', times: 1 });
+    f.sim.control.faults.malformed({ route: 'GET /api/v2/tasks', times: 1 });
+    await f.advance(2_000);
+    expect(f.watch.health()).toMatchObject({ state: 'backing_off', consecutiveFailures: 1, lastError: { kind: 'network' } });
+    await f.advance(4_000);
+    expect(f.watch.health()).toMatchObject({ consecutiveFailures: 2, lastError: { kind: 'unexpected_response' } });
+    await f.advance(8_000);
+    expect(f.watch.health()).toMatchObject({ state: 'running', consecutiveFailures: 0 });
+    const out = events(await f.main.call('get_fleet_events', {}));
+    expect(out.watcher.state).toBe('running');
+    release();
   });
 
   it('backs off exponentially on 503 (capped), honours Retry-After on 429, recovers, and never fails the tool', async () => {

@@ -54,6 +54,17 @@ describe('event journal', () => {
     expect(ok.entries.map((e) => e.seq)).toEqual([3, 4, 5]);
   });
 
+  it('stays bounded and contiguous over many evictions (compaction)', () => {
+    const j = createEventJournal({ capacity: 50, epoch: 'e' });
+    for (let i = 1; i <= 5_000; i++) j.append([ev(i)], i);
+    expect(j.size).toBe(50);
+    expect(j.evicted).toBe(4_950);
+    const r = j.read('e-4950');
+    expect(r.cursorTooOld).toBe(false);
+    expect(r.entries.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, k) => 4_951 + k));
+    expect(j.read('e-4949').cursorTooOld).toBe(true);
+  });
+
   it('recognises cursors from another epoch (restart), from the future and malformed ones', () => {
     const j = createEventJournal({ capacity: 10, epoch: 'e' });
     j.append([ev(1)], 0);

@@ -52,12 +52,16 @@ export type ParsedCursor = { ok: true; seq: number } | { ok: false; reason: 'mal
 export function createEventJournal(options: { capacity: number; epoch?: string }): EventJournal {
   const capacity = Math.max(1, options.capacity);
   const epoch = options.epoch ?? randomBytes(4).toString('hex');
-  let entries: JournalEntry[] = [];
+  // Kept entries are buf[head..]; eviction moves `head` and compacts rarely (O(1) amortised per event).
+  let buf: JournalEntry[] = [];
+  let head = 0;
+  const count = () => buf.length - head;
+  const at = (i: number) => buf[head + i] as JournalEntry;
   let lastSeq = 0;
   let evicted = 0;
   const cursorFor = (seq: number) => `${epoch}-${seq}`;
   /** Sequence of the newest event that is no longer kept: a cursor >= this loses nothing. */
-  const floor = () => (entries[0]?.seq ?? lastSeq + 1) - 1;
+  const floor = () => (count() > 0 ? at(0).seq : lastSeq + 1) - 1;
 
   const parse = (cursor: string): ParsedCursor => {
     const m = /^([0-9a-f]+)-(\d+)$/.exec(cursor.trim());
@@ -71,9 +75,8 @@ export function createEventJournal(options: { capacity: number; epoch?: string }
 
   const indexAfter = (seq: number) => {
     // entries are contiguous by seq: binary search is unnecessary, the offset is direct.
-    const first = entries[0]?.seq;
-    if (first === undefined) return 0;
-    return Math.max(0, Math.min(entries.length, seq + 1 - first));
+    if (count() === 0) return 0;
+    return Math.max(0, Math.min(count(), seq + 1 - at(0).seq));
   };
 
   return {
@@ -82,7 +85,7 @@ export function createEventJournal(options: { capacity: number; epoch?: string }
       return lastSeq;
     },
     get size() {
-      return entries.length;
+      return count();
     },
     capacity,
     get evicted() {
@@ -90,11 +93,15 @@ export function createEventJournal(options: { capacity: number; epoch?: string }
     },
     append(events, recordedAt) {
       const added = events.map((event) => ({ seq: ++lastSeq, recordedAt, event }));
-      entries.push(...added);
-      if (entries.length > capacity) {
-        const drop = entries.length - capacity;
+      for (const e of added) buf.push(e);
+      if (count() > capacity) {
+        const drop = count() - capacity;
         evicted += drop;
-        entries = entries.slice(drop);
+        head += drop;
+        if (head >= 1024 && head * 2 >= buf.length) {
+          buf = buf.slice(head);
+          head = 0;
+        }
       }
       return added;
     },
@@ -108,8 +115,8 @@ export function createEventJournal(options: { capacity: number; epoch?: string }
       const out: JournalEntry[] = [];
       let hasMore = false;
       let scannedTo = tooOld ? floor() : parsed.seq;
-      for (let i = from; i < entries.length; i++) {
-        const e = entries[i] as JournalEntry;
+      for (let i = from; i < count(); i++) {
+        const e = at(i);
         if (readOptions.filter && !readOptions.filter(e)) {
           scannedTo = e.seq;
           continue;
@@ -126,8 +133,8 @@ export function createEventJournal(options: { capacity: number; epoch?: string }
     },
     recent(limit, filter) {
       const out: JournalEntry[] = [];
-      for (let i = entries.length - 1; i >= 0 && out.length < limit; i--) {
-        const e = entries[i] as JournalEntry;
+      for (let i = count() - 1; i >= 0 && out.length < limit; i--) {
+        const e = at(i);
         if (!filter || filter(e)) out.push(e);
       }
       return out.reverse();
