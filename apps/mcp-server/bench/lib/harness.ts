@@ -27,21 +27,30 @@ export interface InProcessServer extends InProcessClient {
 }
 
 /**
- * createServer on the system clock with the real client (no retries: a failure must show, not hide in
- * a retry). `config` overrides defaults, e.g. `{ cacheTtlMs: 0 }` so every call reads Coder.
+ * createServer on the system clock with the real client configured as in production (runServer: default
+ * retry policy, so an idle keep-alive socket closed by the server is retried like in real use; a retry
+ * would show in the request counters). `config` overrides defaults, e.g. `{ cacheTtlMs: 0 }` so every
+ * call reads Coder.
  */
 export async function startInProcessServer(sim: CoderSim, config: Partial<ConfigInput> = {}): Promise<InProcessServer> {
   const cfg = makeConfig({ coderUrl: sim.url, sessionToken: sim.token, logLevel: 'silent', ...config });
-  const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: cfg.requestTimeoutMs, retry: { retries: 0 } });
+  const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: cfg.requestTimeoutMs });
   const log = createLogger({ level: 'silent' });
   const fleet = createServer({ coder, clock: systemClock, config: cfg, log });
   const session = await connectInProcess(fleet);
   return { ...session, coder, config: cfg, fleet };
 }
 
+/** fetch with one retry on a network error (a keep-alive socket the simulator closed while idle), as the client does for GETs. */
+export function fetchOnceRetried(url: string, init: RequestInit): Promise<Response> {
+  return fetch(url, init).catch(() => fetch(url, init));
+}
+
 /** The limit: one raw GET of the tasks list plus JSON.parse, no client library, no mapping. */
 export async function rawTasksList(sim: CoderSim): Promise<{ bytes: number; count: number; text: string }> {
-  const res = await fetch(`${sim.url}/api/v2/tasks`, { headers: { 'Coder-Session-Token': sim.token, Accept: 'application/json' } });
+  const url = `${sim.url}/api/v2/tasks`;
+  const init = { headers: { 'Coder-Session-Token': sim.token, Accept: 'application/json' } };
+  const res = await fetchOnceRetried(url, init);
   const text = await res.text();
   const body = JSON.parse(text) as { tasks: unknown[]; count: number };
   return { bytes: Buffer.byteLength(text), count: body.tasks.length, text };

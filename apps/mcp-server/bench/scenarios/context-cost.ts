@@ -8,7 +8,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CoderSim } from '@org/coder-sim';
-import { expectOk, fmtCount, rawTasksList, startInProcessServer, startSim } from '../lib/harness.js';
+import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
 import { fmtBytes } from '../lib/stats.js';
 
@@ -142,7 +142,7 @@ export async function contextCostScenario(): Promise<ScenarioResult> {
 async function biggestLogAgent(sim: CoderSim): Promise<{ id: string; rawBytes: number; biggestEntryChars: number; entries: number } | undefined> {
   let best: { id: string; rawBytes: number; biggestEntryChars: number; entries: number } | undefined;
   for (const t of sim.control.tasks()) {
-    const res = await fetch(`${sim.url}/api/v2/tasks/${encodeURIComponent(t.owner)}/${t.id}/logs`, { headers: { 'Coder-Session-Token': sim.token } });
+    const res = await fetchOnceRetried(`${sim.url}/api/v2/tasks/${encodeURIComponent(t.owner)}/${t.id}/logs`, { headers: { 'Coder-Session-Token': sim.token } });
     if (!res.ok) {
       await res.body?.cancel();
       continue;

@@ -17,7 +17,7 @@ import { computeFleetStatus, toAgents, type Agent } from '@org/fleet-domain';
 import type { AnyTask } from '../../src/coder.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { attentionThresholds } from '../../src/tools/shared/fleet.js';
-import { expectOk, fmtCount, rawTasksList, resultBytes, simCounters, startInProcessServer, startSim } from '../lib/harness.js';
+import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, resultBytes, simCounters, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
 import { fmtBytes, fmtMs, median, pairedRuns, timeAsync } from '../lib/stats.js';
 
@@ -122,7 +122,7 @@ async function splits(
   for (let i = 0; i < runs + options.warmup; i++) {
     const record = i >= options.warmup;
     const f = await timeAsync(async () => {
-      const res = await fetch(`${sim.url}/api/v2/tasks`, { headers: { 'Coder-Session-Token': sim.token } });
+      const res = await fetchOnceRetried(`${sim.url}/api/v2/tasks`, { headers: { 'Coder-Session-Token': sim.token } });
       return res.text();
     });
     const p = await timeAsync(async () => JSON.parse(f.value) as { tasks: AnyTask[] });
