@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { createCoderClient } from '@org/coder-api-client';
 import { startCoderSim } from '@org/coder-sim';
@@ -54,12 +55,13 @@ export interface HttpClient {
 
 export async function connectHttpClient(
   mcpUrl: string,
-  options: { token?: string | null; capabilities?: ClientCapabilities; name?: string; headers?: Record<string, string> } = {},
+  options: { token?: string | null; capabilities?: ClientCapabilities; name?: string; headers?: Record<string, string>; fetch?: FetchLike } = {},
 ): Promise<HttpClient> {
   const token = options.token === undefined ? AUTH_TOKEN : options.token;
   const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...options.headers };
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
     requestInit: { headers },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     reconnectionOptions: { initialReconnectionDelay: 20, maxReconnectionDelay: 200, reconnectionDelayGrowFactor: 1.5, maxRetries: 5 },
   });
   const client = new Client({ name: options.name ?? 'http-test-client', version: '0.0.0' }, { capabilities: options.capabilities ?? {} });

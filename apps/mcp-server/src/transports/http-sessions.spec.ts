@@ -2,6 +2,7 @@
  * HTTP transport, session behaviour against the simulator: resumability (Last-Event-ID), 10 concurrent
  * SDK clients without cross-talk, DELETE, graceful shutdown with an in-flight call, per-client Coder tokens.
  */
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -84,6 +85,37 @@ describe('HTTP transport: resumability', () => {
     await got.cancel();
   });
 
+  it('lets the SDK client resume its GET stream after a network drop, receiving what it missed', async () => {
+    const drops: AbortController[] = [];
+    const opened: Promise<Response>[] = [];
+    const droppable: FetchLike = async (url, init) => {
+      if ((init?.method ?? 'GET') !== 'GET') return fetch(url, init);
+      const drop = new AbortController();
+      drops.push(drop);
+      const response = fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, drop.signal]) : drop.signal });
+      opened.push(response);
+      return response;
+    };
+    const c = await connectHttpClient(fx.http.mcpUrl, { fetch: droppable });
+    const received: string[] = [];
+    c.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void received.push(String(n.params.data)));
+    const id = c.transport.sessionId as string;
+    // The stream is registered server-side once its response headers arrive.
+    await eventually(() => opened.length === 1);
+    await opened[0];
+    await notify(id, 'before-drop');
+    await eventually(() => received.length === 1);
+    drops[0]?.abort();
+    await notify(id, 'during-drop-1');
+    await notify(id, 'during-drop-2');
+    await eventually(() => received.length === 3);
+    await notify(id, 'after-resume');
+    await eventually(() => received.length === 4);
+    expect(received).toEqual(['before-drop', 'during-drop-1', 'during-drop-2', 'after-resume']);
+    expect(drops.length).toBeGreaterThan(1);
+    await c.close();
+  });
+
   it("never replays another session's events", async () => {
     const a = await rawSession(fx.http.mcpUrl, auth);
     const b = await rawSession(fx.http.mcpUrl, auth);
@@ -114,8 +146,14 @@ describe('HTTP transport: 10 concurrent superagent sessions', () => {
 
   it('serves 10 sessions calling tools at once with no cross-talk of notifications', async () => {
     const logs: string[][] = [];
+    const getStreams: Promise<Response>[] = [];
+    const recordGets: FetchLike = (url, init) => {
+      const response = fetch(url, init);
+      if ((init?.method ?? 'GET') === 'GET') getStreams.push(response);
+      return response;
+    };
     for (let i = 0; i < 10; i++) {
-      const c = await connectHttpClient(fx.http.mcpUrl, { name: `superagent-${i}` });
+      const c = await connectHttpClient(fx.http.mcpUrl, { name: `superagent-${i}`, fetch: recordGets });
       const mine: string[] = [];
       c.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void mine.push(String(n.params.data)));
       clients.push(c);
@@ -152,6 +190,9 @@ describe('HTTP transport: 10 concurrent superagent sessions', () => {
       expect(r.progress, `progress of session ${i}`).toEqual([1, 2]);
     });
 
+    // Server push needs each session's GET stream: wait until all are open.
+    await eventually(() => getStreams.length === 10);
+    await Promise.all(getStreams);
     for (const [i, c] of clients.entries()) {
       const id = c.transport.sessionId as string;
       await fx.http.session(id)?.fleet.server.sendLoggingMessage({ level: 'warning', data: `warning-for-${i}` }, id);

@@ -349,6 +349,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
 
   const server: Server = createHttpServer((req, res) => {
+    const started = now();
+    // Method, path, status and timing only: never headers (they carry tokens) or bodies.
+    res.once('close', () =>
+      log.debug('http request', { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: now() - started, session: header(req, 'mcp-session-id')?.slice(0, 8) }),
+    );
     handle(req, res).catch((error: unknown) => {
       log.error('HTTP request failed', { error, method: req.method, path: (req.url ?? '').split('?')[0] });
       send(res, 500, jsonRpcError(-32603, 'Internal error.'));
