@@ -87,10 +87,11 @@ describe('HTTP transport: probes and bearer auth', () => {
     ['a foreign Origin', { Origin: 'https://evil.example' }],
     ['a null Origin', { Origin: 'null' }],
   ])('refuses %s with 403 before authentication', async (label, headers) => {
+    const sessionsBefore = fx.http.sessionCount();
     const r = await nodeRequest(fx.http.mcpUrl, { body: initializeBody(), headers: label.includes('without') ? headers : { ...auth, ...headers } });
     expect(r.status).toBe(403);
     expect((JSON.parse(r.text) as { error: { message: string } }).error.message).toMatch(/not allowed/);
-    expect(fx.http.sessionCount()).toBe(0);
+    expect(fx.http.sessionCount()).toBe(sessionsBefore);
   });
 
   it('accepts loopback Host names and loopback Origins (local browser tools)', async () => {
@@ -98,6 +99,30 @@ describe('HTTP transport: probes and bearer auth', () => {
     for (const headers of variants) {
       const r = await nodeRequest(fx.http.mcpUrl, { body: initializeBody(), headers: { ...auth, ...headers } });
       expect(r.status, JSON.stringify(headers)).toBe(200);
+    }
+  });
+});
+
+describe('HTTP transport: readiness', () => {
+  it('reports not ready (503) when Coder rejects the server token, and caches the probe', async () => {
+    let now = 0;
+    const fx = await startHttpFixture({ serverToken: 'revoked-token', server: { now: () => now, readinessTtlMs: 5000 } });
+    try {
+      fx.sim.control.resetCounters();
+      const first = await fetch(`${fx.http.url}/readyz`);
+      expect(first.status).toBe(503);
+      expect(await first.json()).toMatchObject({ ready: false, coder: 'token_rejected' });
+      const probes = () => Object.values(fx.sim.control.counters() as unknown as Record<string, number>).reduce((a, b) => a + b, 0);
+      const afterFirst = probes();
+      now += 1000;
+      expect((await fetch(`${fx.http.url}/readyz`)).status).toBe(503);
+      expect(probes()).toBe(afterFirst);
+      now += 5000;
+      await (await fetch(`${fx.http.url}/readyz`)).text();
+      expect(probes()).toBeGreaterThan(afterFirst);
+      expect((await fetch(`${fx.http.url}/healthz`)).status).toBe(200);
+    } finally {
+      await fx.close();
     }
   });
 });
