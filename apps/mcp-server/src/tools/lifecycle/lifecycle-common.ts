@@ -84,6 +84,10 @@ export function buildView(r: { workspaceBuild?: { id?: string; build_number?: nu
   };
 }
 
+export const ViaSchema = z
+  .enum(['task_api', 'workspace_build'])
+  .describe('How Coder was asked: its tasks pause/resume endpoint, or a plain workspace build on Coder < 2.29 (no such endpoint there)');
+
 export const renderBuild = (b: BuildView): string =>
   `build ${b.build_number !== undefined ? `#${b.build_number} ` : ''}${b.transition ?? ''}${b.status ? ` (${b.status})` : ''}${b.id ? ` id ${b.id}` : ''}`.replace(/\s+/g, ' ').trim();
 

@@ -33,6 +33,7 @@ describe('pause_agent', () => {
     expect(out.already_paused).toBe(false);
     expect(out.agent).toMatchObject({ id: t.id, status: 'idle' });
     expect(out.build).toMatchObject({ transition: 'stop', reason: 'task_manual_pause' });
+    expect(out).toMatchObject({ via: 'task_api' });
     expect(out.build?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(out.build?.build_number).toBeGreaterThan(1);
     expect(out.next_actions.map((n) => n.tool)).toContain('resume_agent');
@@ -74,6 +75,23 @@ describe('pause_agent', () => {
       expectFailure(await rec.call('pause_agent', { agent: t.id }), 'server_error');
     } finally {
       fx.sim.control.faults.clear(fault);
+    }
+  });
+
+  it('stops the workspace directly on Coder 2.27 (no pause endpoint), and resume_agent starts it again', async () => {
+    const old = await startFleetFixture({ sim: { agents: 0, coderVersion: '2.27' } });
+    try {
+      const t = runningAgent(old, 'idle');
+      const ref = `${t.owner}/${t.name}`; // experimental-era task ids are workspace ids
+      const paused = structured<PauseOut & { via?: string }>(await old.call('pause_agent', { agent: ref }));
+      expect(paused).toMatchObject({ already_paused: false, via: 'workspace_build', build: { transition: 'stop' } });
+      advanceUntil(old, () => summaryOf(old, t.id)?.phase === 'stopped', 2_000);
+      expect(structured<PauseOut>(await old.call('pause_agent', { agent: ref })).already_paused).toBe(true);
+      const resumed = structured<{ via?: string; build?: { transition?: string } }>(await old.call('resume_agent', { agent: ref }));
+      expect(resumed).toMatchObject({ via: 'workspace_build', build: { transition: 'start' } });
+      expect(old.counters()['POST /api/v2/workspaces/{workspace}/builds']).toBe(2);
+    } finally {
+      await old.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
 import { runTransition, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
@@ -11,6 +11,7 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   agent: AgentSummarySchema.describe('The agent as it was just before the pause'),
   already_paused: z.boolean().describe('The agent was already paused: nothing was sent to Coder'),
+  via: ViaSchema.optional(),
   build: BuildSchema.optional(),
   conflict: ConflictSchema.optional(),
   next_actions: NextActionsSchema,
@@ -21,6 +22,7 @@ const PAUSE: TransitionSpec = {
   tool: 'pause_agent',
   verb: 'pause',
   unchanged: new Set(['paused']),
+  workspaceTransition: 'stop',
   call: (coder) => coder.pauseTask,
   // 409: already paused meanwhile (another session, auto-pause), or a build still running.
   raceKinds: ['conflict'],

@@ -2,7 +2,7 @@ import { ONLINE_STATUSES, type AgentStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
 import { runTransition, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
@@ -12,6 +12,7 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   agent: AgentSummarySchema.describe('The agent as it was just before the resume'),
   already_running: z.boolean().describe('The agent was already running or starting: nothing was sent to Coder'),
+  via: ViaSchema.optional(),
   build: BuildSchema.optional(),
   conflict: ConflictSchema.optional(),
   next_actions: NextActionsSchema,
@@ -23,6 +24,7 @@ const RESUME: TransitionSpec = {
   verb: 'resume',
   // Running, or already on its way up. Offline/error/unknown agents are left to Coder to judge.
   unchanged: new Set<AgentStatus>(['starting', ...ONLINE_STATUSES]),
+  workspaceTransition: 'start',
   call: (coder) => coder.resumeTask,
   raceKinds: ['conflict', 'invalid_request'],
   hints: (status) => ({

@@ -3,6 +3,8 @@
  * and paused. `runTransition` holds that flow once: load the agent fresh, answer "nothing to do" without
  * calling Coder when it is already where the action leads, call Coder, treat a refusal whose re-read
  * shows the target state as the same end state (a race with another session or auto-pause), journal it.
+ * Coder before 2.29 has no pause/resume routes at all (404 on both trees); there the task's workspace is
+ * stopped/started directly, which Coder documents as pausing/resuming the task.
  */
 import type { AgentStatus } from '@org/fleet-domain';
 import type { CoderApiError, CoderClient, CoderResult } from '../../coder.js';
@@ -30,6 +32,8 @@ export interface TransitionSpec {
   /** Statuses in which the action changes nothing: answered without calling Coder. */
   unchanged: ReadonlySet<AgentStatus>;
   call: (coder: CoderClient) => LifecycleCall;
+  /** The plain workspace build with the same effect (fallback on Coder without pause/resume routes). */
+  workspaceTransition: 'stop' | 'start';
   /** Coder refusals after which a re-read may show the agent already got there (a race). */
   raceKinds: readonly CoderApiError['kind'][];
   /** Next-step hints for a refusal, given the agent's (re-read) status. */
@@ -42,6 +46,8 @@ export interface TransitionOutcome {
   ref: string;
   agent: AgentSummary;
   unchanged: boolean;
+  /** How Coder was asked: the tasks pause/resume endpoint, or a plain workspace build (Coder < 2.29). */
+  via?: 'task_api' | 'workspace_build';
   build?: BuildView;
   conflict?: ConflictNotice;
   next_actions: NextActions;
@@ -55,7 +61,19 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: agentSummary(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
   if (spec.unchanged.has(agent.status)) return unchanged;
 
-  const r: CoderResult<Parameters<typeof buildView>[0]> = await spec.call(ctx.deps.coder)(resolved.owner, resolved.id, { signal: ctx.signal });
+  const opts = { signal: ctx.signal };
+  let via: TransitionOutcome['via'] = 'task_api';
+  let r: CoderResult<Parameters<typeof buildView>[0]> = await spec.call(ctx.deps.coder)(resolved.owner, resolved.id, opts);
+  const workspaceId = target.task.workspace_id;
+  if (!r.ok && r.error.kind === 'not_found' && workspaceId) {
+    // The task exists (just read): a 404 here means this Coder has no pause/resume routes.
+    const info = await ctx.deps.coder.getServerInfo(opts);
+    if (info.ok && !info.value.features.pauseResume) {
+      const b = await ctx.deps.coder.createWorkspaceBuild(workspaceId, { transition: spec.workspaceTransition }, opts);
+      r = b.ok ? { ok: true, status: b.status, value: { workspaceBuild: b.value } } : b;
+      via = 'workspace_build';
+    }
+  }
   if (!r.ok) {
     const now = spec.raceKinds.includes(r.error.kind) ? await rereadAgent(ctx, target) : undefined;
     if (now && spec.unchanged.has(now.status)) return unchanged;
@@ -64,6 +82,6 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   const conflict = recordMutation(ctx, resolved.id, spec.tool, ref);
   return {
     ok: true,
-    value: { ref, agent: agentSummary(agent), unchanged: false, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
+    value: { ref, agent: agentSummary(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
   };
 }
