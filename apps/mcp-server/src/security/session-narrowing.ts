@@ -35,5 +35,8 @@ export function narrowForSession(config: Config, registry: readonly AnyTool[], h
   // The explicit list already applies --toolsets/--tools/--exclude-tools; the safety flags run again on it.
   const sessionConfig: Config = { ...config, readOnly, disableDestructive, toolsets: undefined, tools: undefined, excludeTools: [] };
   const final = selectTools(sessionConfig, tools);
-  return final.ok ? { ok: true, config: sessionConfig, tools: final.tools, narrowed: true } : { ok: false, message: final.errors.join(' ') };
+  if (!final.ok) return { ok: false, message: final.errors.join(' ') };
+  // An MCP server without tools answers tools/list with "method not found": refuse the session instead.
+  if (final.tools.length === 0) return { ok: false, message: 'The X-Fleet-* headers leave this session without any tool: ask for a wider toolset.' };
+  return { ok: true, config: sessionConfig, tools: final.tools, narrowed: true };
 }
