@@ -11,7 +11,7 @@ import { computeFleetStatus, toAgents, type Agent, type Severity } from '@org/fl
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
-import { agentRef, attentionThresholds } from '../tools/shared/fleet.js';
+import { attentionThresholds } from '../tools/shared/fleet.js';
 import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
 import { toEventView, toHealthView } from '../watch/event-view.js';
 import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
@@ -71,7 +71,7 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
         return {
           resources: listed.map((a) => ({
             uri: `${AGENT_URI_PREFIX}${encodeURIComponent(a.id)}`,
-            name: agentRef(a),
+            name: `${a.owner}/${a.name}`,
             description: `${a.status}${a.needsAttention ? `, needs attention (${a.needsAttention.reason})` : ''}`,
             mimeType: 'application/json',
           })),
