@@ -144,7 +144,7 @@ export const createAgentTaskTool = defineTool({
     if (!resolved.ok) return failure(resolved.failure);
     const entry = resolved.value;
     const versionId = entry.template.active_version_id;
-    if (!versionId) return failure(toolFailure('template_not_ai', `Template '${entry.facts.name}' has no active version.`, 'Choose another template from list_templates.'));
+    if (!versionId) return failure(toolFailure('template_not_found', `Template '${entry.facts.name}' has no active version to create from.`, 'Choose another template from list_templates.'));
     if (entry.facts.hasAiTask === false) return failure(notAiTemplate(entry.facts.name));
     const preset = pickPreset(entry, input.preset);
     if (!preset.ok) return failure(preset.failure);
