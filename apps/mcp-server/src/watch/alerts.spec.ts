@@ -330,6 +330,20 @@ describe('watcher lifecycle and resilience', () => {
     expect(f.watch.health().state).toBe('stopped');
   });
 
+  it('a cancelled wait (client cancellation) ends the wait and releases the watcher', async () => {
+    const f = (fx = await startWatchFixture());
+    const since = await cursorNow(f);
+    const controller = new AbortController();
+    const pending = f.main.client.callTool({ name: 'get_fleet_events', arguments: { since, wait_ms: 30_000 } }, undefined, { signal: controller.signal });
+    await f.until(() => f.watch.health().waiters === 1);
+    expect(f.watch.health().state).toBe('running');
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await f.until(() => f.watch.health().waiters === 0 && f.watch.health().interested === 0, 'release');
+    expect(f.watch.health().state).toBe('stopped');
+    expect(f.scheduler.pending()).toBe(0);
+  });
+
   it('always-on mode polls without listeners (one request per cycle)', async () => {
     const f = (fx = await startWatchFixture({ config: { watchAlwaysOn: true } }));
     f.sim.control.resetCounters();
