@@ -45,3 +45,4 @@ export * from './capabilities/check-assignment.js';
 export * from './events/diff-fleet.js';
 export * from './actions/next-actions.js';
 export * from './mapping/from-coder-workspace.js';
+export * from './query/agent-query.js';

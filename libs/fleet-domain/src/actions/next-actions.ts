@@ -16,54 +16,87 @@ export interface NextAction {
   readonly why: string;
 }
 
-/** Suggested next tools for one agent: its attention suggestion first, then per-status advice. */
-export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention'>): NextAction[] {
-  const out: NextAction[] = [];
-  const add = (tool: NextActionTool, why: string) => {
-    if (!out.some((a) => a.tool === tool)) out.push({ tool, why });
-  };
-  const att = agent.needsAttention;
-  if (att) att.nextTools.forEach((tool, i) => add(tool, i === 0 ? att.suggestion : 'Also useful for this condition.'));
-  const status = agent.status;
+/** What each tool does, as a reason when no status-specific one applies. */
+const PURPOSE: Readonly<Record<NextActionTool, string>> = {
+  get_agent_details: 'Check its status again.',
+  get_agent_logs: 'Read its latest output.',
+  send_agent_input: 'Send it an instruction or an answer.',
+  resume_agent: 'Start it again.',
+  pause_agent: 'Pause it to free capacity.',
+  delete_agent: 'Delete it (irreversible) once its work is saved.',
+  create_agent_task: 'Start a replacement task.',
+  update_agent_task: 'Change its task input before resuming.',
+  list_agents: 'Look at the other agents.',
+  get_fleet_status: 'See the whole fleet.',
+};
+
+/** Per-status advice, most useful first (exhaustive over AgentStatus). */
+function actionsForStatus(status: AgentStatus): NextAction[] {
   switch (status) {
     case 'starting':
-      add('get_agent_details', 'The workspace is starting: check again in a minute; input is rejected until it is ready.');
-      break;
+      return [{ tool: 'get_agent_details', why: 'The workspace is starting: check again in a minute; input is rejected until it is ready.' }];
     case 'busy':
-      add('get_agent_logs', 'The agent is working: read its latest output; send input only once it is idle.');
-      break;
+      return [{ tool: 'get_agent_logs', why: 'The agent is working: read its latest output; send input only once it is idle.' }];
     case 'idle':
-      add('send_agent_input', 'The agent waits for input: send the next instruction, or review its output first.');
-      add('get_agent_logs', 'Read what it produced before deciding.');
-      add('pause_agent', 'Pause it to free capacity if there is nothing more to do.');
-      break;
+      return [
+        { tool: 'send_agent_input', why: 'The agent waits for input: send the next instruction, or review its output first.' },
+        { tool: 'get_agent_logs', why: 'Read what it produced before deciding.' },
+        { tool: 'pause_agent', why: 'Pause it to free capacity if there is nothing more to do.' },
+      ];
     case 'complete':
-      add('get_agent_logs', 'The agent reported completion: review its output (and any link in the state).');
-      add('send_agent_input', 'Give it a follow-up task.');
-      add('delete_agent', 'Delete it once the work is merged to free capacity.');
-      break;
+      return [
+        { tool: 'get_agent_logs', why: 'The agent reported completion: review its output (and any link in the state).' },
+        { tool: 'send_agent_input', why: 'Give it a follow-up task.' },
+        { tool: 'delete_agent', why: 'Delete it once the work is merged to free capacity.' },
+      ];
     case 'paused':
-      add('resume_agent', 'The agent is paused: resume it to continue (input is rejected while paused).');
-      add('update_agent_task', 'Change its task input before resuming.');
-      break;
+      return [
+        { tool: 'resume_agent', why: 'The agent is paused: resume it to continue (input is rejected while paused).' },
+        { tool: 'update_agent_task', why: PURPOSE.update_agent_task },
+      ];
     case 'offline':
-      add('get_agent_details', 'The agent is unreachable: check again shortly; resume or recreate it if it stays offline.');
-      add('resume_agent', 'Restart the workspace if it was stopped.');
-      break;
+      return [
+        { tool: 'get_agent_details', why: 'The agent is unreachable: check again shortly; resume or recreate it if it stays offline.' },
+        { tool: 'resume_agent', why: 'Restart the workspace if it was stopped.' },
+      ];
     case 'blocked':
-      add('get_agent_logs', 'The agent reported it needs help: read its last messages.');
-      add('send_agent_input', 'Answer its question or unblock it.');
-      break;
+      return [
+        { tool: 'get_agent_logs', why: 'The agent reported it needs help: read its last messages.' },
+        { tool: 'send_agent_input', why: 'Answer its question or unblock it.' },
+      ];
     case 'error':
-      add('get_agent_logs', 'The agent or its workspace failed: read the last output.');
-      add('delete_agent', 'Delete it and create_agent_task again to retry.');
-      break;
+      return [
+        { tool: 'get_agent_logs', why: 'The agent or its workspace failed: read the last output.' },
+        { tool: 'delete_agent', why: 'Delete it and create_agent_task again to retry.' },
+      ];
     case 'unknown':
-      add('get_agent_details', 'Coder reports an unknown status: check again shortly.');
-      break;
+      return [{ tool: 'get_agent_details', why: 'Coder reports an unknown status: check again shortly.' }];
     default:
-      assertNever(status, 'agent status');
+      return assertNever(status, 'agent status');
   }
+}
+
+export interface SuggestNextActionsOptions {
+  /** Tools never to suggest, e.g. the tool that is answering (get_agent_details does not suggest itself). */
+  readonly exclude?: readonly NextActionTool[];
+}
+
+/**
+ * Suggested next tools for one agent, most useful first, each with its own reason: the attention's
+ * nextTools first (the first carries the attention suggestion, the others the status reason or the tool's
+ * purpose), then the per-status advice; no duplicates, no excluded tools.
+ */
+export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention'>, options: SuggestNextActionsOptions = {}): NextAction[] {
+  const statusActions = actionsForStatus(agent.status);
+  const out: NextAction[] = [];
+  const add = (a: NextAction) => {
+    if (!options.exclude?.includes(a.tool) && !out.some((x) => x.tool === a.tool)) out.push(a);
+  };
+  const att = agent.needsAttention;
+  if (att) {
+    att.nextTools.forEach((tool, i) => add({ tool, why: i === 0 ? att.suggestion : (statusActions.find((a) => a.tool === tool)?.why ?? PURPOSE[tool]) }));
+  }
+  statusActions.forEach(add);
   return out;
 }
 

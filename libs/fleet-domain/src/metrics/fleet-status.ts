@@ -20,6 +20,7 @@ import type { AttentionThresholds } from '../status/attention.js';
 import { deriveAttention } from '../status/attention.js';
 import { detectOutliers, type OutlierOptions, type OutlierReport } from '../outliers/detect-outliers.js';
 import { type DurationStats, durationStats } from './stats.js';
+import { SEVERITY_RANK } from '../query/agent-query.js';
 
 export interface FleetStatusOptions {
   /** Configured fleet capacity (max non-paused agents). Without it there is no capacity warning. */
@@ -118,7 +119,6 @@ export function emptyCounts(): Record<AgentStatus, number> {
   return { starting: 0, busy: 0, idle: 0, complete: 0, paused: 0, offline: 0, blocked: 0, error: 0, unknown: 0 };
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
 
 interface TemplateAcc {
   templateId: string;

@@ -1,10 +1,8 @@
-import { formatDuration, toAgent, truncateText, type Agent } from '@org/fleet-domain';
+import { appStatusHistory, formatDuration, suggestNextActions, timeInStateMs, toAgent, toWorkspaceView, truncateText, type Agent, type WorkspaceView } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { TaskLogEntry } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
-import { suggestNextActions } from '../../local-domain/next-actions.js';
-import { appStatusHistory, timeInStateMs, toWorkspaceView, type WorkspaceView } from '../../local-domain/workspace-view.js';
 import { attentionThresholds } from '../shared/fleet.js';
 import { AgentRefSchema, AgentStatusSchema, AttentionReasonSchema, SeveritySchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
 import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, quoteUntrusted, UNTRUSTED_NOTICE } from '../shared/untrusted.js';
@@ -206,7 +204,7 @@ function workspaceOut(w: WorkspaceView): Output['workspace'] {
           },
         }
       : {}),
-    agents: w.agents.map((a) => ({ name: a.name, status: a.status, lifecycle: a.lifecycle, healthy: a.healthy, health_reason: a.healthReason, apps: a.apps })),
+    agents: w.agents.map((a) => ({ name: a.name, status: a.status, lifecycle: a.lifecycle, healthy: a.healthy, health_reason: a.healthReason, apps: [...a.apps] })),
   };
 }
 

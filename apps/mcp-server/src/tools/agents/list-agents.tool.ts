@@ -1,9 +1,8 @@
-import { AGENT_STATUSES, formatDuration, truncateText, type Agent } from '@org/fleet-domain';
+import { AGENT_SORTS, ageMs, agentSortKey, formatDuration, isoSeconds, matchesAgentQuery, truncateText, type Agent } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { ageMs, isoSeconds } from '../../local-domain/workspace-view.js';
-import { decodeCursor, paginate, queryHash, type SortKey } from '../shared/cursor.js';
-import { agentRef, loadFleet, matchesOwner, matchesTemplate } from '../shared/fleet.js';
+import { decodeCursor, paginate, queryHash } from '../shared/cursor.js';
+import { loadFleet } from '../shared/fleet.js';
 import { AgentStatusSchema, AttentionReasonSchema, SeveritySchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
 import { templatesWithCapability } from '../shared/template-facts.js';
 import { quoteUntrusted, UNTRUSTED_NOTICE } from '../shared/untrusted.js';
@@ -31,7 +30,6 @@ export const AGENT_FIELDS = [
 ] as const;
 type AgentField = (typeof AGENT_FIELDS)[number];
 export const DEFAULT_FIELDS: readonly AgentField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention'];
-const SORTS = ['name', 'last_activity', 'created', 'status', 'attention'] as const;
 const MESSAGE_CHARS = 80;
 const PROMPT_CHARS = 200;
 
@@ -45,7 +43,7 @@ const inputSchema = z.object({
   capability: z.string().min(1).optional().describe('Only agents whose template offers this capability (see list_templates)'),
   needs_attention: z.boolean().optional().describe('true: only agents that need attention (failed, blocked, stuck, offline, waiting for input); false: only those that do not'),
   search: z.string().min(1).max(200).optional().describe('Case-insensitive text searched in name, display name, owner, template, prompt and state message'),
-  sort: z.enum(SORTS).default('name').describe('name (owner/name A→Z, the most stable for paging), last_activity or created (newest first), status, attention (most severe, longest-waiting first)'),
+  sort: z.enum(AGENT_SORTS).default('name').describe('name (owner/name A→Z, the most stable for paging), last_activity or created (newest first), status, attention (most severe, longest-waiting first)'),
   limit: z.number().int().min(1).max(200).default(25).describe('Page size'),
   cursor: z.string().min(1).optional().describe('next_cursor from the previous page (same filters and sort)'),
   fields: z
@@ -54,7 +52,6 @@ const inputSchema = z.object({
     .optional()
     .describe(`Fields per agent besides id (default: ${DEFAULT_FIELDS.join(', ')})`),
 });
-type Input = z.output<typeof inputSchema>;
 
 const itemSchema = z.object({
   id: z.string().describe('Task id'),
@@ -116,8 +113,17 @@ export const listAgentsTool = defineTool({
       if (!r.ok) return failure(r.failure);
       capable = r.value;
     }
-    const matching = fleet.agents.filter((a) => matches(a, input, capable));
-    const { page, nextCursor, total } = paginate(matching, sortKey(input.sort), (a) => a.id, { limit: input.limit, after, query });
+    const matching = fleet.agents.filter((a) =>
+      matchesAgentQuery(a, {
+        statuses: input.status === undefined ? undefined : [input.status].flat(),
+        owner: input.owner,
+        template: input.template,
+        templateIds: capable,
+        needsAttention: input.needs_attention,
+        search: input.search,
+      }),
+    );
+    const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit: input.limit, after, query });
     const fields = input.fields ?? DEFAULT_FIELDS;
     const data: Output = {
       agents: page.map((a) => toItem(a, fields)),
@@ -132,45 +138,6 @@ export const listAgentsTool = defineTool({
     return success(data, render(data, fields, ctx.now()));
   },
 });
-
-function matches(a: Agent, input: Input, capable: ReadonlySet<string> | undefined): boolean {
-  if (input.status !== undefined) {
-    const wanted = Array.isArray(input.status) ? input.status : [input.status];
-    if (!wanted.includes(a.status)) return false;
-  }
-  if (input.owner && !matchesOwner(a, input.owner)) return false;
-  if (input.template && !matchesTemplate(a, input.template)) return false;
-  if (capable && !capable.has(a.template.id)) return false;
-  if (input.needs_attention !== undefined && input.needs_attention !== (a.needsAttention !== undefined)) return false;
-  if (input.search) {
-    const q = input.search.toLowerCase();
-    const hay = [a.name, a.displayName, a.owner, a.template.name, a.template.displayName, a.initialPrompt, a.state?.message ?? ''];
-    if (!hay.some((h) => h.toLowerCase().includes(q))) return false;
-  }
-  return true;
-}
-
-const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
-const finiteOr = (n: number, fallback: number) => (Number.isFinite(n) ? n : fallback);
-
-function sortKey(sort: Input['sort']): (a: Agent) => SortKey {
-  switch (sort) {
-    case 'name':
-      return (a) => [agentRef(a)];
-    case 'last_activity':
-      return (a) => [-finiteOr(a.times.lastActivityAt, 0)];
-    case 'created':
-      return (a) => [-finiteOr(a.times.createdAt, 0)];
-    case 'status':
-      return (a) => [AGENT_STATUSES.indexOf(a.status), agentRef(a)];
-    case 'attention':
-      return (a) => {
-        const att = a.needsAttention;
-        if (!att) return [3, 0, agentRef(a)];
-        return [SEVERITY_RANK[att.severity], att.since ? Date.parse(att.since) : Number.MAX_SAFE_INTEGER, agentRef(a)];
-      };
-  }
-}
 
 function toItem(a: Agent, fields: readonly AgentField[]): Item {
   const item: Item = { id: a.id };

@@ -1,7 +1,7 @@
-import { computeFleetStatus, formatDuration, type DurationStats, type FleetStatus } from '@org/fleet-domain';
+import { agentRef, computeFleetStatus, formatDuration, matchesAgentQuery, type DurationStats, type FleetStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { agentRef, attentionThresholds, loadFleet, matchesOwner, matchesTemplate } from '../shared/fleet.js';
+import { attentionThresholds, loadFleet } from '../shared/fleet.js';
 import { AgentStatusSchema, AttentionReasonSchema, DurationStatsSchema, SeveritySchema, StatusCountsSchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
 import { UNTRUSTED_NOTICE } from '../shared/untrusted.js';
 
@@ -98,7 +98,7 @@ export const getFleetStatusTool = defineTool({
   async handle(input, ctx) {
     const fleet = await loadFleet(ctx, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
-    const scoped = fleet.agents.filter((a) => (!input.template || matchesTemplate(a, input.template)) && (!input.owner || matchesOwner(a, input.owner)));
+    const scoped = fleet.agents.filter((a) => matchesAgentQuery(a, { template: input.template, owner: input.owner }));
     const status = computeFleetStatus(scoped, ctx.now(), {
       capacity: ctx.deps.config.capacity,
       thresholds: attentionThresholds(ctx.deps.config),

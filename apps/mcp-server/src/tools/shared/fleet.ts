@@ -17,15 +17,3 @@ export async function loadFleet(ctx: ToolContext, action = 'list the fleet'): Pr
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action }) };
   return { ok: true, agents: toAgents(r.value.tasks, ctx.now(), attentionThresholds(ctx.deps.config)), fetchedAt: r.value.fetchedAt };
 }
-
-/** Case-insensitive match of a template reference (id, name or display name). */
-export function matchesTemplate(agent: Agent, ref: string): boolean {
-  const r = ref.toLowerCase();
-  return agent.template.id === ref || agent.template.name.toLowerCase() === r || agent.template.displayName.toLowerCase() === r;
-}
-
-export function matchesOwner(agent: Agent, owner: string): boolean {
-  return agent.owner.toLowerCase() === owner.toLowerCase() || agent.ownerId === owner;
-}
-
-export const agentRef = (a: Pick<Agent, 'owner' | 'name'>) => `${a.owner}/${a.name}`;
