@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
-import { runTransition, type TransitionSpec } from './transition.js';
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema } from './lifecycle-common.js';
+import { runTransition, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -51,11 +51,8 @@ export const pauseAgentTool = defineTool({
   async handle(input, ctx) {
     const r = await runTransition(ctx, input.agent, PAUSE);
     if (!r.ok) return failure(r.failure);
-    const { ref, unchanged, ...rest } = r.value;
+    const { ref: _ref, unchanged, ...rest } = r.value;
     const data: Output = { ...rest, already_paused: unchanged };
-    const head = unchanged
-      ? `Agent ${ref} (id ${data.agent.id}) is already paused: nothing changed.`
-      : `Pausing agent ${ref} (id ${data.agent.id}, was ${data.agent.status}): Coder started ${data.build ? renderBuild(data.build) : 'a stop build'}.`;
-    return success(data, [head, ...conflictLines(data.conflict), renderNext(data.next_actions)].join('\n'));
+    return success(data, transitionText(r.value, 'is already paused', 'Pausing', 'a stop build'));
   },
 });

@@ -2,8 +2,8 @@ import { ONLINE_STATUSES, type AgentStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema, conflictLines, renderBuild, renderNext } from './lifecycle-common.js';
-import { runTransition, type TransitionSpec } from './transition.js';
+import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema } from './lifecycle-common.js';
+import { runTransition, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -57,11 +57,8 @@ export const resumeAgentTool = defineTool({
   async handle(input, ctx) {
     const r = await runTransition(ctx, input.agent, RESUME);
     if (!r.ok) return failure(r.failure);
-    const { ref, unchanged, ...rest } = r.value;
+    const { ref: _ref, unchanged, ...rest } = r.value;
     const data: Output = { ...rest, already_running: unchanged };
-    const head = unchanged
-      ? `Agent ${ref} (id ${data.agent.id}) is not paused (${data.agent.status}): nothing changed.`
-      : `Resuming agent ${ref} (id ${data.agent.id}, was ${data.agent.status}): Coder started ${data.build ? renderBuild(data.build) : 'a start build'}.`;
-    return success(data, [head, ...conflictLines(data.conflict), renderNext(data.next_actions)].join('\n'));
+    return success(data, transitionText(r.value, `is not paused (${data.agent.status})`, 'Resuming', 'a start build'));
   },
 });

@@ -14,8 +14,11 @@ import {
   agentSummary,
   buildView,
   coderFailure,
+  conflictLines,
   loadTarget,
   recordMutation,
+  renderBuild,
+  renderNext,
   rereadAgent,
   type AgentSummary,
   type BuildView,
@@ -84,4 +87,12 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     ok: true,
     value: { ref, agent: agentSummary(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
   };
+}
+
+/** Compact text: "Pausing agent a/b (id …, was idle): Coder started build #2 stop (stopping) id …" or the no-op line. */
+export function transitionText(o: TransitionOutcome, whenUnchanged: string, doing: string, fallbackBuild: string): string {
+  const head = o.unchanged
+    ? `Agent ${o.ref} (id ${o.agent.id}) ${whenUnchanged}: nothing changed.`
+    : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
+  return [head, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
 }
