@@ -94,6 +94,19 @@ describe('HTTP transport: probes and bearer auth', () => {
     expect(fx.http.sessionCount()).toBe(sessionsBefore);
   });
 
+  it('answers CORS preflight for allowed origins only, and exposes the session header', async () => {
+    const pre = await fetch(fx.http.mcpUrl, { method: 'OPTIONS', headers: { Origin: 'http://localhost:6274', 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization.*Mcp-Session-Id.*Last-Event-ID/);
+    const foreign = await fetch(fx.http.mcpUrl, { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const init = await post(fx.http.mcpUrl, initializeBody(), { ...auth, Origin: 'http://localhost:6274' });
+    expect(init.headers.get('access-control-expose-headers')).toContain('Mcp-Session-Id');
+    await init.text();
+  });
+
   it('accepts loopback Host names and loopback Origins (local browser tools)', async () => {
     const variants: Record<string, string>[] = [{ Host: `localhost:${fx.http.port}` }, { Host: `[::1]:${fx.http.port}` }, { Origin: 'http://localhost:6274' }, { Origin: 'http://127.0.0.1:3000' }];
     for (const headers of variants) {

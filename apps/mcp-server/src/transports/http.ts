@@ -36,7 +36,7 @@ import {
   type Principal,
 } from '../security/auth.js';
 import { checkHost, checkOrigin, hostPolicy, isLoopbackHost } from '../security/host-check.js';
-import { narrowForSession } from '../security/session-narrowing.js';
+import { NARROWING_HEADERS, narrowForSession } from '../security/session-narrowing.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { createEventStore } from './event-store.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -292,7 +292,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const originOk = checkOrigin(header(req, 'origin'), policy);
     if (!originOk.ok) return send(res, 403, jsonRpcError(-32000, originOk.message));
     const method = req.method ?? 'GET';
-    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') return send(res, 405, jsonRpcError(-32000, 'Method not allowed.'), { Allow: 'GET, POST, DELETE' });
+    // CORS for browser clients on an allowed Origin (e.g. the MCP Inspector on localhost): the Origin was checked above.
+    const origin = header(req, 'origin');
+    if (origin !== undefined) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After');
+      res.setHeader('Vary', 'Origin');
+    }
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+        'Access-Control-Allow-Headers': `Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, ${Object.values(NARROWING_HEADERS).join(', ')}`,
+        'Access-Control-Max-Age': '600',
+      });
+      return void res.end();
+    }
+    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') return send(res, 405, jsonRpcError(-32000, 'Method not allowed.'), { Allow: 'GET, POST, DELETE, OPTIONS' });
 
     const caller = await authenticate(req, res);
     if (!caller) return;
