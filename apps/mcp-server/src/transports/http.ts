@@ -223,7 +223,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const s = sessions.get(id);
     if (!s) return;
     sessions.delete(id);
-    limiter.forget(id);
+    limiter.forget(`s:${id}`);
     log.info('session closed', { session: id.slice(0, 8), principal: s.principal.id, reason, sessions: sessions.size });
     await s.fleet.close().catch((error: unknown) => log.warn('closing a session failed', { error }));
   }
@@ -245,7 +245,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       session: { id },
       ...(narrowed.narrowed ? { tools: narrowed.tools } : {}),
     });
-    const session: Session = { id, principal: caller.principal, fleet, transport: undefined as unknown as StreamableHTTPServerTransport, lastSeen: now() };
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       eventStore: createEventStore({ maxEvents: options.eventStoreMaxEvents ?? 1000 }),
@@ -256,7 +255,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
       onsessionclosed: () => void closeSession(id, 'client ended the session'),
     });
-    session.transport = transport;
+    const session: Session = { id, principal: caller.principal, fleet, transport, lastSeen: now() };
     transport.onclose = () => void closeSession(id, 'transport closed');
     transport.onerror = (error) => log.debug('transport error', { session: id.slice(0, 8), error: error.message });
     pendingSessions++;
@@ -318,7 +317,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (sessionId && (!session || session.principal.id !== caller.principal.id))
       return send(res, 404, jsonRpcError(-32001, 'Session not found: it expired or was closed. Start a new session (initialize).'));
 
-    const limitKey = session ? `s:${session.id}` : `a:${req.socket.remoteAddress ?? '?'}`;
+    const limitKey = session ? `s:${session.id}` : `a:${req.socket.remoteAddress ?? '?'}`; // closeSession forgets `s:<id>`
     const limited = limiter.take(limitKey);
     if (!limited.ok) {
       const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
