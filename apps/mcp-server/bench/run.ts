@@ -8,7 +8,7 @@
  * target, writes bench/results/latest.json (workspace root, git-ignored) and regenerates
  * apps/mcp-server/bench/RESULTS.md. Always exits 0 unless the harness itself breaks.
  *
- * Env: BENCH_RUNS (default 9), BENCH_WARMUP (3), BENCH_SCENARIOS (e.g. "1,2"; default all),
+ * Env: BENCH_RUNS (default 11), BENCH_WARMUP (3), BENCH_SCENARIOS (e.g. "1,2"; default all),
  * BENCH_SIZES (scenario 1, default "100,1000,10000"), BENCH_NO_WRITE=1 (print only).
  */
 import { execFileSync } from 'node:child_process';
@@ -43,7 +43,7 @@ function gitCommit(): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const runs = intEnv('BENCH_RUNS', 9);
+  const runs = intEnv('BENCH_RUNS', 11);
   const warmup = intEnv('BENCH_WARMUP', 3);
   const only = new Set((process.env['BENCH_SCENARIOS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   const sizes = (process.env['BENCH_SIZES'] ?? '100,1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
