@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CoderApiError } from './coder.js';
-import { fromAssignmentViolations, fromCoderApiError, renderFailure, toolFailure } from './failures.js';
+import { checkAgentAction, type DomainError, type DomainErrorKind } from '@org/fleet-domain';
+import { fromAssignmentViolations, fromCoderApiError, fromDomainError, renderFailure, toolFailure } from './failures.js';
 
 const KINDS: CoderApiError['kind'][] = [
   'unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_request', 'rate_limited',
@@ -57,5 +58,45 @@ describe('fromAssignmentViolations', () => {
     expect(f.hint).toContain('list_templates capability=gpu');
     expect(f.hint).toContain('FLEET_MCP_CAPABILITIES_FILE');
     expect(renderFailure(f).content[0]).toMatchObject({ text: expect.stringMatching(/^requirements_not_met: /) });
+  });
+});
+
+describe('fromDomainError', () => {
+  const refusal = (status: Parameters<typeof checkAgentAction>[0]['status'], action: Parameters<typeof checkAgentAction>[1]): DomainError => {
+    const r = checkAgentAction({ name: 'fix-bug', status, statusReason: 'why' }, action);
+    if (r.ok) throw new Error('expected a refusal');
+    return r.error;
+  };
+  // Every DomainError kind (the Record type makes a missing kind a compile error), with the failure code it maps to.
+  const CASES: Record<DomainErrorKind, [DomainError, string]> = {
+    invalid_agent_ref: [{ kind: 'invalid_agent_ref', ref: ' ' }, 'invalid_argument'],
+    agent_not_found: [{ kind: 'agent_not_found', ref: 'nope' }, 'agent_not_found'],
+    agent_ambiguous: [{ kind: 'agent_ambiguous', ref: 'x', matches: 2, candidates: ['a/x', 'b/x'] }, 'agent_ambiguous'],
+    agent_busy: [refusal('busy', 'send_input'), 'agent_busy'],
+    agent_not_ready: [refusal('starting', 'send_input'), 'agent_starting'],
+    agent_paused: [refusal('paused', 'send_input'), 'agent_paused'],
+    agent_offline: [refusal('offline', 'send_input'), 'agent_offline'],
+    agent_failed: [refusal('error', 'send_input'), 'agent_error'],
+    invalid_state: [refusal('idle', 'update_input'), 'agent_not_paused'],
+    missing_capability: [{ kind: 'missing_capability', requirement: 'capability:gpu', template: 'small', message: 'missing capability "gpu"' }, 'requirements_not_met'],
+    exceeds_limit: [{ kind: 'exceeds_limit', requirement: 'cpu', template: 'small', message: 'requires 8 CPUs', required: 8, allowed: 2 }, 'requirements_not_met'],
+    unverifiable: [{ kind: 'unverifiable', requirement: 'diskGb', template: 'small', message: 'cannot verify' }, 'requirements_not_met'],
+    invalid_requirement: [{ kind: 'invalid_requirement', requirement: 'cpu', template: 'small', message: 'invalid cpu' }, 'requirements_not_met'],
+    invalid_declared_map: [{ kind: 'invalid_declared_map', path: 'templates.x.limits.cpu', message: 'expected a positive number' }, 'invalid_declared_map'],
+    insufficient_samples: [{ kind: 'insufficient_samples', metric: 'time to complete', have: 1, need: 3 }, 'insufficient_samples'],
+    invalid_threshold: [{ kind: 'invalid_threshold', name: 'stuckMs', value: 0 }, 'invalid_argument'],
+  };
+  it.each(Object.entries(CASES))('%s → %j', (_, [error, code]) => {
+    const f = fromDomainError(error);
+    expect(f.code).toBe(code);
+    expect(f.message.length).toBeGreaterThan(10);
+    expect(f.hint).toMatch(/[a-z]/);
+  });
+  it('keeps the resolver texts and the refusal hint', () => {
+    expect(fromDomainError({ kind: 'agent_not_found', ref: 'nope' }).message).toBe("No agent matches 'nope' (by id, name or owner/name).");
+    const paused = fromDomainError(refusal('paused', 'send_input'));
+    expect(paused.hint).toContain('resume_agent');
+    expect(paused.details).toMatchObject({ status: 'paused', action: 'send_input' });
+    expect(fromDomainError(refusal('idle', 'resume')).code).toBe('invalid_state');
   });
 });

@@ -4,7 +4,7 @@
  * The text starts with the stable `code` so clients and tests can match it.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { assertNever, type AssignmentViolation } from '@org/fleet-domain';
+import { assertNever, type ActionRefusal, type AssignmentViolation, type DomainError } from '@org/fleet-domain';
 import type { CoderApiError } from './coder.js';
 
 export type LocalFailureCode =
@@ -22,6 +22,9 @@ export type LocalFailureCode =
   | 'agent_offline'
   | 'agent_error'
   | 'agent_not_paused'
+  | 'invalid_state'
+  | 'invalid_declared_map'
+  | 'insufficient_samples'
   | 'confirmation_required'
   | 'template_not_ai'
   | 'preset_not_found'
@@ -138,6 +141,69 @@ export function fromAssignmentViolations(violations: readonly AssignmentViolatio
     `${[...hints].join('; ')}.`.replace(/^./, (c) => c.toUpperCase()),
     { details: { violations: violations.map((v) => ({ ...v })) } },
   );
+}
+
+/** An action refusal's failure code: the lifecycle tools' codes (update on a non-paused agent = agent_not_paused). */
+function refusalCode(r: ActionRefusal): LocalFailureCode {
+  const kind = r.kind;
+  switch (kind) {
+    case 'agent_busy':
+      return 'agent_busy';
+    case 'agent_not_ready':
+      return 'agent_starting';
+    case 'agent_paused':
+      return 'agent_paused';
+    case 'agent_offline':
+      return 'agent_offline';
+    case 'agent_failed':
+      return 'agent_error';
+    case 'invalid_state':
+      return r.action === 'update_input' ? 'agent_not_paused' : 'invalid_state';
+    default:
+      return assertNever(kind);
+  }
+}
+
+/**
+ * fleet-domain's DomainError → ToolFailure. Exhaustive over every domain failure kind: a new kind in
+ * fleet-domain's errors.ts is a compile error here.
+ */
+export function fromDomainError(error: DomainError): ToolFailure {
+  const kind = error.kind;
+  switch (kind) {
+    case 'invalid_agent_ref':
+      return toolFailure('invalid_argument', 'The agent reference is empty.', "Pass a task id, a name or 'owner/name' (see list_agents).");
+    case 'agent_not_found':
+      return toolFailure('agent_not_found', `No agent matches '${error.ref}' (by id, name or owner/name).`, 'Call list_agents (search, owner filters) for valid names and ids.');
+    case 'agent_ambiguous':
+      return toolFailure('agent_ambiguous', `Agent name '${error.ref}' matches ${error.matches} agents: ${error.candidates.join(', ')}.`, "Pass the agent as 'owner/name' or by task id.", {
+        details: { candidates: [...error.candidates] },
+      });
+    case 'agent_busy':
+    case 'agent_not_ready':
+    case 'agent_paused':
+    case 'agent_offline':
+    case 'agent_failed':
+    case 'invalid_state':
+      return toolFailure(refusalCode(error), error.message, error.hint, { details: { status: error.status, action: error.action, next_tools: [...error.nextTools] } });
+    case 'missing_capability':
+    case 'exceeds_limit':
+    case 'unverifiable':
+    case 'invalid_requirement':
+      return fromAssignmentViolations([error], error.template);
+    case 'invalid_declared_map':
+      return toolFailure('invalid_declared_map', `The declared capability map is invalid at ${error.path}: ${error.message}.`, 'Fix the file named by --capabilities-file (FLEET_MCP_CAPABILITIES_FILE) and restart the server.');
+    case 'insufficient_samples':
+      return toolFailure(
+        'insufficient_samples',
+        `Cannot compute ${error.metric}: only ${error.have} sample${error.have === 1 ? '' : 's'}, at least ${error.need} needed.`,
+        'Widen the scope (drop the template or owner filter) or wait until more agents have finished.',
+      );
+    case 'invalid_threshold':
+      return toolFailure('invalid_argument', `Attention threshold ${error.name} must be a positive number of milliseconds, got ${String(error.value)}.`, 'Set --idle-attention-minutes / --stuck-minutes (FLEET_MCP_IDLE_ATTENTION_MINUTES, FLEET_MCP_STUCK_MINUTES) to positive numbers.');
+    default:
+      return assertNever(kind);
+  }
 }
 
 /** The `isError` result for a failure: one text block starting with the code. */

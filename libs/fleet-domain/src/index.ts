@@ -32,6 +32,7 @@ export {
   deriveAttention,
   DEFAULT_ATTENTION_THRESHOLDS,
   ATTENTION_SEVERITY,
+  validateThresholds,
   type AttentionThresholds,
   type AttentionInput,
 } from './status/attention.js';
@@ -46,3 +47,5 @@ export * from './events/diff-fleet.js';
 export * from './actions/next-actions.js';
 export * from './mapping/from-coder-workspace.js';
 export * from './query/agent-query.js';
+export * from './query/agent-ref.js';
+export type * from './errors.js';

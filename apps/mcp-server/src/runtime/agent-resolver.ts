@@ -3,8 +3,9 @@
  * list, so it costs at most one Coder call, and returns a pinned identity (owner + task id) that the
  * caller uses for every further Coder call (a task re-created under the same name is never hit by accident).
  */
+import { matchAgentRef, resolveAgentRef, type AgentIdentity } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
-import { fromCoderApiError, toolFailure, type ToolFailure } from '../failures.js';
+import { fromCoderApiError, fromDomainError, type ToolFailure } from '../failures.js';
 import type { TaskListSource } from './task-list.js';
 
 export interface ResolvedAgent {
@@ -23,49 +24,33 @@ export interface AgentResolver {
   resolve(ref: string): Promise<Resolution>;
 }
 
-const MAX_CANDIDATES = 10;
+const taskIdentity = (t: AnyTask): AgentIdentity => ({ id: t.id, owner: String(t.owner_name), name: t.name });
 
 export function matchAgents(tasks: readonly AnyTask[], ref: string): AnyTask[] {
-  const wanted = ref.trim();
-  const byId = tasks.filter((t) => t.id === wanted);
-  if (byId.length > 0) return byId;
-  const slash = wanted.indexOf('/');
-  if (slash > 0) {
-    const owner = wanted.slice(0, slash).toLowerCase();
-    const name = wanted.slice(slash + 1);
-    return tasks.filter((t) => String(t.owner_name).toLowerCase() === owner && (t.name === name || t.id === name));
-  }
-  return tasks.filter((t) => t.name === wanted);
+  return matchAgentRef(tasks, ref, taskIdentity);
 }
 
 const toResolved = (t: AnyTask): ResolvedAgent => ({ id: t.id, owner: t.owner_name, name: t.name, ref: `${t.owner_name}/${t.name}`, task: t });
 
 export function createAgentResolver(tasks: TaskListSource): AgentResolver {
+  /** Resolution against the (cached, or re-read when `force`) list; `missing` when nothing matches. */
   const attempt = async (ref: string, force: boolean): Promise<Resolution | 'missing'> => {
     const r = await tasks.list({ force });
     if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
-    const found = matchAgents(r.value.tasks, ref);
-    if (found.length === 0) return 'missing';
-    if (found.length > 1) {
-      const refs = found.slice(0, MAX_CANDIDATES).map((t) => `${t.owner_name}/${t.name}`);
-      return {
-        ok: false,
-        failure: toolFailure('agent_ambiguous', `Agent name '${ref}' matches ${found.length} agents: ${refs.join(', ')}.`, "Pass the agent as 'owner/name' or by task id.", {
-          details: { candidates: refs },
-        }),
-      };
-    }
-    return { ok: true, value: toResolved(found[0] as AnyTask) };
+    const found = resolveAgentRef(r.value.tasks, ref, taskIdentity);
+    if (found.ok) return { ok: true, value: toResolved(found.value) };
+    return found.error.kind === 'agent_not_found' ? 'missing' : { ok: false, failure: fromDomainError(found.error) };
   };
   return {
     async resolve(ref) {
-      if (ref.trim() === '') return { ok: false, failure: toolFailure('invalid_argument', 'The agent reference is empty.', "Pass a task id, a name or 'owner/name' (see list_agents).") };
+      // An empty reference never costs a Coder call.
+      if (ref.trim() === '') return { ok: false, failure: fromDomainError({ kind: 'invalid_agent_ref', ref }) };
       const first = await attempt(ref, false);
       if (first !== 'missing') return first;
       // A cached list may predate the agent: re-read once before giving up.
       const second = await attempt(ref, true);
       if (second !== 'missing') return second;
-      return { ok: false, failure: toolFailure('agent_not_found', `No agent matches '${ref}' (by id, name or owner/name).`, 'Call list_agents (search, owner filters) for valid names and ids.') };
+      return { ok: false, failure: fromDomainError({ kind: 'agent_not_found', ref }) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, sortedFinite } from './stats.js';
+import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, requireSamples, sortedFinite } from './stats.js';
 
 describe('stats', () => {
   it('sortedFinite drops NaN and Infinity', () => expect([...sortedFinite([3, Number.NaN, 1, Infinity, 2])]).toEqual([1, 2, 3]));
@@ -18,5 +18,18 @@ describe('stats', () => {
   it('durationStats', () => {
     expect(durationStats([])).toEqual({ count: 0, medianMs: null, p90Ms: null, maxMs: null, approximate: false });
     expect(durationStats([10, 20, 30, Number.NaN], true)).toEqual({ count: 3, medianMs: 20, p90Ms: 28, maxMs: 30, approximate: true });
+  });
+});
+
+describe('requireSamples', () => {
+  it.each([
+    [[1, 2, 3], 3, true],
+    [[1, Number.NaN, 3], 3, false],
+    [[], 1, false],
+    [[], 0, true],
+  ])('%j need %i -> ok %s', (values, need, okay) => {
+    const r = requireSamples('time to complete', values, need);
+    expect(r.ok).toBe(okay);
+    if (!r.ok) expect(r.error).toEqual({ kind: 'insufficient_samples', metric: 'time to complete', have: values.filter(Number.isFinite).length, need });
   });
 });

@@ -2,6 +2,8 @@
  * Small robust statistics over plain number arrays. Inputs may contain NaN (unknown times): callers
  * filter them out first with `finite`. Sorting is O(n log n) on a Float64Array (numeric, no comparator).
  */
+import type { InsufficientSamples } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
 
 /** Keep finite numbers only, into a sorted Float64Array. */
 export function sortedFinite(values: ArrayLike<number>): Float64Array {
@@ -66,4 +68,10 @@ export function durationStats(samples: ArrayLike<number>, approximate = false): 
     maxMs: sorted[sorted.length - 1] as number,
     approximate,
   };
+}
+
+/** The finite samples, or `insufficient_samples` when fewer than `need` (a statistic over too few values would mislead). */
+export function requireSamples(metric: string, values: readonly number[], need: number): Result<number[], InsufficientSamples> {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return finite.length >= need ? ok(finite) : err({ kind: 'insufficient_samples', metric, have: finite.length, need });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveAttention, DEFAULT_ATTENTION_THRESHOLDS, type AttentionInput } from './attention.js';
+import { deriveAttention, DEFAULT_ATTENTION_THRESHOLDS, validateThresholds, type AttentionInput } from './attention.js';
 import { BASE_NOW, HOUR, MINUTE, buildAgent } from '../testing/builders.js';
 
 const input = (over: Partial<AttentionInput>): AttentionInput => ({
@@ -56,5 +56,24 @@ describe('deriveAttention', () => {
   it('is applied during mapping', () => {
     expect(buildAgent({ status: 'idle', stateAgoMs: 20 * MINUTE }).needsAttention?.reason).toBe('idle_waiting');
     expect(buildAgent({ status: 'busy', stateAgoMs: 2 * HOUR }).needsAttention?.suggestion).toContain('2 h');
+  });
+});
+
+describe('validateThresholds', () => {
+  it('fills defaults', () => {
+    expect(validateThresholds()).toEqual({ ok: true, value: DEFAULT_ATTENTION_THRESHOLDS });
+    expect(validateThresholds({ stuckMs: 60_000, idleWaitingMs: undefined })).toEqual({ ok: true, value: { ...DEFAULT_ATTENTION_THRESHOLDS, stuckMs: 60_000 } });
+  });
+  it.each([
+    [{ idleWaitingMs: 0 }, ['idleWaitingMs']],
+    [{ stuckMs: -1 }, ['stuckMs']],
+    [{ idleWaitingMs: Number.NaN, stuckMs: Number.POSITIVE_INFINITY }, ['idleWaitingMs', 'stuckMs']],
+  ])('%j -> invalid_threshold for %j', (t, names) => {
+    const r = validateThresholds(t);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.map((e) => e.name)).toEqual(names);
+      expect(r.error.every((e) => e.kind === 'invalid_threshold')).toBe(true);
+    }
   });
 });

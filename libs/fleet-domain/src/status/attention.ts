@@ -14,6 +14,8 @@
 import type { AgentStatus, AgentState, NeedsAttention, AttentionReason, Severity, SuggestedTool } from '../models/agent.js';
 import { formatDuration, truncateText } from '../text/truncate.js';
 import { isoFromMs } from '../mapping/timestamps.js';
+import type { InvalidThreshold } from '../errors.js';
+import { err, ok, type Result } from '../result.js';
 
 export interface AttentionThresholds {
   /** An idle agent waiting longer than this needs input (default 15 min). */
@@ -141,4 +143,22 @@ function timedSuggestion(reason: 'stuck' | 'idle_waiting', ms: number): string {
     TIMED_CACHE.set(key, text);
   }
   return text;
+}
+
+/**
+ * Thresholds with defaults filled in, or every threshold that is not a positive finite number of
+ * milliseconds (`invalid_threshold`): a zero or negative threshold would flag every agent at once.
+ */
+export function validateThresholds(thresholds: AttentionThresholds = {}): Result<Required<AttentionThresholds>, InvalidThreshold[]> {
+  const merged = { ...DEFAULT_ATTENTION_THRESHOLDS, ...definedOnly(thresholds) };
+  const bad: InvalidThreshold[] = [];
+  for (const name of ['idleWaitingMs', 'stuckMs'] as const) {
+    const value = merged[name];
+    if (!Number.isFinite(value) || value <= 0) bad.push({ kind: 'invalid_threshold', name, value });
+  }
+  return bad.length > 0 ? err(bad) : ok(merged);
+}
+
+function definedOnly(t: AttentionThresholds): AttentionThresholds {
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined));
 }
