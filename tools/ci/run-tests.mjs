@@ -33,7 +33,15 @@ for (const project of ['libs/coder-api-client', 'libs/fleet-domain', 'apps/coder
 }
 
 const targets = ['lint', 'typecheck', 'test'];
-const base = process.env.NX_BASE;
+/** A base commit that does not resolve (shallow clone, first commit) means "no base": test everything. */
+function resolvableBase(ref) {
+  if (!ref) return undefined;
+  const probe = spawnSync('git', ['rev-parse', '-q', '--verify', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' });
+  if (probe.status === 0) return ref;
+  console.error(`NX_BASE=${ref} does not name a commit here; running every project instead.`);
+  return undefined;
+}
+const base = resolvableBase(process.env.NX_BASE);
 const nxArgs = base
   ? ['nx', 'affected', '-t', ...targets, `--base=${base}`, ...(process.env.NX_HEAD ? [`--head=${process.env.NX_HEAD}`] : [])]
   : ['nx', 'run-many', '-t', ...targets];
