@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveTemplateFacts, parseQuantity, resourceKindOf, normalizeCapability } from './template-facts.js';
+import { deriveTemplateFacts, parameterCapabilities, parseQuantity, resourceKindOf, normalizeCapability } from './template-facts.js';
 import { checkAssignment, onlyUnverifiable, rankTemplates, assignmentViolations } from './check-assignment.js';
 import { parseDeclaredCapabilities } from './declared.js';
 import { buildParameter, buildPreset, buildTemplate, choiceParameter, recordedAiParameters } from '../testing/template-builders.js';
@@ -29,8 +29,6 @@ describe('deriveTemplateFacts', () => {
       'preset:coder',
       'preset:operator',
       'preset:researcher',
-      'param:ai-prompt',
-      'param:system-prompt',
     ]);
     expect(f.hasAiTask).toBe(true);
     expect(f.presets).toEqual(['Coder', 'Operator', 'Researcher']);
@@ -74,13 +72,53 @@ describe('deriveTemplateFacts', () => {
     expect(f.capabilities[0]).toBe('gpu');
   });
 
-  it('adds option values of non-resource choice parameters, not of bools', () => {
+  it('adds meaningful parameter capabilities; numeric options become parameter limits, never capabilities', () => {
     const f = deriveTemplateFacts({
       template: { name: 'lang' },
-      parameters: [choiceParameter('language', ['Python', 'go']), choiceParameter('enable_x', ['true', 'false'], { type: 'bool' })],
+      parameters: [
+        choiceParameter('language', ['Python', 'go']),
+        choiceParameter('enable_x', ['true', 'false'], { type: 'bool' }),
+        choiceParameter('gpu', ['none', 't4', 'a100']),
+        choiceParameter('node_version', ['22', '20'], { type: 'string' }),
+        choiceParameter('max_turns', ['20', '50']),
+        choiceParameter('region', ['eu', 'us']),
+        buildParameter('system_prompt', { type: 'string' }),
+      ],
     });
-    expect(f.capabilities).toEqual(expect.arrayContaining(['python', 'go', 'param:language', 'param:enable-x']));
-    expect(f.capabilities).not.toContain('true');
+    expect(f.capabilities).toEqual(['lang', 'python', 'go', 'gpu', 'gpu-t4', 'gpu-a100', 'node']);
+    expect(f.capabilities).not.toEqual(expect.arrayContaining(['20', 'none', 'true', 'eu']));
+    expect(f.parameterLimits).toEqual([
+      { parameter: 'node_version', min: 20, max: 22, options: [20, 22], origin: 'parameter "node_version" options 20, 22' },
+      { parameter: 'max_turns', min: 20, max: 50, options: [20, 50], origin: 'parameter "max_turns" options 20, 50' },
+    ]);
+    expect(f.capabilityFacts.find((c) => c.name === 'gpu-t4')?.source).toBe('parameter');
+  });
+
+  it.each([
+    // [parameter, expected capabilities]
+    [choiceParameter('gpu', ['none', 't4', 'a100']), ['gpu', 'gpu-t4', 'gpu-a100']],
+    [choiceParameter('gpu_type', ['nvidia-t4', 'a100']), ['gpu', 'gpu-nvidia-t4', 'gpu-a100']],
+    [choiceParameter('gpu', ['none']), []],
+    [choiceParameter('languages', ['Python', 'TypeScript']), ['python', 'typescript']],
+    [choiceParameter('ide', ['vscode', 'jetbrains', 'none']), ['vscode', 'jetbrains']],
+    [buildParameter('enable_docker', { type: 'bool' }), ['docker']],
+    [choiceParameter('docker_in_docker', ['true', 'false'], { type: 'string' }), ['docker-in-docker']],
+    [choiceParameter('playwright_support', ['yes', 'no']), ['playwright']],
+    [buildParameter('use_x', { type: 'bool' }), []],
+    [choiceParameter('python_version', ['3.11', '3.12']), ['python']],
+    [choiceParameter('go_version', ['1.22', 'latest']), ['go', 'go-latest']],
+    [choiceParameter('timeout_minutes', ['20', '40']), []],
+    [choiceParameter('count', ['1', '2']), []],
+    [choiceParameter('region', ['eu', 'us']), []],
+    [choiceParameter('dotfiles_uri', ['https://github.com/a/dotfiles']), []],
+    [choiceParameter('image', ['codercom/enterprise-base:ubuntu', 'codercom/enterprise-node:ubuntu']), []],
+    [buildParameter('image', { options: [{ value: 'codercom/enterprise-node:ubuntu', name: 'Node' }] }), ['image', 'image-node']],
+    [buildParameter('AI Prompt', { type: 'string' }), []],
+    [buildParameter('notes', { type: 'string' }), []],
+    [buildParameter('', { type: 'bool' }), []],
+    [choiceParameter('flavor', Array.from({ length: 21 }, (_, i) => `f${i}`)), []],
+  ])('parameterCapabilities(%#)', (param, caps) => {
+    expect(parameterCapabilities(param)).toEqual(caps);
   });
 
   it.each([

@@ -1,20 +1,27 @@
 /**
  * Template capabilities and resource limits (FR-014, US3), derived from what Coder knows plus the
- * operator's declared map. Sources, in the order they appear in `capabilities`:
+ * operator's declared map. A capability is something work can require ("python", "gpu-a100", "docker"),
+ * never a raw parameter value: numbers are limits, "none"/"false" mean absent. Sources, in the order they
+ * appear in `capabilities`:
  * 1. declared capabilities (operator file, see declared.ts),
  * 2. template name and display name tokens (`python-dev` -> `python-dev`, `python`, `dev`),
  * 3. `ai-task` when the template supports Coder Tasks (caller-known `hasAiTask`, or an "AI Prompt" parameter),
  * 4. presets as `preset:<name>` (roles such as `preset:researcher`),
- * 5. parameters as `param:<name>` (e.g. `param:system-prompt`), and the option values of non-resource
- *    choice parameters as bare tokens (a `language` parameter with options python, go -> `python`, `go`).
+ * 5. capability-like parameters (see `parameterCapabilities`): named options of a "kind" parameter as bare
+ *    names (`language` python|go -> `python`, `go`); named options of any other parameter as `<stem>-<option>`
+ *    plus the stem (`gpu` none|t4|a100 -> `gpu`, `gpu-t4`, `gpu-a100`; "none"/"off"/"false" are skipped);
+ *    a boolean parameter as its feature name (`enable_docker` -> `docker`); a `<tool>_version` parameter as
+ *    the tool (`node_version` 20|22 -> `node`). Parameters about placement, identity or prompts
+ *    (region, repo, dotfiles, system_prompt, ...) give no capability.
  * Limits come from resource-like parameters (`cpu`, `cores`; `memory`, `memory_gb`, `ram`; `disk_size`, `storage`):
  * the maximum of their option values ("2", "4", "8", "8GB", "512Mi"), else `validation_max`. Declared limits win.
+ * Numeric options of any other parameter become `parameterLimits` (`node_version` options 20, 22), not capabilities.
  * Capability names are normalised: lower case, whitespace and `_` become `-`.
  */
 import type { Preset, Template, TemplateVersion, TemplateVersionParameter } from '../mapping/coder-types.js';
 import { type DeclaredCapabilities, type DeclaredTemplate, type LimitKind, declaredFor } from './declared.js';
 
-export type CapabilitySource = 'declared' | 'template-name' | 'display-name' | 'ai-task' | 'preset' | 'parameter' | 'parameter-option';
+export type CapabilitySource = 'declared' | 'template-name' | 'display-name' | 'ai-task' | 'preset' | 'parameter';
 
 export interface CapabilityFact {
   readonly name: string;
@@ -34,6 +41,16 @@ export interface ResourceLimit {
   readonly origin: string;
 }
 
+export interface ParameterLimit {
+  readonly parameter: string;
+  readonly min: number;
+  readonly max: number;
+  /** Ascending. */
+  readonly options: readonly number[];
+  /** `parameter "node_version" options 20, 22`. */
+  readonly origin: string;
+}
+
 export interface TemplateFacts {
   readonly templateId?: string;
   readonly name: string;
@@ -46,6 +63,8 @@ export interface TemplateFacts {
   readonly capabilities: readonly string[];
   readonly capabilityFacts: readonly CapabilityFact[];
   readonly limits: Readonly<Partial<Record<LimitKind, ResourceLimit>>>;
+  /** Numeric choices of non-resource parameters (e.g. `node_version` 20, 22), by parameter. */
+  readonly parameterLimits: readonly ParameterLimit[];
   readonly presets: readonly string[];
   readonly parameters: readonly string[];
 }
@@ -168,6 +187,70 @@ function tokens(text: string): string[] {
     .filter((t) => t.length >= 2);
 }
 
+/** Parameters whose options name a kind of thing: their option values are capabilities as they are. */
+const KIND_PARAMETER = /^(languages?|lang|runtimes?|stacks?|frameworks?|toolchains?|tools|ides?|editors?|os|distro)$/;
+/** Parameters about placement, identity, prompts or plumbing: never capabilities. */
+const NOT_CAPABILITY =
+  /(^|-)(region|location|zone|datacenter|dc|cluster|timezone|tz|dotfiles|repo|repository|git|url|uri|branch|prompt|name|username|user|owner|email|token|secret|password|key|path|dir|directory|home|schedule|ttl|timeout|autostop|autostart|namespace|project|theme|locale|lang-code)($|-)/;
+/** Option values that mean "without it". */
+const OFF_VALUES = new Set(['none', 'off', 'false', 'no', 'disabled', 'disable', '0', 'n/a', 'null']);
+const ON_VALUES = new Set(['true', 'on', 'yes', 'enabled', 'enable', '1']);
+/** A capability-shaped token: short, no paths, URLs or spaces. */
+const SIMPLE = /^[a-z0-9][a-z0-9.+-]{0,31}$/;
+const BOOL_AFFIXES = /^(enable|enabled|with|use|install|has|include|add)-|-(enabled|support|supported|install|installed)$/g;
+const STEM_SUFFIX = /-(type|kind|model|flavor|flavour|variant|version|ver|choice|option)$/;
+const VERSION_NAME = /-(version|ver)$/;
+
+const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
+
+function optionToken(o: { readonly value?: string; readonly name?: string }): string | undefined {
+  for (const raw of [o.value, o.name]) {
+    const n = normalizeCapability(raw ?? '');
+    if (SIMPLE.test(n)) return n;
+  }
+  return undefined;
+}
+
+/** Numeric option values of a parameter, ascending (empty when it has none). */
+function numericOptions(p: TemplateVersionParameter): number[] {
+  if (p.type === 'bool') return [];
+  return (p.options ?? [])
+    .map((o) => o.value ?? '')
+    .filter(isNumber)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * The capabilities one (non-resource) parameter offers; see the file comment. Pure function of the
+ * parameter's name, type and options.
+ */
+export function parameterCapabilities(p: Pick<TemplateVersionParameter, 'name' | 'type' | 'options'>): string[] {
+  const name = normalizeCapability(p.name ?? '');
+  if (name === '' || AI_PROMPT_NAME.test(name) || NOT_CAPABILITY.test(name) || resourceKindOf(name)) return [];
+  const values = (p.options ?? []).map((o) => normalizeCapability(o.value ?? ''));
+  if (values.length > 0 && values.every((v) => OFF_VALUES.has(v))) return [];
+  const boolish = p.type === 'bool' || (values.length > 0 && values.every((v) => ON_VALUES.has(v) || OFF_VALUES.has(v)));
+  if (boolish) {
+    const feature = name.replace(BOOL_AFFIXES, '');
+    return feature.length >= 2 ? [feature] : [];
+  }
+  const options = p.options ?? [];
+  if (options.length === 0 || options.length > 20) return [];
+  const stem = name.replace(STEM_SUFFIX, '');
+  const out: string[] = [];
+  if (VERSION_NAME.test(name) && stem.length >= 2) out.push(stem);
+  const named = options
+    .filter((o) => !isNumber(o.value ?? ''))
+    .map(optionToken)
+    .filter((t): t is string => t !== undefined && !OFF_VALUES.has(t));
+  if (named.length === 0) return out;
+  if (KIND_PARAMETER.test(name)) return [...out, ...named];
+  if (!out.includes(stem)) out.push(stem);
+  for (const t of named) out.push(t.startsWith(`${stem}-`) ? t : `${stem}-${t}`);
+  return out;
+}
+
 export function deriveTemplateFacts(input: TemplateFactsInput): TemplateFacts {
   const { template } = input;
   const name = template.name ?? '';
@@ -198,18 +281,28 @@ export function deriveTemplateFacts(input: TemplateFactsInput): TemplateFacts {
   for (const p of presets) if (p.Name) add(`preset:${p.Name}`, 'preset');
 
   const limits: Partial<Record<LimitKind, ResourceLimit>> = {};
+  const parameterLimits: ParameterLimit[] = [];
   for (const p of parameters) {
     const pname = p.name ?? '';
     if (!pname) continue;
-    add(`param:${pname}`, 'parameter');
     const kind = resourceKindOf(pname);
     if (kind) {
       const limit = limitFromParameter(p, kind);
       const prev = limits[kind];
       // Several parameters for one resource: keep the one with a known, larger bound.
       if (!prev || (limit.max !== undefined && (prev.max === undefined || limit.max > prev.max))) limits[kind] = limit;
-    } else if (p.type !== 'bool' && p.options && p.options.length > 0 && p.options.length <= 20) {
-      for (const o of p.options) if (o.value) add(o.value, 'parameter-option');
+      continue;
+    }
+    for (const c of parameterCapabilities(p)) add(c, 'parameter');
+    const numeric = numericOptions(p);
+    if (numeric.length > 0) {
+      parameterLimits.push({
+        parameter: pname,
+        min: numeric[0] as number,
+        max: numeric[numeric.length - 1] as number,
+        options: numeric,
+        origin: `parameter "${pname}" options ${numeric.map(formatNumber).join(', ')}`,
+      });
     }
   }
   for (const [kind, max] of Object.entries(declared?.limits ?? {}) as [LimitKind, number][]) {
@@ -226,6 +319,7 @@ export function deriveTemplateFacts(input: TemplateFactsInput): TemplateFacts {
     capabilities: facts.map((f) => f.name),
     capabilityFacts: facts,
     limits,
+    parameterLimits,
     presets: presets.map((p) => p.Name).filter((n): n is string => Boolean(n)),
     parameters: parameters.map((p) => p.name ?? '').filter((n) => n !== ''),
   };

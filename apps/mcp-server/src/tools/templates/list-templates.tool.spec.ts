@@ -12,6 +12,7 @@ interface TemplatesOut {
     presets: { id: string; name: string; default: boolean; parameters: { name: string; value: string }[] }[];
     parameters?: { name: string; required: boolean }[];
     limits: Record<string, { max?: number }>;
+    parameter_limits?: { parameter: string; min: number; max: number; options: number[] }[];
   }[];
   returned: number;
   hidden: number;
@@ -49,6 +50,18 @@ describe('list_templates', () => {
     expect(gpu.templates.map((t) => t.name)).toEqual(['gpu-ml']);
     const short = await list({ include_parameters: false });
     expect(short.templates.every((t) => t.parameters === undefined)).toBe(true);
+  });
+
+  it('derives meaningful capabilities: named options, not numbers or "none"; numeric options as parameter limits', async () => {
+    const all = await list({ include_non_ai: true, include_deprecated: true });
+    const byName = new Map(all.templates.map((t) => [t.name, t]));
+    expect(byName.get('gpu-ml')?.capabilities).toEqual(expect.arrayContaining(['gpu', 'gpu-a10g', 'gpu-a100']));
+    expect(byName.get('node-fullstack')?.capabilities).toContain('node');
+    expect(byName.get('node-fullstack')?.parameter_limits).toEqual([expect.objectContaining({ parameter: 'node_version', min: 20, max: 22 })]);
+    for (const t of all.templates) {
+      for (const c of t.capabilities) expect(c, `${t.name}: ${c}`).not.toMatch(/^(\d+|none|true|false|eu|us|param:.*)$/);
+    }
+    expect((await list({ capability: 'gpu-a100' })).templates.map((t) => t.name)).toEqual(['gpu-ml']);
   });
 
   it('caches template data: a second call makes no template requests', async () => {

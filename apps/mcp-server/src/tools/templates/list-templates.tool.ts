@@ -26,6 +26,10 @@ const outputSchema = z.object({
       ai_tasks: z.boolean().nullable().describe('Can run AI tasks (true), cannot (false), or unknown (null)'),
       capabilities: z.array(z.string()).describe('Derived and operator-declared capabilities (use with list_agents capability= and create_agent_task requirements)'),
       limits: z.object({ cpu: limitSchema.optional(), memory_gb: limitSchema.optional(), disk_gb: limitSchema.optional() }),
+      parameter_limits: z
+        .array(z.object({ parameter: z.string(), min: z.number(), max: z.number(), options: z.array(z.number()), origin: z.string() }))
+        .optional()
+        .describe('Numeric choices of other parameters (e.g. node_version 20, 22); absent when none'),
       presets: z.array(z.object({ id: z.string(), name: z.string(), default: z.boolean(), description: z.string().optional(), parameters: z.array(z.object({ name: z.string(), value: z.string() })) })),
       parameters: z
         .array(
@@ -106,6 +110,7 @@ function toItem(e: TemplateEntry, withParameters: boolean): Item {
     ai_tasks: f.hasAiTask,
     capabilities: [...f.capabilities],
     limits,
+    ...(f.parameterLimits.length > 0 ? { parameter_limits: f.parameterLimits.map((l) => ({ ...l, options: [...l.options] })) } : {}),
     presets: e.presets.map((p) => ({
       id: p.ID,
       name: p.Name,
@@ -134,9 +139,10 @@ function render(d: Output): string {
   const lines = [`${d.returned} templates${d.hidden > 0 ? ` (${d.hidden} hidden by filters or without AI-task support)` : ''}.`];
   for (const t of d.templates) {
     const presets = t.presets.map((p) => `${p.name}${p.default ? ' (default)' : ''}`).join(', ');
-    const limits = Object.entries(t.limits)
-      .map(([k, v]) => `${k}≤${v.max ?? '?'}`)
-      .join(' ');
+    const limits = [
+      ...Object.entries(t.limits).map(([k, v]) => `${k}≤${v.max ?? '?'}`),
+      ...(t.parameter_limits ?? []).map((l) => `${l.parameter} ${l.options.join('|')}`),
+    ].join(' ');
     lines.push(
       `- ${t.name}${t.display_name !== t.name ? ` "${t.display_name}"` : ''} [${t.ai_tasks === true ? 'AI tasks' : t.ai_tasks === false ? 'no AI tasks' : 'AI tasks unknown'}${t.deprecated ? ', deprecated' : ''}] id=${t.id}` +
         `${presets ? `; presets: ${presets}` : ''}; capabilities: ${t.capabilities.join(', ') || 'none'}${limits ? `; limits: ${limits}` : ''}`,
