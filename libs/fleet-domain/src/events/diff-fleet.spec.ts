@@ -177,10 +177,50 @@ describe('diffFleet', () => {
   });
 
   it('thresholds option re-evaluates attention', () => {
-    const r = run([{ t: 0, agents: [agent('a', 'busy', { stateAgoMs: MINUTE })] }, { t: SEC, agents: [agent('a', 'busy', { stateAgoMs: 2 * MINUTE })] }], {
+    const r = run([{ t: 0, agents: [agent('a', 'busy', { stateAgoMs: 10 * SEC })] }, { t: SEC, agents: [agent('a', 'busy', { stateAgoMs: 2 * MINUTE })] }], {
       thresholds: { stuckMs: 30 * SEC },
     });
     expect(kinds(r.events)).toEqual(['stuck']);
+  });
+
+  it('the baseline judges attention with the same thresholds (already stuck at the baseline: no event later)', () => {
+    const r = run([{ t: 0, agents: [agent('a', 'busy', { stateAgoMs: MINUTE })] }, { t: SEC, agents: [agent('a', 'busy', { stateAgoMs: 2 * MINUTE })] }], {
+      thresholds: { stuckMs: 30 * SEC },
+    });
+    expect(r.events).toEqual([]);
+    expect(r.snapshot.agents['a']?.attention).toBe('stuck');
+  });
+
+  describe('an agent first seen after the baseline already in trouble', () => {
+    // [status, agent spec, options, expected kinds]
+    it.each([
+      ['blocked', { message: 'Which database should I use?' }, {}, ['agent_created', 'needs_input']],
+      ['idle', { stateAgoMs: 30 * MINUTE }, {}, ['agent_created', 'needs_input']],
+      ['idle', { stateAgoMs: MINUTE }, {}, ['agent_created']],
+      ['busy', { stateAgoMs: 2 * HOUR }, {}, ['agent_created', 'stuck']],
+      ['busy', { stateAgoMs: 2 * MINUTE }, { thresholds: { stuckMs: MINUTE } }, ['agent_created', 'stuck']],
+      ['error', {}, {}, ['agent_created', 'agent_failed']],
+      ['offline', {}, {}, ['agent_created', 'agent_offline']],
+      ['starting', {}, {}, ['agent_created']],
+    ] as [AgentStatus, AgentSpec, object, string[]][])('%s %j %j -> %j', (status, spec, options, expected) => {
+      const r = run([{ t: 0, agents: [] }, { t: SEC, agents: [agent('late', status, { now: BASE_NOW + SEC, ...spec })] }], options);
+      expect(kinds(r.events)).toEqual(expected);
+      for (const e of r.events) expect(e.agentName).toBe('late');
+    });
+
+    it('fires each condition once: the episode is remembered, later observations stay quiet', () => {
+      const blocked = (t: number) => agent('late', 'blocked', { now: BASE_NOW + t, stateAgoMs: t - SEC + 1 });
+      const r = run([{ t: 0, agents: [] }, { t: SEC, agents: [blocked(SEC)] }, { t: 20 * SEC, agents: [blocked(20 * SEC)] }, { t: 40 * SEC, agents: [blocked(40 * SEC)] }]);
+      expect(kinds(r.events)).toEqual(['agent_created', 'needs_input']);
+      const needs = r.events.find((e) => e.kind === 'needs_input');
+      expect(needs?.kind === 'needs_input' && needs.reason).toBe('blocked');
+      expect(needs?.message).toMatch(/^agent "late" \(alice\) needs input: /);
+    });
+
+    it('a failed newcomer recovers like any other agent', () => {
+      const r = run([{ t: 0, agents: [] }, { t: SEC, agents: [agent('late', 'error')] }, { t: 2 * SEC, agents: [agent('late', 'busy')] }, { t: 15 * SEC, agents: [agent('late', 'busy')] }]);
+      expect(kinds(r.events)).toEqual(['agent_created', 'agent_failed', 'status_changed', 'agent_recovered']);
+    });
   });
 
   it('reuses unchanged agent memories (structural sharing) and is pure', () => {

@@ -13,11 +13,14 @@
  * (default: `error`) skip the debounce so failures are reported at once (SC-006). Confirmed events carry
  * `at` = the time the change was FIRST observed, so the audit trail keeps accurate timestamps.
  * Attention episodes (needs_input, stuck) fire once per episode and only for a confirmed status.
+ * An agent that first appears after the baseline already in trouble is not lost: besides
+ * `agent_created` it gets `agent_failed` / `agent_offline` for its status and `needs_input` / `stuck` for
+ * its attention, exactly as if it had changed into that state.
  * Capacity uses the same debounce plus hysteresis: it recovers below `warningRatio - capacityHysteresis`.
  *
  * Baseline: with no previous snapshot, the current fleet becomes the baseline and no events are emitted.
  */
-import type { Agent, AgentStateKind, AgentStatus, AttentionReason, Severity } from '../models/agent.js';
+import type { Agent, AgentStateKind, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
 import { ONLINE_STATUSES } from '../models/agent.js';
 import { type Instant, isoFromMs, toEpochMs } from '../mapping/timestamps.js';
 import type { AttentionThresholds } from '../status/attention.js';
@@ -137,7 +140,13 @@ export const DEFAULT_DEBOUNCE_MS = 10_000;
 const stateKeyOf = (a: Agent) => (a.state ? `${a.state.kind}|${a.state.message}` : '');
 const isDown = (s: AgentStatus) => s === 'offline' || s === 'error';
 
-function memoryOf(a: Agent, nowMs: number): AgentMemory {
+/** The attention diffFleet tracks: re-evaluated with `thresholds` when given, else the agent's own. */
+function attentionOf(a: Agent, nowMs: number, thresholds: AttentionThresholds | undefined): NeedsAttention | undefined {
+  return thresholds ? reevaluate(a, nowMs, thresholds) : a.needsAttention;
+}
+
+function memoryOf(a: Agent, nowMs: number, thresholds?: AttentionThresholds): AgentMemory {
+  const attention = attentionOf(a, nowMs, thresholds)?.reason;
   return {
     id: a.id,
     name: a.name,
@@ -145,18 +154,18 @@ function memoryOf(a: Agent, nowMs: number): AgentMemory {
     status: a.status,
     flaps: 0,
     stateKey: stateKeyOf(a),
-    ...(a.needsAttention ? { attention: a.needsAttention.reason } : {}),
+    ...(attention ? { attention } : {}),
     ...(isDown(a.status) ? { downSince: nowMs } : {}),
   };
 }
 
 /** A snapshot of `agents` with everything confirmed (no pending changes): the baseline for diffFleet. */
-export function createFleetSnapshot(agents: readonly Agent[], now: Instant, options: Pick<DiffFleetOptions, 'capacity' | 'capacityWarningRatio'> = {}): FleetSnapshot {
+export function createFleetSnapshot(agents: readonly Agent[], now: Instant, options: Pick<DiffFleetOptions, 'capacity' | 'capacityWarningRatio' | 'thresholds'> = {}): FleetSnapshot {
   const nowMs = toEpochMs(now);
   const memo: Record<string, AgentMemory> = {};
   let paused = 0;
   for (const a of agents) {
-    memo[a.id] = memoryOf(a, nowMs);
+    memo[a.id] = memoryOf(a, nowMs, options.thresholds);
     if (a.status === 'paused') paused++;
   }
   const cap = computeCapacity(agents.length - paused, options.capacity, options.capacityWarningRatio ?? DEFAULT_CAPACITY_WARNING_RATIO);
@@ -193,7 +202,12 @@ export function diffFleet(
     const m = prev.agents[a.id];
     if (!m) {
       events.push({ kind: 'agent_created', severity: 'info', ...who, at: nowIso, status: a.status, message: `${label} created on template "${a.template.name}"; status ${a.status}` });
-      next[a.id] = memoryOf(a, nowMs);
+      // Born in trouble: the same events as a change into that status, so nothing is lost.
+      if (a.status === 'error') events.push(failedEvent(a, who, label, nowIso, maxText));
+      else if (a.status === 'offline') events.push(offlineEvent(a, who, label, nowIso, maxText));
+      const born = attentionEvent(attentionOf(a, nowMs, options.thresholds), who, label, nowIso);
+      if (born) events.push(born);
+      next[a.id] = memoryOf(a, nowMs, options.thresholds);
       continue;
     }
 
@@ -229,11 +243,11 @@ export function diffFleet(
         message: `${label}: ${from} -> ${to}: ${truncateText(a.statusReason, maxText)}${flapText}`,
       });
       if (to === 'error') {
-        events.push({ kind: 'agent_failed', severity: 'critical', ...who, at, reason: a.statusReason, message: `${label} failed: ${truncateText(a.statusReason, maxText)}` });
+        events.push(failedEvent(a, who, label, at, maxText));
       } else if (to === 'complete') {
         events.push({ kind: 'task_completed', severity: 'info', ...who, at, message: `${label} completed its task${a.state?.message ? `: "${truncateText(a.state.message, maxText)}"` : ''}` });
       } else if (to === 'offline') {
-        events.push({ kind: 'agent_offline', severity: 'warning', ...who, at, reason: a.statusReason, message: `${label} is offline: ${truncateText(a.statusReason, maxText)}` });
+        events.push(offlineEvent(a, who, label, at, maxText));
       }
       if (isDown(to)) downSince ??= confirmedAt;
       else if (downSince !== undefined && (ONLINE_STATUSES.includes(to) || to === 'paused')) {
@@ -271,13 +285,10 @@ export function diffFleet(
     // Attention episodes, only once the status is confirmed (a flapping status never raises them).
     let attention = m.attention;
     if (status === a.status) {
-      const att = options.thresholds ? reevaluate(a, nowMs, options.thresholds) : a.needsAttention;
+      const att = attentionOf(a, nowMs, options.thresholds);
       if (att?.reason !== attention) {
-        if (att?.reason === 'blocked' || att?.reason === 'idle_waiting') {
-          events.push({ kind: 'needs_input', severity: att.severity, ...who, at: att.since ?? nowIso, reason: att.reason, message: `${label} needs input: ${att.suggestion}` });
-        } else if (att?.reason === 'stuck') {
-          events.push({ kind: 'stuck', severity: 'warning', ...who, at: nowIso, message: `${label} may be stuck: ${att.suggestion}` });
-        }
+        const e = attentionEvent(att, who, label, nowIso);
+        if (e) events.push(e);
         attention = att?.reason;
       }
     }
@@ -316,6 +327,29 @@ export function diffFleet(
 
   const capacity = diffCapacity(prev.capacity, current.length - paused, nowMs, debounceMs, options, events);
   return { events, snapshot: { at: nowMs, agents: next, capacity } };
+}
+
+interface Who {
+  readonly agentId: string;
+  readonly agentName: string;
+  readonly owner: string;
+}
+
+function failedEvent(a: Agent, who: Who, label: string, at: string, maxText: number): FleetEvent {
+  return { kind: 'agent_failed', severity: 'critical', ...who, at, reason: a.statusReason, message: `${label} failed: ${truncateText(a.statusReason, maxText)}` };
+}
+
+function offlineEvent(a: Agent, who: Who, label: string, at: string, maxText: number): FleetEvent {
+  return { kind: 'agent_offline', severity: 'warning', ...who, at, reason: a.statusReason, message: `${label} is offline: ${truncateText(a.statusReason, maxText)}` };
+}
+
+/** The event that opens an attention episode: needs_input (blocked, idle waiting) or stuck; none for the others. */
+function attentionEvent(att: NeedsAttention | undefined, who: Who, label: string, nowIso: string): FleetEvent | undefined {
+  if (att?.reason === 'blocked' || att?.reason === 'idle_waiting') {
+    return { kind: 'needs_input', severity: att.severity, ...who, at: att.since ?? nowIso, reason: att.reason, message: `${label} needs input: ${att.suggestion}` };
+  }
+  if (att?.reason === 'stuck') return { kind: 'stuck', severity: 'warning', ...who, at: nowIso, message: `${label} may be stuck: ${att.suggestion}` };
+  return undefined;
 }
 
 function diffCapacity(
