@@ -1,7 +1,9 @@
 /**
  * Process-wide state shared by every MCP session that uses the same Coder client: the tasks-list cache,
  * the template catalog, agent resolution and the mutation journal (FR-015). Sessions get their own
- * McpServer (createServer) but share one runtime; per-client Coder tokens (HTTP) get one runtime each.
+ * McpServer (createServer) but share one runtime; per-client Coder tokens (HTTP) get one runtime each,
+ * and then the HTTP server passes ONE process-wide mutation journal into all of them, so FR-015 conflict
+ * notices work across callers with different Coder tokens.
  */
 import type { Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
@@ -22,14 +24,22 @@ export interface FleetRuntime {
   watch: FleetWatcher;
 }
 
-export function createFleetRuntime(deps: { coder: CoderClient; clock: Clock; config: Config; log?: Logger; scheduler?: Scheduler }): FleetRuntime {
+export function createFleetRuntime(deps: {
+  coder: CoderClient;
+  clock: Clock;
+  config: Config;
+  log?: Logger;
+  scheduler?: Scheduler;
+  /** The process-wide FR-015 journal when several runtimes serve one process (created for this runtime when absent). */
+  mutations?: MutationJournal;
+}): FleetRuntime {
   const { coder, clock, config } = deps;
   const tasks = createTaskListSource({ coder, clock, ttlMs: config.cacheTtlMs, loadTimeoutMs: config.requestTimeoutMs, owners: config.owners });
   return {
     tasks,
     agents: createAgentResolver(tasks),
     templates: createTemplateCatalog({ coder, clock, ttlMs: config.templateCacheTtlMs, loadTimeoutMs: config.requestTimeoutMs }),
-    mutations: createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
+    mutations: deps.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
     watch: createFleetWatcherFromConfig({ tasks, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };
 }

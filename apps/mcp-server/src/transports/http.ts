@@ -2,8 +2,8 @@
  * Streamable HTTP transport (plain node:http + the SDK's StreamableHTTPServerTransport).
  *
  *   POST/GET/DELETE /mcp   MCP sessions: one McpServer (createServer) per session, one shared runtime
- *                          (per Coder token in coder-token mode), SSE for push, resumable via a per-session
- *                          bounded event store (Last-Event-ID).
+ *                          (per Coder token in coder-token mode, all sharing one FR-015 mutation journal),
+ *                          SSE for push, resumable via a per-session bounded event store (Last-Event-ID).
  *   GET /healthz           liveness; no auth, no secrets.
  *   GET /readyz            Coder reachable + token valid + Tasks API (cached briefly); no auth, no secrets.
  *
@@ -23,6 +23,7 @@ import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import { createMutationJournal, type MutationJournal } from '../runtime/mutation-journal.js';
 import { createServer, type CreateServerOptions, type FleetServer } from '../server.js';
 import { VERSION } from '../version.js';
 import {
@@ -55,6 +56,11 @@ export interface HttpServerOptions {
   now?: () => number;
   /** Runtime shared by every session in none/bearer mode (created when absent). */
   runtime?: FleetRuntime;
+  /**
+   * The FR-015 mutation journal shared by EVERY runtime of this server (the shared one and each Coder
+   * token's), so conflicts are noticed across callers. Default: `runtime.mutations`, else a new one.
+   */
+  mutations?: MutationJournal;
   /** coder-token mode: the Coder client for a caller's token (default: createCoderClient with the config). */
   coderClientFor?: (token: string) => CoderClient;
   /** Builds one session's MCP server (default: createServer). */
@@ -174,7 +180,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
   const readiness = createReadiness({ coder: options.coder, now, ttlMs: options.readinessTtlMs, timeoutMs: Math.min(config.requestTimeoutMs, 10_000) });
-  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log }) };
+  // One journal for the whole process: per-token runtimes must see each other's mutations (FR-015).
+  const mutations = options.mutations ?? options.runtime?.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs });
+  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log, mutations }) };
   const staticCheck = config.authToken && authMode === 'bearer' ? createStaticTokenCheck(config.authToken) : undefined;
   const coderClientFor =
     options.coderClientFor ??
@@ -185,7 +193,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
     makeContext: (token) => {
       const coder = coderClientFor(token);
-      return { coder, runtime: createFleetRuntime({ coder, clock, config, log }) };
+      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations }) };
     },
   });
 

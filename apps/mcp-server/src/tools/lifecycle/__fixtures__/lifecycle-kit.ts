@@ -11,16 +11,19 @@ type TaskSummary = ReturnType<FleetFixture['sim']['control']['tasks']>[number];
 
 let seq = 0;
 
+/** What the agent helpers need: a simulator and a way to move its clock (the in-process or the HTTP fixture). */
+type SimFixture = Pick<FleetFixture, 'sim' | 'advance'>;
+
 /** Advances the simulator in steps until `done` (bounded). */
-export function advanceUntil(fx: FleetFixture, done: () => boolean, stepMs = 5_000, maxSteps = 100): void {
+export function advanceUntil(fx: SimFixture, done: () => boolean, stepMs = 5_000, maxSteps = 100): void {
   for (let i = 0; i < maxSteps && !done(); i++) fx.advance(stepMs);
   if (!done()) throw new Error('simulator did not reach the expected state');
 }
 
-export const summaryOf = (fx: FleetFixture, id: string): TaskSummary | undefined => fx.sim.control.tasks().find((t) => t.id === id);
+export const summaryOf = (fx: SimFixture, id: string): TaskSummary | undefined => fx.sim.control.tasks().find((t) => t.id === id);
 
 /** A new, running agent of `owner` whose reported state is held at `state`. */
-export function runningAgent(fx: FleetFixture, state: SimState = 'idle', owner = 'alice'): TaskSummary {
+export function runningAgent(fx: SimFixture, state: SimState = 'idle', owner = 'alice'): TaskSummary {
   const t = fx.sim.control.createTask({ owner, template: 'python-dev', input: `lifecycle test ${++seq}`, name: `lc-${process.pid % 1000}-${seq}` });
   advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'active' && summaryOf(fx, t.id)?.phase === 'working');
   fx.sim.control.setAgentState(t.id, state);
