@@ -11,7 +11,7 @@ import { computeFleetStatus, toAgents, type Agent, type Severity } from '@org/fl
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
-import { attentionThresholds } from '../tools/shared/fleet.js';
+import { attentionThresholds, fleetStatusOptions } from '../tools/shared/fleet.js';
 import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
 import { toEventView, toHealthView } from '../watch/event-view.js';
 import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
@@ -52,12 +52,7 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     },
     async (uri) => {
       const agents = await loadAgents(deps);
-      const status = computeFleetStatus(agents, deps.clock.now(), {
-        ...(deps.config.capacity !== undefined ? { capacity: deps.config.capacity } : {}),
-        capacityWarningRatio: deps.config.capacityWarningPercent / 100,
-        thresholds: attentionThresholds(deps.config),
-        maxAttention: 20,
-      });
+      const status = computeFleetStatus(agents, deps.clock.now(), { ...fleetStatusOptions(deps.config), maxAttention: 20 });
       return json(uri.href, { ...status, watcher: toHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );

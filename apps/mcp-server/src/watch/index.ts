@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { Agent } from '@org/fleet-domain';
-import { attentionThresholds } from '../tools/shared/fleet.js';
+import { fleetStatusOptions } from '../tools/shared/fleet.js';
 import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -37,9 +37,7 @@ export function createFleetWatcherFromConfig(deps: {
     maxBackoffMs: config.watchMaxBackoffMs,
     journalSize: config.journalSize,
     alwaysOn: config.watchAlwaysOn,
-    ...(config.capacity !== undefined ? { capacity: config.capacity } : {}),
-    capacityWarningRatio: config.capacityWarningPercent / 100,
-    thresholds: attentionThresholds(config),
+    ...fleetStatusOptions(config),
     ...(coder ? { explainFailure: (agent, signal) => explainFailureFromBuild(coder, agent, signal) } : {}),
   });
 }

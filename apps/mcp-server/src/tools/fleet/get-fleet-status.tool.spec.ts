@@ -98,3 +98,32 @@ describe('get_fleet_status with a bad token', () => {
     }
   });
 });
+
+describe('get_fleet_status capacity warning follows --capacity-warning-percent', () => {
+  type Capacity = { capacity: number; used: number; ratio: number; warning: boolean; message?: string };
+  const statusOf = async (capacityWarningPercent: number) => {
+    // 10 running agents (steady: none paused) against a capacity of 11: 91% in use.
+    const fx = await startFleetFixture({ sim: { agents: 10, scenario: 'steady' }, config: { capacity: 11, capacityWarningPercent } });
+    try {
+      const tool = structured<{ capacity: Capacity }>(await fx.call('get_fleet_status')).capacity;
+      const read = await fx.client.readResource({ uri: 'fleet://status' });
+      const resource = (JSON.parse((read.contents[0] as { text: string }).text) as { capacity: Capacity }).capacity;
+      return { tool, resource };
+    } finally {
+      await fx.close();
+    }
+  };
+
+  it('does not warn at 91% when the operator set 95% (fleet-domain would at its default 90%)', async () => {
+    const { tool, resource } = await statusOf(95);
+    expect(tool).toMatchObject({ capacity: 11, used: 10, warning: false });
+    expect(resource.warning).toBe(false);
+  });
+
+  it('warns at 91% with a configured 50%, naming the configured threshold, as fleet://status does', async () => {
+    const { tool, resource } = await statusOf(50);
+    expect(tool).toMatchObject({ capacity: 11, used: 10, warning: true });
+    expect(tool.message).toContain('warning at 50%');
+    expect(resource).toMatchObject({ warning: true, message: tool.message });
+  });
+});

@@ -1,7 +1,7 @@
 import { agentRef, computeFleetStatus, formatDuration, matchesAgentQuery, type DurationStats, type FleetStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { attentionThresholds, loadFleet } from '../shared/fleet.js';
+import { fleetStatusOptions, loadFleet } from '../shared/fleet.js';
 import { AgentStatusSchema, AttentionReasonSchema, DurationStatsSchema, SeveritySchema, StatusCountsSchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
 import { UNTRUSTED_NOTICE } from '../shared/untrusted.js';
 
@@ -26,7 +26,7 @@ const outputSchema = z.object({
     capacity: z.number().nullable().describe('Configured capacity (FLEET_MCP_CAPACITY), null when not set'),
     used: z.number().int().describe('Non-paused agents'),
     ratio: z.number().nullable(),
-    warning: z.boolean().describe('At or above the warning ratio (90%)'),
+    warning: z.boolean().describe('At or above the warning ratio (FLEET_MCP_CAPACITY_WARNING_PERCENT, default 90%)'),
     message: z.string().optional(),
   }),
   health: z.object({
@@ -99,11 +99,7 @@ export const getFleetStatusTool = defineTool({
     const fleet = await loadFleet(ctx, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
     const scoped = fleet.agents.filter((a) => matchesAgentQuery(a, { template: input.template, owner: input.owner }));
-    const status = computeFleetStatus(scoped, ctx.now(), {
-      capacity: ctx.deps.config.capacity,
-      thresholds: attentionThresholds(ctx.deps.config),
-      maxAttention: input.max_attention,
-    });
+    const status = computeFleetStatus(scoped, ctx.now(), { ...fleetStatusOptions(ctx.deps.config), maxAttention: input.max_attention });
     const data = toOutput(status, input);
     return success(data, render(data));
   },

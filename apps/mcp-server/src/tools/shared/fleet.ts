@@ -10,6 +10,21 @@ export function attentionThresholds(config: Pick<Config, 'idleAttentionMinutes' 
   return { idleWaitingMs: config.idleAttentionMinutes * 60_000, stuckMs: config.stuckMinutes * 60_000 };
 }
 
+/**
+ * Capacity and attention options from config, for every fleet-domain computation (get_fleet_status,
+ * fleet://status, the watcher's diff): one place, so the tool, the resource and the alerts agree on
+ * when capacity is under pressure (--capacity-warning-percent, not fleet-domain's default).
+ */
+export function fleetStatusOptions(
+  config: Pick<Config, 'capacity' | 'capacityWarningPercent' | 'idleAttentionMinutes' | 'stuckMinutes'>,
+): { capacity?: number; capacityWarningRatio: number; thresholds: AttentionThresholds } {
+  return {
+    ...(config.capacity !== undefined ? { capacity: config.capacity } : {}),
+    capacityWarningRatio: config.capacityWarningPercent / 100,
+    thresholds: attentionThresholds(config),
+  };
+}
+
 export type FleetLoad = { ok: true; agents: Agent[]; fetchedAt: Date } | { ok: false; failure: ToolFailure };
 
 export async function loadFleet(ctx: ToolContext, action = 'list the fleet'): Promise<FleetLoad> {
