@@ -35,6 +35,7 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
   const notes: string[] = [
     'Baseline: one raw `fetch` of GET /api/v2/tasks + `JSON.parse` against the same simulator (in-process, real clock, seed 42, scenario mixed).',
     'Server cache TTL 0: every call reads Coder (no free iterations from the single-flight cache). Ratio = median of per-pair ratios (raw, then tool, back to back).',
+    'Where the time goes, by layer and function: `tsx --expose-gc --conditions=@org/source apps/mcp-server/bench/profile.ts get_fleet_status 10000` (writes a .cpuprofile).',
   ];
   for (const n of options.sizes) {
     const sim = await startSim(n);
