@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, truncateText, truncationMarker } from './truncate.js';
+import { formatAge, formatDuration, truncateText, truncationMarker } from './truncate.js';
 
 describe('truncateText', () => {
   it('returns short text unchanged', () => expect(truncateText('hello', 5)).toBe('hello'));
@@ -43,4 +43,17 @@ describe('formatDuration', () => {
     [48 * 3_600_000, '2 d'],
     [76 * 3_600_000, '3 d 4 h'],
   ])('%d -> %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('formatAge', () => {
+  it.each([
+    [Number.NaN, '?'],
+    [-5, '0s'],
+    [45_000, '45s'],
+    [12 * 60_000, '12m'],
+    [2 * 3_600_000, '2h'],
+    [125 * 60_000, '2h5m'],
+    [48 * 3_600_000, '2d'],
+    [76 * 3_600_000, '3d4h'],
+  ])('%d -> %s', (ms, text) => expect(formatAge(ms)).toBe(text));
 });

@@ -45,15 +45,34 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+type DurationUnit = 's' | 'min' | 'h' | 'd';
+type DurationParts = readonly [number, DurationUnit] | readonly [number, DurationUnit, number, DurationUnit];
+
+/** A duration as its largest unit plus the next one when not zero (`2 h 5 min`); undefined when not finite. */
+function durationParts(ms: number): DurationParts | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return [s, 's'];
+  const min = Math.floor(s / 60);
+  if (min < 60) return [min, 'min'];
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 === 0 ? [h, 'h'] : [h, 'h', min % 60, 'min'];
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? [d, 'd'] : [d, 'd', h % 24, 'h'];
+}
+
 /** Human duration for messages: `45 s`, `12 min`, `2 h 5 min`, `3 d 4 h`. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'an unknown time';
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
-  const d = Math.floor(h / 24);
-  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+  const p = durationParts(ms);
+  if (!p) return 'an unknown time';
+  return p.length === 4 ? `${p[0]} ${p[1]} ${p[2]} ${p[3]}` : `${p[0]} ${p[1]}`;
+}
+
+const COMPACT_UNIT: Readonly<Record<DurationUnit, string>> = { s: 's', min: 'm', h: 'h', d: 'd' };
+
+/** Compact duration for dense lists: `45s`, `12m`, `2h5m`, `3d4h`; `?` when unknown. */
+export function formatAge(ms: number): string {
+  const p = durationParts(ms);
+  if (!p) return '?';
+  return p.length === 4 ? `${p[0]}${COMPACT_UNIT[p[1]]}${p[2]}${COMPACT_UNIT[p[3]]}` : `${p[0]}${COMPACT_UNIT[p[1]]}`;
 }

@@ -43,7 +43,26 @@ describe('list_agents', () => {
     const allowed = new Set(['id', 'name', 'owner', 'status', 'message', 'last_activity_at', 'attention']);
     for (const a of r.agents) for (const k of Object.keys(a)) expect(allowed.has(k), k).toBe(true);
     expect(r.untrusted_fields).toEqual(['message']);
-    expect(r.agents.every((a) => (a.message ?? '').length <= 80)).toBe(true);
+    expect(r.agents.every((a) => (a.message ?? '').length <= 64)).toBe(true);
+  });
+
+  it('renders dense text: grouped under @owner when sorted by name, compact ages, status! for attention', async () => {
+    const r = await fx.call('list_agents', { limit: 200 });
+    const out = structured<ListOut>(r);
+    const text = textOf(r);
+    const owners = [...new Set(out.agents.map((a) => a.owner))];
+    for (const o of owners) expect(text.split('\n').filter((l) => l === `@${o}`)).toHaveLength(1);
+    for (const a of out.agents) {
+      const line = text.split('\n').find((l) => l.startsWith(`${a.name} `));
+      expect(line, a.name).toBeDefined();
+      if (a.attention === a.status) expect(line).toContain(` ${a.status}! `);
+      else if (a.attention) expect(line).toContain(` ${a.status} !${a.attention} `);
+      expect(line).toMatch(/ (\d+[smhd])+( |$)/);
+      if (a.message) expect(line).toContain(JSON.stringify(a.message));
+    }
+    const byActivity = textOf(await fx.call('list_agents', { sort: 'last_activity', limit: 3 }));
+    expect(byActivity).not.toMatch(/^@/m);
+    expect(byActivity.split('\n').filter((l) => /^\w+\/\S+ /.test(l))).toHaveLength(3);
   });
 
   it('pages through every agent exactly once with an opaque cursor', async () => {
@@ -146,8 +165,10 @@ describe('list_agents context size', () => {
       const result = await fx.call('list_agents', { limit: 100 });
       expect(structured<ListOut>(result).returned).toBe(100);
       const outBytes = Buffer.byteLength(JSON.stringify(result.structuredContent)) + Buffer.byteLength(textOf(result));
-      // Both renderings count (structured for clients that read it, text for those that do not).
+      // Both renderings count (structured for clients that read it, text for those that do not): the
+      // requirement is 25% (measured ~23% with the mixed scenario). The text alone stays a small share.
       expect(outBytes / rawBytes).toBeLessThanOrEqual(0.25);
+      expect(Buffer.byteLength(textOf(result)) / rawBytes).toBeLessThanOrEqual(0.08);
     } finally {
       await fx.close();
     }

@@ -1,4 +1,4 @@
-import { AGENT_SORTS, ageMs, agentSortKey, formatDuration, isoSeconds, matchesAgentQuery, truncateText, type Agent } from '@org/fleet-domain';
+import { AGENT_SORTS, ageMs, agentSortKey, formatAge, isoSeconds, matchesAgentQuery, truncateText, type Agent, type AgentSort } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { decodeCursor, paginate, queryHash } from '../shared/cursor.js';
@@ -30,7 +30,9 @@ export const AGENT_FIELDS = [
 ] as const;
 type AgentField = (typeof AGENT_FIELDS)[number];
 export const DEFAULT_FIELDS: readonly AgentField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention'];
-const MESSAGE_CHARS = 80;
+const MESSAGE_CHARS = 64;
+/** Fields the text line shows in its fixed positions (the others follow as `field=value`). */
+const TEXT_INLINE_FIELDS: ReadonlySet<AgentField> = new Set(['name', 'owner', 'status', 'attention', 'last_activity_at', 'message', 'prompt']);
 const PROMPT_CHARS = 200;
 
 const inputSchema = z.object({
@@ -135,7 +137,7 @@ export const listAgentsTool = defineTool({
       // Attention suggestions may quote the agent's own message.
       untrusted_fields: fields.filter((f) => f === 'message' || f === 'prompt' || f === 'suggestion'),
     };
-    return success(data, render(data, fields, ctx.now()));
+    return success(data, render(data, fields, ctx.now(), input.sort));
   },
 });
 
@@ -205,21 +207,32 @@ function toItem(a: Agent, fields: readonly AgentField[]): Item {
   return item;
 }
 
-function render(d: Output, fields: readonly AgentField[], now: Date): string {
-  const head = `${d.returned} of ${d.total_matching} matching agents (fleet ${d.fleet_total}). Per line: owner/name status [!attention reason] time since last activity "message".`;
-  const lines = [head];
+/**
+ * The text rendering: one dense line per agent (clients that ignore structured output read this). Sorted by
+ * name, agents are grouped under an `@owner` line instead of repeating the owner; ages are compact (`2h5m`).
+ */
+function render(d: Output, fields: readonly AgentField[], now: Date, sort: AgentSort): string {
+  const grouped = sort === 'name' && fields.includes('owner') && fields.includes('name');
+  const lines = [
+    `${d.returned} of ${d.total_matching} matching agents (fleet ${d.fleet_total}). Line: ${grouped ? 'name' : 'owner/name'} status[!] [!attention] time since last activity "message" (! = needs attention)${grouped ? '; grouped under @owner' : ''}.`,
+  ];
   if (d.untrusted_fields.length > 0 && d.returned > 0) lines.push(UNTRUSTED_NOTICE);
+  let owner: string | undefined;
   for (const a of d.agents) {
-    const ref = a.owner && a.name ? `${a.owner}/${a.name}` : (a.name ?? a.id);
-    const parts = [ref];
-    if (a.status) parts.push(a.status);
-    if (a.attention) parts.push(`!${a.attention}`);
+    if (grouped && a.owner !== owner) {
+      owner = a.owner;
+      lines.push(`@${owner ?? ''}`);
+    }
+    const parts = [grouped ? (a.name ?? a.id) : a.owner && a.name ? `${a.owner}/${a.name}` : (a.name ?? a.id)];
+    // `error!` when the attention reason is the status itself, `busy !stuck` otherwise.
+    if (a.status) parts.push(a.attention === a.status ? `${a.status}!` : a.status);
+    if (a.attention && a.attention !== a.status) parts.push(`!${a.attention}`);
     if (a.last_activity_at) {
       const age = ageMs(a.last_activity_at, now);
-      parts.push(age === null ? a.last_activity_at : formatDuration(age));
+      parts.push(age === null ? a.last_activity_at : formatAge(age));
     }
     for (const f of fields) {
-      if (['name', 'owner', 'status', 'attention', 'last_activity_at', 'message', 'prompt'].includes(f)) continue;
+      if (TEXT_INLINE_FIELDS.has(f)) continue;
       const v = a[f];
       if (v !== undefined) parts.push(`${f}=${String(v)}`);
     }
