@@ -45,7 +45,10 @@ export interface ToolContext {
   now(): Date;
   /** Sends notifications/progress when the client asked for it (a no-op otherwise). */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Asks the user to confirm via elicitation; 'unsupported' when the client cannot elicit. */
+  /**
+   * Asks the user to confirm via elicitation; 'unsupported' when the client cannot elicit, 'cancelled'
+   * when the user dismissed the prompt or the elicitation request itself failed (client error, timeout).
+   */
   confirm(message: string): Promise<ConfirmOutcome>;
   /** Waits `ms` on the server clock (`sleepOn`: a manual test clock advances itself); resolves early on abort. */
   sleep(ms: number): Promise<void>;

@@ -108,6 +108,20 @@ describe('createServer', () => {
     expect((await call('fake_delete', { mode: 'confirm' })).structuredContent).toMatchObject({ confirmed: 'declined' });
   });
 
+  it('treats a failed elicitation request (client error) as cancelled, logged at warn, not as internal_error', async () => {
+    const { client, call, lines } = await start({}, { elicitation: {} });
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      throw new Error('the client could not render the form');
+    });
+    const r = await call('fake_delete', { mode: 'confirm' });
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ confirmed: 'cancelled' });
+    const logged = lines.map((l) => JSON.parse(l) as { level: string; msg: string; tool?: string; error?: string }).find((l) => l.msg.startsWith('confirmation by elicitation failed'));
+    expect(logged).toMatchObject({ level: 'warn', tool: 'fake_delete' });
+    expect(logged?.error).toContain('could not render the form');
+    expect(lines.some((l) => l.includes('unexpected error in tool'))).toBe(false);
+  });
+
   it('reports unsupported confirmation when the client cannot elicit', async () => {
     const { call } = await start();
     expect((await call('fake_delete', { mode: 'confirm' })).structuredContent).toMatchObject({ confirmed: 'unsupported' });

@@ -12,6 +12,7 @@ import type { Toolset } from './config.js';
 import { sleepOn } from './clock.js';
 import { annotationsFor, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
 import { renderFailure, toolFailure } from './failures.js';
+import type { Logger } from './log.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -72,12 +73,23 @@ export function createServer(options: CreateServerOptions): FleetServer {
     { capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } }, instructions: buildInstructions(new Set(selection.tools.map((t) => t.toolset))) },
   );
 
-  const confirm = async (message: string): Promise<ConfirmOutcome> => {
+  // Elicitation → ConfirmOutcome. A failed request (client error, timeout, malformed answer, disconnect)
+  // is 'cancelled': nothing was confirmed, so the destructive tool changes nothing and says so.
+  const confirm = async (message: string, signal: AbortSignal, toolLog: Logger): Promise<ConfirmOutcome> => {
     if (!server.server.getClientCapabilities()?.elicitation) return 'unsupported';
-    const answer = await server.server.elicitInput({
-      message,
-      requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Confirm', description: message } }, required: ['confirm'] },
-    });
+    let answer: Awaited<ReturnType<typeof server.server.elicitInput>>;
+    try {
+      answer = await server.server.elicitInput(
+        {
+          message,
+          requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Confirm', description: message } }, required: ['confirm'] },
+        },
+        { signal },
+      );
+    } catch (error) {
+      if (!signal.aborted) toolLog.warn('confirmation by elicitation failed: treated as cancelled, nothing changed', { error: error instanceof Error ? error.message : String(error) });
+      return 'cancelled';
+    }
     if (answer.action === 'accept') return answer.content?.['confirm'] === true ? 'accepted' : 'declined';
     return answer.action === 'decline' ? 'declined' : 'cancelled';
   };
@@ -122,7 +134,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } });
       },
-      confirm,
+      confirm: (message) => confirm(message, controller.signal, toolLog),
       sleep: (ms) => sleep(ms, controller.signal),
     };
     try {

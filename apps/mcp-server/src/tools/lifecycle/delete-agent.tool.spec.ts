@@ -81,6 +81,21 @@ describe('delete_agent', () => {
     expect(deleted(t.id)).toBe(false);
   });
 
+  it('changes nothing when the elicitation request itself fails (client error), even with confirm: true', async () => {
+    const failing = await fx.openSession({ elicitation: {} });
+    failing.client.setRequestHandler(ElicitRequestSchema, async () => {
+      throw new Error('elicitation UI crashed');
+    });
+    const t = runningAgent(fx, 'idle');
+    fx.resetCounters();
+    const r = await failing.call('delete_agent', { agent: t.id, confirm: true });
+    expect(r.isError).toBeFalsy();
+    expect(structured<DeleteOut>(r)).toMatchObject({ deleted: false, confirmation: 'cancelled', agent: { id: t.id } });
+    expect(textOf(r)).toMatch(/^Nothing was deleted .*the client could not show or answer the prompt/);
+    expect(fx.counters()[DELETE_ROUTE]).toBeUndefined();
+    expect(deleted(t.id)).toBe(false);
+  });
+
   it('maps Coder failures', async () => {
     const t = runningAgent(fx, 'idle');
     const fault = fx.sim.control.faults.status(403, { route: DELETE_ROUTE });

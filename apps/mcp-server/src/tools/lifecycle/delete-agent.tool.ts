@@ -61,7 +61,8 @@ export const deleteAgentTool = defineTool({
         agent: view,
         next_actions: [{ tool: 'pause_agent', why: 'Free capacity without losing the workspace, if that was the goal.' }],
       };
-      return success(data, `Nothing was deleted: the user ${asked} the deletion of agent ${ref} (id ${agent.id}). Do not retry unless the user asks again.\n${renderNext(data.next_actions)}`);
+      const why = asked === 'declined' ? 'the user declined the deletion' : 'the confirmation was cancelled (the user dismissed it, or the client could not show or answer the prompt)';
+      return success(data, `Nothing was deleted (agent ${ref}, id ${agent.id}): ${why}. Do not retry unless the user asks again.\n${renderNext(data.next_actions)}`);
     }
 
     const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
