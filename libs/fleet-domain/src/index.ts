@@ -49,3 +49,4 @@ export * from './mapping/from-coder-workspace.js';
 export * from './query/agent-query.js';
 export * from './query/agent-ref.js';
 export type * from './errors.js';
+export * from './logs/log-view.js';

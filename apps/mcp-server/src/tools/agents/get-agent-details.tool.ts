@@ -1,6 +1,5 @@
-import { appStatusHistory, formatDuration, suggestNextActions, timeInStateMs, toAgent, toWorkspaceView, truncateText, type Agent, type WorkspaceView } from '@org/fleet-domain';
+import { appStatusHistory, formatDuration, logTail as tailOfLog, newestLogTime, suggestNextActions, timeInStateMs, toAgent, toWorkspaceView, truncateText, type Agent, type WorkspaceView } from '@org/fleet-domain';
 import { z } from 'zod';
-import type { TaskLogEntry } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
 import { attentionThresholds } from '../shared/fleet.js';
@@ -120,8 +119,7 @@ export const getAgentDetailsTool = defineTool({
     ]);
     const notes: string[] = [];
     if (ws && !ws.ok) notes.push(`workspace unavailable: ${fromCoderApiError(ws.error, { action: 'read the workspace' }).message}`);
-    const entries: TaskLogEntry[] = logs?.ok ? logs.value.logs : [];
-    const newest = entries.reduce<string | undefined>((max, e) => (!max || e.time > max ? e.time : max), undefined);
+    const newest = logs?.ok ? newestLogTime(logs.value.logs) : undefined;
     const presetName = ws?.ok ? await presetNameOf(ctx, ws.value.latest_build?.template_version_id, ws.value.latest_build?.template_version_preset_id) : undefined;
     const agent = toAgent(task, ctx.now(), { ...attentionThresholds(ctx.deps.config), ...(newest ? { lastLogAt: newest } : {}), ...(presetName ? { preset: presetName } : {}) });
 
@@ -211,9 +209,8 @@ function workspaceOut(w: WorkspaceView): Output['workspace'] {
 function logTail(logs: Awaited<ReturnType<ToolContext['deps']['coder']['getTaskLogs']>> | undefined, n: number, ref: string): Output['log_tail'] {
   if (!logs) return { entries: [] };
   if (!logs.ok) return { entries: [], unavailable_reason: fromCoderApiError(logs.error, { action: `read the logs of '${ref}'` }).message };
-  const sorted = [...logs.value.logs].sort((a, b) => (a.time === b.time ? a.id - b.id : a.time < b.time ? -1 : 1));
   return {
-    entries: sorted.slice(-n).map((e) => ({ id: e.id, type: e.type, time: e.time, content: truncateText(e.content, LOG_TAIL_CHARS, { keep: e.type === 'output' ? 'tail' : 'head' }) })),
+    entries: tailOfLog(logs.value.logs, n, LOG_TAIL_CHARS).map((e) => ({ id: e.id, type: e.type, time: e.time, content: e.content })),
     ...(logs.value.snapshot !== undefined ? { snapshot: logs.value.snapshot } : {}),
   };
 }

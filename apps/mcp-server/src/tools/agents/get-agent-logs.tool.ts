@@ -1,6 +1,5 @@
-import { parseTimestamp, truncateText, truncationMarker } from '@org/fleet-domain';
+import { filterLogEntries, fitLogEntries, logSortKey, parseTimestamp, type LogEntryLike } from '@org/fleet-domain';
 import { z } from 'zod';
-import type { TaskLogEntry } from '../../coder.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
 import { decodeCursor, encodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
@@ -77,27 +76,18 @@ export const getAgentLogsTool = defineTool({
           hints: { conflict: 'Coder serves no logs while the task is in error or unknown state: call get_agent_details for its status and last message.' },
         }),
       );
-    const sinceMs = input.since ? parseTimestamp(input.since) : undefined;
-    const needle = input.search?.toLowerCase();
-    const matching = r.value.logs.filter(
-      (e) =>
-        (!input.type || e.type === input.type) &&
-        (sinceMs === undefined || parseTimestamp(e.time) >= sinceMs) &&
-        (!needle || e.content.toLowerCase().includes(needle)),
-    );
-    const sign = input.order === 'newest' ? -1 : 1;
-    const keyOf = (e: TaskLogEntry) => [sign * (parseTimestamp(e.time) || 0), sign * e.id];
+    const matching = filterLogEntries(r.value.logs, { type: input.type, sinceMs: input.since ? parseTimestamp(input.since) : undefined, search: input.search });
+    const keyOf = (e: LogEntryLike) => logSortKey(e, input.order);
     // Page by count first, then trim the page to the total size bound (the cursor follows what was returned).
     const { page, total, nextCursor: pageCursor } = paginate(matching, keyOf, (e) => String(e.id), { limit: input.limit, after, query });
-    const entries: Output['entries'] = [];
-    let used = 0;
-    for (const e of page) {
-      const budget = Math.min(input.max_chars_per_entry, input.max_total_chars - used);
-      if (entries.length > 0 && budget < Math.min(200, e.content.length)) break;
-      const content = truncateText(e.content, Math.max(budget, truncationMarker(e.content.length).length), { keep: e.type === 'output' ? 'tail' : 'head' });
-      used += content.length;
-      entries.push({ id: e.id, type: e.type, time: e.time, content, truncated: content.length < e.content.length, original_chars: e.content.length });
-    }
+    const entries: Output['entries'] = fitLogEntries(page, { maxCharsPerEntry: input.max_chars_per_entry, maxTotalChars: input.max_total_chars }).map((e) => ({
+      id: e.id,
+      type: e.type,
+      time: e.time,
+      content: e.content,
+      truncated: e.truncated,
+      original_chars: e.originalChars,
+    }));
     const last = entries[entries.length - 1];
     const lastEntry = last ? page.find((e) => e.id === last.id) : undefined;
     const hasMore = entries.length < page.length || pageCursor !== undefined;
