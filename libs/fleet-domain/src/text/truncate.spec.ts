@@ -32,28 +32,18 @@ describe('truncateText', () => {
   it('marker format', () => expect(truncationMarker(12)).toBe('…[truncated 12 chars]'));
 });
 
-describe('formatDuration', () => {
+describe('formatDuration / formatAge', () => {
   it.each([
-    [Number.NaN, 'an unknown time'],
-    [-5, '0 s'],
-    [45_000, '45 s'],
-    [12 * 60_000, '12 min'],
-    [2 * 3_600_000, '2 h'],
-    [125 * 60_000, '2 h 5 min'],
-    [48 * 3_600_000, '2 d'],
-    [76 * 3_600_000, '3 d 4 h'],
-  ])('%d -> %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
-});
-
-describe('formatAge', () => {
-  it.each([
-    [Number.NaN, '?'],
-    [-5, '0s'],
-    [45_000, '45s'],
-    [12 * 60_000, '12m'],
-    [2 * 3_600_000, '2h'],
-    [125 * 60_000, '2h5m'],
-    [48 * 3_600_000, '2d'],
-    [76 * 3_600_000, '3d4h'],
-  ])('%d -> %s', (ms, text) => expect(formatAge(ms)).toBe(text));
+    [Number.NaN, 'an unknown time', '?'],
+    [-5, '0 s', '0s'],
+    [45_000, '45 s', '45s'],
+    [12 * 60_000, '12 min', '12m'],
+    [2 * 3_600_000, '2 h', '2h'],
+    [125 * 60_000, '2 h 5 min', '2h5m'],
+    [48 * 3_600_000, '2 d', '2d'],
+    [76 * 3_600_000, '3 d 4 h', '3d4h'],
+  ])('%d -> %s / %s', (ms, long, compact) => {
+    expect(formatDuration(ms)).toBe(long);
+    expect(formatAge(ms)).toBe(compact);
+  });
 });
