@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 /**
- * coder-fleet-mcp entry point: parse flags/env → validated config → runServer (stdio).
+ * coder-fleet-mcp entry point: parse flags/env → validated config → runServer (tool selection check, then stdio or HTTP).
  * MCP clients run `node apps/mcp-server/dist/main.js` (never `nx serve`: Nx writes banners to stdout).
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { runServer } from './run.js';
-import { ALL_TOOLS, selectTools } from './tools/index.js';
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
@@ -16,11 +15,6 @@ async function main(): Promise<number> {
   }
   if (loaded.kind === 'error') {
     console.error(`coder-fleet-mcp: invalid configuration\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\nRun with --help for all options.`);
-    return 2;
-  }
-  const selection = selectTools(loaded.config, ALL_TOOLS);
-  if (!selection.ok) {
-    console.error(`coder-fleet-mcp: invalid tool selection\n${selection.errors.map((e) => `  - ${e}`).join('\n')}`);
     return 2;
   }
   return runServer(loaded.config);

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
+import { ALL_TOOLS, selectTools } from './tools/index.js';
 import { serveHttp } from './transports/serve-http.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
@@ -20,6 +21,12 @@ export interface RunOptions {
 
 /** Starts serving; returns a non-negative exit code when it cannot start, -1 when running. */
 export async function runServer(config: Config, options: RunOptions = {}): Promise<number> {
+  // Before anything starts: unknown tool names, or flags that leave no tool (also for testing/with-sim.ts).
+  const selection = selectTools(config, ALL_TOOLS);
+  if (!selection.ok) {
+    console.error(`coder-fleet-mcp: invalid tool selection\n${selection.errors.map((e) => `  - ${e}`).join('\n')}`);
+    return 2;
+  }
   const log = createLogger({ level: config.logLevel, secrets: config.authToken ? [config.sessionToken, config.authToken] : [config.sessionToken] });
   const coder = createCoderClient({
     baseUrl: config.coderUrl,

@@ -3,7 +3,7 @@
  * would, against a running simulator, and call get_fleet_status. `nx run mcp-server:test` builds first
  * (the test target depends on build); a bare vitest run builds here when dist is missing.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -92,5 +92,16 @@ describe('stdio smoke (built binary)', () => {
     expect(status).toBe(2);
     expect(stderr).toContain('CODER_URL');
     expect(stderr).toContain('CODER_SESSION_TOKEN');
+  });
+
+  it('refuses to start when the flags leave no tool (--toolsets lifecycle --read-only)', () => {
+    const r = spawnSync(process.execPath, [mainJs, '--toolsets', 'lifecycle', '--read-only'], {
+      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout.toString()).toBe('');
+    expect(r.stderr.toString()).toMatch(/No tool left to serve: --toolsets lifecycle selects create_agent_task, .*, and --read-only removes all of them/);
   });
 });

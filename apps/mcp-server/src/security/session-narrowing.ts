@@ -8,7 +8,7 @@
  */
 import { TOOLSETS, type Config, type Toolset } from '../config.js';
 import type { AnyTool } from '../define-tool.js';
-import { selectTools } from '../tools/select-tools.js';
+import { filterTools, selectTools } from '../tools/select-tools.js';
 
 export const NARROWING_HEADERS = { readOnly: 'x-fleet-read-only', disableDestructive: 'x-fleet-disable-destructive', toolsets: 'x-fleet-toolsets' } as const;
 
@@ -34,7 +34,7 @@ export function narrowForSession(config: Config, registry: readonly AnyTool[], h
   const tools = base.tools.filter((t) => toolsets === undefined || toolsets.has(t.toolset as Toolset));
   // The explicit list already applies --toolsets/--tools/--exclude-tools; the safety flags run again on it.
   const sessionConfig: Config = { ...config, readOnly, disableDestructive, toolsets: undefined, tools: undefined, excludeTools: [] };
-  const final = selectTools(sessionConfig, tools);
+  const final = filterTools(sessionConfig, tools);
   if (!final.ok) return { ok: false, message: final.errors.join(' ') };
   // An MCP server without tools answers tools/list with "method not found": refuse the session instead.
   if (final.tools.length === 0) return { ok: false, message: 'The X-Fleet-* headers leave this session without any tool: ask for a wider toolset.' };

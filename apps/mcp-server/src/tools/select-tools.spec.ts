@@ -24,7 +24,21 @@ describe('selectTools', () => {
     expect(names({ excludeTools: ['fake_delete', 'fake_events'] })).toEqual(['fake_status', 'fake_list', 'fake_templates', 'fake_pause']);
   });
   it('safety modes win over explicit selection', () => {
-    expect(names({ tools: ['fake_delete'], readOnly: true })).toEqual([]);
+    expect(names({ tools: ['fake_delete', 'fake_list'], readOnly: true })).toEqual(['fake_list']);
+  });
+  it('refuses a selection that leaves no tool, naming the flags that cancelled each other', () => {
+    const [readOnly, ...more] = names({ toolsets: ['lifecycle'], readOnly: true });
+    expect(more).toEqual([]);
+    expect(readOnly).toMatch(/^No tool left to serve: --toolsets lifecycle selects fake_pause, fake_delete, and --read-only removes all of them \(none is read-only\)\./);
+    expect(readOnly).toContain('cannot answer tools/list');
+    expect(names({ tools: ['fake_delete'], readOnly: true })).toEqual([expect.stringMatching(/--tools fake_delete selects fake_delete, and --read-only removes all of them/)]);
+    expect(names({ toolsets: ['fleet'], excludeTools: ['fake_status'] })).toEqual([
+      expect.stringMatching(/--toolsets fleet selects fake_status, and --exclude-tools fake_status removes all of them/),
+    ]);
+    expect(names({ toolsets: ['lifecycle'], excludeTools: ['fake_pause'], disableDestructive: true })).toEqual([
+      expect.stringMatching(/--toolsets lifecycle selects fake_delete \(after the other flags\), and --disable-destructive removes all of them \(all are destructive\)/),
+    ]);
+    expect(names({ toolsets: [] })).toEqual([expect.stringMatching(/^No tool left to serve: --toolsets \(empty\) selects no tool/)]);
   });
   it('unknown names fail with the list of valid names', () => {
     const errors = names({ tools: ['nope'], excludeTools: ['nada'] });
