@@ -73,6 +73,28 @@ export function applyOverlay(spec) {
     schemas[name].properties.workspace_build_id = { type: 'string', format: 'uuid' };
   }
 
+  // Found by the simulator's contract test against real shapes (apps/coder-sim/src/contract.spec.ts):
+  // 10. Unset Go time pointers are serialised as null (codersdk: *time.Time / sql.NullTime → `null`).
+  const nullableTimes = {
+    'codersdk.WorkspaceBuild': ['deadline', 'max_deadline'],
+    'codersdk.Workspace': ['deleting_at', 'dormant_at', 'next_start_at'],
+    'codersdk.MatchedProvisioners': ['most_recently_seen'],
+  };
+  for (const [name, fields] of Object.entries(nullableTimes)) {
+    for (const field of fields) schemas[name].properties[field] = { type: 'string', format: 'date-time', nullable: true };
+  }
+  // 11. A workspace without app reports has `latest_app_status: null` (codersdk.Workspace.LatestAppStatus is a pointer).
+  schemas['codersdk.Workspace'].properties.latest_app_status = { nullable: true, allOf: [ref('codersdk.WorkspaceAppStatus')] };
+  // 12. Build reasons are the whole BuildReason enum: task builds carry task_manual_pause, task_auto_pause, task_resume.
+  schemas['codersdk.WorkspaceBuild'].properties.reason = ref('codersdk.BuildReason');
+  // 13. Template.organization_name holds a name, not a URL.
+  schemas['codersdk.Template'].properties.organization_name = { type: 'string' };
+  // 14. TransitionStats has no JSON tags in Go: keys are P50/P95 on the wire, null without samples.
+  schemas['codersdk.TransitionStats'] = {
+    type: 'object',
+    properties: { P50: { type: 'integer', nullable: true }, P95: { type: 'integer', nullable: true } },
+  };
+
   // 9. buildinfo needs no token (coderd/coderd.go registers it outside the API-key middleware).
   if (spec.paths['/api/v2/buildinfo']?.get) spec.paths['/api/v2/buildinfo'].get.security = [];
 
@@ -84,7 +106,8 @@ export function applyOverlay(spec) {
 function addExperimentalTaskRoutes(spec) {
   const schemas = spec.components.schemas;
   const experimentalTask = structuredClone(schemas['codersdk.Task']);
-  experimentalTask.properties.status = ref('codersdk.WorkspaceStatus');
+  // From v2.29 the experimental routes run the GA handlers, so `status` may also be a TaskStatus.
+  experimentalTask.properties.status = { anyOf: [ref('codersdk.WorkspaceStatus'), ref('codersdk.TaskStatus')] };
   // Some early builds also sent the task status separately.
   experimentalTask.properties.task_status = ref('codersdk.TaskStatus');
   schemas['codersdk.ExperimentalTask'] = experimentalTask;

@@ -524,7 +524,7 @@ export interface components {
             /** Format: uuid */
             owner_id: string;
             owner_name: string;
-            status: components["schemas"]["codersdk.WorkspaceStatus"];
+            status: components["schemas"]["codersdk.WorkspaceStatus"] | components["schemas"]["codersdk.TaskStatus"];
             task_status?: components["schemas"]["codersdk.TaskStatus"];
             template_display_name?: string;
             template_icon?: string;
@@ -565,7 +565,7 @@ export interface components {
             available?: number;
             count?: number;
             /** Format: date-time */
-            most_recently_seen?: string;
+            most_recently_seen?: string | null;
         };
         "codersdk.MinimalUser": {
             /** Format: uri */
@@ -801,7 +801,6 @@ export interface components {
             organization_icon?: string;
             /** Format: uuid */
             organization_id?: string;
-            /** Format: url */
             organization_name?: string;
             /** @enum {string} */
             provisioner?: "terraform";
@@ -874,8 +873,8 @@ export interface components {
         /** @enum {string} */
         "codersdk.TemplateVersionWarning": "UNSUPPORTED_WORKSPACES";
         "codersdk.TransitionStats": {
-            p50?: number;
-            p95?: number;
+            P50?: number | null;
+            P95?: number | null;
         };
         "codersdk.UpdateTaskInputRequest": {
             input?: string;
@@ -920,9 +919,9 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
-            deleting_at?: string;
+            deleting_at?: string | null;
             /** Format: date-time */
-            dormant_at?: string;
+            dormant_at?: string | null;
             favorite?: boolean;
             health?: components["schemas"]["codersdk.WorkspaceHealth"];
             /** Format: uuid */
@@ -930,11 +929,11 @@ export interface components {
             is_prebuild?: boolean;
             /** Format: date-time */
             last_used_at?: string;
-            latest_app_status?: components["schemas"]["codersdk.WorkspaceAppStatus"];
+            latest_app_status?: components["schemas"]["codersdk.WorkspaceAppStatus"] | null;
             latest_build?: components["schemas"]["codersdk.WorkspaceBuild"];
             name?: string;
             /** Format: date-time */
-            next_start_at?: string;
+            next_start_at?: string | null;
             /** Format: uuid */
             organization_id?: string;
             organization_name?: string;
@@ -1101,7 +1100,7 @@ export interface components {
             created_at?: string;
             daily_cost?: number;
             /** Format: date-time */
-            deadline?: string;
+            deadline?: string | null;
             has_ai_task?: boolean;
             has_external_agent?: boolean;
             /** Format: uuid */
@@ -1112,9 +1111,8 @@ export interface components {
             job?: components["schemas"]["codersdk.ProvisionerJob"];
             matched_provisioners?: components["schemas"]["codersdk.MatchedProvisioners"];
             /** Format: date-time */
-            max_deadline?: string;
-            /** @enum {unknown} */
-            reason?: "initiator" | "autostart" | "autostop";
+            max_deadline?: string | null;
+            reason?: components["schemas"]["codersdk.BuildReason"];
             resources?: components["schemas"]["codersdk.WorkspaceResource"][];
             /** @enum {unknown} */
             status?: "pending" | "starting" | "running" | "stopping" | "stopped" | "failed" | "canceling" | "canceled" | "deleting" | "deleted";
