@@ -4,28 +4,17 @@
  * (the test target depends on build); a bare vitest run builds here when dist is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startCoderSim } from '@org/coder-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const mainJs = `${appDir}dist/main.js`;
+import { APP_DIR as appDir, ensureBuilt, MAIN_JS as mainJs, WORKSPACE_ROOT as workspaceRoot } from './testing/built-binary.js';
 
 describe('stdio smoke (built binary)', () => {
   let sim: Awaited<ReturnType<typeof startCoderSim>>;
   beforeAll(async () => {
-    if (!existsSync(mainJs)) {
-      execFileSync('npx', ['nx', 'run', 'mcp-server:build', '--outputStyle=static'], {
-        cwd: workspaceRoot,
-        stdio: 'ignore',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      });
-    }
+    ensureBuilt();
     sim = await startCoderSim({ agents: 10, scenario: 'mixed', seed: 7 });
   }, 240_000);
   afterAll(async () => sim?.stop());

@@ -3,17 +3,12 @@
  * logs JSON to stderr without secrets, exits 0 on SIGTERM; refuses a non-loopback bind without auth.
  * `nx run mcp-server:test` builds first; a bare vitest run builds here when dist lacks the HTTP transport.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { startCoderSim } from '@org/coder-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, MAIN_JS as mainJs } from '../testing/built-binary.js';
 import { AUTH_TOKEN, connectHttpClient, eventually } from '../testing/http-harness.js';
-
-const appDir = fileURLToPath(new URL('../..', import.meta.url));
-const workspaceRoot = fileURLToPath(new URL('../../../..', import.meta.url));
-const mainJs = `${appDir}dist/main.js`;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,13 +32,7 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
 describe('HTTP smoke (built binary)', () => {
   let sim: Awaited<ReturnType<typeof startCoderSim>>;
   beforeAll(async () => {
-    if (!existsSync(`${appDir}dist/transports/serve-http.js`)) {
-      execFileSync('npx', ['nx', 'run', 'mcp-server:build', '--outputStyle=static'], {
-        cwd: workspaceRoot,
-        stdio: 'ignore',
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-      });
-    }
+    ensureBuilt('transports/serve-http.js');
     sim = await startCoderSim({ agents: 8, scenario: 'mixed', seed: 3 });
   }, 240_000);
   afterAll(async () => sim?.stop());
