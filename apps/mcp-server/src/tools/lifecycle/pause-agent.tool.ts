@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineTool, failure, success } from '../../define-tool.js';
+import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema } from './lifecycle-common.js';
-import { runTransition, transitionText, type TransitionSpec } from './transition.js';
+import { AgentSummarySchema } from './lifecycle-common.js';
+import { TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -11,12 +11,8 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   agent: AgentSummarySchema.describe('The agent as it was just before the pause'),
   already_paused: z.boolean().describe('The agent was already paused: nothing was sent to Coder'),
-  via: ViaSchema.optional(),
-  build: BuildSchema.optional(),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...TRANSITION_OUTPUT_FIELDS,
 });
-type Output = z.output<typeof outputSchema>;
 
 const PAUSE: TransitionSpec = {
   tool: 'pause_agent',
@@ -48,11 +44,5 @@ export const pauseAgentTool = defineTool({
   idempotent: true,
   inputSchema,
   outputSchema,
-  async handle(input, ctx) {
-    const r = await runTransition(ctx, input.agent, PAUSE);
-    if (!r.ok) return failure(r.failure);
-    const { ref: _ref, unchanged, ...rest } = r.value;
-    const data: Output = { ...rest, already_paused: unchanged };
-    return success(data, transitionText(r.value, 'is already paused', 'Pausing', 'a stop build'));
-  },
+  handle: (input, ctx) => transitionResult(ctx, input.agent, PAUSE, 'already_paused', (o) => transitionText(o, 'is already paused', 'Pausing', 'a stop build')),
 });

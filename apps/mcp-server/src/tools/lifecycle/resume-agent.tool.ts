@@ -1,9 +1,9 @@
 import { ONLINE_STATUSES, type AgentStatus } from '@org/fleet-domain';
 import { z } from 'zod';
-import { defineTool, failure, success } from '../../define-tool.js';
+import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, BuildSchema, ConflictSchema, NextActionsSchema, ViaSchema } from './lifecycle-common.js';
-import { runTransition, transitionText, type TransitionSpec } from './transition.js';
+import { AgentSummarySchema } from './lifecycle-common.js';
+import { TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -12,12 +12,8 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   agent: AgentSummarySchema.describe('The agent as it was just before the resume'),
   already_running: z.boolean().describe('The agent was already running or starting: nothing was sent to Coder'),
-  via: ViaSchema.optional(),
-  build: BuildSchema.optional(),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...TRANSITION_OUTPUT_FIELDS,
 });
-type Output = z.output<typeof outputSchema>;
 
 const RESUME: TransitionSpec = {
   tool: 'resume_agent',
@@ -54,11 +50,5 @@ export const resumeAgentTool = defineTool({
   idempotent: true,
   inputSchema,
   outputSchema,
-  async handle(input, ctx) {
-    const r = await runTransition(ctx, input.agent, RESUME);
-    if (!r.ok) return failure(r.failure);
-    const { ref: _ref, unchanged, ...rest } = r.value;
-    const data: Output = { ...rest, already_running: unchanged };
-    return success(data, transitionText(r.value, `is not paused (${data.agent.status})`, 'Resuming', 'a start build'));
-  },
+  handle: (input, ctx) => transitionResult(ctx, input.agent, RESUME, 'already_running', (o) => transitionText(o, `is not paused (${o.agent.status})`, 'Resuming', 'a start build')),
 });

@@ -8,18 +8,22 @@
  */
 import type { AgentStatus } from '@org/fleet-domain';
 import type { CoderApiError, CoderClient, CoderResult } from '../../coder.js';
-import type { ToolContext } from '../../define-tool.js';
+import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import type { CoderFailureContext } from '../../failures.js';
 import {
   agentSummary,
+  BuildSchema,
   buildView,
   coderFailure,
   conflictLines,
+  ConflictSchema,
   loadTarget,
+  NextActionsSchema,
   recordMutation,
   renderBuild,
   renderNext,
   rereadAgent,
+  ViaSchema,
   type AgentSummary,
   type BuildView,
   type ConflictNotice,
@@ -95,4 +99,26 @@ export function transitionText(o: TransitionOutcome, whenUnchanged: string, doin
     ? `Agent ${o.ref} (id ${o.agent.id}) ${whenUnchanged}: nothing changed.`
     : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
   return [head, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
+}
+
+/** The output fields pause_agent and resume_agent share, after `agent` and the tool's own "nothing to do" flag. */
+export const TRANSITION_OUTPUT_FIELDS = {
+  via: ViaSchema.optional(),
+  build: BuildSchema.optional(),
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+};
+
+/** A transition tool's whole handler: run it, name "nothing to do" as the tool's `flag`, render with `text`. */
+export async function transitionResult<F extends string>(
+  ctx: ToolContext,
+  agentRef: string,
+  spec: TransitionSpec,
+  flag: F,
+  text: (outcome: TransitionOutcome) => string,
+): Promise<ToolOutcome<Omit<TransitionOutcome, 'ref' | 'unchanged'> & Record<F, boolean>>> {
+  const r = await runTransition(ctx, agentRef, spec);
+  if (!r.ok) return failure(r.failure);
+  const { ref: _ref, unchanged, ...rest } = r.value;
+  return success({ ...rest, [flag]: unchanged } as Omit<TransitionOutcome, 'ref' | 'unchanged'> & Record<F, boolean>, text(r.value));
 }
