@@ -96,6 +96,21 @@ describe('computeFleetStatus', () => {
     expect(computeFleetStatus([unhealthy], BASE_NOW, { thresholds: {} }).attention[0]?.reason).toBe('unhealthy');
   });
 
+  it('the capped attention list is the head of the full one (severity, longest-standing, name), with or without thresholds', () => {
+    const agents = buildFleet({ counts: { error: 3, offline: 4, blocked: 5, busy: 6, idle: 7 }, baseStateAgoMs: 3 * HOUR, stepMs: 7 * MINUTE });
+    for (const options of [{}, { thresholds: { stuckMs: HOUR, idleWaitingMs: HOUR } }]) {
+      const full = computeFleetStatus(agents, BASE_NOW, { ...options, maxAttention: 1000 });
+      expect(full.attentionTotal).toBe(full.attention.length);
+      const order = full.attention.map((a) => `${{ critical: 0, warning: 1, info: 2 }[a.severity]} ${a.since ?? '~'} ${a.agentName}`);
+      expect(order).toEqual([...order].sort());
+      for (const k of [0, 1, 5, 12]) {
+        const capped = computeFleetStatus(agents, BASE_NOW, { ...options, maxAttention: k });
+        expect(capped.attention).toEqual(full.attention.slice(0, k));
+        expect(capped.attentionTotal).toBe(full.attentionTotal);
+      }
+    }
+  });
+
   it('passes minPeers to the outlier report', () => {
     const s = computeFleetStatus(buildFleet({ counts: { busy: 3 } }), BASE_NOW, { minPeers: 10 });
     expect(s.outliers.minPeers).toBe(10);

@@ -15,11 +15,11 @@
  *   time in current state = now -> state timestamp (creation time when nothing was reported).
  */
 import type { Agent, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
-import { type Instant, isoFromMs, toEpochMs } from '../mapping/timestamps.js';
+import { type Instant, isoFromMs, parseTimestamp, toEpochMs } from '../mapping/timestamps.js';
 import type { AttentionThresholds } from '../status/attention.js';
-import { deriveAttention } from '../status/attention.js';
+import { ATTENTION_SEVERITY, attentionReason, attentionSinceMs, deriveAttention, type AttentionInput } from '../status/attention.js';
 import { detectOutliers, type OutlierOptions, type OutlierReport } from '../outliers/detect-outliers.js';
-import { type DurationStats, durationStats } from './stats.js';
+import { type DurationStats, durationStats, selectTop } from './stats.js';
 import { SEVERITY_RANK } from '../query/agent-query.js';
 
 export interface FleetStatusOptions {
@@ -135,13 +135,24 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** An agent that needs attention, before its AttentionItem (suggestion text) is built: only the shown ones get one. */
+interface AttentionHit {
+  readonly agent: Agent;
+  readonly rank: number;
+  /** Epoch ms of `since`; NaN when unknown (sorts last). */
+  readonly sinceMs: number;
+}
+
 /** Most severe first, then longest-standing (unknown `since` last), then by name. */
-function byAttentionOrder(x: AttentionItem, y: AttentionItem): number {
-  return (
-    SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
-    compareText(x.since ?? '\uffff', y.since ?? '\uffff') ||
-    compareText(x.agentName, y.agentName)
-  );
+function byAttentionOrder(x: AttentionHit, y: AttentionHit): number {
+  return x.rank - y.rank || compareSince(x.sinceMs, y.sinceMs) || compareText(x.agent.name, y.agent.name);
+}
+
+function compareSince(a: number, b: number): number {
+  if (a === b) return 0;
+  if (a !== a) return b !== b ? 0 : 1; // NaN last
+  if (b !== b) return -1;
+  return a - b;
 }
 
 const online = (c: StatusCounts) => c.busy + c.idle + c.complete + c.blocked;
@@ -173,7 +184,7 @@ export function computeCapacity(used: number, capacity: number | undefined, warn
 export function computeFleetStatus(agents: readonly Agent[], now: Instant, options: FleetStatusOptions = {}): FleetStatus {
   const nowMs = toEpochMs(now);
   const counts = emptyCounts();
-  const attentionAll: AttentionItem[] = [];
+  const attentionAll: AttentionHit[] = [];
   const attentionByReason: Record<AttentionReason, number> = {
     error: 0,
     offline: 0,
@@ -211,22 +222,21 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     acc.total++;
     acc.counts[s]++;
 
-    const att = thresholds ? reevaluate(a, nowMs, thresholds) : a.needsAttention;
-    if (att) {
-      attentionByReason[att.reason]++;
+    // Only the rule is evaluated here; suggestion texts are built for the shown (top maxAttention) agents.
+    let reason: AttentionReason | undefined;
+    let sinceMs = Number.NaN;
+    if (thresholds) {
+      const input = attentionInputOf(a);
+      reason = attentionReason(input, nowMs, thresholds);
+      if (reason !== undefined) sinceMs = attentionSinceMs(reason, input);
+    } else if (a.needsAttention) {
+      reason = a.needsAttention.reason;
+      sinceMs = a.needsAttention.since ? parseTimestamp(a.needsAttention.since) : Number.NaN;
+    }
+    if (reason !== undefined) {
+      attentionByReason[reason]++;
       acc.attention++;
-      attentionAll.push({
-        agentId: a.id,
-        agentName: a.name,
-        owner: a.owner,
-        templateName: a.template.name,
-        status: s,
-        reason: att.reason,
-        severity: att.severity,
-        since: att.since,
-        suggestion: att.suggestion,
-        nextTools: att.nextTools,
-      });
+      attentionAll.push({ agent: a, rank: SEVERITY_RANK[ATTENTION_SEVERITY[reason]], sinceMs });
     }
 
     if (Number.isFinite(t.firstWorkAt)) firstWork.push(t.firstWorkAt - t.createdAt);
@@ -244,8 +254,25 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
 
   const total = agents.length;
   const onlineCount = online(counts);
-  attentionAll.sort(byAttentionOrder);
   const maxAttention = options.maxAttention ?? 100;
+  const attention: AttentionItem[] = [];
+  for (const hit of selectTop(attentionAll, maxAttention, byAttentionOrder)) {
+    const a = hit.agent;
+    const att = thresholds ? reevaluate(a, nowMs, thresholds) : a.needsAttention;
+    if (!att) continue; // unreachable: the same rules matched above
+    attention.push({
+      agentId: a.id,
+      agentName: a.name,
+      owner: a.owner,
+      templateName: a.template.name,
+      status: a.status,
+      reason: att.reason,
+      severity: att.severity,
+      since: att.since,
+      suggestion: att.suggestion,
+      nextTools: att.nextTools,
+    });
+  }
 
   const perTemplate: TemplateBreakdown[] = [];
   for (const acc of templates.values()) {
@@ -281,7 +308,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
       error: counts.error,
       offline: counts.offline,
     },
-    attention: attentionAll.length > maxAttention ? attentionAll.slice(0, maxAttention) : attentionAll,
+    attention,
     attentionTotal: attentionAll.length,
     attentionByReason,
     completion: {
@@ -300,21 +327,22 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   };
 }
 
+/** The attention rules' input for a mapped agent (fixed shape: this runs for every agent of the fleet). */
+function attentionInputOf(a: Agent): AttentionInput {
+  return {
+    status: a.status,
+    statusReason: a.statusReason,
+    state: a.state,
+    // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
+    rawHealthy: a.health.healthy ? undefined : false,
+    healthReason: a.health.reason || undefined,
+    workspaceStatus: a.workspace.status,
+    stateSinceMs: a.times.stateSince,
+    updatedAtMs: a.times.updatedAt,
+  };
+}
+
 /** Re-run the attention rules with other thresholds (same rules as mapping). */
 export function reevaluate(a: Agent, nowMs: number, thresholds: AttentionThresholds): NeedsAttention | undefined {
-  return deriveAttention(
-    {
-      status: a.status,
-      statusReason: a.statusReason,
-      ...(a.state ? { state: a.state } : {}),
-      // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
-      rawHealthy: a.health.healthy ? undefined : false,
-      ...(a.health.reason ? { healthReason: a.health.reason } : {}),
-      ...(a.workspace.status !== undefined ? { workspaceStatus: a.workspace.status } : {}),
-      stateSinceMs: a.times.stateSince,
-      updatedAtMs: a.times.updatedAt,
-    },
-    nowMs,
-    thresholds,
-  );
+  return deriveAttention(attentionInputOf(a), nowMs, thresholds);
 }

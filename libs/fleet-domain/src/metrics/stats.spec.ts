@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, requireSamples, sortedFinite } from './stats.js';
+import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, requireSamples, selectTop, sortedFinite } from './stats.js';
 
 describe('stats', () => {
+  it('selectTop equals a stable sort + slice, ties in input order', () => {
+    const items = [5, 3, 9, 3, 1, 7, 3, 8, 1, 6].map((v, i) => ({ v, i }));
+    const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;
+    for (const k of [0, 1, 3, 4, 5, 9, 10, 20]) expect(selectTop(items, k, cmp)).toEqual([...items].sort(cmp).slice(0, k));
+    expect(selectTop(items, 2.7, cmp)).toEqual([items[4], items[8]]);
+  });
+
   it('sortedFinite drops NaN and Infinity', () => expect([...sortedFinite([3, Number.NaN, 1, Infinity, 2])]).toEqual([1, 2, 3]));
   it.each([
     [[7], 0.9, 7],

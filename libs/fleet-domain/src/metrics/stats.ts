@@ -75,3 +75,29 @@ export function requireSamples(metric: string, values: readonly number[], need: 
   const finite = values.filter((v) => Number.isFinite(v));
   return finite.length >= need ? ok(finite) : err({ kind: 'insufficient_samples', metric, have: finite.length, need });
 }
+
+/**
+ * The first `k` items of `items` in `compare` order, exactly as a stable sort followed by `slice(0, k)`
+ * would return them, in O(n log k) instead of sorting everything (a 10,000-agent fleet shows 20).
+ */
+export function selectTop<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
+  const max = Math.max(0, Math.floor(k));
+  if (items.length <= max) return [...items].sort(compare);
+  const top: T[] = [];
+  if (max === 0) return top;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    if (top.length === max && compare(item, top[max - 1] as T) >= 0) continue;
+    // Upper bound: after every equal item already kept (a stable sort keeps input order for ties).
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(item, top[mid] as T) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, item);
+    if (top.length > max) top.pop();
+  }
+  return top;
+}

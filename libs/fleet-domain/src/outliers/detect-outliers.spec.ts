@@ -7,7 +7,7 @@ const busy = (stateAgoMin: number, template = 'python-dev') => buildAgent({ stat
 
 describe('detectOutliers', () => {
   it('empty fleet: nothing', () => {
-    expect(detectOutliers([], BASE_NOW)).toEqual({ outliers: [], groups: [], minPeers: 5, insufficientPeers: [] });
+    expect(detectOutliers([], BASE_NOW)).toEqual({ outliers: [], total: 0, groups: [], minPeers: 5, insufficientPeers: [] });
   });
 
   it('one agent: insufficient peers, says so instead of guessing', () => {
@@ -22,6 +22,17 @@ describe('detectOutliers', () => {
     expect(r.outliers).toHaveLength(1);
     expect(r.outliers[0]).toMatchObject({ metric: 'working_time', basis: 'absolute', peerMedian: null, robustZ: null, value: 3 * HOUR });
     expect(r.outliers[0]?.explanation).toContain('insufficient peers to compare: 2 of 5 needed');
+  });
+
+  it('maxOutliers keeps the most unusual ones (same order as uncapped) and total counts them all', () => {
+    const agents = [130, 140, 150, 160, 170, 300, 10, 11].map((v) => busy(v));
+    const all = detectOutliers(agents, BASE_NOW);
+    expect(all.total).toBe(all.outliers.length);
+    expect(all.outliers.length).toBeGreaterThan(2);
+    const capped = detectOutliers(agents, BASE_NOW, { maxOutliers: 2 });
+    expect(capped.total).toBe(all.total);
+    expect(capped.outliers).toEqual(all.outliers.slice(0, 2));
+    expect(detectOutliers(agents, BASE_NOW, { maxOutliers: 0 }).outliers).toEqual([]);
   });
 
   it('all equal: no spread, no outliers', () => {

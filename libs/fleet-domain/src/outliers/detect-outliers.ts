@@ -35,6 +35,11 @@ export interface OutlierOptions {
   readonly minDeviationMs?: number;
   /** Absolute limits per metric; a value above is an outlier whatever its peers do. `null` disables. */
   readonly absoluteMs?: Partial<Readonly<Record<OutlierMetric, number | null>>>;
+  /**
+   * Keep at most this many outliers (the most unusual first); `total` keeps the full count. Default: all.
+   * Explanations are only built for the kept ones (a 10,000-agent fleet can have hundreds of outliers).
+   */
+  readonly maxOutliers?: number;
 }
 
 export const DEFAULT_OUTLIER_OPTIONS = {
@@ -80,7 +85,10 @@ export interface PeerGroup {
 }
 
 export interface OutlierReport {
+  /** Most unusual first (highest robust z, then largest value); capped at `maxOutliers`. */
   readonly outliers: readonly Outlier[];
+  /** Number of outliers found, before the `maxOutliers` cap. */
+  readonly total: number;
   readonly groups: readonly PeerGroup[];
   readonly minPeers: number;
   /** One line per group that was too small, e.g. `template "gpu" working_time: only 2 peers (need 5)`. */
@@ -163,7 +171,7 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     g.samples.push({ agent, value });
   }
 
-  const outliers: Outlier[] = [];
+  const hits: Hit[] = [];
   const summaries: PeerGroup[] = [];
   const insufficientPeers: string[] = [];
   for (const g of groups) {
@@ -172,20 +180,16 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     for (let i = 0; i < n; i++) values[i] = (g.samples[i] as Sample).value;
     const sorted = values.slice().sort();
     const med = quantileSorted(sorted, 0.5);
-    const limit = absolute[g.metric];
+    const limit = absolute[g.metric] ?? null;
     const label = `template "${g.templateName}" ${g.metric}`;
 
     if (n < minPeers) {
       const note = `${label}: only ${n} peer${n === 1 ? '' : 's'} (need ${minPeers}); insufficient peers, no peer comparison made`;
       insufficientPeers.push(note);
       summaries.push({ ...groupHead(g), peers: n, medianMs: med, madMs: null, status: 'insufficient_peers', note });
-      if (limit !== null && limit !== undefined) {
+      if (limit !== null) {
         for (const s of g.samples) {
-          if (s.value > limit) {
-            outliers.push(
-              outlier(g, s, null, null, n, 'absolute', absoluteText(g.metric, s.value, limit, `insufficient peers to compare: ${n} of ${minPeers} needed`)),
-            );
-          }
+          if (s.value > limit) hits.push({ g, s, med: null, z: null, peers: n, basis: 'absolute', limit });
         }
       }
       continue;
@@ -209,22 +213,40 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     for (const s of g.samples) {
       const z = scale === 0 ? 0 : (s.value - med) / scale;
       const peerHit = z > zThreshold && s.value - med >= minDeviationMs;
-      const absHit = limit !== null && limit !== undefined && s.value > limit;
+      const absHit = limit !== null && s.value > limit;
       if (!peerHit && !absHit) continue;
-      const basis = peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute';
-      const ratio = med > 0 ? ` (${(s.value / med).toFixed(1)}x)` : '';
-      const peerText = `${METRIC_LABEL[g.metric]} for ${formatDuration(s.value)}, against a peer median of ${formatDuration(med)}${ratio} across ${n} agents of template "${g.templateName}" (robust z ${z.toFixed(1)})`;
-      const explanation =
-        basis === 'absolute'
-          ? absoluteText(g.metric, s.value, limit as number, `peer median ${formatDuration(med)}, within the normal spread of ${n} peers`)
-          : basis === 'both'
-            ? `${peerText}; also above the absolute limit of ${formatDuration(limit as number)}`
-            : peerText;
-      outliers.push(outlier(g, s, med, z, n, basis, explanation));
+      hits.push({ g, s, med, z, peers: n, basis: peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute', limit });
     }
   }
-  outliers.sort((a, b) => (b.robustZ ?? 0) - (a.robustZ ?? 0) || b.value - a.value);
-  return { outliers, groups: summaries, minPeers, insufficientPeers };
+  hits.sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || b.s.value - a.s.value);
+  const max = options.maxOutliers === undefined ? hits.length : Math.max(0, Math.floor(options.maxOutliers));
+  const kept = hits.length > max ? hits.slice(0, max) : hits;
+  return { outliers: kept.map((h) => outlier(h, minPeers)), total: hits.length, groups: summaries, minPeers, insufficientPeers };
+}
+
+/** An outlier found, before its (costly) explanation is written. */
+interface Hit {
+  readonly g: { readonly templateId: string; readonly templateName: string; readonly metric: OutlierMetric };
+  readonly s: Sample;
+  /** Peer median, null when not compared with peers. */
+  readonly med: number | null;
+  readonly z: number | null;
+  readonly peers: number;
+  readonly basis: Outlier['basis'];
+  readonly limit: number | null;
+}
+
+function explain(h: Hit, minPeers: number): string {
+  const { g, s, med, z, peers: n, limit } = h;
+  if (med === null || z === null) {
+    return absoluteText(g.metric, s.value, limit as number, `insufficient peers to compare: ${n} of ${minPeers} needed`);
+  }
+  if (h.basis === 'absolute') {
+    return absoluteText(g.metric, s.value, limit as number, `peer median ${formatDuration(med)}, within the normal spread of ${n} peers`);
+  }
+  const ratio = med > 0 ? ` (${(s.value / med).toFixed(1)}x)` : '';
+  const peerText = `${METRIC_LABEL[g.metric]} for ${formatDuration(s.value)}, against a peer median of ${formatDuration(med)}${ratio} across ${n} agents of template "${g.templateName}" (robust z ${z.toFixed(1)})`;
+  return h.basis === 'both' ? `${peerText}; also above the absolute limit of ${formatDuration(limit as number)}` : peerText;
 }
 
 function groupHead(g: { templateId: string; templateName: string; metric: OutlierMetric }) {
@@ -235,27 +257,19 @@ function absoluteText(metric: OutlierMetric, value: number, limit: number, conte
   return `${METRIC_LABEL[metric]} for ${formatDuration(value)}, above the absolute limit of ${formatDuration(limit)} (${context})`;
 }
 
-function outlier(
-  g: { templateId: string; templateName: string; metric: OutlierMetric },
-  s: Sample,
-  peerMedian: number | null,
-  robustZ: number | null,
-  peers: number,
-  basis: Outlier['basis'],
-  explanation: string,
-): Outlier {
+function outlier(h: Hit, minPeers: number): Outlier {
   return {
-    agentId: s.agent.id,
-    agentName: s.agent.name,
-    owner: s.agent.owner,
-    templateId: g.templateId,
-    templateName: g.templateName,
-    metric: g.metric,
-    value: s.value,
-    peerMedian,
-    peers,
-    robustZ,
-    basis,
-    explanation,
+    agentId: h.s.agent.id,
+    agentName: h.s.agent.name,
+    owner: h.s.agent.owner,
+    templateId: h.g.templateId,
+    templateName: h.g.templateName,
+    metric: h.g.metric,
+    value: h.s.value,
+    peerMedian: h.med,
+    peers: h.peers,
+    robustZ: h.z,
+    basis: h.basis,
+    explanation: explain(h, minPeers),
   };
 }

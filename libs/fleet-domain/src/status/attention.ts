@@ -66,55 +66,75 @@ function quoted(message: string | undefined): string {
   return message ? ` "${truncateText(message.replace(/\s+/g, ' ').trim(), MESSAGE_PREVIEW)}"` : '';
 }
 
+/**
+ * Which attention rule matches, without building the suggestion (cheap: no allocation). `deriveAttention`
+ * is this plus the text; callers that only count or rank (computeFleetStatus over 10,000 agents) use it.
+ */
+export function attentionReason(input: AttentionInput, nowMs: number, thresholds: AttentionThresholds = {}): AttentionReason | undefined {
+  switch (input.status) {
+    case 'error':
+      return 'error';
+    case 'offline':
+      return input.workspaceStatus === 'deleting' || input.workspaceStatus === 'deleted' ? undefined : 'offline';
+    case 'blocked':
+      return 'blocked';
+    default:
+      break;
+  }
+  if (input.rawHealthy === false) return 'unhealthy';
+  const inState = nowMs - input.stateSinceMs;
+  if (input.status === 'busy' && inState > (thresholds.stuckMs ?? DEFAULT_ATTENTION_THRESHOLDS.stuckMs)) return 'stuck';
+  if (input.status === 'idle' && inState > (thresholds.idleWaitingMs ?? DEFAULT_ATTENTION_THRESHOLDS.idleWaitingMs)) return 'idle_waiting';
+  return undefined;
+}
+
+/** Epoch ms since when the condition behind `reason` holds (NaN when unknown). */
+export function attentionSinceMs(reason: AttentionReason, input: Pick<AttentionInput, 'stateSinceMs' | 'updatedAtMs'>): number {
+  return reason === 'blocked' || reason === 'stuck' || reason === 'idle_waiting' ? input.stateSinceMs : input.updatedAtMs;
+}
+
 export function deriveAttention(
   input: AttentionInput,
   nowMs: number,
   thresholds: AttentionThresholds = {},
 ): NeedsAttention | undefined {
-  const idleWaitingMs = thresholds.idleWaitingMs ?? DEFAULT_ATTENTION_THRESHOLDS.idleWaitingMs;
-  const stuckMs = thresholds.stuckMs ?? DEFAULT_ATTENTION_THRESHOLDS.stuckMs;
-  switch (input.status) {
+  const reason = attentionReason(input, nowMs, thresholds);
+  if (reason === undefined) return undefined;
+  const since = attentionSinceMs(reason, input);
+  switch (reason) {
     case 'error':
       return make(
-        'error',
-        input.updatedAtMs,
+        reason,
+        since,
         `Agent failed: ${input.statusReason}. Inspect it with get_agent_details and get_agent_logs; to retry, delete_agent and create_agent_task.`,
         ['get_agent_details', 'get_agent_logs', 'delete_agent', 'create_agent_task'],
       );
     case 'offline':
-      if (input.workspaceStatus === 'deleting' || input.workspaceStatus === 'deleted') return undefined;
       return make(
-        'offline',
-        input.updatedAtMs,
+        reason,
+        since,
         `Agent is offline while not paused: ${input.statusReason}. Check get_agent_details; resume_agent restarts a stopped workspace.`,
         ['get_agent_details', 'resume_agent'],
       );
     case 'blocked':
       return make(
-        'blocked',
-        input.stateSinceMs,
+        reason,
+        since,
         `Agent reports it is blocked (needs input or stuck):${quoted(input.state?.message)}. Read get_agent_logs, then answer with send_agent_input.`,
         ['get_agent_logs', 'send_agent_input', 'get_agent_details'],
       );
-    default:
-      break;
+    case 'unhealthy':
+      return make(
+        reason,
+        since,
+        `Agent is unhealthy${input.healthReason ? `: ${input.healthReason}` : ''}. Check get_agent_details and get_agent_logs.`,
+        ['get_agent_details', 'get_agent_logs'],
+      );
+    case 'stuck':
+      return make(reason, since, timedSuggestion(reason, nowMs - input.stateSinceMs), STUCK_TOOLS);
+    case 'idle_waiting':
+      return make(reason, since, timedSuggestion(reason, nowMs - input.stateSinceMs), IDLE_TOOLS);
   }
-  if (input.rawHealthy === false) {
-    return make(
-      'unhealthy',
-      input.updatedAtMs,
-      `Agent is unhealthy${input.healthReason ? `: ${input.healthReason}` : ''}. Check get_agent_details and get_agent_logs.`,
-      ['get_agent_details', 'get_agent_logs'],
-    );
-  }
-  const inState = nowMs - input.stateSinceMs;
-  if (input.status === 'busy' && inState > stuckMs) {
-    return make('stuck', input.stateSinceMs, timedSuggestion('stuck', inState), STUCK_TOOLS);
-  }
-  if (input.status === 'idle' && inState > idleWaitingMs) {
-    return make('idle_waiting', input.stateSinceMs, timedSuggestion('idle_waiting', inState), IDLE_TOOLS);
-  }
-  return undefined;
 }
 
 const STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'send_agent_input', 'pause_agent'];
