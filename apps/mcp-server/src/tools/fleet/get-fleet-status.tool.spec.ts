@@ -11,6 +11,8 @@ interface FleetStatusOut {
   per_template: { template: string; total: number }[];
   capacity: { capacity: number | null; used: number; warning: boolean };
   scope: { template?: string; owner?: string };
+  outliers_total: number;
+  outliers: { agent: string; robust_z: number | null; value_ms: number }[];
 }
 
 describe('get_fleet_status', () => {
@@ -35,6 +37,21 @@ describe('get_fleet_status', () => {
     const text = textOf(await fx.call('get_fleet_status'));
     expect(text).toMatch(/^Fleet at .*: 30 agents/);
     expect(text).toContain('Next: list_agents needs_attention=true');
+  });
+
+  it('caps outliers at max_outliers (most unusual first) and reports outliers_total', async () => {
+    const all = structured<FleetStatusOut>(await fx.call('get_fleet_status', { max_outliers: 200 }));
+    expect(all.outliers_total).toBeGreaterThan(1);
+    expect(all.outliers).toHaveLength(all.outliers_total);
+    const one = await fx.call('get_fleet_status', { max_outliers: 1 });
+    const s = structured<FleetStatusOut>(one);
+    expect(s.outliers_total).toBe(all.outliers_total);
+    expect(s.outliers).toEqual(all.outliers.slice(0, 1));
+    expect(textOf(one)).toContain(`Outliers: ${all.outliers_total} (showing 1, most unusual first).`);
+    const off = structured<FleetStatusOut>(await fx.call('get_fleet_status', { include_outliers: false }));
+    expect(off.outliers).toEqual([]);
+    expect(off.outliers_total).toBe(0);
+    expect(structured<FleetStatusOut>(await fx.call('get_fleet_status')).outliers.length).toBeLessThanOrEqual(10);
   });
 
   it('scopes to a template or an owner', async () => {

@@ -10,6 +10,7 @@ const inputSchema = z.object({
   owner: z.string().min(1).optional().describe('Only agents of this owner (username)'),
   max_attention: z.number().int().min(0).max(200).default(20).describe('At most this many agents in the attention list (most severe first; attention_total has the full count)'),
   include_outliers: z.boolean().default(true).describe('Include agents that are unusually slow compared with their template peers'),
+  max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers (most unusual first; outliers_total has the full count)'),
 });
 
 const duration = (d: DurationStats) => ({ count: d.count, median_ms: d.medianMs, p90_ms: d.p90Ms, max_ms: d.maxMs, approximate: d.approximate });
@@ -67,6 +68,7 @@ const outputSchema = z.object({
       needs_attention: z.number().int(),
     }),
   ),
+  outliers_total: z.number().int().describe('All outliers found (0 when include_outliers is false)'),
   outliers: z.array(
     z.object({
       agent_id: z.string(),
@@ -98,8 +100,13 @@ export const getFleetStatusTool = defineTool({
   async handle(input, ctx) {
     const fleet = await loadFleet(ctx, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
-    const scoped = fleet.agents.filter((a) => matchesAgentQuery(a, { template: input.template, owner: input.owner }));
-    const status = computeFleetStatus(scoped, ctx.now(), { ...fleetStatusOptions(ctx.deps.config), maxAttention: input.max_attention });
+    const scope = { template: input.template, owner: input.owner };
+    const scoped = input.template || input.owner ? fleet.agents.filter((a) => matchesAgentQuery(a, scope)) : fleet.agents;
+    const status = computeFleetStatus(scoped, ctx.now(), {
+      ...fleetStatusOptions(ctx.deps.config),
+      maxAttention: input.max_attention,
+      outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
+    });
     const data = toOutput(status, input);
     return success(data, render(data));
   },
@@ -145,6 +152,7 @@ function toOutput(s: FleetStatus, input: z.output<typeof inputSchema>): Output {
       healthy_percent: t.healthyPercent,
       needs_attention: t.needsAttention,
     })),
+    outliers_total: input.include_outliers ? s.outliers.total : 0,
     outliers: input.include_outliers
       ? s.outliers.outliers.map((o) => ({
           agent_id: o.agentId,
@@ -188,9 +196,10 @@ function render(d: Output): string {
   } else if (d.total > 0) {
     lines.push('No agent needs attention.');
   }
-  if (d.outliers.length > 0) {
-    lines.push(`Outliers: ${d.outliers.length}.`);
-    for (const o of d.outliers.slice(0, 10)) lines.push(`- ${o.agent}: ${o.explanation}`);
+  if (d.outliers_total > 0) {
+    const listed = Math.min(10, d.outliers.length);
+    lines.push(`Outliers: ${d.outliers_total}${listed < d.outliers_total ? ` (showing ${listed}, most unusual first)` : ''}.`);
+    for (const o of d.outliers.slice(0, listed)) lines.push(`- ${o.agent}: ${o.explanation}`);
   }
   if (d.per_template.length > 1) lines.push(`Templates: ${d.per_template.map((t) => `${t.template} ${t.total}`).join(', ')}.`);
   lines.push('Next: list_agents needs_attention=true, then get_agent_details agent=<owner/name>.');
