@@ -19,10 +19,18 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/**
+ * Wall time and this process's CPU time (user + system, all threads) of `fn`. The CPU time does not
+ * count time spent descheduled, so it is the steadier measure on a shared, loaded machine (everything
+ * the scenarios time, simulator included, runs in this process).
+ */
+export async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
-  return { ms: performance.now() - t0, value };
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, value };
 }
 
 export interface PairedSamples {
@@ -32,6 +40,10 @@ export interface PairedSamples {
   baseline: number[];
   /** subject[i] / baseline[i]. */
   ratios: number[];
+  /** The same pairs in CPU time. */
+  subjectCpu: number[];
+  baselineCpu: number[];
+  cpuRatios: number[];
 }
 
 /**
@@ -53,7 +65,7 @@ export async function pairedRuns(options: {
     await between?.();
     await subject();
   }
-  const out: PairedSamples = { subject: [], baseline: [], ratios: [] };
+  const out: PairedSamples = { subject: [], baseline: [], ratios: [], subjectCpu: [], baselineCpu: [], cpuRatios: [] };
   for (let i = 0; i < runs; i++) {
     await between?.();
     const b = await timeAsync(baseline);
@@ -63,6 +75,9 @@ export async function pairedRuns(options: {
     out.baseline.push(b.ms);
     out.subject.push(s.ms);
     out.ratios.push(s.ms / b.ms);
+    out.baselineCpu.push(b.cpuMs);
+    out.subjectCpu.push(s.cpuMs);
+    out.cpuRatios.push(s.cpuMs / b.cpuMs);
   }
   return out;
 }
