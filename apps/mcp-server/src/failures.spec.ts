@@ -63,7 +63,7 @@ describe('fromAssignmentViolations', () => {
 
 describe('fromDomainError', () => {
   const refusal = (status: Parameters<typeof checkAgentAction>[0]['status'], action: Parameters<typeof checkAgentAction>[1]): DomainError => {
-    const r = checkAgentAction({ name: 'fix-bug', status, statusReason: 'why' }, action);
+    const r = checkAgentAction({ owner: 'alice', name: 'fix-bug', status, statusReason: 'why' }, action);
     if (r.ok) throw new Error('expected a refusal');
     return r.error;
   };
@@ -97,6 +97,7 @@ describe('fromDomainError', () => {
     const paused = fromDomainError(refusal('paused', 'send_input'));
     expect(paused.hint).toContain('resume_agent');
     expect(paused.details).toMatchObject({ status: 'paused', action: 'send_input' });
-    expect(fromDomainError(refusal('idle', 'resume')).code).toBe('invalid_state');
+    expect(fromDomainError(refusal('idle', 'update_input')).code).toBe('agent_not_paused');
+    expect(fromDomainError({ kind: 'invalid_state', action: 'resume', status: 'idle', message: 'Cannot resume.', hint: 'Call get_agent_details.', nextTools: [] }).code).toBe('invalid_state');
   });
 });

@@ -8,13 +8,13 @@
  * | invalid_agent_ref       | resolveAgentRef                     | empty reference                                 |
  * | agent_not_found         | resolveAgentRef                     | no agent by that id, name or owner/name         |
  * | agent_ambiguous         | resolveAgentRef                     | a bare name matches several agents              |
- * | agent_busy … invalid_state | checkAgentAction (ActionRefusal) | the agent is not in a state for the action      |
+ * | agent_busy … invalid_state | checkAgentAction, explainCoderRefusal (ActionRefusal) | the agent is not in a state for the action |
  * | missing_capability, exceeds_limit, unverifiable, invalid_requirement | checkAssignment (AssignmentViolation) | FR-014 |
  * | invalid_declared_map    | parseDeclaredCapabilities           | the operator's capability map is malformed      |
  * | insufficient_samples    | requireSamples                      | too few values for a statistic                  |
  * | invalid_threshold       | validateThresholds                  | an attention threshold is not a positive number |
  */
-import type { ActionRefusal } from './actions/next-actions.js';
+import type { ActionRefusal } from './actions/agent-actions.js';
 import type { AssignmentViolation } from './capabilities/check-assignment.js';
 import type { DeclaredMapError } from './capabilities/declared.js';
 

@@ -45,6 +45,7 @@ export * from './capabilities/template-facts.js';
 export * from './capabilities/check-assignment.js';
 export * from './events/diff-fleet.js';
 export * from './actions/next-actions.js';
+export * from './actions/agent-actions.js';
 export * from './mapping/from-coder-workspace.js';
 export * from './query/agent-query.js';
 export * from './query/agent-ref.js';

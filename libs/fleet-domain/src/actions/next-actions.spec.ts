@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAgentAction, suggestNextActions, type AgentAction } from './next-actions.js';
+import { suggestNextActions } from './next-actions.js';
 import { AGENT_STATUSES, type AgentStatus, type NeedsAttention } from '../models/agent.js';
 import { buildAgent, MINUTE } from '../testing/builders.js';
 
@@ -42,57 +42,5 @@ describe('suggestNextActions', () => {
   });
   it('throws on an impossible status (exhaustiveness guard)', () => {
     expect(() => suggestNextActions({ status: 'zombie' as AgentStatus })).toThrow('agent status: "zombie"');
-  });
-});
-
-describe('checkAgentAction', () => {
-  const table: [AgentAction, AgentStatus, string | null][] = [
-    ['send_input', 'idle', null],
-    ['send_input', 'complete', null],
-    ['send_input', 'blocked', null],
-    ['send_input', 'busy', 'agent_busy'],
-    ['send_input', 'starting', 'agent_not_ready'],
-    ['send_input', 'paused', 'agent_paused'],
-    ['send_input', 'offline', 'agent_offline'],
-    ['send_input', 'error', 'agent_failed'],
-    ['send_input', 'unknown', 'invalid_state'],
-    ['update_input', 'paused', null],
-    ['update_input', 'idle', 'invalid_state'],
-    ['pause', 'busy', null],
-    ['pause', 'paused', 'agent_paused'],
-    ['pause', 'error', 'agent_failed'],
-    ['resume', 'paused', null],
-    ['resume', 'idle', 'invalid_state'],
-    ['resume', 'offline', null], // the first offline row: workspace stopped while the task is not paused
-    ['delete', 'error', null],
-    ['delete', 'busy', null],
-  ];
-  it.each(table)('%s on %s -> %s', (action, status, kind) => {
-    const r = checkAgentAction(buildAgent({ status, name: 'sony' }), action);
-    if (kind === null) expect(r.ok).toBe(true);
-    else {
-      expect(r.ok).toBe(false);
-      if (!r.ok) {
-        expect(r.error.kind).toBe(kind);
-        expect(r.error.message).toMatch(new RegExp(`^Cannot ${action.replace('_', ' ')} agent "sony": it is ${status} \\(`));
-        expect(r.error.hint).toMatch(/[a-z]+_[a-z]+/);
-        expect(r.error.nextTools.length).toBeGreaterThan(0);
-      }
-    }
-  });
-  it('resume is allowed for an offline agent whose workspace stopped', () => {
-    const agent = buildAgent({ status: 'offline', task: { workspace_status: 'stopped', workspace_agent_lifecycle: 'off' } as never });
-    expect(agent.workspace.status).toBe('stopped');
-    expect(checkAgentAction(agent, 'resume').ok).toBe(true);
-  });
-  it('resume is refused for an agent that lost its connection', () => {
-    const agent = buildAgent({ status: 'busy', task: { workspace_agent_health: { healthy: false, reason: 'agent has lost connection' } } });
-    expect(agent.status).toBe('offline');
-    const r = checkAgentAction(agent, 'resume');
-    expect(!r.ok && r.error.kind).toBe('invalid_state');
-  });
-  it('throws on an impossible status or action', () => {
-    expect(() => checkAgentAction({ name: 'x', status: 'zombie' as AgentStatus, statusReason: '' }, 'send_input')).toThrow('agent status');
-    expect(() => checkAgentAction({ name: 'x', status: 'idle', statusReason: '' }, 'explode' as AgentAction)).toThrow('agent action');
   });
 });

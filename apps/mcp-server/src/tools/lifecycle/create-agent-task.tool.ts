@@ -1,12 +1,15 @@
 import {
-  assertNever,
+  canOwnAgents,
   checkAssignment,
+  nextActionsAfterCreate,
   onlyUnverifiable,
   rankTemplates,
+  waitVerdict,
+  WAIT_TARGETS,
   type Agent,
-  type AgentStatus,
   type AssignmentRequirements,
   type AssignmentViolation,
+  type WaitTarget,
 } from '@org/fleet-domain';
 import { z } from 'zod';
 import { sleepOn } from '../../clock.js';
@@ -24,12 +27,9 @@ import {
   recordMutation,
   renderNext,
   type Loaded,
-  type NextActions,
 } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
-export const WAIT_TARGETS = ['started', 'working', 'idle'] as const;
-type WaitTarget = (typeof WAIT_TARGETS)[number];
 export const MAX_WAIT_MS = 120_000;
 const DEFAULT_WAIT_MS = 60_000;
 /** Poll interval while waiting (on the server's clock). */
@@ -169,7 +169,7 @@ export const createAgentTaskTool = defineTool({
       return failure(fromCoderApiError(owner.error, { action: `look up owner '${input.owner}'` }));
     }
     const username = owner.value.username ?? input.owner;
-    if (owner.value.status === 'suspended') {
+    if (!canOwnAgents(owner.value)) {
       return failure(toolFailure('owner_suspended', `Coder user '${username}' is suspended and cannot run agents. Nothing was created.`, 'Choose another owner, or ask an administrator to reactivate the user.'));
     }
     const scope = ctx.deps.config.owners.map((o) => o.toLowerCase());
@@ -212,7 +212,7 @@ export const createAgentTaskTool = defineTool({
       requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
       ...(wait ? { wait } : {}),
       ...(conflict ? { conflict } : {}),
-      next_actions: nextActions(agent, wait),
+      next_actions: nextActionsAfterCreate(agent.status, wait?.outcome),
     };
     return success(data, render(data));
   },
@@ -284,28 +284,6 @@ function createFailure(error: CoderApiError, template: string, input: Input): To
   return fromCoderApiError(error, { action: `create an agent on template '${template}'` });
 }
 
-/** Whether an agent in `status` has reached `target` (or can no longer reach it). Exhaustive over the fleet status. */
-export function waitVerdict(status: AgentStatus, target: WaitTarget): 'reached' | 'failed' | 'pending' {
-  switch (status) {
-    case 'error':
-      return 'failed';
-    case 'starting':
-    case 'paused':
-    case 'offline':
-    case 'unknown':
-      return 'pending';
-    case 'busy':
-      return target === 'idle' ? 'pending' : 'reached';
-    case 'idle':
-    case 'complete':
-    case 'blocked':
-      // Polling can miss a short working phase: a finished turn counts as having worked.
-      return 'reached';
-    default:
-      return assertNever(status);
-  }
-}
-
 async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, timeoutMs: number): Promise<{ agent: Agent; report: WaitReport }> {
   const start = ctx.now().getTime();
   let agent = created;
@@ -328,31 +306,6 @@ async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, tim
     // A failed poll is not fatal (transient errors): keep the last known state and try again.
     if (r.ok) agent = agentOf(ctx, r.value);
   }
-}
-
-function nextActions(agent: Agent, wait: WaitReport | undefined): NextActions {
-  if (wait?.outcome === 'failed') {
-    return [
-      { tool: 'get_agent_details', why: 'The agent went into error while starting: see why.' },
-      { tool: 'delete_agent', why: 'Delete it and create_agent_task again (maybe on another template).' },
-    ];
-  }
-  if (agent.status === 'idle' || agent.status === 'complete' || agent.status === 'blocked') {
-    return [
-      { tool: 'get_agent_logs', why: 'Read what it produced.' },
-      { tool: 'send_agent_input', why: 'Give it the next instruction.' },
-    ];
-  }
-  if (agent.status === 'busy') {
-    return [
-      { tool: 'get_agent_logs', why: 'It is working: follow its output.' },
-      { tool: 'get_agent_details', why: 'Check when it turns idle (waiting for input) or complete.' },
-    ];
-  }
-  return [
-    { tool: 'get_agent_details', why: 'The workspace starts and the agent begins within a minute or two: check its status.' },
-    { tool: 'get_agent_logs', why: 'Follow its output once it works.' },
-  ];
 }
 
 function render(d: Output): string {

@@ -1,8 +1,9 @@
+import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success, type ConfirmOutcome } from '../../define-tool.js';
-import { toolFailure } from '../../failures.js';
+import { fromDomainError, toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, ConflictSchema, NextActionsSchema, agentSummary, coderFailure, conflictLines, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
+import { AgentSummarySchema, ConflictSchema, NextActionsSchema, agentSummary, conflictLines, definiteRefusal, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -39,6 +40,8 @@ export const deleteAgentTool = defineTool({
     const loaded = await loadTarget(ctx, input.agent, 'delete');
     if (!loaded.ok) return failure(loaded.failure);
     const { agent, ref, resolved } = loaded.value;
+    const allowed = checkAgentAction(agent, 'delete');
+    if (!allowed.ok) return failure(fromDomainError(allowed.error));
     const view = { ...agentSummary(agent), template: agent.template.name, created_at: agent.createdAt };
 
     // Elicitation wins when the client supports it (the user answers, not the model); else the argument.
@@ -66,7 +69,7 @@ export const deleteAgentTool = defineTool({
     }
 
     const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
-    if (!r.ok) return failure(coderFailure(r.error, 'delete', ref));
+    if (!r.ok) return failure(await definiteRefusal(ctx, loaded.value, 'delete', r.error, 'delete'));
     const conflict = recordMutation(ctx, resolved.id, 'delete_agent', ref);
     const data: Output = {
       deleted: true,

@@ -1,14 +1,15 @@
 /**
  * Pieces shared by the lifecycle tools (create/send/pause/resume/update/delete): loading the target agent
- * fresh from Coder, readiness checks by fleet status, the workspace-build view, and FR-015 conflict notices
+ * fresh from Coder, mapping fleet-domain's reading of a Coder refusal to a failure (every status decision is
+ * fleet-domain's: checkAgentAction, explainCoderRefusal), the workspace-build view, and FR-015 conflict notices
  * (last write wins; an earlier mutation of the same agent by ANOTHER session within the window is named).
  */
 import { createHash } from 'node:crypto';
-import { assertNever, formatDuration, toAgent, truncateText, type Agent, type AgentStatus } from '@org/fleet-domain';
+import { assertNever, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
-import { fromCoderApiError, toolFailure, type CoderFailureContext, type ToolFailure } from '../../failures.js';
+import { fromCoderApiError, fromDomainError, type CoderFailureContext, type ToolFailure } from '../../failures.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../shared/fleet.js';
 import { AgentStatusSchema } from '../shared/schemas.js';
@@ -136,34 +137,31 @@ export function recordMutation(ctx: ToolContext, agentId: string, action: string
 
 export const conflictLines = (c: ConflictNotice | undefined): string[] => (c ? [`CONFLICT: ${c.message}`] : []);
 
-// ---- readiness -------------------------------------------------------------------------------------
+// ---- Coder refusals ------------------------------------------------------------------------------
 
 /**
- * Whether an agent in `status` can take input now; otherwise the failure (reason + next step). Exhaustive
- * over the fleet status so a new status is a compile error here. `unknown` is left to Coder to judge.
+ * Coder refused `action` on the target after fleet-domain dispatched it: re-read the agent when the refusal
+ * may be a race (fleet-domain decides which), and map fleet-domain's verdict to a failure. `undefined`: the
+ * re-read agent already is where the action leads (e.g. paused meanwhile by another session): same end state.
  */
-export function inputReadiness(agent: Pick<Agent, 'status' | 'statusReason'>, ref: string, notSent: string): ToolFailure | undefined {
-  const why = agent.statusReason;
-  const status: AgentStatus = agent.status;
-  switch (status) {
-    case 'idle':
-    case 'complete':
-    case 'blocked':
-    case 'unknown':
+export async function refusalFailure(ctx: ToolContext, target: TargetAgent, action: AgentAction, error: CoderApiError, verb: string): Promise<ToolFailure | undefined> {
+  const now = isRaceRefusal(action, error) ? await rereadAgent(ctx, target) : undefined;
+  const verdict = explainCoderRefusal(action, error, target.agent, now);
+  switch (verdict.kind) {
+    case 'already_done':
       return undefined;
-    case 'busy':
-      return toolFailure('agent_busy', `Agent '${ref}' is busy (working) and cannot take input until it is idle. ${notSent}`, 'Wait until get_agent_details shows it idle (or get_agent_logs shows its turn ended), then call send_agent_input again with the same input.');
-    case 'paused':
-      return toolFailure('agent_paused', `Agent '${ref}' is paused (${why}). ${notSent}`, 'Call resume_agent, wait until get_agent_details shows it idle, then send again. To change its task instead, call update_agent_task while it is paused.');
-    case 'starting':
-      return toolFailure('agent_starting', `Agent '${ref}' is still starting (${why}). ${notSent}`, 'Wait a minute and check get_agent_details; send again once it is idle.');
-    case 'offline':
-      return toolFailure('agent_offline', `Agent '${ref}' is offline (${why}). ${notSent}`, 'Check get_agent_details; if its workspace was stopped call resume_agent, otherwise wait for it to reconnect or delete_agent and create_agent_task again.');
-    case 'error':
-      return toolFailure('agent_error', `Agent '${ref}' is in error (${why}). ${notSent}`, 'Read get_agent_logs / get_agent_details for the cause; delete_agent and create_agent_task again to retry the work.');
+    case 'refused':
+      return fromDomainError(verdict.refusal);
+    case 'coder':
+      return coderFailure(error, verb, target.ref, { hints: verdict.hints });
     default:
-      return assertNever(status);
+      return assertNever(verdict);
   }
+}
+
+/** A refusal of an action that cannot be "already done" (send, update, delete): always a failure. */
+export async function definiteRefusal(ctx: ToolContext, target: TargetAgent, action: AgentAction, error: CoderApiError, verb: string): Promise<ToolFailure> {
+  return (await refusalFailure(ctx, target, action, error, verb)) ?? coderFailure(error, verb, target.ref);
 }
 
 /** "The input was NOT sent: <quoted input>" — so a failed send never loses the superagent's text. */

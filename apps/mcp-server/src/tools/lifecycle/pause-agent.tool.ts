@@ -17,12 +17,8 @@ const outputSchema = z.object({
 const PAUSE: TransitionSpec = {
   tool: 'pause_agent',
   verb: 'pause',
-  unchanged: new Set(['paused']),
   workspaceTransition: 'stop',
   call: (coder) => coder.pauseTask,
-  // 409: already paused meanwhile (another session, auto-pause), or a build still running.
-  raceKinds: ['conflict'],
-  hints: () => ({ conflict: 'A workspace build is probably still running (the agent is starting or stopping): wait until get_agent_details shows a stable status, then retry.' }),
   nextWhenUnchanged: [
     { tool: 'resume_agent', why: 'Continue its work.' },
     { tool: 'update_agent_task', why: 'Change its task input before resuming.' },

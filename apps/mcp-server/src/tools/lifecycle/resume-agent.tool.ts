@@ -1,4 +1,3 @@
-import { ONLINE_STATUSES, type AgentStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
@@ -18,18 +17,8 @@ const outputSchema = z.object({
 const RESUME: TransitionSpec = {
   tool: 'resume_agent',
   verb: 'resume',
-  // Running, or already on its way up. Offline/error/unknown agents are left to Coder to judge.
-  unchanged: new Set<AgentStatus>(['starting', ...ONLINE_STATUSES]),
   workspaceTransition: 'start',
   call: (coder) => coder.resumeTask,
-  raceKinds: ['conflict', 'invalid_request'],
-  hints: (status) => ({
-    conflict:
-      status === 'paused'
-        ? 'The pause (its stop build) is probably still finishing: wait a few seconds and call resume_agent again.'
-        : `Coder only resumes paused agents; this one is ${status}. Check get_agent_details: an offline or errored agent may need delete_agent and create_agent_task instead.`,
-    invalid_request: `Coder only resumes paused agents; this one is ${status}. Check get_agent_details for what it needs.`,
-  }),
   nextWhenUnchanged: [
     { tool: 'get_agent_details', why: 'See what it is doing.' },
     { tool: 'send_agent_input', why: 'Give it instructions once it is idle.' },

@@ -1,22 +1,19 @@
+import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
-import type { CoderApiError } from '../../coder.js';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { toolFailure, type ToolFailure } from '../../failures.js';
+import { fromDomainError, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import {
   AgentSummarySchema,
   ConflictSchema,
   NextActionsSchema,
   agentSummary,
-  coderFailure,
   conflictLines,
-  inputReadiness,
+  definiteRefusal,
   loadTarget,
   notSentText,
   recordMutation,
   renderNext,
-  rereadAgent,
-  type TargetAgent,
 } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
@@ -50,12 +47,11 @@ export const sendAgentInputTool = defineTool({
     if (!loaded.ok) return failure(loaded.failure);
     const target = loaded.value;
     const { agent, ref, resolved } = target;
-    const notSent = notSentText(input.input);
-    const notReady = inputReadiness(agent, ref, notSent);
-    if (notReady) return failure(withInput(notReady, input.input));
+    const ready = checkAgentAction(agent, 'send_input');
+    if (!ready.ok) return failure(notSent(fromDomainError(ready.error), input.input));
 
     const r = await ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal });
-    if (!r.ok) return failure(withInput(await explainRefusal(r.error, target, input.input, ctx), input.input));
+    if (!r.ok) return failure(notSent(await definiteRefusal(ctx, target, 'send_input', r.error, 'send input to'), input.input));
 
     const conflict = recordMutation(ctx, resolved.id, 'send_agent_input', ref);
     const data: Output = {
@@ -72,35 +68,10 @@ export const sendAgentInputTool = defineTool({
   },
 });
 
-/** The failure keeps the unsent input in its details too (clients that read structured error details). */
-function withInput(f: ToolFailure, input: string): ToolFailure {
-  return { ...f, details: { ...f.details, unsent_input: input } };
-}
-
 /**
- * Coder refused although our pre-check passed (a race: the agent changed in between). 409 = wrong
- * lifecycle state, 502 = the in-workspace agent did not accept the message (busy or unreachable), 400 =
- * not active. Re-read the agent and explain with its current status; fall back to Coder's own words.
+ * A failed send quotes the unsent input in its text (so nothing is lost) and keeps it in the failure details
+ * (clients that read structured error details).
  */
-async function explainRefusal(error: CoderApiError, target: TargetAgent, input: string, ctx: Parameters<typeof rereadAgent>[0]): Promise<ToolFailure> {
-  const { ref } = target;
-  const notSent = notSentText(input);
-  const kind = error.kind;
-  if (kind === 'conflict' || kind === 'upstream_unavailable' || kind === 'invalid_request') {
-    const now = await rereadAgent(ctx, target);
-    const fromStatus = now ? inputReadiness(now, ref, notSent) : undefined;
-    if (fromStatus) return fromStatus;
-    const said = `${error.message}${error.detail ? ` ${error.detail}` : ''}`;
-    if (kind === 'conflict') {
-      if (/paused|resume the task/i.test(said)) return inputReadiness({ status: 'paused', statusReason: `Coder: ${error.message}` }, ref, notSent) as ToolFailure;
-      if (/resuming|pending|initializ/i.test(said)) return inputReadiness({ status: 'starting', statusReason: `Coder: ${error.message}` }, ref, notSent) as ToolFailure;
-    }
-    if (kind === 'upstream_unavailable') {
-      if (/not ready|running|busy/i.test(said) || error.status === 502) {
-        return toolFailure('agent_busy', `Agent '${ref}' did not accept the input: Coder says the agent is not ready for input (HTTP ${error.status ?? 502}: ${error.message}); it is most likely busy or momentarily unreachable. ${notSent}`, 'Wait until get_agent_details shows it idle, then call send_agent_input again with the same input (back off between tries).');
-      }
-    }
-  }
-  const base = coderFailure(error, 'send input to', ref);
-  return { ...base, message: `${base.message} ${notSent}` };
+function notSent(f: ToolFailure, input: string): ToolFailure {
+  return { ...f, message: `${f.message} ${notSentText(input)}`, details: { ...f.details, unsent_input: input } };
 }

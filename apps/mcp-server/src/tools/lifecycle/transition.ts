@@ -1,28 +1,28 @@
 /**
  * pause_agent and resume_agent are the same shape: a workspace build that moves the agent between running
- * and paused. `runTransition` holds that flow once: load the agent fresh, answer "nothing to do" without
- * calling Coder when it is already where the action leads, call Coder, treat a refusal whose re-read
- * shows the target state as the same end state (a race with another session or auto-pause), journal it.
+ * and paused. `runTransition` holds that flow once: load the agent fresh, ask fleet-domain (checkAgentAction)
+ * whether it is already where the action leads (answered without calling Coder), call Coder, let
+ * fleet-domain read a refusal against the re-read agent (a race with another session or auto-pause ends in
+ * the same state), journal it.
  * Coder before 2.29 has no pause/resume routes at all (404 on both trees); there the task's workspace is
  * stopped/started directly, which Coder documents as pausing/resuming the task.
  */
-import type { AgentStatus } from '@org/fleet-domain';
-import type { CoderApiError, CoderClient, CoderResult } from '../../coder.js';
+import { checkAgentAction } from '@org/fleet-domain';
+import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import type { CoderFailureContext } from '../../failures.js';
+import { fromDomainError } from '../../failures.js';
 import {
   agentSummary,
   BuildSchema,
   buildView,
-  coderFailure,
   conflictLines,
   ConflictSchema,
   loadTarget,
   NextActionsSchema,
   recordMutation,
+  refusalFailure,
   renderBuild,
   renderNext,
-  rereadAgent,
   ViaSchema,
   type AgentSummary,
   type BuildView,
@@ -35,16 +35,11 @@ type LifecycleCall = CoderClient['pauseTask'];
 
 export interface TransitionSpec {
   tool: 'pause_agent' | 'resume_agent';
+  /** The fleet-domain action (checkAgentAction, explainCoderRefusal) and the verb in failure texts. */
   verb: 'pause' | 'resume';
-  /** Statuses in which the action changes nothing: answered without calling Coder. */
-  unchanged: ReadonlySet<AgentStatus>;
   call: (coder: CoderClient) => LifecycleCall;
   /** The plain workspace build with the same effect (fallback on Coder without pause/resume routes). */
   workspaceTransition: 'stop' | 'start';
-  /** Coder refusals after which a re-read may show the agent already got there (a race). */
-  raceKinds: readonly CoderApiError['kind'][];
-  /** Next-step hints for a refusal, given the agent's (re-read) status. */
-  hints(status: AgentStatus): CoderFailureContext['hints'];
   nextWhenUnchanged: NextActions;
   nextWhenStarted: NextActions;
 }
@@ -66,7 +61,9 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   const target = loaded.value;
   const { agent, ref, resolved } = target;
   const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: agentSummary(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
-  if (spec.unchanged.has(agent.status)) return unchanged;
+  const plan = checkAgentAction(agent, spec.verb);
+  if (!plan.ok) return { ok: false, failure: fromDomainError(plan.error) };
+  if (plan.value === 'already_done') return unchanged;
 
   const opts = { signal: ctx.signal };
   let via: TransitionOutcome['via'] = 'task_api';
@@ -82,9 +79,8 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     }
   }
   if (!r.ok) {
-    const now = spec.raceKinds.includes(r.error.kind) ? await rereadAgent(ctx, target) : undefined;
-    if (now && spec.unchanged.has(now.status)) return unchanged;
-    return { ok: false, failure: coderFailure(r.error, spec.verb, ref, { hints: spec.hints(now?.status ?? agent.status) }) };
+    const refused = await refusalFailure(ctx, target, spec.verb, r.error, spec.verb);
+    return refused ? { ok: false, failure: refused } : unchanged;
   }
   const conflict = recordMutation(ctx, resolved.id, spec.tool, ref);
   return {

@@ -1,20 +1,19 @@
-import type { Agent } from '@org/fleet-domain';
+import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { toolFailure, type ToolFailure } from '../../failures.js';
+import { fromDomainError } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import {
   AgentSummarySchema,
   ConflictSchema,
   NextActionsSchema,
   agentSummary,
-  coderFailure,
   conflictLines,
+  definiteRefusal,
   echo,
   loadTarget,
   recordMutation,
   renderNext,
-  rereadAgent,
 } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
@@ -35,13 +34,6 @@ const outputSchema = z.object({
 });
 type Output = z.output<typeof outputSchema>;
 
-const notPaused = (agent: Pick<Agent, 'status' | 'statusReason'>, ref: string): ToolFailure =>
-  toolFailure(
-    'agent_not_paused',
-    `Agent '${ref}' is ${agent.status === 'paused' ? 'not (or no longer) paused' : agent.status} (${agent.statusReason}); Coder changes the task input only while an agent is paused. Nothing was changed.`,
-    'Call pause_agent first, then update_agent_task, then resume_agent (it continues with the new input). To steer a running agent without restarting it, use send_agent_input instead.',
-  );
-
 export const updateAgentTaskTool = defineTool({
   name: 'update_agent_task',
   title: 'Update agent task',
@@ -57,13 +49,11 @@ export const updateAgentTaskTool = defineTool({
     if (!loaded.ok) return failure(loaded.failure);
     const target = loaded.value;
     const { agent, ref, resolved } = target;
-    if (agent.status !== 'paused') return failure(notPaused(agent, ref));
+    const paused = checkAgentAction(agent, 'update_input');
+    if (!paused.ok) return failure(fromDomainError(paused.error));
 
     const r = await ctx.deps.coder.updateTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal });
-    if (!r.ok) {
-      if (r.error.kind === 'conflict') return failure(notPaused((await rereadAgent(ctx, target)) ?? { status: agent.status, statusReason: `Coder: ${r.error.message}` }, ref));
-      return failure(coderFailure(r.error, 'update the task of', ref));
-    }
+    if (!r.ok) return failure(await definiteRefusal(ctx, target, 'update_input', r.error, 'update the task of'));
     const conflict = recordMutation(ctx, resolved.id, 'update_agent_task', ref);
     const data: Output = {
       agent: agentSummary(agent),
