@@ -34,9 +34,13 @@ function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** HEAD, plus how many source files differ from it (the bench runs the working tree, others' edits included). */
 function gitCommit(): string | undefined {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git(['rev-parse', '--short', 'HEAD']).trim();
+    const dirty = git(['status', '--porcelain', '--', 'apps/*/src', 'libs/*/src']).split('\n').filter(Boolean).length;
+    return dirty > 0 ? `${head} + ${dirty} uncommitted source file(s)` : head;
   } catch {
     return undefined;
   }

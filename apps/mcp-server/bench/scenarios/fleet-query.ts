@@ -152,9 +152,9 @@ async function splits(
     const tasks = listed.ok ? listed.value.tasks : parsed.tasks;
     const now = new Date();
     const agents: Agent[] = await stage('toAgents', () => toAgents(tasks, now, statusOptions.thresholds));
-    await stage('computeFleetStatus as get_fleet_status calls it (re-judges attention)', () => computeFleetStatus(agents, now, { ...statusOptions, maxAttention: 20 }));
+    await stage('computeFleetStatus with thresholds (re-judges attention)', () => computeFleetStatus(agents, now, { ...statusOptions, maxAttention: 20 }));
     await stage('computeFleetStatus without the re-judging', () => computeFleetStatus(agents, now, { ...withoutReevaluation, maxAttention: 20 }));
-    await stage('paginate (list_agents default: full sort)', () => paginate(agents, (a) => agentSortKey(a, 'name'), (a) => a.id, { limit: 25, query: 'q' }));
+    await stage('paginate (list_agents default page)', () => paginate(agents, (a) => agentSortKey(a, 'name'), (a) => a.id, { limit: 25, query: 'q' }));
     await stage('zod output validation get_fleet_status', () => statusTool?.outputSchema.safeParse(statusResult.structuredContent));
     await stage('zod output validation list_agents', () => listTool?.outputSchema.safeParse(listResult.structuredContent));
     await stage('JSON.stringify both results', () => JSON.stringify(statusResult) + JSON.stringify(listResult));
