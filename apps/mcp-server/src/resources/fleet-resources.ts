@@ -7,9 +7,10 @@
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { computeFleetStatus, toAgents, type Agent, type Severity } from '@org/fleet-domain';
+import { byAttention, computeFleetStatus, resolveAgentRef, toAgents, type Agent } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { fromDomainError } from '../failures.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
 import { attentionThresholds, fleetStatusOptions } from '../tools/shared/fleet.js';
 import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
@@ -33,13 +34,13 @@ async function loadAgents(deps: ResourceDeps): Promise<Agent[]> {
   return toAgents(r.value.tasks, deps.clock.now(), attentionThresholds(deps.config));
 }
 
-function findAgent(agents: readonly Agent[], ref: string): Agent | undefined {
-  const r = ref.toLowerCase();
-  return agents.find((a) => a.id === ref) ?? agents.find((a) => a.name.toLowerCase() === r);
+/** The agent `ref` (task id, name or owner/name) names, resolved by fleet-domain like every tool; else a protocol error. */
+function findAgent(agents: readonly Agent[], ref: string, uri: string): Agent {
+  const found = resolveAgentRef(agents, ref, (a) => a);
+  if (found.ok) return found.value;
+  const f = fromDomainError(found.error);
+  throw new McpError(ErrorCode.InvalidParams, `${f.message} (${uri}) ${f.hint}`);
 }
-
-const SEVERITY_FIRST: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
-const attentionRank = (a: Agent) => (a.needsAttention ? SEVERITY_FIRST[a.needsAttention.severity] : 9);
 
 export function registerFleetResources(server: McpServer, deps: ResourceDeps): void {
   server.registerResource(
@@ -62,7 +63,7 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     new ResourceTemplate(`${AGENT_URI_PREFIX}{id}`, {
       list: async () => {
         const agents = await loadAgents(deps);
-        const listed = [...agents].sort((a, b) => attentionRank(a) - attentionRank(b)).slice(0, MAX_LISTED_AGENTS);
+        const listed = [...agents].sort(byAttention).slice(0, MAX_LISTED_AGENTS);
         return {
           resources: listed.map((a) => ({
             uri: `${AGENT_URI_PREFIX}${encodeURIComponent(a.id)}`,
@@ -85,14 +86,13 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     }),
     {
       title: 'Fleet agent',
-      description: `One agent by task id or name (JSON); the list shows at most ${MAX_LISTED_AGENTS} agents, those needing attention first. Subscribe to be told when it changes.`,
+      description: `One agent by task id, name or owner/name (JSON); the list shows at most ${MAX_LISTED_AGENTS} agents, those needing attention first. Subscribe to be told when it changes.`,
       mimeType: 'application/json',
     },
     async (uri, variables) => {
       const raw = variables['id'];
       const ref = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
-      const agent = findAgent(await loadAgents(deps), ref);
-      if (!agent) throw new McpError(ErrorCode.InvalidParams, `Unknown agent ${JSON.stringify(ref)} in ${uri.href}: list resources or call list_agents for valid ids.`);
+      const agent = findAgent(await loadAgents(deps), ref, uri.href);
       return json(uri.href, { agent, content_trust: CONTENT_TRUST, untrusted_fields: ['agent.state.message', 'agent.initialPrompt', 'agent.statusReason'] });
     },
   );

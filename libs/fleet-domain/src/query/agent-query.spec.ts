@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAgent, MINUTE } from '../testing/builders.js';
-import { agentRef, agentSortKey, matchesAgentQuery, matchesOwner, matchesTemplate, type AgentQuery, type AgentSort } from './agent-query.js';
+import { agentRef, agentSortKey, attentionRank, byAttention, matchesAgentQuery, matchesOwner, matchesTemplate, type AgentQuery, type AgentSort } from './agent-query.js';
 import type { Agent } from '../models/agent.js';
 
 const alice = buildAgent({ status: 'busy', name: 'fix-login', owner: 'Alice', template: 'python-dev', templateId: 'tpl-1', message: 'Refactoring the auth module' });
@@ -65,5 +65,21 @@ describe('agentSortKey', () => {
   });
   it('throws on an impossible sort', () => {
     expect(() => agentSortKey(alice, 'random' as never)).toThrow('agent sort');
+  });
+});
+
+describe('attentionRank / byAttention', () => {
+  const att = (severity: 'critical' | 'warning' | 'info') => ({ needsAttention: { reason: 'stuck' as const, severity, suggestion: 'x', nextTools: [] } });
+  it.each([
+    ['critical', 0],
+    ['warning', 1],
+    ['info', 2],
+  ] as const)('%s -> %i', (severity, rank) => {
+    expect(attentionRank(att(severity))).toBe(rank);
+  });
+  it('ranks agents without attention last and sorts stably, most urgent first', () => {
+    expect(attentionRank({ needsAttention: undefined })).toBe(3);
+    const list = [{ id: 'a', needsAttention: undefined }, { id: 'b', ...att('info') }, { id: 'c', ...att('critical') }, { id: 'd', needsAttention: undefined }, { id: 'e', ...att('info') }];
+    expect([...list].sort(byAttention).map((x) => x.id)).toEqual(['c', 'b', 'e', 'a', 'd']);
   });
 });

@@ -60,6 +60,12 @@ const finiteOr = (n: number, fallback: number) => (Number.isFinite(n) ? n : fall
 /** Rank of "no attention needed", after every severity. */
 const NO_ATTENTION_RANK = 3;
 
+/** Attention rank of an agent, ascending = most urgent first: SEVERITY_RANK, agents without attention last. */
+export const attentionRank = (a: Pick<Agent, 'needsAttention'>): number => (a.needsAttention ? SEVERITY_RANK[a.needsAttention.severity] : NO_ATTENTION_RANK);
+
+/** Comparator for `Array.prototype.sort`: most urgent attention first; equal ranks keep their order (stable sort). */
+export const byAttention = (a: Pick<Agent, 'needsAttention'>, b: Pick<Agent, 'needsAttention'>): number => attentionRank(a) - attentionRank(b);
+
 /**
  * Ascending sort key of an agent for `sort`: name = owner/name A→Z; last_activity and created = newest
  * first (unparsable times last); status = AGENT_STATUSES order, then name; attention = most severe first,
@@ -77,9 +83,9 @@ export function agentSortKey(a: Agent, sort: AgentSort): AgentSortKey {
       return [AGENT_STATUSES.indexOf(a.status), agentRef(a)];
     case 'attention': {
       const att = a.needsAttention;
-      if (!att) return [NO_ATTENTION_RANK, 0, agentRef(a)];
+      if (!att) return [attentionRank(a), 0, agentRef(a)];
       const since = att.since ? Date.parse(att.since) : Number.NaN;
-      return [SEVERITY_RANK[att.severity], finiteOr(since, Number.MAX_SAFE_INTEGER), agentRef(a)];
+      return [attentionRank(a), finiteOr(since, Number.MAX_SAFE_INTEGER), agentRef(a)];
     }
     default:
       return assertNever(sort, 'agent sort');
