@@ -114,7 +114,7 @@ export function checkAgentAction(agent: ActionSubject, action: AgentAction): Res
  * client's classification (`conflict` = 409, `upstream_unavailable` = 502/503/504, `invalid_request` = 400/422, ...).
  */
 export interface CoderRefusal {
-  readonly kind: string;
+  readonly kind: 'conflict' | 'upstream_unavailable' | 'invalid_request' | (string & {});
   readonly status?: number;
   readonly message: string;
   readonly detail?: string;
@@ -158,25 +158,26 @@ const said = (r: CoderRefusal): string => `${r.message}${r.detail ? ` ${r.detail
 function explainSendRefusal(r: CoderRefusal, before: ActionSubject, now: ActionSubject | undefined): RefusalVerdict {
   const fromStatus = now ? inputRefusal(now) : undefined;
   if (fromStatus) return refused(fromStatus);
-  // The status (or a failed re-read) cannot explain it: go by Coder's words.
+  // The status (or a failed re-read) cannot explain it: go by Coder's words, with its message as the reason.
   const asIf = (status: AgentStatus) => inputRefusal({ ...before, status, statusReason: `Coder: ${r.message}` });
   const words = said(r);
   const fromWords =
-    r.kind === 'conflict' && /paused|resume the task/i.test(words)
-      ? asIf('paused')
-      : r.kind === 'conflict' && /resuming|pending|initializ/i.test(words)
-        ? asIf('starting')
-        : r.kind === 'upstream_unavailable' && (/not ready|running|busy/i.test(words) || r.status === 502)
-          ? refusal(
-              now ?? before,
-              'send_input',
-              'agent_busy',
-              `Agent '${agentRef(before)}' did not accept the input: Coder says the agent is not ready for input (HTTP ${r.status ?? 502}: ${r.message}); it is most likely busy or momentarily unreachable.`,
-              'Wait until get_agent_details shows it idle, then call send_agent_input again with the same input (back off between tries).',
-              ['get_agent_details'],
-            )
-          : undefined;
+    (r.kind === 'conflict' && /paused|resume the task/i.test(words) && asIf('paused')) ||
+    (r.kind === 'conflict' && /resuming|pending|initializ/i.test(words) && asIf('starting')) ||
+    (r.kind === 'upstream_unavailable' && (/not ready|running|busy/i.test(words) || r.status === 502) && notAccepted(r, now ?? before));
   return fromWords ? refused(fromWords) : coder();
+}
+
+/** 502 on send: the in-workspace agent did not take the message (busy, or unreachable for a moment). */
+function notAccepted(r: CoderRefusal, agent: ActionSubject): ActionRefusal {
+  return refusal(
+    agent,
+    'send_input',
+    'agent_busy',
+    `Agent '${agentRef(agent)}' did not accept the input: Coder says the agent is not ready for input (HTTP ${r.status ?? 502}: ${r.message}); it is most likely busy or momentarily unreachable.`,
+    'Wait until get_agent_details shows it idle, then call send_agent_input again with the same input (back off between tries).',
+    ['get_agent_details'],
+  );
 }
 
 function resumeHints(status: AgentStatus): Record<string, string> {

@@ -29,7 +29,7 @@ export interface TargetAgent {
 export const agentOf = (ctx: ToolContext, task: AnyTask): Agent => toAgent(task, ctx.now(), attentionThresholds(ctx.deps.config));
 
 /** Re-reads one task; `undefined` when Coder cannot answer (callers fall back to what they knew). */
-export async function rereadAgent(ctx: ToolContext, target: TargetAgent): Promise<Agent | undefined> {
+async function rereadAgent(ctx: ToolContext, target: TargetAgent): Promise<Agent | undefined> {
   const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
   return r.ok ? agentOf(ctx, r.value) : undefined;
 }
@@ -171,6 +171,6 @@ export const notSentText = (input: string): string => `The input was NOT sent; h
 export const echo = (text: string, max = 200): string => truncateText(text, max);
 
 /** Maps a Coder failure for an agent action with a per-call action phrase. */
-export function coderFailure(error: CoderApiError, action: string, ref: string, extra: Partial<CoderFailureContext> = {}): ToolFailure {
+function coderFailure(error: CoderApiError, action: string, ref: string, extra: Partial<CoderFailureContext> = {}): ToolFailure {
   return fromCoderApiError(error, { action: `${action} agent '${ref}'`, subject: `Agent '${ref}'`, ...extra });
 }
