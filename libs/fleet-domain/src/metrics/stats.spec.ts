@@ -7,6 +7,8 @@ describe('stats', () => {
     const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;
     for (const k of [0, 1, 3, 4, 5, 9, 10, 20]) expect(selectTop(items, k, cmp)).toEqual([...items].sort(cmp).slice(0, k));
     expect(selectTop(items, 2.7, cmp)).toEqual([items[4], items[8]]);
+    const many = Array.from({ length: 500 }, (_, i) => ({ v: (i * 7919) % 101, i }));
+    for (const k of [1, 10, 31, 32, 100]) expect(selectTop(many, k, cmp)).toEqual([...many].sort(cmp).slice(0, k));
   });
 
   it('sortedFinite drops NaN and Infinity', () => expect([...sortedFinite([3, Number.NaN, 1, Infinity, 2])]).toEqual([1, 2, 3]));

@@ -82,9 +82,10 @@ export function requireSamples(metric: string, values: readonly number[], need: 
  */
 export function selectTop<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
   const max = Math.max(0, Math.floor(k));
-  if (items.length <= max) return [...items].sort(compare);
   const top: T[] = [];
   if (max === 0) return top;
+  // Insertion into the kept list costs O(k) per insert: for a large share of the items a sort is cheaper.
+  if (max * 16 >= items.length) return [...items].sort(compare).slice(0, max);
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as T;
     if (top.length === max && compare(item, top[max - 1] as T) >= 0) continue;

@@ -4,6 +4,7 @@
  * and a cursor replayed with different filters is rejected instead of silently paging something else.
  */
 import { createHash } from 'node:crypto';
+import { selectTop } from '@org/fleet-domain';
 import { toolFailure, type ToolFailure } from '../../failures.js';
 
 export type SortKey = readonly (string | number)[];
@@ -57,8 +58,9 @@ export function compareKeys(a: SortKey, aId: string, b: SortKey, bId: string): n
 }
 
 /**
- * Sorts `items` by key, skips everything up to and including the cursor position, and returns one page
- * plus the cursor for the next page (undefined at the end).
+ * Orders `items` by key, skips everything up to and including the cursor position, and returns one page
+ * plus the cursor for the next page (undefined at the end). Only the page (plus one, to know whether more
+ * follow) is put in order: a top-k selection, not a sort of the whole fleet.
  */
 export function paginate<T>(
   items: readonly T[],
@@ -67,12 +69,11 @@ export function paginate<T>(
   options: { limit: number; after?: CursorPayload; query: string },
 ): { page: T[]; nextCursor?: string; total: number } {
   const keyed = items.map((item) => ({ item, key: keyOf(item), id: idOf(item) }));
-  keyed.sort((x, y) => compareKeys(x.key, x.id, y.key, y.id));
   const after = options.after;
-  const start = after ? keyed.findIndex((x) => compareKeys(x.key, x.id, after.k, after.i) > 0) : 0;
-  const rest = start < 0 ? [] : keyed.slice(start);
-  const page = rest.slice(0, options.limit);
+  const rest = after ? keyed.filter((x) => compareKeys(x.key, x.id, after.k, after.i) > 0) : keyed;
+  const head = selectTop(rest, options.limit + 1, (x, y) => compareKeys(x.key, x.id, y.key, y.id));
+  const page = head.slice(0, options.limit);
   const last = page[page.length - 1];
-  const nextCursor = rest.length > page.length && last ? encodeCursor({ q: options.query, k: last.key, i: last.id }) : undefined;
+  const nextCursor = head.length > page.length && last ? encodeCursor({ q: options.query, k: last.key, i: last.id }) : undefined;
   return { page: page.map((x) => x.item), total: items.length, ...(nextCursor ? { nextCursor } : {}) };
 }
