@@ -39,6 +39,15 @@ describe('createSingleFlightCache', () => {
     expect(cache.loads).toBe(3);
   });
 
+  it('with TTL 0 keeps nothing but still shares an in-flight load', async () => {
+    const cache = createSingleFlightCache<number>({ clock: manualClock(), ttlMs: 0 });
+    let n = 0;
+    const load = async () => ++n;
+    expect(await Promise.all([cache.get('k', load), cache.get('k', load)])).toEqual([1, 1]);
+    expect(await cache.get('k', load)).toBe(2);
+    expect(cache.loads).toBe(2);
+  });
+
   it('does not keep values rejected by shouldCache, nor errors', async () => {
     const cache = createSingleFlightCache<{ ok: boolean }>({ clock: manualClock(), ttlMs: 1000, shouldCache: (v) => v.ok });
     let n = 0;

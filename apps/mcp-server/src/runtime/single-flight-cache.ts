@@ -53,13 +53,17 @@ export function createSingleFlightCache<V>(options: SingleFlightCacheOptions<V>)
       if (existing && !getOptions.force && fresh(existing)) return Promise.resolve(existing.value as V);
 
       const entry: Entry<V> = existing ?? {};
+      // A stale (or forced-over) value is never read again: let it go now rather than holding two fleets
+      // (10,000 tasks are tens of MB) until the new load settles.
+      entry.value = undefined;
+      entry.at = undefined;
       const signal = loadTimeoutMs !== undefined ? AbortSignal.timeout(loadTimeoutMs) : new AbortController().signal;
       loads += 1;
       const promise = load(signal).then(
         (value) => {
           if (entries.get(key) === entry) {
             entry.inflight = undefined;
-            if (shouldCache(value)) {
+            if (ttlMs > 0 && shouldCache(value)) {
               entry.value = value;
               entry.at = clock.now().getTime();
             } else {
