@@ -93,5 +93,14 @@ export function collectGarbage(): void {
   if (gc) gc();
 }
 
+/**
+ * A full GC, then a short pause so V8's background sweeping (helper threads) finishes before the next
+ * timed section: otherwise that work lands in the next sample's process CPU time.
+ */
+export async function settle(pauseMs = 25): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+}
+
 /** Yields to the event loop (lets timers, sockets and GC-driven callbacks run between samples). */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

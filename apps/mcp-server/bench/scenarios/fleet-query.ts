@@ -20,7 +20,7 @@ import { paginate } from '../../src/tools/shared/cursor.js';
 import { fleetStatusOptions } from '../../src/tools/shared/fleet.js';
 import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, resultBytes, simCounters, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
-import { collectGarbage, fmtBytes, fmtMs, median, pairedRuns, timeAsync } from '../lib/stats.js';
+import { fmtBytes, fmtMs, median, pairedRuns, settle, timeAsync } from '../lib/stats.js';
 
 export interface FleetQueryOptions {
   sizes: number[];
@@ -53,11 +53,11 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
           warmup: options.warmup,
           baseline: () => rawTasksList(sim),
           subject: async () => (last = expectOk(tool, await server.call(tool, {}))),
-          // A full GC before every sample (bench runs with --expose-gc): the simulator's heap lives in this
-          // process, and a major GC landing inside one side of a pair dominated the 10k-agent variance.
-          between: () => {
+          // A settled full GC before every sample (bench runs with --expose-gc): the simulator's heap lives in
+          // this process, and a major GC landing inside one side of a pair dominated the 10k-agent variance.
+          between: async () => {
             sim.control.resetCounters();
-            collectGarbage();
+            await settle();
           },
           afterSubject: () => {
             const c = simCounters(sim);
@@ -118,7 +118,7 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
 }
 
 /**
- * Median CPU time of each stage of a fleet read, measured on this fleet with a full GC before each stage
+ * Median (and minimum) wall time of each stage of a fleet read, measured on this fleet with a settled GC before each stage
  * (profiling without a profiler), plus the two cheaper variants the findings recommend.
  */
 async function splits(
@@ -138,9 +138,9 @@ async function splits(
   for (let i = 0; i < runs + options.warmup; i++) {
     const record = i >= options.warmup;
     const stage = async <T>(label: string, fn: () => T | Promise<T>): Promise<T> => {
-      collectGarbage();
+      await settle();
       const t = await timeAsync(async () => fn());
-      if (record) stages.set(label, [...(stages.get(label) ?? []), t.cpuMs]);
+      if (record) stages.set(label, [...(stages.get(label) ?? []), t.ms]);
       return t.value;
     };
     const text = await stage('fetch', async () => {
@@ -160,11 +160,12 @@ async function splits(
     await stage('JSON.stringify both results', () => JSON.stringify(statusResult) + JSON.stringify(listResult));
   }
   const med = (label: string) => median(stages.get(label) ?? []);
+  const min = (label: string) => Math.min(...(stages.get(label) ?? [Number.NaN]));
   const raw = med('fetch') + med('JSON.parse');
   return (
-    `Splits @ ${fmtCount(n)} agents (median CPU ms of this process, simulator included; full GC before each stage; % of raw fetch+parse = ${fmtMs(raw)} ms; result ${fmtBytes(Buffer.byteLength(JSON.stringify(statusResult)))} get_fleet_status / ` +
-    `${fmtBytes(Buffer.byteLength(JSON.stringify(listResult)))} list_agents): ` +
-    [...stages.keys()].map((label) => `${label} ${fmtMs(med(label))} ms (${((med(label) / raw) * 100).toFixed(0)}%)`).join(', ') +
+    `Splits @ ${fmtCount(n)} agents (wall ms, median and (min) of ${runs}, GC settled before each stage; % = median / raw fetch+parse median ${fmtMs(raw)} ms; ` +
+    `result ${fmtBytes(Buffer.byteLength(JSON.stringify(statusResult)))} get_fleet_status / ${fmtBytes(Buffer.byteLength(JSON.stringify(listResult)))} list_agents): ` +
+    [...stages.keys()].map((label) => `${label} ${fmtMs(med(label))} (${fmtMs(min(label))}) ms ${((med(label) / raw) * 100).toFixed(0)}%`).join(', ') +
     '.'
   );
 }
