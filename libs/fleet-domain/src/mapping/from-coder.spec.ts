@@ -27,6 +27,22 @@ describe('detectEra', () => {
 });
 
 describe('toAgent', () => {
+  it('shared timestamps (updated_at = state time = created_at, any offset) map to the same values as distinct ones', () => {
+    const at = '2025-11-10T11:40:12.875123+01:00';
+    const state = { state: 'idle', message: 'waiting', uri: '', timestamp: at } as const;
+    const shared = toAgent(buildTask({ created_at: at, updated_at: at, current_state: state }), BASE_NOW);
+    expect(shared.createdAt).toBe('2025-11-10T10:40:12.875Z');
+    expect(shared.updatedAt).toBe(shared.createdAt);
+    expect(shared.state?.since).toBe(shared.createdAt);
+    expect(shared.times.stateSince).toBe(Date.parse(at));
+    expect(shared.needsAttention).toMatchObject({ reason: 'idle_waiting', since: '2025-11-10T10:40:12.875Z' });
+    const failed = toAgent(buildTask({ status: 'error', updated_at: at, current_state: null }), BASE_NOW);
+    expect(failed.needsAttention).toMatchObject({ reason: 'error', since: '2025-11-10T10:40:12.875Z' });
+    const noTimes = toAgent(buildTask({ status: 'error', created_at: 'bad', updated_at: 'bad', current_state: { ...state, state: 'failure', timestamp: 'bad' } }), BASE_NOW);
+    expect(noTimes.needsAttention?.since).toBeUndefined();
+    expect(noTimes.state?.since).toBe('bad');
+  });
+
   it('maps a GA task field by field to camelCase', () => {
     const task = buildTask({ name: 'sony', display_name: 'Sony', workspace_build_number: 7 });
     const a = toAgent(task, BASE_NOW);

@@ -115,22 +115,27 @@ function mapTask(
   const rawHealthy = rawHealth?.healthy;
 
   const createdMs = parseTimestamp(task.created_at);
-  const updatedMs = parseTimestamp(task.updated_at);
   const createdAt = utcIso(task.created_at, createdMs);
-  const updatedAt = utcIso(task.updated_at, updatedMs);
+  // Coder's updated_at is often the state's timestamp (or created_at): parse and render each distinct string once.
+  const sameAsCreated = task.updated_at === task.created_at;
+  const updatedMs = sameAsCreated ? createdMs : parseTimestamp(task.updated_at);
+  const updatedAt = sameAsCreated ? createdAt : utcIso(task.updated_at, updatedMs);
 
   let state: AgentState | undefined;
   let stateMs = Number.NaN;
+  let stateSince = '';
   const cs = task.current_state;
   if (cs) {
-    stateMs = parseTimestamp(cs.timestamp);
+    const sameAsUpdated = cs.timestamp === task.updated_at;
+    stateMs = sameAsUpdated ? updatedMs : parseTimestamp(cs.timestamp);
+    stateSince = sameAsUpdated ? updatedAt : utcIso(cs.timestamp, stateMs);
     const raw = String(cs.state);
     state = {
       kind: toStateKind(raw),
       raw,
       message: cs.message ?? '',
       uri: cs.uri ?? '',
-      since: utcIso(cs.timestamp, stateMs),
+      since: stateSince,
     };
   }
 
@@ -166,7 +171,18 @@ function mapTask(
         : HEALTHY;
 
   const needsAttention = deriveAttention(
-    { status, statusReason, state, rawHealthy, healthReason, workspaceStatus, stateSinceMs, updatedAtMs: updatedMs },
+    {
+      status,
+      statusReason,
+      state,
+      rawHealthy,
+      healthReason,
+      workspaceStatus,
+      stateSinceMs,
+      updatedAtMs: updatedMs,
+      stateSinceIso: Number.isNaN(stateMs) ? createdAt : stateSince,
+      updatedAtIso: updatedAt,
+    },
     nowMs,
     thresholds,
   );

@@ -49,6 +49,9 @@ export interface AttentionInput {
   /** Epoch ms since the current state holds (state timestamp, else creation). */
   readonly stateSinceMs: number;
   readonly updatedAtMs: number;
+  /** UTC ISO of `stateSinceMs` / `updatedAtMs` when the caller already has them (saves formatting one per agent). */
+  readonly stateSinceIso?: string;
+  readonly updatedAtIso?: string;
 }
 
 const MESSAGE_PREVIEW = 160;
@@ -56,10 +59,12 @@ const MESSAGE_PREVIEW = 160;
 function make(
   reason: AttentionReason,
   sinceMs: number,
+  sinceIso: string | undefined,
   suggestion: string,
   nextTools: readonly SuggestedTool[],
 ): NeedsAttention {
-  return { reason, severity: ATTENTION_SEVERITY[reason], since: isoFromMs(sinceMs) || undefined, suggestion, nextTools };
+  const since = sinceMs === sinceMs ? sinceIso || isoFromMs(sinceMs) || undefined : undefined;
+  return { reason, severity: ATTENTION_SEVERITY[reason], since, suggestion, nextTools };
 }
 
 function quoted(message: string | undefined): string {
@@ -90,8 +95,11 @@ export function attentionReason(input: AttentionInput, nowMs: number, thresholds
 
 /** Epoch ms since when the condition behind `reason` holds (NaN when unknown). */
 export function attentionSinceMs(reason: AttentionReason, input: Pick<AttentionInput, 'stateSinceMs' | 'updatedAtMs'>): number {
-  return reason === 'blocked' || reason === 'stuck' || reason === 'idle_waiting' ? input.stateSinceMs : input.updatedAtMs;
+  return sinceState(reason) ? input.stateSinceMs : input.updatedAtMs;
 }
+
+/** Conditions about the agent's reported state hold since the state's time; the others since the last update. */
+const sinceState = (reason: AttentionReason): boolean => reason === 'blocked' || reason === 'stuck' || reason === 'idle_waiting';
 
 export function deriveAttention(
   input: AttentionInput,
@@ -101,11 +109,13 @@ export function deriveAttention(
   const reason = attentionReason(input, nowMs, thresholds);
   if (reason === undefined) return undefined;
   const since = attentionSinceMs(reason, input);
+  const iso = sinceState(reason) ? input.stateSinceIso : input.updatedAtIso;
   switch (reason) {
     case 'error':
       return make(
         reason,
         since,
+        iso,
         `Agent failed: ${input.statusReason}. Inspect it with get_agent_details and get_agent_logs; to retry, delete_agent and create_agent_task.`,
         ['get_agent_details', 'get_agent_logs', 'delete_agent', 'create_agent_task'],
       );
@@ -113,6 +123,7 @@ export function deriveAttention(
       return make(
         reason,
         since,
+        iso,
         `Agent is offline while not paused: ${input.statusReason}. Check get_agent_details; resume_agent restarts a stopped workspace.`,
         ['get_agent_details', 'resume_agent'],
       );
@@ -120,6 +131,7 @@ export function deriveAttention(
       return make(
         reason,
         since,
+        iso,
         `Agent reports it is blocked (needs input or stuck):${quoted(input.state?.message)}. Read get_agent_logs, then answer with send_agent_input.`,
         ['get_agent_logs', 'send_agent_input', 'get_agent_details'],
       );
@@ -127,13 +139,14 @@ export function deriveAttention(
       return make(
         reason,
         since,
+        iso,
         `Agent is unhealthy${input.healthReason ? `: ${input.healthReason}` : ''}. Check get_agent_details and get_agent_logs.`,
         ['get_agent_details', 'get_agent_logs'],
       );
     case 'stuck':
-      return make(reason, since, timedSuggestion(reason, nowMs - input.stateSinceMs), STUCK_TOOLS);
+      return make(reason, since, iso, timedSuggestion(reason, nowMs - input.stateSinceMs), STUCK_TOOLS);
     case 'idle_waiting':
-      return make(reason, since, timedSuggestion(reason, nowMs - input.stateSinceMs), IDLE_TOOLS);
+      return make(reason, since, iso, timedSuggestion(reason, nowMs - input.stateSinceMs), IDLE_TOOLS);
   }
 }
 
