@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, requireSamples, selectTop, sortedFinite } from './stats.js';
+import { durationStats, meanAbsoluteDeviation, median, medianAbsoluteDeviation, quantileSorted, quantilesInPlace, requireSamples, selectTop, sortedFinite } from './stats.js';
 
 describe('stats', () => {
+  it('quantilesInPlace (selection) gives exactly quantileSorted of the sorted values', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647);
+    for (const n of [1, 2, 3, 4, 5, 10, 11, 100, 1001]) {
+      for (const spread of [3, 1000, 1e9]) {
+        const xs = Array.from({ length: n }, () => rand() % spread);
+        const sorted = Float64Array.from(xs).sort();
+        const qs = [0, 0.25, 0.5, 0.9, 0.99, 1];
+        expect(quantilesInPlace(Float64Array.from(xs), qs)).toEqual(qs.map((q) => quantileSorted(sorted, q)));
+      }
+    }
+    expect(quantilesInPlace(new Float64Array(0), [0.5])).toEqual([Number.NaN]);
+    expect(durationStats([5, Number.NaN, 1, 3, Infinity, 2])).toEqual({ count: 4, medianMs: 2.5, p90Ms: 4.4, maxMs: 5, approximate: false });
+  });
+
   it('selectTop equals a stable sort + slice, ties in input order', () => {
     const items = [5, 3, 9, 3, 1, 7, 3, 8, 1, 6].map((v, i) => ({ v, i }));
     const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;

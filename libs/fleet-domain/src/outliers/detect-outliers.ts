@@ -12,7 +12,7 @@
  */
 import type { Agent } from '../models/agent.js';
 import { type Instant, toEpochMs } from '../mapping/timestamps.js';
-import { meanAbsoluteDeviation, medianAbsoluteDeviation, quantileSorted } from '../metrics/stats.js';
+import { meanAbsoluteDeviation, medianAbsoluteDeviation, medianInPlace } from '../metrics/stats.js';
 import { formatDuration } from '../text/truncate.js';
 
 export type OutlierMetric = 'working_time' | 'idle_time' | 'startup_time' | 'time_to_complete';
@@ -178,8 +178,7 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     const n = g.samples.length;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = (g.samples[i] as Sample).value;
-    const sorted = values.slice().sort();
-    const med = quantileSorted(sorted, 0.5);
+    const med = medianInPlace(values.slice());
     const limit = absolute[g.metric] ?? null;
     const label = `template "${g.templateName}" ${g.metric}`;
 
