@@ -55,7 +55,8 @@ export async function coldStartScenario(options: ColdStartOptions): Promise<Scen
     const m = { init: [] as number[], list: [] as number[], rss: [] as number[], tools: 0 };
     const initRatios: number[] = [];
     const listRatios: number[] = [];
-    for (let i = 0; i < options.runs; i++) {
+    // Spawns are cheap and noisy (module loading is file-system bound): twice the runs for a steadier median.
+    for (let i = 0; i < options.runs * 2; i++) {
       const a = await once(spawnFloor);
       const b = await once(spawnMain);
       f.init.push(a.initializeMs);
@@ -107,7 +108,7 @@ export async function coldStartScenario(options: ColdStartOptions): Promise<Scen
 /** RSS of the stdio server after it has listed a 10,000-agent fleet (list_agents, then get_fleet_status). */
 async function memoryAtScale(main: string, options: ColdStartOptions): Promise<BenchRow[]> {
   const sim = await startSim(FLEET);
-  const runs = Math.max(1, Math.min(3, options.runs));
+  const runs = Math.max(1, Math.min(5, options.runs));
   const afterList: number[] = [];
   const afterStatus: number[] = [];
   const peaks: number[] = [];
