@@ -199,6 +199,17 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   const inState: number[] = [];
   const templates = new Map<string, TemplateAcc>();
   const thresholds = options.thresholds;
+  // One input object refilled per agent (the rules only read it): no allocation per agent on this pass.
+  const scratch: Mutable<AttentionInput> = {
+    status: 'unknown',
+    statusReason: '',
+    state: undefined,
+    rawHealthy: undefined,
+    healthReason: undefined,
+    workspaceStatus: undefined,
+    stateSinceMs: Number.NaN,
+    updatedAtMs: Number.NaN,
+  };
 
   for (let i = 0; i < agents.length; i++) {
     const a = agents[i] as Agent;
@@ -226,7 +237,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     let reason: AttentionReason | undefined;
     let sinceMs = Number.NaN;
     if (thresholds) {
-      const input = attentionInputOf(a);
+      const input = fillAttentionInput(scratch, a);
       reason = attentionReason(input, nowMs, thresholds);
       if (reason !== undefined) sinceMs = attentionSinceMs(reason, input);
     } else if (a.needsAttention) {
@@ -327,22 +338,24 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   };
 }
 
-/** The attention rules' input for a mapped agent (fixed shape: this runs for every agent of the fleet). */
-function attentionInputOf(a: Agent): AttentionInput {
-  return {
-    status: a.status,
-    statusReason: a.statusReason,
-    state: a.state,
-    // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
-    rawHealthy: a.health.healthy ? undefined : false,
-    healthReason: a.health.reason || undefined,
-    workspaceStatus: a.workspace.status,
-    stateSinceMs: a.times.stateSince,
-    updatedAtMs: a.times.updatedAt,
-  };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The attention rules' input for a mapped agent, written into `input` (fixed shape: runs for every agent). */
+function fillAttentionInput(input: Mutable<AttentionInput>, a: Agent): AttentionInput {
+  input.status = a.status;
+  input.statusReason = a.statusReason;
+  input.state = a.state;
+  // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
+  input.rawHealthy = a.health.healthy ? undefined : false;
+  input.healthReason = a.health.reason || undefined;
+  input.workspaceStatus = a.workspace.status;
+  input.stateSinceMs = a.times.stateSince;
+  input.updatedAtMs = a.times.updatedAt;
+  return input;
 }
+
 
 /** Re-run the attention rules with other thresholds (same rules as mapping). */
 export function reevaluate(a: Agent, nowMs: number, thresholds: AttentionThresholds): NeedsAttention | undefined {
-  return deriveAttention(attentionInputOf(a), nowMs, thresholds);
+  return deriveAttention(fillAttentionInput({} as Mutable<AttentionInput>, a), nowMs, thresholds);
 }
