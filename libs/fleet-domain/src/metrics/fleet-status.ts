@@ -135,17 +135,23 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** An agent that needs attention, before its AttentionItem (suggestion text) is built: only the shown ones get one. */
-interface AttentionHit {
-  readonly agent: Agent;
-  readonly rank: number;
-  /** Epoch ms of `since`; NaN when unknown (sorts last). */
-  readonly sinceMs: number;
+/**
+ * Agents that need attention, before their AttentionItem (suggestion text) is built: only the shown ones get
+ * one. Kept as agent indexes plus per-agent rank and since (epoch ms, NaN when unknown): no object per hit.
+ */
+interface AttentionHits {
+  readonly agents: number[];
+  readonly rank: Uint8Array;
+  readonly sinceMs: Float64Array;
 }
 
 /** Most severe first, then longest-standing (unknown `since` last), then by name. */
-function byAttentionOrder(x: AttentionHit, y: AttentionHit): number {
-  return x.rank - y.rank || compareSince(x.sinceMs, y.sinceMs) || compareText(x.agent.name, y.agent.name);
+function byAttentionOrder(all: readonly Agent[], hits: AttentionHits): (x: number, y: number) => number {
+  const { rank, sinceMs } = hits;
+  return (x, y) =>
+    (rank[x] as number) - (rank[y] as number) ||
+    compareSince(sinceMs[x] as number, sinceMs[y] as number) ||
+    compareText((all[x] as Agent).name, (all[y] as Agent).name);
 }
 
 function compareSince(a: number, b: number): number {
@@ -184,7 +190,7 @@ export function computeCapacity(used: number, capacity: number | undefined, warn
 export function computeFleetStatus(agents: readonly Agent[], now: Instant, options: FleetStatusOptions = {}): FleetStatus {
   const nowMs = toEpochMs(now);
   const counts = emptyCounts();
-  const attentionAll: AttentionHit[] = [];
+  const hits: AttentionHits = { agents: [], rank: new Uint8Array(agents.length), sinceMs: new Float64Array(agents.length) };
   const attentionByReason: Record<AttentionReason, number> = {
     error: 0,
     offline: 0,
@@ -247,7 +253,9 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     if (reason !== undefined) {
       attentionByReason[reason]++;
       acc.attention++;
-      attentionAll.push({ agent: a, rank: SEVERITY_RANK[ATTENTION_SEVERITY[reason]], sinceMs });
+      hits.agents.push(i);
+      hits.rank[i] = SEVERITY_RANK[ATTENTION_SEVERITY[reason]];
+      hits.sinceMs[i] = sinceMs;
     }
 
     if (Number.isFinite(t.firstWorkAt)) firstWork.push(t.firstWorkAt - t.createdAt);
@@ -267,8 +275,8 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   const onlineCount = online(counts);
   const maxAttention = options.maxAttention ?? 100;
   const attention: AttentionItem[] = [];
-  for (const hit of selectTop(attentionAll, maxAttention, byAttentionOrder)) {
-    const a = hit.agent;
+  for (const index of selectTop(hits.agents, maxAttention, byAttentionOrder(agents, hits))) {
+    const a = agents[index] as Agent;
     const att = thresholds ? reevaluate(a, nowMs, thresholds) : a.needsAttention;
     if (!att) continue; // unreachable: the same rules matched above
     attention.push({
@@ -320,7 +328,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
       offline: counts.offline,
     },
     attention,
-    attentionTotal: attentionAll.length,
+    attentionTotal: hits.agents.length,
     attentionByReason,
     completion: {
       completed: counts.complete,

@@ -148,7 +148,8 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   const absolute = { ...DEFAULT_OUTLIER_OPTIONS.absoluteMs, ...options.absoluteMs };
 
   // Group samples by template id + metric. Each agent contributes to at most one metric (by status).
-  type Group = { templateId: string; templateName: string; metric: OutlierMetric; samples: Sample[] };
+  // Parallel arrays (agents[i] has values[i]): no object per sample.
+  type Group = { templateId: string; templateName: string; metric: OutlierMetric; agents: Agent[]; values: number[] };
   const byTemplate = new Map<string, Partial<Record<OutlierMetric, Group>>>();
   const groups: Group[] = [];
   for (let i = 0; i < agents.length; i++) {
@@ -164,20 +165,20 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     }
     let g = perMetric[metric];
     if (!g) {
-      g = { templateId: agent.template.id, templateName: agent.template.name, metric, samples: [] };
+      g = { templateId: agent.template.id, templateName: agent.template.name, metric, agents: [], values: [] };
       perMetric[metric] = g;
       groups.push(g);
     }
-    g.samples.push({ agent, value });
+    g.agents.push(agent);
+    g.values.push(value);
   }
 
   const hits: Hit[] = [];
   const summaries: PeerGroup[] = [];
   const insufficientPeers: string[] = [];
   for (const g of groups) {
-    const n = g.samples.length;
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = (g.samples[i] as Sample).value;
+    const n = g.values.length;
+    const values = Float64Array.from(g.values);
     const med = medianInPlace(values.slice());
     const limit = absolute[g.metric] ?? null;
     const label = `template "${g.templateName}" ${g.metric}`;
@@ -187,7 +188,8 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
       insufficientPeers.push(note);
       summaries.push({ ...groupHead(g), peers: n, medianMs: med, madMs: null, status: 'insufficient_peers', note });
       if (limit !== null) {
-        for (const s of g.samples) {
+        for (let i = 0; i < n; i++) {
+          const s = sample(g, i);
           if (s.value > limit) hits.push({ g, s, med: null, z: null, peers: n, basis: 'absolute', limit });
         }
       }
@@ -209,12 +211,13 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
           ? `${label}: all ${n} peers have the same value; no peer outliers`
           : `${label}: median ${formatDuration(med)} over ${n} peers`,
     });
-    for (const s of g.samples) {
-      const z = scale === 0 ? 0 : (s.value - med) / scale;
-      const peerHit = z > zThreshold && s.value - med >= minDeviationMs;
-      const absHit = limit !== null && s.value > limit;
+    for (let i = 0; i < n; i++) {
+      const value = g.values[i] as number;
+      const z = scale === 0 ? 0 : (value - med) / scale;
+      const peerHit = z > zThreshold && value - med >= minDeviationMs;
+      const absHit = limit !== null && value > limit;
       if (!peerHit && !absHit) continue;
-      hits.push({ g, s, med, z, peers: n, basis: peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute', limit });
+      hits.push({ g, s: sample(g, i), med, z, peers: n, basis: peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute', limit });
     }
   }
   hits.sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || b.s.value - a.s.value);
@@ -222,6 +225,11 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   const kept = hits.length > max ? hits.slice(0, max) : hits;
   return { outliers: kept.map((h) => outlier(h, minPeers)), total: hits.length, groups: summaries, minPeers, insufficientPeers };
 }
+
+const sample = (g: { readonly agents: readonly Agent[]; readonly values: readonly number[] }, i: number): Sample => ({
+  agent: g.agents[i] as Agent,
+  value: g.values[i] as number,
+});
 
 /** An outlier found, before its (costly) explanation is written. */
 interface Hit {

@@ -68,12 +68,18 @@ export function paginate<T>(
   idOf: (item: T) => string,
   options: { limit: number; after?: CursorPayload; query: string },
 ): { page: T[]; nextCursor?: string; total: number } {
-  const keyed = items.map((item) => ({ item, key: keyOf(item), id: idOf(item) }));
+  // Parallel arrays and item indexes: no wrapper object per item (10,000 agents per call).
+  const keys = items.map(keyOf);
+  const ids = items.map(idOf);
   const after = options.after;
-  const rest = after ? keyed.filter((x) => compareKeys(x.key, x.id, after.k, after.i) > 0) : keyed;
-  const head = selectTop(rest, options.limit + 1, (x, y) => compareKeys(x.key, x.id, y.key, y.id));
+  const rest: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (!after || compareKeys(keys[i] as SortKey, ids[i] as string, after.k, after.i) > 0) rest.push(i);
+  }
+  const head = selectTop(rest, options.limit + 1, (x, y) => compareKeys(keys[x] as SortKey, ids[x] as string, keys[y] as SortKey, ids[y] as string));
   const page = head.slice(0, options.limit);
   const last = page[page.length - 1];
-  const nextCursor = head.length > page.length && last ? encodeCursor({ q: options.query, k: last.key, i: last.id }) : undefined;
-  return { page: page.map((x) => x.item), total: items.length, ...(nextCursor ? { nextCursor } : {}) };
+  const nextCursor =
+    head.length > page.length && last !== undefined ? encodeCursor({ q: options.query, k: keys[last] as SortKey, i: ids[last] as string }) : undefined;
+  return { page: page.map((i) => items[i] as T), total: items.length, ...(nextCursor ? { nextCursor } : {}) };
 }
