@@ -1,6 +1,7 @@
 import { attentionRank, type Agent } from '@org/fleet-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetFixture, type FleetFixture } from '../testing/client-fixture.js';
+import { MAX_OUTLIERS_IN_STATUS } from './fleet-resources.js';
 
 /** fleet://agents/{id}: agents resolved by fleet-domain's resolveAgentRef, listed most urgent attention first. */
 describe('fleet:// agent resources', () => {
@@ -38,5 +39,29 @@ describe('fleet:// agent resources', () => {
     const ranks = agents.map((a) => attentionRank(a.agent));
     expect(new Set(ranks).size).toBeGreaterThan(1);
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+  });
+});
+
+describe('fleet://status', () => {
+  let fx: FleetFixture;
+  beforeAll(async () => {
+    fx = await startFleetFixture({ sim: { agents: 300, scenario: 'mixed' } });
+  });
+  afterAll(async () => fx.close());
+
+  it('is bounded like get_fleet_status: at most 10 outliers (most unusual first) and 20 attention items, with the totals', async () => {
+    const r = await fx.client.readResource({ uri: 'fleet://status' });
+    const first = r.contents[0];
+    const status = JSON.parse(first && 'text' in first ? first.text : '{}') as {
+      outliers: { outliers: { robustZ: number | null }[]; total: number };
+      attention: unknown[];
+      attentionTotal: number;
+    };
+    expect(status.outliers.total).toBeGreaterThan(MAX_OUTLIERS_IN_STATUS);
+    expect(status.outliers.outliers).toHaveLength(MAX_OUTLIERS_IN_STATUS);
+    const z = status.outliers.outliers.map((o) => o.robustZ ?? 0);
+    expect(z).toEqual([...z].sort((a, b) => b - a));
+    expect(status.attention.length).toBeLessThanOrEqual(20);
+    expect(status.attentionTotal).toBeGreaterThanOrEqual(status.attention.length);
   });
 });

@@ -19,6 +19,7 @@ import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/s
 
 export const MAX_LISTED_AGENTS = 100;
 export const RECENT_EVENTS_IN_RESOURCE = 100;
+export const MAX_OUTLIERS_IN_STATUS = 10;
 
 export interface ResourceDeps {
   runtime: FleetRuntime;
@@ -53,7 +54,12 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     },
     async (uri) => {
       const agents = await loadAgents(deps);
-      const status = computeFleetStatus(agents, deps.clock.now(), { ...fleetStatusOptions(deps.config), maxAttention: 20 });
+      // Bounded like get_fleet_status: the 20 most urgent agents and the 10 most unusual outliers (totals kept).
+      const status = computeFleetStatus(agents, deps.clock.now(), {
+        ...fleetStatusOptions(deps.config),
+        maxAttention: 20,
+        outliers: { maxOutliers: MAX_OUTLIERS_IN_STATUS },
+      });
       return json(uri.href, { ...status, watcher: toHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );
