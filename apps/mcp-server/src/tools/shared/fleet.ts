@@ -27,8 +27,20 @@ export function fleetStatusOptions(
 
 export type FleetLoad = { ok: true; agents: Agent[]; fetchedAt: Date } | { ok: false; failure: ToolFailure };
 
+/**
+ * Agents mapped from one fetched tasks list, keyed by that list object: concurrent or repeated tools that
+ * share a cached read (single-flight) map the fleet once, and the mapping dies with the list.
+ */
+const mappedFleets = new WeakMap<object, Agent[]>();
+
 export async function loadFleet(ctx: ToolContext, action = 'list the fleet'): Promise<FleetLoad> {
   const r = await ctx.runtime.tasks.list();
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action }) };
-  return { ok: true, agents: toAgents(r.value.tasks, ctx.now(), attentionThresholds(ctx.deps.config)), fetchedAt: r.value.fetchedAt };
+  let agents = mappedFleets.get(r.value);
+  if (!agents) {
+    // Judged as of the read, not of this call: what Coder said then is what the agents show (SC-008).
+    agents = toAgents(r.value.tasks, r.value.fetchedAt, attentionThresholds(ctx.deps.config));
+    mappedFleets.set(r.value, agents);
+  }
+  return { ok: true, agents, fetchedAt: r.value.fetchedAt };
 }
