@@ -79,12 +79,12 @@ export type CreateWorkspaceBuildRequest = Schemas['codersdk.CreateWorkspaceBuild
 export type BuildReason = Schemas['codersdk.BuildReason'];
 export type ProvisionerJob = Schemas['codersdk.ProvisionerJob'];
 export type ProvisionerJobStatus = Schemas['codersdk.ProvisionerJobStatus'];
-/** Query for `listWorkspaces` (`q` uses Coder's workspace search syntax). */
 /** What `listWorkspaces` returns (`count` is the total matching, `workspaces` one page). */
 export interface WorkspacesList {
   workspaces: Workspace[];
   count: number;
 }
+/** Query for `listWorkspaces` (`q` uses Coder's workspace search syntax). */
 export interface ListWorkspacesQuery {
   q?: string;
   limit?: number;
