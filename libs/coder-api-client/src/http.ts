@@ -6,7 +6,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { httpError, networkError, redactError, timeoutError, unexpectedResponse } from './errors.js';
 import type { paths } from './generated/schema.js';
-import type { Parse } from './parse.js';
+import type { Parse, Parsed } from './parse.js';
 import { resolveRetryOptions, withRetry, type ResolvedRetryOptions } from './retry.js';
 import type { CallOptions, CoderApiError, CoderClientOptions, CoderResult } from './types.js';
 
@@ -22,6 +22,16 @@ export interface RawOutcome {
   response: Response;
 }
 
+/** The same for `parseAs: 'arrayBuffer'` (bodies read as bytes, see `requestBytes`). */
+export interface RawBytesOutcome {
+  data?: ArrayBuffer;
+  error?: unknown;
+  response: Response;
+}
+
+/** Turns a 2xx body (as bytes) into a value, or says what is wrong with it. */
+export type ParseBytes<T> = (bytes: Uint8Array) => Parsed<T>;
+
 export interface Http {
   /** The typed openapi-fetch client: call it with literal path templates and `{ ...init }`. */
   readonly raw: Client<paths>;
@@ -30,6 +40,14 @@ export interface Http {
     path: string,
     send: (init: { signal: AbortSignal; parseAs: 'text' }) => Promise<RawOutcome>,
     parse: Parse<T>,
+    opts?: CallOptions,
+  ): Promise<CoderResult<T>>;
+  /** As `request`, but the 2xx body is handed over as bytes (large bodies the caller indexes itself). */
+  requestBytes<T>(
+    method: HttpMethod,
+    path: string,
+    send: (init: { signal: AbortSignal; parseAs: 'arrayBuffer' }) => Promise<RawBytesOutcome>,
+    parse: ParseBytes<T>,
     opts?: CallOptions,
   ): Promise<CoderResult<T>>;
   /** Builds a failure value (redacted) for errors raised outside a request. */
@@ -77,10 +95,11 @@ export function createHttp(options: CoderClientOptions): Http {
   const limit = createLimiter(options.maxConcurrentRequests);
   const fail = (error: CoderApiError): { ok: false; error: CoderApiError } => ({ ok: false, error: redactError(error, token) });
 
-  async function once<T>(
+  /** One attempt: send with a timeout, classify the outcome, then `decode` a 2xx body. */
+  async function once<D, T>(
     operation: string,
-    send: (init: { signal: AbortSignal; parseAs: 'text' }) => Promise<RawOutcome>,
-    parse: Parse<T>,
+    send: (signal: AbortSignal) => Promise<{ data?: D; error?: unknown; response: Response }>,
+    decode: (data: D | undefined, status: number) => CoderResult<T>,
     callerSignal: AbortSignal | undefined,
   ): Promise<CoderResult<T>> {
     const timeout = new AbortController();
@@ -90,9 +109,9 @@ export function createHttp(options: CoderClientOptions): Http {
       timeout.abort();
     }, timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
-    let outcome: RawOutcome;
+    let outcome: { data?: D; error?: unknown; response: Response };
     try {
-      outcome = await send({ signal, parseAs: 'text' });
+      outcome = await send(signal);
     } catch (thrown) {
       if (timedOut) return fail(timeoutError(operation, timeoutMs, false));
       if (callerSignal?.aborted) return fail(timeoutError(operation, timeoutMs, true));
@@ -102,31 +121,56 @@ export function createHttp(options: CoderClientOptions): Http {
     }
     const { response } = outcome;
     if (!response.ok) return fail(httpError(operation, response, outcome.error, now()));
-
-    let body: unknown;
-    const text = outcome.data ?? '';
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return fail(unexpectedResponse(operation, response.status, `Coder answered ${response.status} with a body that is not JSON.`));
-      }
-    }
-    const parsed = parse(body);
-    if (!parsed.ok) {
-      return fail(unexpectedResponse(operation, response.status, `Unexpected response shape: ${parsed.problem}.`));
-    }
-    return { ok: true, value: parsed.value, status: response.status };
+    return decode(outcome.data, response.status);
   }
+
+  const notJson = (operation: string, status: number) =>
+    fail(unexpectedResponse(operation, status, `Coder answered ${status} with a body that is not JSON.`));
+
+  const decodeJson =
+    <T>(operation: string, parse: Parse<T>) =>
+    (text: string | undefined, status: number): CoderResult<T> => {
+      let body: unknown;
+      const raw = text ?? '';
+      if (raw.trim() !== '') {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return notJson(operation, status);
+        }
+      }
+      return shaped(operation, status, parse(body));
+    };
+
+  const decodeBytes =
+    <T>(operation: string, parse: ParseBytes<T>) =>
+    (data: ArrayBuffer | undefined, status: number): CoderResult<T> =>
+      shaped(operation, status, parse(new Uint8Array(data ?? new ArrayBuffer(0))));
+
+  function shaped<T>(operation: string, status: number, parsed: Parsed<T>): CoderResult<T> {
+    if (parsed.ok) return { ok: true, value: parsed.value, status };
+    if (parsed.notJson) return notJson(operation, status);
+    return fail(unexpectedResponse(operation, status, `Unexpected response shape: ${parsed.problem}.`));
+  }
+
+  const withPolicy = <T>(method: HttpMethod, attempt: () => Promise<CoderResult<T>>, opts: CallOptions | undefined) => {
+    if (method !== 'GET') return attempt(); // mutations are never retried automatically
+    return withRetry(attempt, retry, random, opts?.signal);
+  };
 
   return {
     raw,
     fail,
     request(method, path, send, parse, opts) {
       const operation = `${method} ${path}`;
-      const attempt = () => limit(() => once(operation, send, parse, opts?.signal));
-      if (method !== 'GET') return attempt(); // mutations are never retried automatically
-      return withRetry(attempt, retry, random, opts?.signal);
+      const attempt = () => limit(() => once(operation, (signal) => send({ signal, parseAs: 'text' }), decodeJson(operation, parse), opts?.signal));
+      return withPolicy(method, attempt, opts);
+    },
+    requestBytes(method, path, send, parse, opts) {
+      const operation = `${method} ${path}`;
+      const attempt = () =>
+        limit(() => once(operation, (signal) => send({ signal, parseAs: 'arrayBuffer' }), decodeBytes(operation, parse), opts?.signal));
+      return withPolicy(method, attempt, opts);
     },
   };
 }

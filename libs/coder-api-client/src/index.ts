@@ -14,6 +14,8 @@ export {
 export { DEFAULT_TIMEOUT_MS, lateBoundFetch, normalizeBaseUrl, SESSION_TOKEN_HEADER } from './http.js';
 export { backoffDelayMs, DEFAULT_RETRY, resolveRetryOptions } from './retry.js';
 export { taskQuery } from './tasks.js';
+export { TaskListBody, TASK_KEYS } from './task-list-body.js';
+export { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 export { isExperimentalTask, isGaTask } from './guards.js';
 export {
   parseCoderVersion,

@@ -4,7 +4,8 @@
  */
 import { isRecord } from './errors.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** `notJson`: the body is not JSON at all (reported as such, not as a shape problem). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string; notJson?: true };
 export type Parse<T> = (body: unknown) => Parsed<T>;
 
 const good = <T>(value: T): Parsed<T> => ({ ok: true, value });

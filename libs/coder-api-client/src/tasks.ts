@@ -6,6 +6,7 @@
 import { isRecord } from './errors.js';
 import type { Http } from './http.js';
 import { listIn, noContent, objectWith, type Parse } from './parse.js';
+import { TASK_KEYS, TaskListBody } from './task-list-body.js';
 import type {
   AnyTask,
   CallOptions,
@@ -29,9 +30,8 @@ export interface TasksContext {
   lifecycleRoute: { get(): TaskRoute | undefined; set(route: TaskRoute): void };
 }
 
-export type TasksApi = Pick<CoderClient, 'listTasks' | 'getTask' | 'createTask' | 'deleteTask' | 'sendTaskInput' | 'updateTaskInput' | 'getTaskLogs' | 'pauseTask' | 'resumeTask'>;
+export type TasksApi = Pick<CoderClient, 'listTasks' | 'listTasksIndexed' | 'getTask' | 'createTask' | 'deleteTask' | 'sendTaskInput' | 'updateTaskInput' | 'getTaskLogs' | 'pauseTask' | 'resumeTask'>;
 
-const TASK_KEYS = ['id', 'name', 'status'] as const;
 const parseTask = objectWith<AnyTask>('task', TASK_KEYS);
 const parseTaskList = listIn<AnyTask, 'tasks'>('task', 'tasks', TASK_KEYS);
 const parseLogs: Parse<TaskLogsResponse> = (body) => {
@@ -112,6 +112,14 @@ export function createTasksApi(ctx: TasksContext): TasksApi {
       return routed('GET /api/v2/tasks', opts, (route) => {
         const path = route === 'v2' ? '/api/v2/tasks' : '/api/experimental/tasks';
         return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params }), parseTaskList, opts);
+      });
+    },
+    listTasksIndexed(filter, opts) {
+      const q = taskQuery(filter);
+      const params = q === undefined ? {} : { query: { q } };
+      return routed('GET /api/v2/tasks', opts, (route) => {
+        const path = route === 'v2' ? '/api/v2/tasks' : '/api/experimental/tasks';
+        return http.requestBytes('GET', path, (init) => http.raw.GET(path, { ...init, params }), TaskListBody.from, opts);
       });
     },
     getTask(user, task, opts) {

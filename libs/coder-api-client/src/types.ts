@@ -6,6 +6,7 @@
  * module exists at runtime; runtime helpers (guards, parsers) live in `index.ts`.
  */
 import type { components, operations, paths } from './generated/schema.js';
+import type { TaskListBody } from './task-list-body.js';
 
 type Schemas = components['schemas'];
 
@@ -219,6 +220,11 @@ export interface CoderClient {
   listOrganizations(opts?: CallOptions): Promise<CoderResult<Organization[]>>;
 
   listTasks(filter?: ListTasksFilter, opts?: CallOptions): Promise<CoderResult<AnyTasksListResponse>>;
+  /**
+   * The same request as `listTasks`, returned as the raw body indexed per task but not parsed: for pollers
+   * of large fleets that parse only the tasks that changed since their last read (see TaskListBody).
+   */
+  listTasksIndexed(filter?: ListTasksFilter, opts?: CallOptions): Promise<CoderResult<TaskListBody>>;
   getTask(user: string, taskIdOrName: string, opts?: CallOptions): Promise<CoderResult<AnyTask>>;
   createTask(user: string, body: CreateTaskRequest & { input: string }, opts?: CallOptions): Promise<CoderResult<AnyTask>>;
   deleteTask(user: string, task: string, opts?: CallOptions): Promise<CoderResult<void>>;
