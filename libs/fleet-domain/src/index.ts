@@ -15,6 +15,8 @@ export {
 export {
   toAgent,
   toAgents,
+  createTaskMapper,
+  reassessAgent,
   toStateKind,
   detectEra,
   type ToAgentOptions,

@@ -10,9 +10,9 @@
  * re-rendered only when not already canonical UTC) and builds reason strings only for non-default rows.
  */
 import type { AnyTask } from './coder-types.js';
-import type { Agent, AgentState, AgentStateKind, AgentTemplateRef } from '../models/agent.js';
+import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, NeedsAttention } from '../models/agent.js';
 import { deriveStatus, type StatusInput } from '../status/status-table.js';
-import { deriveAttention, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
+import { attentionReason, deriveAttention, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
 import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
 import { truncateText } from '../text/truncate.js';
 
@@ -120,6 +120,61 @@ export function toAgents(tasks: readonly AnyTask[], now: Instant, options: ToAge
     out[i] = mapTask(task, nowMs, options, lookup(lastLogAt, task.id), lookup(firstWorkAt, task.id), lookup(preset, task.id), templates, scratch);
   }
   return out;
+}
+
+/**
+ * A mapper for callers that map a list task by task (e.g. only the tasks that changed since their last
+ * read): agents it maps share template refs and rule scratch exactly as `toAgents` does.
+ */
+export function createTaskMapper(now: Instant, thresholds: AttentionThresholds = {}): (task: AnyTask) => Agent {
+  const nowMs = toEpochMs(now);
+  const templates = new Map<string, AgentTemplateRef>();
+  const scratch = newScratch();
+  return (task) => mapTask(task, nowMs, thresholds, undefined, undefined, undefined, templates, scratch);
+}
+
+/**
+ * The agent as `toAgent` would map the same task at `now`: only the attention rules read the time, and of
+ * them only `stuck` and `idle_waiting` (a busy or idle agent's time in its state) can change while Coder's
+ * facts stay the same. Returns `agent` itself when nothing changed, so a caller that kept the agents of an
+ * earlier read can reuse every unchanged task's agent at the cost of this check.
+ */
+export function reassessAgent(agent: Agent, now: Instant, thresholds: AttentionThresholds = {}): Agent {
+  // Every other rule (and `unhealthy`, which outranks the timed ones) is independent of the time.
+  if ((agent.status !== 'busy' && agent.status !== 'idle') || !agent.health.healthy) return agent;
+  const input = REASSESS_SCRATCH;
+  input.status = agent.status;
+  input.statusReason = agent.statusReason;
+  input.state = agent.state;
+  input.rawHealthy = undefined;
+  input.healthReason = agent.health.reason;
+  input.workspaceStatus = agent.workspace.status;
+  input.stateSinceMs = agent.times.stateSince;
+  input.updatedAtMs = agent.times.updatedAt;
+  // As mapTask: the state's own time when it parsed, else the creation time.
+  input.stateSinceIso = agent.state && !Number.isNaN(parseTimestamp(agent.state.since)) ? agent.state.since : agent.createdAt;
+  input.updatedAtIso = agent.updatedAt;
+  const nowMs = toEpochMs(now);
+  const previous = agent.needsAttention;
+  if (attentionReason(input, nowMs, thresholds) === undefined && previous === undefined) return agent;
+  const next = deriveAttention(input, nowMs, thresholds);
+  if (sameAttention(previous, next)) return agent;
+  return { ...agent, needsAttention: next };
+}
+
+const REASSESS_SCRATCH: Mutable<AttentionInput> = newScratch().attention;
+
+function sameAttention(a: NeedsAttention | undefined, b: NeedsAttention | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return a.reason === b.reason && a.severity === b.severity && a.since === b.since && a.suggestion === b.suggestion && sameList(a.nextTools, b.nextTools);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function lookup<T>(source: PerTask<T> | undefined, id: string): T | undefined {
