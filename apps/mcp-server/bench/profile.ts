@@ -19,9 +19,11 @@ const WORKSPACE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../.
 
 export const FLEET_PROBES: readonly Probe[] = [
   { label: 'sim: serve tasks list (listTasks)', fn: 'listTasks', layer: 'simulator (Coder side)' },
-  { label: 'client: listTasks (fetch+parse+shape)', fn: 'listTasks', layer: 'coder-api-client' },
-  { label: 'client: JSON.parse + shape (once)', fn: 'once', layer: 'coder-api-client' },
-  { label: 'domain: toAgents', fn: 'toAgents', layer: 'fleet-domain' },
+  { label: 'client: one request (fetch + decode)', fn: 'once', layer: 'coder-api-client' },
+  { label: 'client: index the body (TaskListBody.from)', fn: 'from', layer: 'coder-api-client' },
+  { label: 'server: incremental mapping (mapRead)', fn: 'mapRead', layer: 'mcp-server' },
+  { label: 'domain: map a changed task (mapTask)', fn: 'mapTask', layer: 'fleet-domain' },
+  { label: 'domain: re-judge a kept agent (reassessAgent)', fn: 'reassessAgent', layer: 'fleet-domain' },
   { label: 'domain: computeFleetStatus', fn: 'computeFleetStatus', layer: 'fleet-domain' },
   { label: 'domain: detectOutliers', fn: 'detectOutliers', layer: 'fleet-domain' },
   { label: 'server: tool handle()', fn: 'handle', layer: 'mcp-server' },

@@ -7,12 +7,12 @@
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { byAttention, computeFleetStatus, resolveAgentRef, toAgents, type Agent } from '@org/fleet-domain';
+import { byAttention, computeFleetStatus, resolveAgentRef, type Agent } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { fromDomainError } from '../failures.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
-import { attentionThresholds, fleetStatusOptions } from '../tools/shared/fleet.js';
+import { fleetStatusOptions } from '../tools/shared/fleet.js';
 import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
 import { toEventView, toHealthView } from '../watch/event-view.js';
 import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
@@ -29,10 +29,10 @@ export interface ResourceDeps {
 
 const json = (uri: string, value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
 
-async function loadAgents(deps: ResourceDeps): Promise<Agent[]> {
+async function loadAgents(deps: ResourceDeps): Promise<readonly Agent[]> {
   const r = await deps.runtime.tasks.list();
   if (!r.ok) throw new McpError(ErrorCode.InternalError, `${r.error.kind}: could not read the fleet from Coder: ${r.error.message}`);
-  return toAgents(r.value.tasks, deps.clock.now(), attentionThresholds(deps.config));
+  return r.value.agents;
 }
 
 /** The agent `ref` (task id, name or owner/name) names, resolved by fleet-domain like every tool; else a protocol error. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Agent } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
 import { coderError } from '../testing/stub-coder.js';
 import { createAgentResolver, matchAgents } from './agent-resolver.js';
@@ -14,9 +15,13 @@ function source(lists: AnyTask[][]): TaskListSource & { forced: number } {
     list: async (o: { force?: boolean } = {}) => {
       if (o.force) s.forced += 1;
       const tasks = lists[Math.min(i++, lists.length - 1)] ?? [];
-      return { ok: true as const, status: 200, value: { tasks, count: tasks.length, fetchedAt: new Date(0) } };
+      // Only identity matters to the resolver: agents carry id/owner/name, task(id) gives the raw task back.
+      const agents = tasks.map((t) => ({ id: t.id, owner: t.owner_name, name: t.name }) as Agent);
+      const task = (id: string) => tasks.find((t) => t.id === id);
+      return { ok: true as const, status: 200, value: { agents, count: tasks.length, fetchedAt: new Date(0), task } };
     },
     invalidate: () => undefined,
+    lastRead: () => undefined,
   };
   return s;
 }
@@ -52,7 +57,7 @@ describe('agent references', () => {
   });
 
   it('maps a list failure through fromCoderApiError', async () => {
-    const failing: TaskListSource = { list: async () => coderError('unauthorized', { status: 401 }), invalidate: () => undefined };
+    const failing: TaskListSource = { list: async () => coderError('unauthorized', { status: 401 }), invalidate: () => undefined, lastRead: () => undefined };
     const r = await createAgentResolver(failing).resolve('docs');
     expect(!r.ok && r.failure.code).toBe('unauthorized');
   });

@@ -3,7 +3,7 @@
  * list, so it costs at most one Coder call, and returns a pinned identity (owner + task id) that the
  * caller uses for every further Coder call (a task re-created under the same name is never hit by accident).
  */
-import { matchAgentRef, resolveAgentRef, type AgentIdentity } from '@org/fleet-domain';
+import { matchAgentRef, resolveAgentRef, type Agent, type AgentIdentity } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
 import { fromCoderApiError, fromDomainError, type ToolFailure } from '../failures.js';
 import type { TaskListSource } from './task-list.js';
@@ -31,14 +31,18 @@ export function matchAgents(tasks: readonly AnyTask[], ref: string): AnyTask[] {
 }
 
 const toResolved = (t: AnyTask): ResolvedAgent => ({ id: t.id, owner: t.owner_name, name: t.name, ref: `${t.owner_name}/${t.name}`, task: t });
+const agentIdentity = (a: Agent): AgentIdentity => a;
 
 export function createAgentResolver(tasks: TaskListSource): AgentResolver {
   /** Resolution against the (cached, or re-read when `force`) list; `missing` when nothing matches. */
   const attempt = async (ref: string, force: boolean): Promise<Resolution | 'missing'> => {
     const r = await tasks.list({ force });
     if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
-    const found = resolveAgentRef(r.value.tasks, ref, taskIdentity);
-    if (found.ok) return { ok: true, value: toResolved(found.value) };
+    const found = resolveAgentRef(r.value.agents, ref, agentIdentity);
+    // The agent came from this very read, so its task is in it (parsed now: only the one that matched).
+    const task = found.ok ? r.value.task(found.value.id) : undefined;
+    if (task) return { ok: true, value: toResolved(task) };
+    if (found.ok) return { ok: false, failure: fromDomainError({ kind: 'agent_not_found', ref }) };
     return found.error.kind === 'agent_not_found' ? 'missing' : { ok: false, failure: fromDomainError(found.error) };
   };
   return {

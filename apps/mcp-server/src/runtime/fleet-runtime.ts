@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
 import { createMutationJournal, type MutationJournal } from './mutation-journal.js';
-import { createTaskListSource, type TaskListSource } from './task-list.js';
+import { attentionThresholds, createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
 export interface FleetRuntime {
@@ -34,7 +34,14 @@ export function createFleetRuntime(deps: {
   mutations?: MutationJournal;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
-  const tasks = createTaskListSource({ coder, clock, ttlMs: config.cacheTtlMs, loadTimeoutMs: config.requestTimeoutMs, owners: config.owners });
+  const tasks = createTaskListSource({
+    coder,
+    clock,
+    ttlMs: config.cacheTtlMs,
+    loadTimeoutMs: config.requestTimeoutMs,
+    owners: config.owners,
+    thresholds: attentionThresholds(config),
+  });
   return {
     tasks,
     agents: createAgentResolver(tasks),

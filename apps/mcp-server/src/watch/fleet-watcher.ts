@@ -1,7 +1,7 @@
 /**
  * The fleet watcher: polls Coder's tasks list (ONE request per cycle whatever the fleet size, through the
- * runtime's single-flight task-list source so tools reuse the result), maps it with fleet-domain's
- * `toAgents`, diffs it with `diffFleet` (whose snapshot carries the debounce memory) and appends the events
+ * runtime's single-flight task-list source so tools reuse the result, and its agents mapped there), diffs
+ * them with `diffFleet` (whose snapshot carries the debounce memory) and appends the events
  * to the bounded journal. Listeners (waiting get_fleet_events calls, per-session logging and resource
  * subscriptions) are told about each batch.
  *
@@ -13,7 +13,7 @@
  * (interval × 2^n, capped). Health (last success, consecutive failures, back-off, CPU per cycle) is
  * reported by `health()`. All timers go through the injected Scheduler and time through the Clock.
  */
-import { diffFleet, toAgents, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
+import { diffFleet, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
@@ -178,7 +178,8 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   const process_ = async (list: TaskList) => {
     const cpu0 = cpuUsage();
     const now = clock.now();
-    const agents = toAgents(list.tasks, now, options.thresholds ?? {});
+    // Mapped once by the task-list source, judged as of the read (fetchFresh keeps that within the freshness bound).
+    const agents = list.agents;
     const diff = diffFleet(snapshot, agents, now, diffOptions);
     snapshot = diff.snapshot;
     latest = { agents, at: now };
