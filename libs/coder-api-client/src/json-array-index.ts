@@ -37,6 +37,9 @@ const COMMA = 0x2c;
 const LETTER_I = 0x69;
 const LETTER_D = 0x64;
 
+/** Deeper nesting than this is left to JSON.parse (the fallback). */
+const MAX_DEPTH = 512;
+
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Index of the quote closing the string whose opening quote is at `open`, or -1 when unterminated. */
@@ -76,6 +79,9 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
   const ends: number[] = [];
   const ids: (string | undefined)[] = [];
   let depth = 0;
+  // Which bracket opened each depth: a `]` must close a `[` (inside an element JSON.parse would catch it,
+  // but around the elements a mismatch would silently drop or merge tasks).
+  const opened = new Uint8Array(MAX_DEPTH + 1);
   // Depth 1: the top-level object. The target array's elements open at depth 2 → 3.
   let keyStart = -1;
   let keyEnd = -1;
@@ -119,6 +125,7 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
     switch (c) {
       case COLON:
         if (depth === 1) currentKeyIsTarget = keyStart >= 0 && equalsAscii(body, keyStart, keyEnd, key);
+        else if (inTarget && depth === 2) return undefined;
         break;
       case OPEN_OBJECT:
         if (inTarget && depth === 2) {
@@ -126,7 +133,8 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
           elementStart = i;
           elementId = undefined;
         }
-        depth++;
+        if (++depth > MAX_DEPTH) return undefined;
+        opened[depth] = OPEN_OBJECT;
         break;
       case OPEN_ARRAY:
         if (depth === 1 && currentKeyIsTarget) {
@@ -137,11 +145,12 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
         } else if (inTarget && depth === 2) {
           return undefined; // an array element
         }
-        depth++;
+        if (++depth > MAX_DEPTH) return undefined;
+        opened[depth] = OPEN_ARRAY;
         break;
       case CLOSE_OBJECT:
+        if (depth < 1 || opened[depth] !== OPEN_OBJECT) return undefined;
         depth--;
-        if (depth < 0) return undefined;
         if (inTarget && depth === 2) {
           starts.push(elementStart);
           ends.push(i + 1);
@@ -150,8 +159,8 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
         }
         break;
       case CLOSE_ARRAY:
+        if (depth < 1 || opened[depth] !== OPEN_ARRAY) return undefined;
         depth--;
-        if (depth < 0) return undefined;
         if (inTarget && depth === 1) {
           if (!needComma && starts.length > 0) return undefined; // trailing comma
           inTarget = false;

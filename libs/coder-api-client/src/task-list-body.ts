@@ -34,7 +34,9 @@ export class TaskListBody {
     const index = indexJsonArray(body, 'tasks');
     if (index) {
       const envelope = safeParse(index.envelope);
-      if (envelope.ok && isPlainObject(envelope.value)) {
+      // The emptied list must still be the one JSON.parse would see ("tasks" twice, or spelled with escapes,
+      // is left to the slow path).
+      if (envelope.ok && isPlainObject(envelope.value) && isEmptyArray(envelope.value['tasks'])) {
         const count = envelope.value['count'];
         return { ok: true, value: new TaskListBody(body, index, typeof count === 'number' ? count : index.starts.length) };
       }
@@ -114,6 +116,10 @@ function safeParse(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+function isEmptyArray(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
