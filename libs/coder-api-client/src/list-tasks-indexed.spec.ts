@@ -37,7 +37,7 @@ async function both(client: CoderClient, filter?: ListTasksFilter) {
   return [plain, indexed] as const;
 }
 
-const raw = (body: string | Uint8Array, status = 200, headers: Record<string, string> = { 'content-type': 'application/json' }): Response =>
+const raw = (body: string | Uint8Array | ReadableStream<Uint8Array>, status = 200, headers: Record<string, string> = { 'content-type': 'application/json' }): Response =>
   new Response(body, { status, headers });
 
 describe('listTasksIndexed (fake fetch)', () => {
@@ -214,6 +214,44 @@ const RECORDED_LISTS: { test: string; filters: (ListTasksFilter | undefined)[] }
   { test: 'tasks-read', filters: [undefined, { owner: 'admin' }] },
   { test: 'task-lifecycle', filters: [undefined] },
 ];
+
+describe('listTasksIndexed: reading the body', () => {
+  /** A streamed body in `parts` chunks (the way a large list arrives). */
+  const chunked = (text: string, parts: number): ReadableStream<Uint8Array> => {
+    const bytes = new TextEncoder().encode(text);
+    const size = Math.ceil(bytes.length / parts);
+    let at = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(at, at + size));
+        at += size;
+      },
+    });
+  };
+
+  it('joins a body that arrives in many chunks (tasks split across chunk boundaries)', async () => {
+    const { fake, client } = setup();
+    const list = { tasks: Array.from({ length: 40 }, (_, i) => ({ ...gaTask, id: `t-${i}`, name: `task-${i}` })), count: 40 };
+    fake.on('GET /api/v2/tasks', () => raw(chunked(JSON.stringify(list), 17)));
+    const body = value(await client.listTasksIndexed());
+    expect(tasksOf(body)).toEqual(list.tasks);
+    expect(body.id(39)).toBe('t-39');
+  });
+
+  it('the timeout covers reading the body: a body that stalls fails as timeout, not as a hang', async () => {
+    const { fake, client } = setup('v2.36.0', { timeoutMs: 50 });
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"tasks":['));
+      },
+    });
+    // The fake fetch ignores the abort signal (a real one errors the body): the client must not hang anyway.
+    fake.on('GET /api/v2/tasks', () => raw(stalled));
+    const r = await client.listTasksIndexed();
+    expect(!r.ok && r.error.kind).toBe('timeout');
+  });
+});
 
 describe.skipIf(POLLY_MODE === 'record')('listTasksIndexed replayed from the recordings', () => {
   let polly: Polly | undefined;
