@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { runServer } from './run.js';
+import { capYoungGeneration } from './young-generation.js';
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
@@ -17,6 +18,8 @@ async function main(): Promise<number> {
     console.error(`coder-fleet-mcp: invalid configuration\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\nRun with --help for all options.`);
     return 2;
   }
+  // After the modules have loaded (start-up allocates freely), before the first fleet read.
+  capYoungGeneration();
   return runServer(loaded.config);
 }
 

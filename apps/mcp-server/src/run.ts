@@ -9,7 +9,6 @@ import { createLogger } from './log.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
-import { serveHttp } from './transports/serve-http.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -34,7 +33,11 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     timeoutMs: config.requestTimeoutMs,
     userAgent: `coder-fleet-mcp/${VERSION}`,
   });
-  if (config.transport === 'http') return serveHttp({ config, coder, log, clock: options.clock ?? systemClock, onShutdown: options.onShutdown });
+  if (config.transport === 'http') {
+    // Loaded only when serving HTTP: a stdio server (the common case) starts without the HTTP stack.
+    const { serveHttp } = await import('./transports/serve-http.js');
+    return serveHttp({ config, coder, log, clock: options.clock ?? systemClock, onShutdown: options.onShutdown });
+  }
   const fleet = createServer({ coder, clock: options.clock ?? systemClock, config, log });
   const running = await serveStdio(fleet);
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
