@@ -76,8 +76,8 @@ export default tseslint.config(
     },
   },
   {
-    // Plain Node scripts (codegen, CI, recordings).
-    files: ['tools/**/*.mjs'],
+    // Plain Node scripts (codegen, CI, recordings, bench floors).
+    files: ['tools/**/*.mjs', 'apps/mcp-server/bench/**/*.mjs'],
     languageOptions: {
       globals: {
         process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly',

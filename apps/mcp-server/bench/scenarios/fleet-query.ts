@@ -8,16 +8,23 @@
  * Each sample is a (raw, tool) pair taken back to back; the ratio is the median of the pair ratios.
  * The in-process client never calls tools/list, so no client-side output validation is included.
  *
+ * The server maps each read incrementally (a task whose bytes did not change keeps its agent), so a
+ * repeated call is the steady state a polling superagent sees; the first read after start (nothing to
+ * keep) is reported too, on a fresh server per sample, with the number of tasks each read re-parsed.
+ *
  * Timing splits (where the time goes) are measured on the same fleet: raw fetch, JSON.parse, the Coder
- * client's listTasks, toAgents, computeFleetStatus, the tool's zod output validation (what McpServer
- * runs on structuredContent) and JSON.stringify of the result (what stdio would add).
+ * client's listTasksIndexed, a first and a repeated task-list read, toAgents, computeFleetStatus, the
+ * tool's zod output validation (what McpServer runs on structuredContent) and JSON.stringify of the
+ * result (what stdio would add).
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { agentSortKey, computeFleetStatus, toAgents, type Agent } from '@org/fleet-domain';
 import type { AnyTask } from '../../src/coder.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { paginate } from '../../src/tools/shared/cursor.js';
-import { fleetStatusOptions } from '../../src/tools/shared/fleet.js';
+import { createTaskListSource } from '../../src/runtime/task-list.js';
+import { attentionThresholds, fleetStatusOptions } from '../../src/tools/shared/fleet.js';
+import { systemClock } from '../../src/clock.js';
 import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, resultBytes, simCounters, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
 import { fmtBytes, fmtMs, median, pairedRuns, settle, timeAsync } from '../lib/stats.js';
@@ -36,6 +43,7 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
   const notes: string[] = [
     'Baseline: one raw `fetch` of GET /api/v2/tasks + `JSON.parse` against the same simulator (in-process, real clock, seed 42, scenario mixed).',
     'Server cache TTL 0: every call reads Coder (no free iterations from the single-flight cache). Ratio = median of per-pair ratios (raw, then tool, back to back).',
+    'Each read is mapped incrementally: tasks whose JSON is byte-for-byte unchanged since the previous read keep their agent (re-judged for time-based attention); only new or changed tasks are parsed and mapped. The simulator\'s fleet is live (real clock), so every read has changes; "first read" rows use a fresh server per sample (nothing to keep).',
     'Where the time goes, by layer and function: `tsx --expose-gc --conditions=@org/source apps/mcp-server/bench/profile.ts get_fleet_status 10000` (writes a .cpuprofile).',
   ];
   for (const n of options.sizes) {
@@ -46,6 +54,7 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
       for (const tool of TOOLS) {
         const requests: number[] = [];
         const totals: number[] = [];
+        const parsedPerRead: number[] = [];
         let last: CallToolResult | undefined;
         const samples = await pairedRuns({
           // Small fleets are cheap: more samples steady the median where a ratio is most sensitive to noise.
@@ -63,6 +72,8 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
             const c = simCounters(sim);
             requests.push(c.tasksList);
             totals.push(c.total);
+            const read = server.fleet.runtime.tasks.lastRead();
+            if (read) parsedPerRead.push(read.parsed);
           },
         });
         const ratio = median(samples.ratios);
@@ -107,7 +118,14 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
           verdict: verdict(maxReq === 1 && maxTotal === 1),
           data: { tool, agents: n, tasksListPerCall: requests, totalPerCall: totals },
         });
+        rows.push({
+          case: `  tasks parsed per read (new or changed since the previous read) @ ${fmtCount(n)}`,
+          value: `${fmtCount(median(parsedPerRead))} of ${fmtCount(n)} (median)`,
+          verdict: 'INFO',
+          data: { tool, agents: n, parsedPerRead },
+        });
       }
+      if (n >= 1000) rows.push(await firstRead(sim, n, options));
       if (n >= 1000) notes.push(await splits(sim, server, n, options));
     } finally {
       await server.close();
@@ -115,6 +133,32 @@ export async function fleetQueryScenario(options: FleetQueryOptions): Promise<Sc
     }
   }
   return { id: '1', title: 'Fleet query overhead (in-process MCP client vs raw fetch + JSON.parse)', rows, notes };
+}
+
+/** get_fleet_status on a fresh server per sample: the first read after start, every task parsed and mapped. */
+async function firstRead(sim: Awaited<ReturnType<typeof startSim>>, n: number, options: FleetQueryOptions): Promise<BenchRow> {
+  let fresh: Awaited<ReturnType<typeof startInProcessServer>> | undefined;
+  const samples = await pairedRuns({
+    runs: options.runs,
+    warmup: Math.min(1, options.warmup),
+    baseline: () => rawTasksList(sim),
+    subject: async () => expectOk('get_fleet_status', await (fresh as NonNullable<typeof fresh>).call('get_fleet_status', {})),
+    between: async () => {
+      await fresh?.close();
+      fresh = await startInProcessServer(sim, { cacheTtlMs: 0 });
+      await settle();
+    },
+  });
+  await fresh?.close();
+  const ratio = median(samples.ratios);
+  return {
+    case: `  get_fleet_status @ ${fmtCount(n)}, first read after start (all ${fmtCount(n)} tasks parsed and mapped)`,
+    value: `${fmtMs(median(samples.subject))} ms`,
+    baseline: `${fmtMs(median(samples.baseline))} ms`,
+    ratio,
+    verdict: 'INFO',
+    data: { agents: n, firstReadSamplesMs: samples.subject, rawSamplesMs: samples.baseline, medianPairRatio: ratio },
+  };
 }
 
 /**
@@ -148,10 +192,21 @@ async function splits(
       return res.text();
     });
     const parsed = await stage('JSON.parse', () => JSON.parse(text) as { tasks: AnyTask[] });
-    const listed = await stage('client listTasks (fetch+parse+shape)', () => server.coder.listTasks());
+    await stage('client listTasksIndexed (fetch + index, nothing parsed)', () => server.coder.listTasksIndexed());
+    const source = createTaskListSource({
+      coder: server.coder,
+      clock: systemClock,
+      ttlMs: 0,
+      loadTimeoutMs: 60_000,
+      owners: [],
+      thresholds: attentionThresholds(server.config),
+    });
+    await stage('task-list read, first (fetch + index + parse and map every task)', () => source.list());
+    await stage('task-list read, next (fetch + index + keep unchanged agents)', () => source.list());
+    const listed = await stage('client listTasks (fetch + JSON.parse + shape, for reference)', () => server.coder.listTasks());
     const tasks = listed.ok ? listed.value.tasks : parsed.tasks;
     const now = new Date();
-    const agents: Agent[] = await stage('toAgents', () => toAgents(tasks, now, statusOptions.thresholds));
+    const agents: Agent[] = await stage('toAgents (the whole parsed list, for reference)', () => toAgents(tasks, now, statusOptions.thresholds));
     await stage('computeFleetStatus with thresholds (re-judges attention)', () => computeFleetStatus(agents, now, { ...statusOptions, maxAttention: 20 }));
     await stage('computeFleetStatus without the re-judging', () => computeFleetStatus(agents, now, { ...withoutReevaluation, maxAttention: 20 }));
     await stage('paginate (list_agents default page)', () => paginate(agents, (a) => agentSortKey(a, 'name'), (a) => a.id, { limit: 25, query: 'q' }));
