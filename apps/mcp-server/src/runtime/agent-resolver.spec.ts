@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Agent } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
 import { coderError } from '../testing/stub-coder.js';
-import { createAgentResolver, matchAgents } from './agent-resolver.js';
+import { createAgentResolver } from './agent-resolver.js';
 import type { TaskListSource } from './task-list.js';
 
 const task = (id: string, owner: string, name: string) => ({ id, owner_name: owner, name }) as AnyTask;
@@ -27,11 +27,17 @@ function source(lists: AnyTask[][]): TaskListSource & { forced: number } {
 }
 
 describe('agent references', () => {
-  it('match by id, owner/name (case-insensitive owner) and bare name', () => {
-    expect(matchAgents(fleet, '33333333-3333-3333-3333-333333333333').map((t) => t.name)).toEqual(['docs']);
-    expect(matchAgents(fleet, 'ALICE/fix-bug').map((t) => t.owner_name)).toEqual(['alice']);
-    expect(matchAgents(fleet, 'fix-bug')).toHaveLength(2);
-    expect(matchAgents(fleet, 'bob/33333333-3333-3333-3333-333333333333')).toHaveLength(1);
+  it('match by id, owner/name (case-insensitive owner) and bare name', async () => {
+    const resolver = createAgentResolver(source([fleet]));
+    const byId = await resolver.resolve('33333333-3333-3333-3333-333333333333');
+    expect(byId.ok && byId.value.name).toBe('docs');
+    const byOwner = await resolver.resolve('ALICE/fix-bug');
+    expect(byOwner.ok && byOwner.value.task.owner_name).toBe('alice');
+    const bare = await resolver.resolve('fix-bug');
+    expect(!bare.ok && bare.failure.code).toBe('agent_ambiguous');
+    expect(!bare.ok && bare.failure.message).toContain('bob/fix-bug');
+    const ownerAndId = await resolver.resolve('bob/33333333-3333-3333-3333-333333333333');
+    expect(ownerAndId.ok && ownerAndId.value.id).toBe('33333333-3333-3333-3333-333333333333');
   });
 
   it('resolves to a pinned identity', async () => {

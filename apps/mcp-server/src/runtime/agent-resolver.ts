@@ -3,7 +3,7 @@
  * list, so it costs at most one Coder call, and returns a pinned identity (owner + task id) that the
  * caller uses for every further Coder call (a task re-created under the same name is never hit by accident).
  */
-import { matchAgentRef, resolveAgentRef, type Agent, type AgentIdentity } from '@org/fleet-domain';
+import { resolveAgentRef, type Agent, type AgentIdentity } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
 import { fromCoderApiError, fromDomainError, type ToolFailure } from '../failures.js';
 import type { TaskListSource } from './task-list.js';
@@ -22,12 +22,6 @@ export type Resolution = { ok: true; value: ResolvedAgent } | { ok: false; failu
 
 export interface AgentResolver {
   resolve(ref: string): Promise<Resolution>;
-}
-
-const taskIdentity = (t: AnyTask): AgentIdentity => ({ id: t.id, owner: String(t.owner_name), name: t.name });
-
-export function matchAgents(tasks: readonly AnyTask[], ref: string): AnyTask[] {
-  return matchAgentRef(tasks, ref, taskIdentity);
 }
 
 const toResolved = (t: AnyTask): ResolvedAgent => ({ id: t.id, owner: t.owner_name, name: t.name, ref: `${t.owner_name}/${t.name}`, task: t });
