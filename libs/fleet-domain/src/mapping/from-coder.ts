@@ -12,7 +12,7 @@
 import type { AnyTask } from './coder-types.js';
 import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, NeedsAttention } from '../models/agent.js';
 import { deriveStatus, type StatusInput } from '../status/status-table.js';
-import { attentionReason, deriveAttention, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
+import { attentionReason, deriveAttention, fillAttentionInput, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
 import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
 import { truncateText } from '../text/truncate.js';
 
@@ -142,18 +142,7 @@ export function createTaskMapper(now: Instant, thresholds: AttentionThresholds =
 export function reassessAgent(agent: Agent, now: Instant, thresholds: AttentionThresholds = {}): Agent {
   // Every other rule (and `unhealthy`, which outranks the timed ones) is independent of the time.
   if ((agent.status !== 'busy' && agent.status !== 'idle') || !agent.health.healthy) return agent;
-  const input = REASSESS_SCRATCH;
-  input.status = agent.status;
-  input.statusReason = agent.statusReason;
-  input.state = agent.state;
-  input.rawHealthy = undefined;
-  input.healthReason = agent.health.reason;
-  input.workspaceStatus = agent.workspace.status;
-  input.stateSinceMs = agent.times.stateSince;
-  input.updatedAtMs = agent.times.updatedAt;
-  // As mapTask: the state's own time when it parsed, else the creation time.
-  input.stateSinceIso = agent.state && !Number.isNaN(parseTimestamp(agent.state.since)) ? agent.state.since : agent.createdAt;
-  input.updatedAtIso = agent.updatedAt;
+  const input = fillAttentionInput(REASSESS_SCRATCH, agent);
   const nowMs = toEpochMs(now);
   const previous = agent.needsAttention;
   if (attentionReason(input, nowMs, thresholds) === undefined && previous === undefined) return agent;

@@ -17,7 +17,7 @@
 import type { Agent, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
 import { type Instant, isoFromMs, parseTimestamp, toEpochMs } from '../mapping/timestamps.js';
 import type { AttentionThresholds } from '../status/attention.js';
-import { ATTENTION_SEVERITY, attentionReason, attentionSinceMs, deriveAttention, type AttentionInput } from '../status/attention.js';
+import { ATTENTION_SEVERITY, attentionReason, attentionSinceMs, deriveAttention, fillAttentionInput, type MutableAttentionInput } from '../status/attention.js';
 import { detectOutliers, type OutlierOptions, type OutlierReport } from '../outliers/detect-outliers.js';
 import { type DurationStats, durationStats, selectTop } from './stats.js';
 import { SEVERITY_RANK } from '../query/agent-query.js';
@@ -206,7 +206,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   const templates = new Map<string, TemplateAcc>();
   const thresholds = options.thresholds;
   // One input object refilled per agent (the rules only read it): no allocation per agent on this pass.
-  const scratch: Mutable<AttentionInput> = {
+  const scratch: MutableAttentionInput = {
     status: 'unknown',
     statusReason: '',
     state: undefined,
@@ -346,24 +346,8 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** The attention rules' input for a mapped agent, written into `input` (fixed shape: runs for every agent). */
-function fillAttentionInput(input: Mutable<AttentionInput>, a: Agent): AttentionInput {
-  input.status = a.status;
-  input.statusReason = a.statusReason;
-  input.state = a.state;
-  // error/offline are decided before the health rule, so "unhealthy" here means Coder's agent health.
-  input.rawHealthy = a.health.healthy ? undefined : false;
-  input.healthReason = a.health.reason || undefined;
-  input.workspaceStatus = a.workspace.status;
-  input.stateSinceMs = a.times.stateSince;
-  input.updatedAtMs = a.times.updatedAt;
-  return input;
-}
-
 
 /** Re-run the attention rules with other thresholds (same rules as mapping). */
 export function reevaluate(a: Agent, nowMs: number, thresholds: AttentionThresholds): NeedsAttention | undefined {
-  return deriveAttention(fillAttentionInput({} as Mutable<AttentionInput>, a), nowMs, thresholds);
+  return deriveAttention(fillAttentionInput({} as MutableAttentionInput, a), nowMs, thresholds);
 }

@@ -11,7 +11,7 @@
  * | `stuck`        | warning  | status `busy` with no state change for longer than `stuckMs`     |
  * | `idle_waiting` | info     | status `idle` for longer than `idleWaitingMs`                    |
  */
-import type { AgentStatus, AgentState, NeedsAttention, AttentionReason, Severity, SuggestedTool } from '../models/agent.js';
+import type { Agent, AgentStatus, AgentState, NeedsAttention, AttentionReason, Severity, SuggestedTool } from '../models/agent.js';
 import { formatDuration, truncateText } from '../text/truncate.js';
 import { isoFromMs } from '../mapping/timestamps.js';
 import type { InvalidThreshold } from '../errors.js';
@@ -52,6 +52,26 @@ export interface AttentionInput {
   /** UTC ISO of `stateSinceMs` / `updatedAtMs` when the caller already has them (saves formatting one per agent). */
   readonly stateSinceIso?: string;
   readonly updatedAtIso?: string;
+}
+
+/** AttentionInput with its fields writable, for callers that refill one object per agent. */
+export type MutableAttentionInput = { -readonly [K in keyof AttentionInput]: AttentionInput[K] };
+
+/**
+ * The attention rules' input for a mapped agent, written into `input` (fixed shape, no allocation: runs
+ * for every agent of a fleet). error/offline are decided before the health rule, so "unhealthy" here
+ * means Coder's agent health.
+ */
+export function fillAttentionInput(input: MutableAttentionInput, a: Agent): AttentionInput {
+  input.status = a.status;
+  input.statusReason = a.statusReason;
+  input.state = a.state;
+  input.rawHealthy = a.health.healthy ? undefined : false;
+  input.healthReason = a.health.reason || undefined;
+  input.workspaceStatus = a.workspace.status;
+  input.stateSinceMs = a.times.stateSince;
+  input.updatedAtMs = a.times.updatedAt;
+  return input;
 }
 
 const MESSAGE_PREVIEW = 160;
