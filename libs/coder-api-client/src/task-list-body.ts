@@ -8,6 +8,7 @@
  * ever holds the whole parsed tree at once (which is what drove memory and GC time up at scale).
  */
 import { Buffer } from 'node:buffer';
+import { isRecord } from './errors.js';
 import { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 import { listIn, objectWith, type Parsed } from './parse.js';
 import type { AnyTask } from './types.js';
@@ -36,7 +37,7 @@ export class TaskListBody {
       const envelope = safeParse(index.envelope);
       // The emptied list must still be the one JSON.parse would see ("tasks" twice, or spelled with escapes,
       // is left to the slow path).
-      if (envelope.ok && isPlainObject(envelope.value) && isEmptyArray(envelope.value['tasks'])) {
+      if (envelope.ok && isRecord(envelope.value) && isEmptyArray(envelope.value['tasks'])) {
         const count = envelope.value['count'];
         return { ok: true, value: new TaskListBody(body, index, typeof count === 'number' ? count : index.starts.length) };
       }
@@ -120,8 +121,4 @@ function safeParse(text: string): { ok: true; value: unknown } | { ok: false } {
 
 function isEmptyArray(value: unknown): boolean {
   return Array.isArray(value) && value.length === 0;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
