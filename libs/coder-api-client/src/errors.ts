@@ -4,6 +4,7 @@
  * Non-2xx bodies are read as `unknown` and narrowed to Coder's `{message, detail?, validations?}`;
  * anything else (an HTML page from a proxy, empty body) still yields a useful message.
  */
+import { isRecord } from './guards.js';
 import type { CoderApiError, CoderApiErrorKind, CoderErrorBody } from './types.js';
 
 const KINDS: ReadonlySet<string> = new Set<CoderApiErrorKind>([
@@ -172,10 +173,6 @@ export function redactError(error: CoderApiError, secret: string): CoderApiError
   if (error.detail !== undefined) out.detail = scrub(error.detail);
   if (error.validations) out.validations = error.validations.map((v) => ({ field: scrub(v.field), detail: scrub(v.detail) }));
   return out;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fallbackMessage(status: number, statusText: string): string {

@@ -2,7 +2,7 @@
  * Light structural checks on 2xx bodies: enough to catch a proxy page, a truncated body or a
  * different API, without re-validating Coder's whole schema.
  */
-import { isRecord } from './errors.js';
+import { isRecord } from './guards.js';
 
 /** `notJson`: the body is not JSON at all (reported as such, not as a shape problem). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string; notJson?: true };

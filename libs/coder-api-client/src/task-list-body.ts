@@ -8,10 +8,10 @@
  * ever holds the whole parsed tree at once (which is what drove memory and GC time up at scale).
  */
 import { Buffer } from 'node:buffer';
-import { isRecord } from './errors.js';
+import { isRecord } from './guards.js';
 import { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 import { listIn, objectWith, type Parsed } from './parse.js';
-import type { AnyTask } from './types.js';
+import type { AnyTask } from './wire.js';
 
 /** Fields every task must carry as strings (a proxy page or another API fails this). */
 export const TASK_KEYS = ['id', 'name', 'status'] as const;

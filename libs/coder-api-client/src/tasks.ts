@@ -3,7 +3,7 @@
  * Pause/resume try `/api/v2` first and, on a 404, once more under `/api/experimental`; the answer is
  * remembered for the life of the client.
  */
-import { isRecord } from './errors.js';
+import { isRecord } from './guards.js';
 import type { Http } from './http.js';
 import { listIn, noContent, objectWith, type Parse } from './parse.js';
 import { TASK_KEYS, TaskListBody } from './task-list-body.js';

@@ -1,120 +1,36 @@
 /**
- * Friendly aliases over the generated Coder wire types (type-only entry point:
+ * Friendly aliases over the generated Coder wire types and the client surface (type-only entry point:
  * `import type { Task } from '@org/coder-api-client/types'`).
  *
  * Wire fields stay snake_case (and PascalCase for presets, as Coder sends them). Nothing in this
- * module exists at runtime; runtime helpers (guards, parsers) live in `index.ts`.
+ * module exists at runtime; runtime helpers (guards, parsers) live in `index.ts`. The wire aliases live
+ * in `wire.ts` (a leaf module) and are re-exported here.
  */
 import type { components, operations, paths } from './generated/schema.js';
 import type { TaskListBody } from './task-list-body.js';
-
-type Schemas = components['schemas'];
+import type {
+  AnyTask,
+  AnyTasksListResponse,
+  BuildInfo,
+  CreateTaskRequest,
+  CreateWorkspaceBuildRequest,
+  ListTasksFilter,
+  ListWorkspacesQuery,
+  Organization,
+  Preset,
+  TaskLifecycleResult,
+  TaskLogsResponse,
+  Template,
+  TemplateVersion,
+  TemplateVersionParameter,
+  User,
+  Workspace,
+  WorkspaceBuild,
+  WorkspacesList,
+} from './wire.js';
 
 export type { components, operations, paths };
-
-// ---- Tasks ----------------------------------------------------------------------------------
-
-/** GA task (`/api/v2/tasks…`, Coder >= 2.29): `status` is a {@link TaskStatus}, `workspace_status` is present. */
-export type Task = Schemas['codersdk.Task'];
-/** Experimental-era task (`/api/experimental/tasks…`, Coder 2.27–2.28): `status` is a {@link WorkspaceStatus}. */
-export type ExperimentalTask = Schemas['codersdk.ExperimentalTask'];
-/** Either shape; tell them apart with `isGaTask` (presence of `workspace_status`). */
-export type AnyTask = Task | ExperimentalTask;
-/** GA task lifecycle status: pending, initializing, active, paused, unknown, error. */
-export type TaskStatus = Schemas['codersdk.TaskStatus'];
-/** `current_state.state`: working, idle, complete, failed, and on the wire also `failure` (and legacy `completed`). */
-export type TaskState = Schemas['codersdk.TaskState'];
-/** `current_state`: `{ timestamp, state, message, uri }`; `null` on a task that has not reported yet. */
-export type TaskStateEntry = Schemas['codersdk.TaskStateEntry'];
-export type TaskLogType = Schemas['codersdk.TaskLogType'];
-/** One log entry; `content` can be a whole captured terminal screen (80 KB seen). */
-export type TaskLogEntry = Schemas['codersdk.TaskLogEntry'];
-export type TaskLogsResponse = Schemas['codersdk.TaskLogsResponse'];
-export type TasksListResponse = Schemas['codersdk.TasksListResponse'];
-export type ExperimentalTasksListResponse = Schemas['codersdk.ExperimentalTasksListResponse'];
-/** What `listTasks` returns for either era. */
-export interface AnyTasksListResponse {
-  tasks: AnyTask[];
-  count: number;
-}
-export type CreateTaskRequest = Schemas['codersdk.CreateTaskRequest'];
-export type TaskSendRequest = Schemas['codersdk.TaskSendRequest'];
-export type UpdateTaskInputRequest = Schemas['codersdk.UpdateTaskInputRequest'];
-/** Wire body of pause; newer servers send `workspace_build`, an older SDK `workspace_build_id`. */
-export type PauseTaskResponse = Schemas['codersdk.PauseTaskResponse'];
-export type ResumeTaskResponse = Schemas['codersdk.ResumeTaskResponse'];
-/** What `pauseTask` / `resumeTask` return (both wire variants folded into one). */
-export interface TaskLifecycleResult {
-  workspaceBuild?: WorkspaceBuild;
-  workspaceBuildId?: string;
-}
-
-/** Filter for `listTasks`; fields become Coder search terms (`owner:alice status:active …`). */
-export type ListTasksFilter =
-  | { owner?: string; organization?: string; status?: string; search?: string }
-  | { q: string };
-
-// ---- Workspaces and builds ------------------------------------------------------------------
-
-/**
- * A workspace. SECURITY: `latest_build.resources[].agents[].environment_variables` carries secrets
- * on a live system; never forward, log or record raw workspace JSON.
- */
-export type Workspace = Schemas['codersdk.Workspace'];
-export type WorkspacesResponse = Schemas['codersdk.WorkspacesResponse'];
-export type WorkspaceBuild = Schemas['codersdk.WorkspaceBuild'];
-export type WorkspaceStatus = Schemas['codersdk.WorkspaceStatus'];
-export type WorkspaceTransition = Schemas['codersdk.WorkspaceTransition'];
-export type WorkspaceAgent = Schemas['codersdk.WorkspaceAgent'];
-export type WorkspaceAgentStatus = Schemas['codersdk.WorkspaceAgentStatus'];
-export type WorkspaceAgentLifecycle = Schemas['codersdk.WorkspaceAgentLifecycle'];
-export type WorkspaceAgentHealth = Schemas['codersdk.WorkspaceAgentHealth'];
-export type WorkspaceApp = Schemas['codersdk.WorkspaceApp'];
-export type WorkspaceAppHealth = Schemas['codersdk.WorkspaceAppHealth'];
-export type WorkspaceAppStatus = Schemas['codersdk.WorkspaceAppStatus'];
-export type WorkspaceAppStatusState = Schemas['codersdk.WorkspaceAppStatusState'];
-export type WorkspaceHealth = Schemas['codersdk.WorkspaceHealth'];
-export type WorkspaceResource = Schemas['codersdk.WorkspaceResource'];
-export type WorkspaceBuildParameter = Schemas['codersdk.WorkspaceBuildParameter'];
-export type CreateWorkspaceBuildRequest = Schemas['codersdk.CreateWorkspaceBuildRequest'];
-export type BuildReason = Schemas['codersdk.BuildReason'];
-export type ProvisionerJob = Schemas['codersdk.ProvisionerJob'];
-export type ProvisionerJobStatus = Schemas['codersdk.ProvisionerJobStatus'];
-/** What `listWorkspaces` returns (`count` is the total matching, `workspaces` one page). */
-export interface WorkspacesList {
-  workspaces: Workspace[];
-  count: number;
-}
-/** Query for `listWorkspaces` (`q` uses Coder's workspace search syntax). */
-export interface ListWorkspacesQuery {
-  q?: string;
-  limit?: number;
-  offset?: number;
-}
-
-// ---- Templates --------------------------------------------------------------------------------
-
-export type Template = Schemas['codersdk.Template'];
-export type TemplateVersion = Schemas['codersdk.TemplateVersion'];
-/** A template-version preset. PascalCase keys on the wire: `ID, Name, Parameters, Default, …`. */
-export type Preset = Schemas['codersdk.Preset'];
-/** `{ Name, Value }` (PascalCase on the wire). */
-export type PresetParameter = Schemas['codersdk.PresetParameter'];
-export type TemplateVersionParameter = Schemas['codersdk.TemplateVersionParameter'];
-export type TemplateVersionParameterOption = Schemas['codersdk.TemplateVersionParameterOption'];
-
-// ---- Users, organizations, deployment ---------------------------------------------------------
-
-export type User = Schemas['codersdk.User'];
-export type UserStatus = Schemas['codersdk.UserStatus'];
-export type SlimRole = Schemas['codersdk.SlimRole'];
-export type MinimalUser = Schemas['codersdk.MinimalUser'];
-export type Organization = Schemas['codersdk.Organization'];
-/** `GET /api/v2/buildinfo` body; `version` looks like `v2.27.1+230b55b`. */
-export type BuildInfo = Schemas['codersdk.BuildInfoResponse'];
-/** Coder's error body (`codersdk.Response`). */
-export type CoderErrorBody = Schemas['codersdk.Response'];
-export type ValidationError = Schemas['codersdk.ValidationError'];
+export type * from './wire.js';
 
 // ---- Client surface ---------------------------------------------------------------------------
 
