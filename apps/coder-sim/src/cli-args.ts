@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SCENARIOS, type ScenarioName } from './model/scenario.js';
-import type { CoderSimOptions } from './server.js';
+import type { CoderSimOptions } from './options.js';
 import { CODER_VERSIONS, isCoderVersion } from './versions.js';
 
 export const USAGE = `Usage: coder-sim [options]

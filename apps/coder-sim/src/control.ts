@@ -1,7 +1,6 @@
-import type { CoderSimOptions } from './server.js';
 import type { FaultControl } from './faults.js';
 import { deriveCurrentState, deriveTaskStatus } from './model/derive.js';
-import type { Fleet, UserInit } from './model/fleet.js';
+import { LOST_CONNECTION, type Connection, type Fleet, type UserInit } from './model/fleet.js';
 import type { Persona, SimTask, Transition } from './model/types.js';
 import type { CoderVersion } from './versions.js';
 import type { WorkspaceAppStatusState } from './wire-types.js';
@@ -39,7 +38,11 @@ export interface SimControl {
   failWorkspace(ref: string, error?: string): void;
   /** Cancel the latest build: task status `unknown`. */
   cancelBuild(ref: string): void;
+  /** The task's agent connects or loses its connection (`reason` defaults to "agent has lost connection"). */
+  setConnection(ref: string, connected: boolean, reason?: string): void;
+  /** setConnection(ref, false, reason). */
   disconnectAgent(ref: string, reason?: string): void;
+  /** setConnection(ref, true). */
   reconnectAgent(ref: string): void;
   /** The underlying model (advanced use; shapes may change). */
   readonly fleet: Fleet;
@@ -75,4 +78,70 @@ export function findTaskRef(fleet: Fleet, ref: string): SimTask {
   return task;
 }
 
-export type { CoderSimOptions };
+/** What the control surface shares with the HTTP server: the Coder version served and request counters. */
+export interface SimState {
+  version: CoderVersion;
+  readonly counters: Map<string, number>;
+}
+
+/** The SimControl implementation over one fleet. */
+export function createControl(fleet: Fleet, faults: FaultControl, state: SimState): SimControl {
+  const clock = fleet.clock;
+  const setConnection = (ref: string, connected: boolean, reason?: string) => {
+    const connection: Connection = connected ? { connected: true } : { connected: false, reason: reason ?? LOST_CONNECTION };
+    fleet.setConnection(findTaskRef(fleet, ref), connection);
+  };
+  return {
+    fleet,
+    now: () => clock.now(),
+    advance(ms: number) {
+      clock.advance(ms);
+      fleet.advanceTo(clock.now());
+    },
+    counters: () => Object.fromEntries([...state.counters.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    resetCounters: () => state.counters.clear(),
+    faults,
+    transitions: (since) => fleet.transitions(since),
+    coderVersion: () => state.version,
+    setCoderVersion(v) {
+      state.version = v;
+    },
+    addUser(init) {
+      const user = fleet.addUser(init);
+      return { id: user.id, username: user.username, role: user.role, token: user.token };
+    },
+    tasks: () => fleet.liveTasks().map((t) => summarize(fleet, t)),
+    task(ref) {
+      try {
+        return summarize(fleet, findTaskRef(fleet, ref));
+      } catch (error) {
+        if (error instanceof UnknownTaskError) return undefined;
+        throw error;
+      }
+    },
+    createTask(init) {
+      const owner = init.owner ? fleet.users.find((u) => u.username === init.owner?.toLowerCase()) : fleet.users[0];
+      if (!owner) throw new UnknownTaskError(`unknown owner "${init.owner ?? ''}"`);
+      const template = fleet.templateByName(init.template ?? 'python-dev');
+      if (!template) throw new UnknownTaskError(`unknown template "${init.template ?? ''}"`);
+      const version = fleet.versions.get(template.activeVersionId);
+      const preset = init.preset ? version?.presets.find((p) => p.name.toLowerCase() === init.preset?.toLowerCase()) : undefined;
+      if (init.name && fleet.nameTaken(owner.id, init.name.toLowerCase())) throw new UnknownTaskError(`task "${owner.username}/${init.name}" already exists`);
+      const task = fleet.createTask({
+        ownerId: owner.id,
+        templateVersionId: template.activeVersionId,
+        presetId: preset?.id ?? null,
+        input: init.input,
+        ...(init.name ? { name: init.name.toLowerCase() } : {}),
+        ...(init.persona ? { persona: init.persona } : {}),
+      });
+      return summarize(fleet, task);
+    },
+    setAgentState: (ref, state, opts) => fleet.setAgentState(findTaskRef(fleet, ref), state, opts),
+    failWorkspace: (ref, error) => fleet.failWorkspace(findTaskRef(fleet, ref), error),
+    cancelBuild: (ref) => fleet.cancelBuild(findTaskRef(fleet, ref)),
+    setConnection,
+    disconnectAgent: (ref, reason) => setConnection(ref, false, reason),
+    reconnectAgent: (ref) => setConnection(ref, true),
+  };
+}

@@ -1,4 +1,5 @@
-export { startCoderSim, type CoderSim, type CoderSimOptions } from './server.js';
+export { startCoderSim, type CoderSim } from './server.js';
+export type { CoderSimOptions } from './options.js';
 export type { SimControl, TaskSummary } from './control.js';
 export type { FaultControl, FaultKind, FaultRule, FaultRuleInit, RateLimitConfig } from './faults.js';
 export type { Transition, Persona, UserRole } from './model/types.js';

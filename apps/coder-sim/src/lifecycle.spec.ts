@@ -95,6 +95,10 @@ describe('clock-driven lifecycle', () => {
     expect((await getTask(t.id)).workspace_agent_health).toEqual({ healthy: false, reason: 'agent has lost connection' });
     sim.control.reconnectAgent('admin/fragile');
     expect((await getTask(t.id)).workspace_agent_health).toEqual({ healthy: true });
+    sim.control.setConnection('fragile', false, 'agent is unreachable');
+    expect((await getTask(t.id)).workspace_agent_health).toEqual({ healthy: false, reason: 'agent is unreachable' });
+    expect((await api('POST', '/__sim/tasks/fragile/connection', { body: { connected: true } })).status).toBe(200);
+    expect((await getTask(t.id)).workspace_agent_health).toEqual({ healthy: true });
     sim.control.failWorkspace(t.id);
     const task = await getTask(t.id);
     expect(task).toMatchObject({ status: 'error', workspace_status: 'failed' });

@@ -35,6 +35,7 @@ function optionalStr(value: unknown): string | undefined {
  *   POST /__sim/tasks {owner?, template?, input, name?, persona?}
  *   POST /__sim/tasks/{ref}/state {state, message?, uri?, holdMs?}
  *   POST /__sim/tasks/{ref}/fail-build {error?}    POST /__sim/tasks/{ref}/cancel-build
+ *   POST /__sim/tasks/{ref}/connection {connected, reason?}
  *   POST /__sim/tasks/{ref}/disconnect {reason?}   POST /__sim/tasks/{ref}/reconnect
  */
 export function handleControl(req: SimRequest, control: SimControl): SimResponse {
@@ -133,11 +134,15 @@ function taskActionRoute(req: SimRequest, control: SimControl, ref: string, acti
     case 'cancel-build':
       control.cancelBuild(ref);
       break;
+    case 'connection':
+      if (typeof body['connected'] !== 'boolean') fail(400, 'Validation failed.', undefined, [{ field: 'connected', detail: 'must be a boolean' }]);
+      control.setConnection(ref, body['connected'], optionalStr(body['reason']));
+      break;
     case 'disconnect':
-      control.disconnectAgent(ref, optionalStr(body['reason']));
+      control.setConnection(ref, false, optionalStr(body['reason']));
       break;
     case 'reconnect':
-      control.reconnectAgent(ref);
+      control.setConnection(ref, true);
       break;
     default:
       fail(404, 'Route not found.');
