@@ -22,7 +22,20 @@ export const USED_OPERATION_IDS = [
   // users, organizations, deployment
   'get-user-by-name',
   'get-organizations',
+  'get-organizations-by-user',
   'build-info',
+  // chats (Coder Agents): the snapshot has them under /api/experimental; the overlay adds the /api/v2 form,
+  // the routes it lacks (cost, queue delete/promote, org-scoped models) and the experimental-… copies' ids
+  'list-chats',
+  'create-chat',
+  'get-chat-by-id',
+  'update-chat',
+  'interrupt-chat',
+  'list-chat-messages',
+  'send-chat-message',
+  'get-chat-diff-contents',
+  'watch-chat-events-for-a-user-via-websockets',
+  'stream-chat-events-via-websockets',
   // templates
   'get-all-templates',
   'get-template-settings-by-id',

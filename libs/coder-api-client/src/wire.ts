@@ -51,6 +51,68 @@ export type ListTasksFilter =
   | { owner?: string; organization?: string; status?: string; search?: string }
   | { q: string };
 
+// ---- Chats (Coder Agents) ----------------------------------------------------------------------
+// `/api/v2/chats…` from Coder 2.37, `/api/experimental/chats…` in 2.32–2.36 (same shapes). Enums are open:
+// `ChatStatus` is `KnownChatStatus | string`, so map unknown values (e.g. to "unknown") instead of assuming
+// the list is closed; `isKnownChatStatus` (index.ts) narrows. Absent keys are common (Go omitempty).
+
+/** A chat (root; subagents are nested in `children`, always `[]` on a child). */
+export type Chat = Schemas['codersdk.Chat'];
+/** waiting (idle), running, error, requires_action, interrupting, paused — or any newer value. */
+export type ChatStatus = Schemas['codersdk.ChatStatus'];
+export type KnownChatStatus = Schemas['known.ChatStatus'];
+/** `last_error`: `{message, retryable, detail?, kind?, provider?, status_code?}`. */
+export type ChatError = Schemas['codersdk.ChatError'];
+export type ChatErrorKind = Schemas['codersdk.ChatErrorKind'];
+export type KnownChatErrorKind = Schemas['known.ChatErrorKind'];
+/** `diff_status`: PR tracking (url, pull_request_state, changes_requested, additions, …). */
+export type ChatDiffStatus = Schemas['codersdk.ChatDiffStatus'];
+/** `GET /chats/{chat}/diff`. */
+export type ChatDiffContents = Schemas['codersdk.ChatDiffContents'];
+/** `GET /chats/{chat}/cost`: AI Gateway cost of the whole chat tree, in micro-dollars. */
+export type ChatCost = Schemas['codersdk.ChatCost'];
+export type ChatContext = Schemas['codersdk.ChatContext'];
+export type ChatMode = Schemas['codersdk.ChatMode'];
+export type ChatClientType = Schemas['codersdk.ChatClientType'];
+export type ChatPlanMode = Schemas['codersdk.ChatPlanMode'];
+export type ChatFileMetadata = Schemas['codersdk.ChatFileMetadata'];
+/** A message; `id` is an int64 (safe as a JS number below 2^53). */
+export type ChatMessage = Schemas['codersdk.ChatMessage'];
+/** One content part, discriminated by `type` (text, reasoning, tool-call, tool-result, …). */
+export type ChatMessagePart = Schemas['codersdk.ChatMessagePart'];
+export type ChatMessagePartType = Schemas['codersdk.ChatMessagePartType'];
+export type KnownChatMessagePartType = Schemas['known.ChatMessagePartType'];
+export type ChatMessageRole = Schemas['codersdk.ChatMessageRole'];
+export type ChatMessageUsage = Schemas['codersdk.ChatMessageUsage'];
+export type ChatQueuedMessage = Schemas['codersdk.ChatQueuedMessage'];
+/** `GET /chats/{chat}/messages`: newest first by default; `queued_messages` only on the first page. */
+export type ChatMessagesResponse = Schemas['codersdk.ChatMessagesResponse'];
+/** What clients send as content: `{type: 'text', text}` and friends. */
+export type ChatInputPart = Schemas['codersdk.ChatInputPart'];
+export type ChatInputPartType = Schemas['codersdk.ChatInputPartType'];
+export type CreateChatRequest = Schemas['codersdk.CreateChatRequest'];
+export type UpdateChatRequest = Schemas['codersdk.UpdateChatRequest'];
+export type CreateChatMessageRequest = Schemas['codersdk.CreateChatMessageRequest'];
+/** `queued: true` with `queued_message`, or `queued: false` with `message`/`messages`. */
+export type CreateChatMessageResponse = Schemas['codersdk.CreateChatMessageResponse'];
+export type ChatBusyBehavior = Schemas['codersdk.ChatBusyBehavior'];
+/** One frame of `GET /chats/watch`: `{kind, chat, tool_calls?}` (the owner's own chats only). */
+export type ChatWatchEvent = Schemas['codersdk.ChatWatchEvent'];
+export type ChatWatchEventKind = Schemas['codersdk.ChatWatchEventKind'];
+export type KnownChatWatchEventKind = Schemas['known.ChatWatchEventKind'];
+/** One event of `GET /chats/{chat}/stream` (frames are arrays of these). */
+export type ChatStreamEvent = Schemas['codersdk.ChatStreamEvent'];
+export type ChatStreamEventType = Schemas['codersdk.ChatStreamEventType'];
+export type KnownChatStreamEventType = Schemas['known.ChatStreamEventType'];
+export type ChatStreamMessagePart = Schemas['codersdk.ChatStreamMessagePart'];
+export type ChatStreamStatus = Schemas['codersdk.ChatStreamStatus'];
+export type ChatStreamRetry = Schemas['codersdk.ChatStreamRetry'];
+export type ChatStreamToolCall = Schemas['codersdk.ChatStreamToolCall'];
+export type ChatStreamActionRequired = Schemas['codersdk.ChatStreamActionRequired'];
+/** Org-scoped model config (`GET /api/v2/organizations/{org}/chats/models`, 2.37+). */
+export type ChatModel = Schemas['codersdk.ChatModel'];
+export type OrganizationChatModelsResponse = Schemas['codersdk.OrganizationChatModelsResponse'];
+
 // ---- Workspaces and builds ------------------------------------------------------------------
 
 /**

@@ -4,6 +4,166 @@
  * Do not edit by hand: run `npx nx run coder-api-client:generate`.
  */
 export interface paths {
+    "/api/experimental/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-list-chats"];
+        put?: never;
+        post: operations["experimental-create-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-get-chat-by-id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["experimental-update-chat"];
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-get-chat-cost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-get-chat-diff-contents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["experimental-interrupt-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-list-chat-messages"];
+        put?: never;
+        post: operations["experimental-send-chat-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/queue/{queuedMessage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["experimental-delete-chat-queued-message"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/queue/{queuedMessage}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["experimental-promote-chat-queued-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/{chat}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-stream-chat-events-via-websockets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experimental/chats/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["experimental-watch-chat-events-for-a-user-via-websockets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/experimental/tasks": {
         parameters: {
             query?: never;
@@ -148,6 +308,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list-chats"];
+        put?: never;
+        post: operations["create-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get-chat-by-id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["update-chat"];
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get-chat-cost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get-chat-diff-contents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/interrupt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["interrupt-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list-chat-messages"];
+        put?: never;
+        post: operations["send-chat-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/queue/{queuedMessage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete-chat-queued-message"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/queue/{queuedMessage}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["promote-chat-queued-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/{chat}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["stream-chat-events-via-websockets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/chats/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["watch-chat-events-for-a-user-via-websockets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/organizations": {
         parameters: {
             query?: never;
@@ -156,6 +476,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get-organizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/organizations/{organization}/chats/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list-organization-chat-models"];
         put?: never;
         post?: never;
         delete?: never;
@@ -388,6 +724,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/users/{user}/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get-organizations-by-user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/workspacebuilds/{workspacebuild}": {
         parameters: {
             query?: never;
@@ -474,8 +826,366 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.BuildReason": "initiator" | "autostart" | "autostop" | "dormancy" | "dashboard" | "cli" | "ssh_connection" | "vscode_connection" | "jetbrains_connection" | "task_auto_pause" | "task_manual_pause" | "task_resume";
+        "codersdk.Chat": {
+            /** Format: uuid */
+            agent_id?: string;
+            archived: boolean;
+            /** Format: uuid */
+            build_id?: string;
+            children: components["schemas"]["codersdk.Chat"][];
+            client_type: components["schemas"]["codersdk.ChatClientType"];
+            context?: components["schemas"]["codersdk.ChatContext"];
+            /** Format: date-time */
+            created_at: string;
+            diff_status?: components["schemas"]["codersdk.ChatDiffStatus"];
+            files?: components["schemas"]["codersdk.ChatFileMetadata"][];
+            has_unread: boolean;
+            /** Format: uuid */
+            id: string;
+            labels: {
+                [key: string]: string;
+            };
+            last_error?: components["schemas"]["codersdk.ChatError"];
+            last_injected_context?: components["schemas"]["codersdk.ChatMessagePart"][];
+            /** Format: uuid */
+            last_model_config_id: string;
+            last_reasoning_effort?: string;
+            last_turn_summary: string | null;
+            mcp_server_ids: string[];
+            mode?: components["schemas"]["codersdk.ChatMode"];
+            /** Format: uuid */
+            organization_id: string;
+            /** Format: uuid */
+            owner_id: string;
+            owner_name?: string;
+            owner_username?: string;
+            /** Format: uuid */
+            parent_chat_id?: string;
+            pin_order: number;
+            plan_mode?: components["schemas"]["codersdk.ChatPlanMode"];
+            queued_for_capacity?: boolean;
+            /** Format: uuid */
+            root_chat_id?: string;
+            shared: boolean;
+            status: components["schemas"]["codersdk.ChatStatus"];
+            summary: string | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            warnings?: string[];
+            /** Format: uuid */
+            workspace_id?: string;
+        };
+        /** @enum {string} */
+        "codersdk.ChatBusyBehavior": "queue" | "interrupt";
+        /** @enum {string} */
+        "codersdk.ChatClientType": "ui" | "api";
+        "codersdk.ChatContext": {
+            dirty: boolean;
+            /** Format: date-time */
+            dirty_since?: string;
+            error?: string;
+            resources?: Record<string, never>[];
+        };
+        "codersdk.ChatCost": {
+            /** Format: uuid */
+            chat_id: string;
+            request_count: number;
+            total_cost_micros: number;
+            unpriced_request_count: number;
+        };
+        "codersdk.ChatDiffContents": {
+            branch?: string;
+            /** Format: uuid */
+            chat_id: string;
+            diff?: string;
+            provider?: string;
+            pull_request_url?: string;
+            remote_origin?: string;
+        };
+        "codersdk.ChatDiffStatus": {
+            additions: number;
+            approved?: boolean;
+            author_avatar_url?: string;
+            author_login?: string;
+            base_branch?: string;
+            changed_files: number;
+            changes_requested: boolean;
+            /** Format: uuid */
+            chat_id: string;
+            commits?: number;
+            deletions: number;
+            git_branch?: string;
+            head_branch?: string;
+            pr_number?: number;
+            pull_request_draft: boolean;
+            pull_request_state?: string;
+            pull_request_title: string;
+            /** Format: date-time */
+            refreshed_at?: string;
+            remote_origin?: string;
+            reviewer_count?: number;
+            /** Format: date-time */
+            stale_at?: string;
+            url?: string;
+        };
+        "codersdk.ChatError": {
+            detail?: string;
+            kind?: components["schemas"]["codersdk.ChatErrorKind"];
+            message: string;
+            provider?: string;
+            retryable: boolean;
+            status_code?: number;
+        };
+        "codersdk.ChatErrorKind": components["schemas"]["known.ChatErrorKind"] | string;
+        "codersdk.ChatFileMetadata": {
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: uuid */
+            id?: string;
+            mime_type?: string;
+            name?: string;
+            /** Format: uuid */
+            organization_id?: string;
+            /** Format: uuid */
+            owner_id?: string;
+        };
+        "codersdk.ChatInputPart": {
+            content?: string;
+            end_line?: number;
+            /** Format: uuid */
+            file_id?: string;
+            file_name?: string;
+            skill_name?: string;
+            start_line?: number;
+            text?: string;
+            type: components["schemas"]["codersdk.ChatInputPartType"];
+            workspace_file_media_type?: string;
+            workspace_file_name?: string;
+            workspace_file_path?: string;
+            workspace_file_size?: number;
+            /** Format: uuid */
+            workspace_file_workspace_id?: string;
+        };
+        /** @enum {string} */
+        "codersdk.ChatInputPartType": "text" | "file" | "file-reference" | "workspace-file-reference" | "skill";
+        "codersdk.ChatMessage": {
+            /** Format: uuid */
+            chat_id: string;
+            content?: components["schemas"]["codersdk.ChatMessagePart"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string;
+            id: number;
+            /** Format: uuid */
+            model_config_id?: string;
+            queued_message_id?: number;
+            role: components["schemas"]["codersdk.ChatMessageRole"];
+            usage?: components["schemas"]["codersdk.ChatMessageUsage"];
+        };
+        "codersdk.ChatMessagePart": {
+            args?: unknown;
+            args_delta?: string;
+            /** Format: date-time */
+            completed_at?: string;
+            content?: string;
+            /** Format: uuid */
+            context_file_agent_id?: string | null;
+            context_file_path?: string;
+            context_file_truncated?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: byte */
+            data?: string;
+            end_line?: number;
+            /** Format: uuid */
+            file_id?: string | null;
+            file_name?: string;
+            hook_rewritten?: boolean;
+            is_error?: boolean;
+            is_media?: boolean;
+            /** Format: uuid */
+            mcp_server_config_id?: string | null;
+            media_type?: string;
+            name?: string;
+            parsed_commands?: string[][];
+            provider_executed?: boolean;
+            result?: unknown;
+            result_delta?: string;
+            result_reset?: boolean;
+            signature?: string;
+            skill_description?: string;
+            skill_name?: string;
+            source_id?: string;
+            start_line?: number;
+            text?: string;
+            title?: string;
+            tool_call_id?: string;
+            tool_name?: string;
+            type: components["schemas"]["codersdk.ChatMessagePartType"];
+            url?: string;
+            workspace_file_media_type?: string;
+            workspace_file_name?: string;
+            workspace_file_path?: string;
+            workspace_file_size?: number;
+            /** Format: uuid */
+            workspace_file_workspace_id?: string;
+        };
+        "codersdk.ChatMessagePartType": components["schemas"]["known.ChatMessagePartType"] | string;
+        /** @enum {string} */
+        "codersdk.ChatMessageRole": "system" | "user" | "assistant" | "tool";
+        "codersdk.ChatMessagesResponse": {
+            has_more: boolean;
+            messages: components["schemas"]["codersdk.ChatMessage"][];
+            queued_messages?: components["schemas"]["codersdk.ChatQueuedMessage"][] | null;
+            turn_start_id?: number;
+        };
+        "codersdk.ChatMessageUsage": {
+            cache_creation_tokens?: number;
+            cache_read_tokens?: number;
+            context_limit?: number;
+            input_tokens?: number;
+            output_tokens?: number;
+            reasoning_tokens?: number;
+            total_tokens?: number;
+        };
+        "codersdk.ChatMode": components["schemas"]["known.ChatMode"] | string;
+        "codersdk.ChatModel": {
+            /** Format: uuid */
+            ai_provider_id?: string;
+            compression_threshold?: number;
+            context_limit?: number;
+            /** Format: date-time */
+            created_at?: string;
+            display_name: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            is_default: boolean;
+            model: string;
+            model_config?: Record<string, never>;
+            /** Format: uuid */
+            organization_id: string;
+            reasoning_efforts?: string[];
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        "codersdk.ChatModelProviderDescriptor": {
+            allow_user_api_key?: boolean;
+            available: boolean;
+            display_name: string;
+            enabled: boolean;
+            has_api_key?: boolean;
+            has_effective_api_key?: boolean;
+            has_user_api_key?: boolean;
+            icon?: string;
+            /** Format: uuid */
+            id: string;
+            type: string;
+            unavailable_reason?: string;
+        };
+        /** @enum {string} */
+        "codersdk.ChatPlanMode": "plan";
+        "codersdk.ChatQueuedMessage": {
+            /** Format: uuid */
+            chat_id: string;
+            content: components["schemas"]["codersdk.ChatMessagePart"][];
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            /** Format: uuid */
+            model_config_id?: string;
+        };
+        "codersdk.ChatStatus": components["schemas"]["known.ChatStatus"] | string;
+        "codersdk.ChatStreamActionRequired": {
+            tool_calls: components["schemas"]["codersdk.ChatStreamToolCall"][];
+        };
+        "codersdk.ChatStreamEvent": {
+            action_required?: components["schemas"]["codersdk.ChatStreamActionRequired"];
+            /** Format: uuid */
+            chat_id: string;
+            error?: components["schemas"]["codersdk.ChatError"];
+            message?: components["schemas"]["codersdk.ChatMessage"];
+            message_part?: components["schemas"]["codersdk.ChatStreamMessagePart"];
+            queued_messages?: components["schemas"]["codersdk.ChatQueuedMessage"][];
+            retry?: components["schemas"]["codersdk.ChatStreamRetry"];
+            status?: components["schemas"]["codersdk.ChatStreamStatus"];
+            type: components["schemas"]["codersdk.ChatStreamEventType"];
+        };
+        "codersdk.ChatStreamEventType": components["schemas"]["known.ChatStreamEventType"] | string;
+        "codersdk.ChatStreamMessagePart": {
+            generation_attempt?: number;
+            history_version?: number;
+            part: components["schemas"]["codersdk.ChatMessagePart"];
+            role?: components["schemas"]["codersdk.ChatMessageRole"];
+            seq?: number;
+        };
+        "codersdk.ChatStreamRetry": {
+            attempt: number;
+            delay_ms: number;
+            error: string;
+            kind?: components["schemas"]["codersdk.ChatErrorKind"];
+            provider?: string;
+            /** Format: date-time */
+            retrying_at: string;
+            status_code?: number;
+        };
+        "codersdk.ChatStreamStatus": {
+            status: components["schemas"]["codersdk.ChatStatus"];
+        };
+        "codersdk.ChatStreamToolCall": {
+            args: string;
+            tool_call_id: string;
+            tool_name: string;
+        };
+        "codersdk.ChatWatchEvent": {
+            chat: components["schemas"]["codersdk.Chat"];
+            kind: components["schemas"]["codersdk.ChatWatchEventKind"];
+            tool_calls?: components["schemas"]["codersdk.ChatStreamToolCall"][];
+        };
+        "codersdk.ChatWatchEventKind": components["schemas"]["known.ChatWatchEventKind"] | string;
         /** @enum {string} */
         "codersdk.CORSBehavior": "simple" | "passthru";
+        "codersdk.CreateChatMessageRequest": {
+            busy_behavior?: components["schemas"]["codersdk.ChatBusyBehavior"];
+            content: components["schemas"]["codersdk.ChatInputPart"][];
+            mcp_server_ids?: string[];
+            /** Format: uuid */
+            model_config_id?: string;
+            plan_mode?: components["schemas"]["codersdk.ChatPlanMode"];
+            reasoning_effort?: string;
+            request_id?: string;
+        };
+        "codersdk.CreateChatMessageResponse": {
+            message?: components["schemas"]["codersdk.ChatMessage"];
+            messages?: components["schemas"]["codersdk.ChatMessage"][];
+            queued: boolean;
+            queued_message?: components["schemas"]["codersdk.ChatQueuedMessage"];
+            warnings?: string[];
+        };
+        "codersdk.CreateChatRequest": {
+            client_type?: components["schemas"]["codersdk.ChatClientType"];
+            content: components["schemas"]["codersdk.ChatInputPart"][];
+            labels?: {
+                [key: string]: string;
+            };
+            mcp_server_ids?: string[];
+            /** Format: uuid */
+            model_config_id?: string;
+            /** Format: uuid */
+            organization_id: string;
+            /** Format: uuid */
+            owner_id?: string;
+            plan_mode?: components["schemas"]["codersdk.ChatPlanMode"];
+            reasoning_effort?: string;
+            request_id?: string;
+            system_prompt?: string;
+            title?: string;
+            unsafe_dynamic_tools?: components["schemas"]["codersdk.DynamicTool"][];
+            /** Format: uuid */
+            workspace_id?: string;
+        };
         "codersdk.CreateTaskRequest": {
             display_name?: string;
             input?: string;
@@ -509,6 +1219,11 @@ export interface components {
         };
         /** @enum {string} */
         "codersdk.DisplayApp": "vscode" | "vscode_insiders" | "web_terminal" | "port_forwarding_helper" | "ssh_helper";
+        "codersdk.DynamicTool": {
+            description?: string;
+            input_schema?: number[];
+            name?: string;
+        };
         "codersdk.ExperimentalTask": {
             /** Format: date-time */
             created_at: string;
@@ -588,6 +1303,14 @@ export interface components {
             name?: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        "codersdk.OrganizationChatModelsResponse": {
+            models: components["schemas"]["codersdk.ChatModel"][];
+            providers?: components["schemas"]["codersdk.ChatModelProviderDescriptor"][];
+            unsupported_providers?: {
+                display_name?: string;
+                provider?: string;
+            }[];
         };
         "codersdk.PauseTaskResponse": {
             workspace_build?: components["schemas"]["codersdk.WorkspaceBuild"];
@@ -875,6 +1598,19 @@ export interface components {
         "codersdk.TransitionStats": {
             P50?: number | null;
             P95?: number | null;
+        };
+        "codersdk.UpdateChatRequest": {
+            archived?: boolean;
+            labels?: {
+                [key: string]: string;
+            };
+            pin_order?: number;
+            /** @enum {string} */
+            plan_mode?: "plan" | "";
+            read?: boolean;
+            title?: string;
+            /** Format: uuid */
+            workspace_id?: string;
         };
         "codersdk.UpdateTaskInputRequest": {
             input?: string;
@@ -1173,6 +1909,18 @@ export interface components {
         "codersdk.WorkspaceStatus": "pending" | "starting" | "running" | "stopping" | "stopped" | "failed" | "canceling" | "canceled" | "deleting" | "deleted";
         /** @enum {string} */
         "codersdk.WorkspaceTransition": "start" | "stop" | "delete";
+        /** @enum {string} */
+        "known.ChatErrorKind": "generic" | "overloaded" | "rate_limit" | "timeout" | "stream_silence_timeout" | "auth" | "config" | "usage_limit" | "missing_key" | "provider_disabled" | "content_filter" | "hook_dispatch_failed" | "hook_denied";
+        /** @enum {string} */
+        "known.ChatMessagePartType": "text" | "reasoning" | "tool-call" | "tool-result" | "source" | "file" | "file-reference" | "context-file" | "skill" | "workspace-file-reference" | "hook-notice";
+        /** @enum {string} */
+        "known.ChatMode": "computer_use" | "explore" | "orchestrator";
+        /** @enum {string} */
+        "known.ChatStatus": "waiting" | "running" | "error" | "requires_action" | "interrupting" | "paused";
+        /** @enum {string} */
+        "known.ChatStreamEventType": "message_part" | "message" | "status" | "error" | "queue_update" | "retry" | "action_required" | "preview_reset" | "history_reset";
+        /** @enum {string} */
+        "known.ChatWatchEventKind": "status_change" | "summary_change" | "chat_summary_change" | "title_change" | "created" | "deleted" | "diff_status_change" | "action_required" | "context_dirty" | "project_change";
     };
     responses: never;
     parameters: never;
@@ -1182,6 +1930,439 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "experimental-list-chats": {
+        parameters: {
+            query?: {
+                after_id?: string;
+                label?: string[];
+                limit?: number;
+                offset?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"][];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-create-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.CreateChatRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-get-chat-by-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-update-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.UpdateChatRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-get-chat-cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatCost"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-get-chat-diff-contents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatDiffContents"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-interrupt-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-list-chat-messages": {
+        parameters: {
+            query?: {
+                after_id?: number;
+                before_id?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatMessagesResponse"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-send-chat-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.CreateChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.CreateChatMessageResponse"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-delete-chat-queued-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+                queuedMessage: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-promote-chat-queued-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+                queuedMessage: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatMessage"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-stream-chat-events-via-websockets": {
+        parameters: {
+            query?: {
+                after_id?: number;
+            };
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatStreamEvent"][];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "experimental-watch-chat-events-for-a-user-via-websockets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatWatchEvent"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
     "experimental-list-ai-tasks": {
         parameters: {
             query?: {
@@ -1503,6 +2684,439 @@ export interface operations {
             };
         };
     };
+    "list-chats": {
+        parameters: {
+            query?: {
+                after_id?: string;
+                label?: string[];
+                limit?: number;
+                offset?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"][];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "create-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.CreateChatRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-chat-by-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "update-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.UpdateChatRequest"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-chat-cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatCost"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-chat-diff-contents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatDiffContents"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "interrupt-chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Chat"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "list-chat-messages": {
+        parameters: {
+            query?: {
+                after_id?: number;
+                before_id?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatMessagesResponse"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "send-chat-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["codersdk.CreateChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.CreateChatMessageResponse"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "delete-chat-queued-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+                queuedMessage: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "promote-chat-queued-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+                queuedMessage: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatMessage"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "stream-chat-events-via-websockets": {
+        parameters: {
+            query?: {
+                after_id?: number;
+            };
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatStreamEvent"][];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "watch-chat-events-for-a-user-via-websockets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching Protocols */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.ChatWatchEvent"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
     "get-organizations": {
         parameters: {
             query?: never;
@@ -1519,6 +3133,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.Organization"][];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "list-organization-chat-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.OrganizationChatModelsResponse"];
                 };
             };
             /** @description Error */
@@ -1995,6 +3640,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.User"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-organizations-by-user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Organization"][];
                 };
             };
             /** @description Error */
