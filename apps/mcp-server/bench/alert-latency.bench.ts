@@ -25,7 +25,7 @@ import { createFleetRuntime } from '../src/runtime/fleet-runtime.js';
 import { createServer } from '../src/server.js';
 import { countTasksList } from '../src/testing/client-fixture.js';
 import { connectInProcess } from '../src/testing/in-process.js';
-import type { EventView } from '../src/watch/event-view.js';
+import type { FleetEventView as EventView } from '../src/views/fleet-event.js';
 
 export interface AlertLatencyOptions {
   agents?: number;

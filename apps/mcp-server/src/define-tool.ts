@@ -14,6 +14,7 @@ import type { Config, Toolset } from './config.js';
 import type { ToolFailure } from './failures.js';
 import type { Logger } from './log.js';
 import type { FleetRuntime } from './runtime/fleet-runtime.js';
+import type { ViewContext } from './views/parts.js';
 
 export type ToolEffect = 'read' | 'write' | 'destructive';
 export const OPEN_WORLD_HINT = false;
@@ -43,6 +44,10 @@ export interface ToolContext {
   /** Logger bound to { tool, requestId }. stderr only. */
   log: Logger;
   now(): Date;
+  /** True when `tool` is registered in this session: answers name only tools the caller can call. */
+  offers(tool: string): boolean;
+  /** What views need: `now()` and `offers`, taken once for one answer. */
+  view(): ViewContext;
   /** Sends notifications/progress when the client asked for it (a no-op otherwise). */
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /**

@@ -66,6 +66,8 @@ export function createServer(options: CreateServerOptions): FleetServer {
   if (!selection.ok) throw new Error(selection.errors.join('\n'));
   const runtime = options.runtime ?? createFleetRuntime(deps);
   const session = options.session ?? { id: randomUUID() };
+  const offered: ReadonlySet<string> = new Set(selection.tools.map((t) => t.name));
+  const offers = (tool: string) => offered.has(tool);
   const sleep: Sleep = options.sleep ?? ((ms, signal) => sleepOn(clock, ms, signal));
 
   const server = new McpServer(
@@ -130,6 +132,8 @@ export function createServer(options: CreateServerOptions): FleetServer {
       signal: controller.signal,
       log: toolLog,
       now: () => clock.now(),
+      offers,
+      view: () => ({ now: clock.now(), offers }),
       progress: async (progress, total, message) => {
         if (progressToken === undefined) return;
         await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, message } });
@@ -162,7 +166,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
   }
 
   // Fleet resources + per-session alert delivery (logging notifications, resource subscriptions): watch/.
-  registerFleetResources(server, { runtime, config, clock });
+  registerFleetResources(server, { runtime, config, clock, offers });
   const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }) });
   const onClose = server.server.onclose;
   server.server.onclose = () => {

@@ -1,9 +1,11 @@
-import { attentionRank, type Agent } from '@org/fleet-domain';
+import { attentionRank } from '@org/fleet-domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetFixture, type FleetFixture } from '../testing/client-fixture.js';
+import type { AgentView } from '../views/agent-details.js';
+import type { FleetStatusView } from '../views/fleet-status.js';
 import { MAX_OUTLIERS_IN_STATUS } from './fleet-resources.js';
 
-/** fleet://agents/{id}: agents resolved by fleet-domain's resolveAgentRef, listed most urgent attention first. */
+/** fleet://agents/{id}: agents resolved by fleet-domain's resolveAgentRef, listed most urgent attention first, in the snake_case agent view. */
 describe('fleet:// agent resources', () => {
   let fx: FleetFixture;
   beforeAll(async () => {
@@ -11,10 +13,10 @@ describe('fleet:// agent resources', () => {
   });
   afterAll(async () => fx.close());
 
-  const read = async (ref: string): Promise<{ agent: Agent }> => {
+  const read = async (ref: string): Promise<{ agent: AgentView; untrusted_fields: string[] }> => {
     const r = await fx.client.readResource({ uri: `fleet://agents/${encodeURIComponent(ref)}` });
     const first = r.contents[0];
-    return JSON.parse(first && 'text' in first ? first.text : '{}') as { agent: Agent };
+    return JSON.parse(first && 'text' in first ? first.text : '{}') as { agent: AgentView; untrusted_fields: string[] };
   };
 
   it('reads an agent by id, name and owner/name', async () => {
@@ -22,6 +24,16 @@ describe('fleet:// agent resources', () => {
     expect((await read(t.id)).agent.id).toBe(t.id);
     expect((await read('res-one')).agent.id).toBe(t.id);
     expect((await read('bob/res-one')).agent.id).toBe(t.id);
+  });
+
+  it('answers the same snake_case agent block as get_agent_details', async () => {
+    const t = fx.sim.control.createTask({ owner: 'bob', template: 'small', input: 'same contract', name: 'res-same' });
+    fx.runtime.tasks.invalidate();
+    const resource = await read(t.id);
+    const tool = (await fx.call('get_agent_details', { agent: t.id, log_tail: 0, history_limit: 0 })).structuredContent as { agent: AgentView; untrusted_fields: string[] };
+    expect(Object.keys(resource.agent).sort()).toEqual(Object.keys(tool.agent).sort());
+    expect(resource.agent).toMatchObject({ id: t.id, ref: 'bob/res-same', display_name: expect.any(String), status_reason: expect.any(String), prompt: 'same contract' });
+    expect(resource.untrusted_fields).toEqual(tool.untrusted_fields.filter((f) => f.startsWith('agent.')));
   });
 
   it('answers an ambiguous name with InvalidParams naming the candidates', async () => {
@@ -36,7 +48,7 @@ describe('fleet:// agent resources', () => {
     fx.runtime.tasks.invalidate();
     const { resources } = await fx.client.listResources();
     const agents = await Promise.all(resources.filter((r) => r.uri.startsWith('fleet://agents/')).map((r) => read(decodeURIComponent(r.uri.slice('fleet://agents/'.length)))));
-    const ranks = agents.map((a) => attentionRank(a.agent));
+    const ranks = agents.map((a) => attentionRank({ ...(a.agent.needs_attention ? { needsAttention: { ...a.agent.needs_attention, nextTools: [] } } : {}) }));
     expect(new Set(ranks).size).toBeGreaterThan(1);
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
   });
@@ -52,16 +64,21 @@ describe('fleet://status', () => {
   it('is bounded like get_fleet_status: at most 10 outliers (most unusual first) and 20 attention items, with the totals', async () => {
     const r = await fx.client.readResource({ uri: 'fleet://status' });
     const first = r.contents[0];
-    const status = JSON.parse(first && 'text' in first ? first.text : '{}') as {
-      outliers: { outliers: { robustZ: number | null }[]; total: number };
-      attention: unknown[];
-      attentionTotal: number;
-    };
-    expect(status.outliers.total).toBeGreaterThan(MAX_OUTLIERS_IN_STATUS);
-    expect(status.outliers.outliers).toHaveLength(MAX_OUTLIERS_IN_STATUS);
-    const z = status.outliers.outliers.map((o) => o.robustZ ?? 0);
+    const status = JSON.parse(first && 'text' in first ? first.text : '{}') as FleetStatusView & { watcher: unknown };
+    expect(status.outliers_total).toBeGreaterThan(MAX_OUTLIERS_IN_STATUS);
+    expect(status.outliers).toHaveLength(MAX_OUTLIERS_IN_STATUS);
+    const z = status.outliers.map((o) => o.robust_z ?? 0);
     expect(z).toEqual([...z].sort((a, b) => b - a));
     expect(status.attention.length).toBeLessThanOrEqual(20);
-    expect(status.attentionTotal).toBeGreaterThanOrEqual(status.attention.length);
+    expect(status.attention_total).toBeGreaterThanOrEqual(status.attention.length);
+    expect(status.watcher).toBeDefined();
+  });
+
+  it('has the keys of get_fleet_status (one snake_case contract) plus the watcher health', async () => {
+    const r = await fx.client.readResource({ uri: 'fleet://status' });
+    const first = r.contents[0];
+    const resource = JSON.parse(first && 'text' in first ? first.text : '{}') as Record<string, unknown>;
+    const tool = (await fx.call('get_fleet_status', {})).structuredContent as Record<string, unknown>;
+    expect(Object.keys(resource).sort()).toEqual([...Object.keys(tool), 'watcher', 'content_trust'].sort());
   });
 });

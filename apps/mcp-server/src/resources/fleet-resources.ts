@@ -1,7 +1,8 @@
 /**
- * Fleet resources: `fleet://status` (computeFleetStatus + watcher health), `fleet://agents/{id}` (one agent;
- * the list is bounded, attention first) and `fleet://events` (the most recent journal events and the cursor).
- * All JSON. Subscriptions and `notifications/resources/updated` are wired per session in
+ * Fleet resources: `fleet://status` (the get_fleet_status view + watcher health), `fleet://agents/{id}` (one
+ * agent: the `agent` block of get_agent_details; the list is bounded, attention first) and `fleet://events`
+ * (the most recent events as get_fleet_events shows them, and the cursor). All JSON, in the same snake_case
+ * views (views/) as the tools: one contract. Subscriptions and `notifications/resources/updated` are wired per session in
  * watch/session-delivery.ts. Failures are protocol errors: unknown URI or agent → InvalidParams,
  * Coder unreachable → InternalError with Coder's message.
  */
@@ -13,8 +14,12 @@ import type { Config } from '../config.js';
 import { fromDomainError } from '../failures.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
 import { fleetStatusOptions } from '../tools/shared/fleet.js';
-import { CONTENT_TRUST } from '../tools/shared/untrusted.js';
-import { toEventView, toHealthView } from '../watch/event-view.js';
+import { AGENT_VIEW_UNTRUSTED_FIELDS, toAgentView } from '../views/agent-details.js';
+import { FLEET_EVENT_UNTRUSTED_FIELDS, toFleetEventView } from '../views/fleet-event.js';
+import { toFleetStatusView } from '../views/fleet-status.js';
+import type { ViewContext } from '../views/parts.js';
+import { CONTENT_TRUST } from '../views/untrusted.js';
+import { toWatcherHealthView } from '../views/watcher-health.js';
 import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
 
 export const MAX_LISTED_AGENTS = 100;
@@ -25,7 +30,11 @@ export interface ResourceDeps {
   runtime: FleetRuntime;
   config: Config;
   clock: Clock;
+  /** Tools registered in this session (views name only those). */
+  offers(tool: string): boolean;
 }
+
+const viewContext = (deps: ResourceDeps): ViewContext => ({ now: deps.clock.now(), offers: deps.offers });
 
 const json = (uri: string, value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
 
@@ -54,13 +63,14 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     },
     async (uri) => {
       const agents = await loadAgents(deps);
+      const ctx = viewContext(deps);
       // Bounded like get_fleet_status: the 20 most urgent agents and the 10 most unusual outliers (totals kept).
-      const status = computeFleetStatus(agents, deps.clock.now(), {
+      const status = computeFleetStatus(agents, ctx.now, {
         ...fleetStatusOptions(deps.config),
         maxAttention: 20,
         outliers: { maxOutliers: MAX_OUTLIERS_IN_STATUS },
       });
-      return json(uri.href, { ...status, watcher: toHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
+      return json(uri.href, { ...toFleetStatusView(status, {}, ctx), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );
 
@@ -99,7 +109,11 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
       const raw = variables['id'];
       const ref = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
       const agent = findAgent(await loadAgents(deps), ref, uri.href);
-      return json(uri.href, { agent, content_trust: CONTENT_TRUST, untrusted_fields: ['agent.state.message', 'agent.initialPrompt', 'agent.statusReason'] });
+      return json(uri.href, {
+        agent: toAgentView(agent, viewContext(deps)),
+        content_trust: CONTENT_TRUST,
+        untrusted_fields: AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`),
+      });
     },
   );
 
@@ -116,10 +130,10 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
       const entries = watch.journal.recent(RECENT_EVENTS_IN_RESOURCE);
       return json(uri.href, {
         cursor: watch.journal.currentCursor(),
-        events: entries.map((e) => toEventView(e, watch.journal)),
-        watcher: toHealthView(watch.health()),
+        events: entries.map((e) => toFleetEventView(e, watch.journal)),
+        watcher: toWatcherHealthView(watch.health()),
         content_trust: CONTENT_TRUST,
-        untrusted_fields: ['events[].message', 'events[].details.state_message', 'events[].details.reason'],
+        untrusted_fields: FLEET_EVENT_UNTRUSTED_FIELDS.map((f) => `events[].${f}`),
       });
     },
   );

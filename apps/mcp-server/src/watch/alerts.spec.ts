@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { textOf } from '../testing/in-process.js';
 import { expectFailure, structured } from '../testing/tool-assertions.js';
 import { startWatchFixture, type WatchFixture } from '../testing/watch-fixture.js';
-import type { EventView } from './event-view.js';
+import type { FleetEventView as EventView } from '../views/fleet-event.js';
 
 interface EventsOut {
   events: EventView[];

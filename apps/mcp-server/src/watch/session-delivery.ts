@@ -14,7 +14,8 @@ import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, 
 import type { FleetEventKind, Severity } from '@org/fleet-domain';
 import type { Logger } from '../log.js';
 import type { JournalEntry } from './event-journal.js';
-import { matchesAgentRef, toEventView } from './event-view.js';
+import { toFleetEventView } from '../views/fleet-event.js';
+import { matchesAgentRef } from './event-filter.js';
 import type { CycleBatch, FleetWatcher } from './fleet-watcher.js';
 
 export const FLEET_STATUS_URI = 'fleet://status';
@@ -99,7 +100,7 @@ export function attachSessionDelivery(server: McpServer, watch: FleetWatcher, op
     const alerts = batch.entries.filter((e) => LOGGED_ALERT_KINDS.has(e.event.kind) && LOG_LEVEL[e.event.severity] !== undefined);
     for (const entry of alerts.slice(0, MAX_LOG_MESSAGES_PER_CYCLE)) {
       const level = LOG_LEVEL[entry.event.severity] as LoggingLevel;
-      send('logging message', server.server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: toEventView(entry, watch.journal) }, sessionId()));
+      send('logging message', server.server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: toFleetEventView(entry, watch.journal) }, sessionId()));
     }
     if (alerts.length > MAX_LOG_MESSAGES_PER_CYCLE) {
       const more = alerts.length - MAX_LOG_MESSAGES_PER_CYCLE;

@@ -4,7 +4,7 @@ import { defineTool, failure, success } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
 import { decodeCursor, encodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, UNTRUSTED_NOTICE } from '../shared/untrusted.js';
+import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, UNTRUSTED_NOTICE } from '../../views/untrusted.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,

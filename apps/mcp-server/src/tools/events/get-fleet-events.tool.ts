@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { toolFailure } from '../../failures.js';
+import { FleetEventKindSchema, FleetEventPageViewSchema, type FleetEventPageSource, renderFleetEventPageText, toFleetEventPageView } from '../../views/fleet-event.js';
+import { SeveritySchema } from '../../views/parts.js';
 import type { JournalEntry } from '../../watch/event-journal.js';
-import { EventViewSchema, FleetEventKindSchema, WatcherHealthSchema, eventFilter, toEventView, toHealthView } from '../../watch/event-view.js';
-import { AgentRefSchema, SeveritySchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
-import { CONTENT_TRUST, quoteUntrusted, UNTRUSTED_NOTICE } from '../shared/untrusted.js';
+import { eventFilter } from '../../watch/event-filter.js';
+import { AgentRefSchema } from '../shared/schemas.js';
 
 export const MAX_WAIT_MS = 30_000;
 
@@ -28,20 +29,6 @@ const inputSchema = z.object({
   limit: z.number().int().min(1).max(200).default(50).describe('At most this many events (has_more tells when there are more: call again with next_cursor)'),
 });
 
-const outputSchema = z.object({
-  events: z.array(EventViewSchema).describe('Oldest first'),
-  next_cursor: z.string().describe('Pass as `since` next time'),
-  has_more: z.boolean(),
-  cursor_too_old: z.boolean().describe('The `since` cursor could not be honoured (events were evicted, or the server restarted): events start at the oldest kept'),
-  cursor_issue: z.enum(['evicted', 'other_epoch', 'future']).optional(),
-  oldest_cursor: z.string().describe('The oldest cursor still answerable without loss'),
-  waited: z.boolean().describe('The call waited for events'),
-  timed_out: z.boolean().describe('The wait ended without a matching event'),
-  watcher: WatcherHealthSchema,
-  content_trust: z.literal(CONTENT_TRUST),
-  untrusted_fields: z.array(z.string()).describe(UNTRUSTED_FIELDS_DESCRIPTION),
-});
-type Output = z.output<typeof outputSchema>;
 
 export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
@@ -51,7 +38,7 @@ export const getFleetEventsTool = defineTool({
   toolset: 'events',
   effect: 'read',
   inputSchema,
-  outputSchema,
+  outputSchema: FleetEventPageViewSchema,
   timeoutMs: (input, config) => input.wait_ms + config.requestTimeoutMs,
   async handle(input, ctx) {
     const watch = ctx.runtime.watch;
@@ -84,47 +71,9 @@ export const getFleetEventsTool = defineTool({
       release();
     }
 
-    function done(
-      entries: JournalEntry[],
-      read: { nextCursor: string; hasMore: boolean; cursorTooOld: boolean; cursorIssue?: string; oldestCursor: string },
-      waited: boolean,
-      timedOut: boolean,
-    ) {
-      const issue = read.cursorIssue === 'evicted' || read.cursorIssue === 'other_epoch' || read.cursorIssue === 'future' ? read.cursorIssue : undefined;
-      const data: Output = {
-        events: entries.map((e) => toEventView(e, watch.journal)),
-        next_cursor: read.nextCursor,
-        has_more: read.hasMore,
-        cursor_too_old: read.cursorTooOld,
-        ...(issue ? { cursor_issue: issue } : {}),
-        oldest_cursor: read.oldestCursor,
-        waited,
-        timed_out: timedOut,
-        watcher: toHealthView(watch.health()),
-        content_trust: CONTENT_TRUST,
-        untrusted_fields: ['events[].message', 'events[].details.state_message', 'events[].details.reason'],
-      };
-      return success(data, render(data, input.since === undefined));
+    function done(entries: readonly JournalEntry[], read: FleetEventPageSource['read'], waited: boolean, timedOut: boolean) {
+      const view = toFleetEventPageView({ entries, journal: watch.journal, read, waited, timedOut, health: watch.health() });
+      return success(view, renderFleetEventPageText(view, { first: input.since === undefined }, ctx.view()));
     }
   },
 });
-
-function render(d: Output, first: boolean): string {
-  const lines: string[] = [];
-  if (d.cursor_too_old) {
-    lines.push(
-      `cursor_too_old (${d.cursor_issue ?? 'evicted'}): events after your cursor are no longer kept; showing from the oldest kept event (oldest_cursor ${d.oldest_cursor}). Call get_fleet_status to resynchronise.`,
-    );
-  }
-  if (d.events.length === 0) lines.push(first ? 'No recent fleet events.' : d.timed_out ? 'No matching fleet events arrived while waiting.' : 'No new fleet events.');
-  else lines.push(`${d.events.length} fleet event${d.events.length === 1 ? '' : 's'}${first ? ' (most recent)' : ''}${d.has_more ? ', more available' : ''}:`);
-  for (const e of d.events) lines.push(`- #${e.seq} ${e.at} [${e.severity}] ${e.kind}${e.agent ? ` ${e.agent}` : ''}: ${quoteUntrusted(e.message)}`);
-  const w = d.watcher;
-  if (w.consecutive_failures > 0) {
-    lines.push(`Watcher degraded: ${w.consecutive_failures} failed poll(s) (${w.last_error?.kind ?? 'error'}: ${w.last_error?.message ?? ''}); retrying in ${w.backoff_ms} ms; last success ${w.last_success_at ?? 'never'}.`);
-  }
-  lines.push(`next_cursor: ${d.next_cursor}`);
-  lines.push(`Next: get_fleet_events since=${d.next_cursor} wait_ms=30000 to wait for more${d.events.some((e) => e.agent) ? '; get_agent_details on an agent above' : ''}.`);
-  if (d.events.length > 0) lines.push(UNTRUSTED_NOTICE);
-  return lines.join('\n');
-}

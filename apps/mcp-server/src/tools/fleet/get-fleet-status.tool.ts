@@ -1,9 +1,8 @@
-import { agentRef, computeFleetStatus, formatDuration, matchesAgentQuery, type DurationStats, type FleetStatus } from '@org/fleet-domain';
+import { computeFleetStatus, matchesAgentQuery } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
+import { FleetStatusViewSchema, renderFleetStatusText, toFleetStatusView } from '../../views/fleet-status.js';
 import { fleetStatusOptions, loadFleet } from '../shared/fleet.js';
-import { AgentStatusSchema, AttentionReasonSchema, DurationStatsSchema, SeveritySchema, StatusCountsSchema, UNTRUSTED_FIELDS_DESCRIPTION } from '../shared/schemas.js';
-import { UNTRUSTED_NOTICE } from '../shared/untrusted.js';
 
 const inputSchema = z.object({
   template: z.string().min(1).optional().describe('Only agents of this template (name, display name or id)'),
@@ -13,81 +12,6 @@ const inputSchema = z.object({
   max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers (most unusual first; outliers_total has the full count)'),
 });
 
-const duration = (d: DurationStats) => ({ count: d.count, median_ms: d.medianMs, p90_ms: d.p90Ms, max_ms: d.maxMs, approximate: d.approximate });
-
-const outputSchema = z.object({
-  at: z.string().describe('Time of the computation (UTC ISO)'),
-  scope: z.object({ template: z.string().optional(), owner: z.string().optional() }).describe('The filters applied'),
-  total: z.number().int(),
-  counts: StatusCountsSchema,
-  online: z.number().int().describe('busy + idle + complete + blocked (reachable, ready agents)'),
-  active_tasks: z.number().int().describe('starting + busy + idle + blocked'),
-  utilization: z.number().nullable().describe('busy / online (0..1), null when nothing is online'),
-  capacity: z.object({
-    capacity: z.number().nullable().describe('Configured capacity (FLEET_MCP_CAPACITY), null when not set'),
-    used: z.number().int().describe('Non-paused agents'),
-    ratio: z.number().nullable(),
-    warning: z.boolean().describe('At or above the warning ratio (FLEET_MCP_CAPACITY_WARNING_PERCENT, default 90%)'),
-    message: z.string().optional(),
-  }),
-  health: z.object({
-    healthy: z.number().int(),
-    unhealthy: z.number().int(),
-    healthy_percent: z.number().nullable(),
-    error: z.number().int(),
-    offline: z.number().int(),
-  }),
-  completion: z.object({ completed: z.number().int(), failed: z.number().int(), blocked: z.number().int(), completion_rate: z.number().nullable() }),
-  durations: z.object({ time_to_first_work: DurationStatsSchema, time_to_complete: DurationStatsSchema, time_in_current_state: DurationStatsSchema }),
-  attention_total: z.number().int().describe('All agents that need attention'),
-  attention_by_reason: z.record(AttentionReasonSchema, z.number().int()),
-  attention: z
-    .array(
-      z.object({
-        agent_id: z.string(),
-        agent: z.string().describe('owner/name'),
-        template: z.string(),
-        status: AgentStatusSchema,
-        reason: AttentionReasonSchema,
-        severity: SeveritySchema,
-        since: z.string().optional(),
-        suggestion: z.string().describe('What is wrong and what to do next'),
-        next_tools: z.array(z.string()),
-      }),
-    )
-    .describe('Agents needing attention, most severe first'),
-  per_template: z.array(
-    z.object({
-      template_id: z.string(),
-      template: z.string(),
-      total: z.number().int(),
-      counts: StatusCountsSchema,
-      online: z.number().int(),
-      utilization: z.number().nullable(),
-      healthy_percent: z.number().nullable(),
-      needs_attention: z.number().int(),
-    }),
-  ),
-  outliers_total: z.number().int().describe('All outliers found (0 when include_outliers is false)'),
-  outliers: z.array(
-    z.object({
-      agent_id: z.string(),
-      agent: z.string(),
-      template: z.string(),
-      metric: z.string(),
-      value_ms: z.number(),
-      peer_median_ms: z.number().nullable(),
-      peers: z.number().int(),
-      robust_z: z.number().nullable(),
-      basis: z.enum(['peer', 'absolute', 'both']),
-      explanation: z.string(),
-    }),
-  ),
-  outlier_notes: z.array(z.string()).describe('Peer groups too small to compare'),
-  untrusted_fields: z.array(z.string()).describe(UNTRUSTED_FIELDS_DESCRIPTION),
-});
-type Output = z.output<typeof outputSchema>;
-
 export const getFleetStatusTool = defineTool({
   name: 'get_fleet_status',
   title: 'Get fleet status',
@@ -96,7 +20,7 @@ export const getFleetStatusTool = defineTool({
   toolset: 'fleet',
   effect: 'read',
   inputSchema,
-  outputSchema,
+  outputSchema: FleetStatusViewSchema,
   async handle(input, ctx) {
     const fleet = await loadFleet(ctx, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
@@ -107,101 +31,8 @@ export const getFleetStatusTool = defineTool({
       maxAttention: input.max_attention,
       outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
     });
-    const data = toOutput(status, input);
-    return success(data, render(data));
+    const view = ctx.view();
+    const data = toFleetStatusView(status, { scope, includeOutliers: input.include_outliers }, view);
+    return success(data, renderFleetStatusText(data, view));
   },
 });
-
-function toOutput(s: FleetStatus, input: z.output<typeof inputSchema>): Output {
-  return {
-    at: s.at,
-    scope: { ...(input.template ? { template: input.template } : {}), ...(input.owner ? { owner: input.owner } : {}) },
-    total: s.total,
-    counts: { ...s.counts },
-    online: s.online,
-    active_tasks: s.activeTasks,
-    utilization: s.utilization,
-    capacity: { capacity: s.capacity.capacity, used: s.capacity.used, ratio: s.capacity.ratio, warning: s.capacity.warning, ...(s.capacity.message ? { message: s.capacity.message } : {}) },
-    health: { healthy: s.health.healthy, unhealthy: s.health.unhealthy, healthy_percent: s.health.healthyPercent, error: s.health.error, offline: s.health.offline },
-    completion: { completed: s.completion.completed, failed: s.completion.failed, blocked: s.completion.blocked, completion_rate: s.completion.completionRate },
-    durations: {
-      time_to_first_work: duration(s.durations.timeToFirstWork),
-      time_to_complete: duration(s.durations.timeToComplete),
-      time_in_current_state: duration(s.durations.timeInCurrentState),
-    },
-    attention_total: s.attentionTotal,
-    attention_by_reason: { ...s.attentionByReason },
-    attention: s.attention.map((a) => ({
-      agent_id: a.agentId,
-      agent: agentRef({ owner: a.owner, name: a.agentName }),
-      template: a.templateName,
-      status: a.status,
-      reason: a.reason,
-      severity: a.severity,
-      ...(a.since ? { since: a.since } : {}),
-      suggestion: a.suggestion,
-      next_tools: [...a.nextTools],
-    })),
-    per_template: s.perTemplate.map((t) => ({
-      template_id: t.templateId,
-      template: t.templateName,
-      total: t.total,
-      counts: { ...t.counts },
-      online: t.online,
-      utilization: t.utilization,
-      healthy_percent: t.healthyPercent,
-      needs_attention: t.needsAttention,
-    })),
-    outliers_total: input.include_outliers ? s.outliers.total : 0,
-    outliers: input.include_outliers
-      ? s.outliers.outliers.map((o) => ({
-          agent_id: o.agentId,
-          agent: agentRef({ owner: o.owner, name: o.agentName }),
-          template: o.templateName,
-          metric: o.metric,
-          value_ms: o.value,
-          peer_median_ms: o.peerMedian,
-          peers: o.peers,
-          robust_z: o.robustZ,
-          basis: o.basis,
-          explanation: o.explanation,
-        }))
-      : [],
-    outlier_notes: input.include_outliers ? s.outliers.insufficientPeers.slice(0, 10) : [],
-    // Suggestions can quote what the agent reported about itself.
-    untrusted_fields: ['attention[].suggestion'],
-  };
-}
-
-const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
-
-function render(d: Output): string {
-  const scope = [d.scope.template && `template ${d.scope.template}`, d.scope.owner && `owner ${d.scope.owner}`].filter(Boolean).join(', ');
-  const counts = Object.entries(d.counts)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${s} ${n}`)
-    .join(', ');
-  const lines = [
-    `Fleet${scope ? ` (${scope})` : ''} at ${d.at}: ${d.total} agents${counts ? ` — ${counts}` : ''}.`,
-    `Online ${d.online}, utilization ${pct(d.utilization)}, active tasks ${d.active_tasks}.` +
-      (d.capacity.capacity !== null ? ` Capacity ${d.capacity.used}/${d.capacity.capacity} (${pct(d.capacity.ratio)})${d.capacity.warning ? ' WARNING' : ''}.` : ''),
-    `Health ${d.health.healthy_percent === null ? 'n/a' : `${Math.round(d.health.healthy_percent)}%`} (error ${d.health.error}, offline ${d.health.offline}); completed ${d.completion.completed}, failed ${d.completion.failed}, blocked ${d.completion.blocked}.`,
-  ];
-  const ttc = d.durations.time_to_complete;
-  if (ttc.median_ms !== null) lines.push(`Time to complete: median ${formatDuration(ttc.median_ms)}, p90 ${formatDuration(ttc.p90_ms ?? ttc.median_ms)}.`);
-  if (d.total === 0) lines.push(scope ? 'No agents match this scope: check the template/owner name (list_templates, list_agents).' : 'The fleet is empty: create_agent_task starts an agent.');
-  if (d.attention_total > 0) {
-    lines.push(`Needs attention: ${d.attention_total}${d.attention.length < d.attention_total ? ` (showing ${d.attention.length})` : ''}. ${UNTRUSTED_NOTICE}`);
-    for (const a of d.attention) lines.push(`- [${a.severity}] ${a.agent} ${a.status}/${a.reason}: ${a.suggestion}`);
-  } else if (d.total > 0) {
-    lines.push('No agent needs attention.');
-  }
-  if (d.outliers_total > 0) {
-    const listed = Math.min(10, d.outliers.length);
-    lines.push(`Outliers: ${d.outliers_total}${listed < d.outliers_total ? ` (showing ${listed}, most unusual first)` : ''}.`);
-    for (const o of d.outliers.slice(0, listed)) lines.push(`- ${o.agent}: ${o.explanation}`);
-  }
-  if (d.per_template.length > 1) lines.push(`Templates: ${d.per_template.map((t) => `${t.template} ${t.total}`).join(', ')}.`);
-  lines.push('Next: list_agents needs_attention=true, then get_agent_details agent=<owner/name>.');
-  return lines.join('\n');
-}

@@ -17,17 +17,8 @@ import type { CoderApiError, Preset } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
 import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../shared/template-facts.js';
-import {
-  AgentSummarySchema,
-  ConflictSchema,
-  NextActionsSchema,
-  agentOf,
-  agentSummary,
-  conflictLines,
-  recordMutation,
-  renderNext,
-  type Loaded,
-} from './lifecycle-common.js';
+import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
+import { ConflictSchema, NextActionsSchema, agentOf, conflictLines, recordMutation, renderNext, type Loaded } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
 export const MAX_WAIT_MS = 120_000;
@@ -89,7 +80,7 @@ const ViolationSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummarySchema.extend({
+  agent: AgentSummaryViewSchema.extend({
     display_name: z.string(),
     template: z.object({ id: z.string(), name: z.string(), version_id: z.string() }),
     preset: z.object({ id: z.string(), name: z.string() }).optional(),
@@ -204,7 +195,7 @@ export const createAgentTaskTool = defineTool({
 
     const data: Output = {
       agent: {
-        ...agentSummary(agent),
+        ...toAgentSummaryView(agent),
         display_name: agent.displayName,
         template: { id: entry.template.id ?? agent.template.id, name: entry.facts.name, version_id: versionId },
         ...(preset.value ? { preset: preset.value } : {}),

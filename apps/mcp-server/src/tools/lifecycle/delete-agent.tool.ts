@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineTool, failure, success, type ConfirmOutcome } from '../../define-tool.js';
 import { fromDomainError, toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema, ConflictSchema, NextActionsSchema, agentSummary, conflictLines, definiteRefusal, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
+import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -16,7 +17,7 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   deleted: z.boolean().describe('True when Coder accepted the deletion; false when the confirmation was declined or cancelled'),
   confirmation: z.enum(['argument', 'accepted', 'declined', 'cancelled']).describe('How the deletion was confirmed (argument = confirm: true from a client without elicitation)'),
-  agent: AgentSummarySchema.extend({
+  agent: AgentSummaryViewSchema.extend({
     template: z.string().describe('Template name'),
     created_at: z.string(),
   }).describe('The agent as it was at deletion (or at the declined confirmation)'),
@@ -42,7 +43,7 @@ export const deleteAgentTool = defineTool({
     const { agent, ref, resolved } = loaded.value;
     const allowed = checkAgentAction(agent, 'delete');
     if (!allowed.ok) return failure(fromDomainError(allowed.error));
-    const view = { ...agentSummary(agent), template: agent.template.name, created_at: agent.createdAt };
+    const view = { ...toAgentSummaryView(agent), template: agent.template.name, created_at: agent.createdAt };
 
     // Elicitation wins when the client supports it (the user answers, not the model); else the argument.
     const asked: ConfirmOutcome = await ctx.confirm(

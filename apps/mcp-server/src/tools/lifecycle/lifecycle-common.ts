@@ -12,8 +12,7 @@ import type { ToolContext } from '../../define-tool.js';
 import { fromCoderApiError, fromDomainError, type CoderFailureContext, type ToolFailure } from '../../failures.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../shared/fleet.js';
-import { AgentStatusSchema } from '../shared/schemas.js';
-import { quoteUntrusted } from '../shared/untrusted.js';
+import { quoteUntrusted } from '../../views/untrusted.js';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
 
@@ -46,21 +45,6 @@ export async function loadTarget(ctx: ToolContext, ref: string, action: string):
 }
 
 // ---- output pieces -------------------------------------------------------------------------------
-
-export const AgentSummarySchema = z.object({
-  id: z.string().describe('Task id (stable; use it in later calls)'),
-  ref: z.string().describe('owner/name'),
-  name: z.string(),
-  owner: z.string(),
-  status: AgentStatusSchema,
-  status_reason: z.string().describe('Why the status is what it is'),
-  coder_status: z.string().describe("Coder's raw task status"),
-});
-export type AgentSummary = z.output<typeof AgentSummarySchema>;
-
-export function agentSummary(a: Agent): AgentSummary {
-  return { id: a.id, ref: `${a.owner}/${a.name}`, name: a.name, owner: a.owner, status: a.status, status_reason: a.statusReason, coder_status: a.coderStatus };
-}
 
 export const BuildSchema = z
   .object({

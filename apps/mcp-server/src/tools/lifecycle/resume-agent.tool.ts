@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { AgentSummarySchema } from './lifecycle-common.js';
+import { AgentSummaryViewSchema } from '../../views/agent-core.js';
 import { TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
@@ -9,7 +9,7 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummarySchema.describe('The agent as it was just before the resume'),
+  agent: AgentSummaryViewSchema.describe('The agent as it was just before the resume'),
   already_running: z.boolean().describe('The agent was already running or starting: nothing was sent to Coder'),
   ...TRANSITION_OUTPUT_FIELDS,
 });

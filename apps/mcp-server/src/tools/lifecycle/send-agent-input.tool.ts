@@ -3,18 +3,8 @@ import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { fromDomainError, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import {
-  AgentSummarySchema,
-  ConflictSchema,
-  NextActionsSchema,
-  agentSummary,
-  conflictLines,
-  definiteRefusal,
-  loadTarget,
-  notSentText,
-  recordMutation,
-  renderNext,
-} from './lifecycle-common.js';
+import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadTarget, notSentText, recordMutation, renderNext } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
 
@@ -24,7 +14,7 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummarySchema.describe('The agent as it was when the input was sent (it turns busy right after)'),
+  agent: AgentSummaryViewSchema.describe('The agent as it was when the input was sent (it turns busy right after)'),
   sent: z.literal(true),
   input_chars: z.number().int().describe('Length of the input sent'),
   conflict: ConflictSchema.optional(),
@@ -55,7 +45,7 @@ export const sendAgentInputTool = defineTool({
 
     const conflict = recordMutation(ctx, resolved.id, 'send_agent_input', ref);
     const data: Output = {
-      agent: agentSummary(agent),
+      agent: toAgentSummaryView(agent),
       sent: true,
       input_chars: input.input.length,
       ...(conflict ? { conflict } : {}),

@@ -11,25 +11,8 @@ import { checkAgentAction } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromDomainError } from '../../failures.js';
-import {
-  agentSummary,
-  BuildSchema,
-  buildView,
-  conflictLines,
-  ConflictSchema,
-  loadTarget,
-  NextActionsSchema,
-  recordMutation,
-  refusalFailure,
-  renderBuild,
-  renderNext,
-  ViaSchema,
-  type AgentSummary,
-  type BuildView,
-  type ConflictNotice,
-  type Loaded,
-  type NextActions,
-} from './lifecycle-common.js';
+import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
+import { BuildSchema, buildView, conflictLines, ConflictSchema, loadTarget, NextActionsSchema, recordMutation, refusalFailure, renderBuild, renderNext, ViaSchema, type BuildView, type ConflictNotice, type Loaded, type NextActions } from './lifecycle-common.js';
 
 type LifecycleCall = CoderClient['pauseTask'];
 
@@ -46,7 +29,7 @@ export interface TransitionSpec {
 
 export interface TransitionOutcome {
   ref: string;
-  agent: AgentSummary;
+  agent: AgentSummaryView;
   unchanged: boolean;
   /** How Coder was asked: the tasks pause/resume endpoint, or a plain workspace build (Coder < 2.29). */
   via?: 'task_api' | 'workspace_build';
@@ -60,7 +43,7 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   if (!loaded.ok) return loaded;
   const target = loaded.value;
   const { agent, ref, resolved } = target;
-  const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: agentSummary(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
+  const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: toAgentSummaryView(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
   const plan = checkAgentAction(agent, spec.verb);
   if (!plan.ok) return { ok: false, failure: fromDomainError(plan.error) };
   if (plan.value === 'already_done') return unchanged;
@@ -85,7 +68,7 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   const conflict = recordMutation(ctx, resolved.id, spec.tool, ref);
   return {
     ok: true,
-    value: { ref, agent: agentSummary(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
+    value: { ref, agent: toAgentSummaryView(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
   };
 }
 

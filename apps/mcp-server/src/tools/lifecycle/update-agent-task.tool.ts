@@ -3,18 +3,8 @@ import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { fromDomainError } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import {
-  AgentSummarySchema,
-  ConflictSchema,
-  NextActionsSchema,
-  agentSummary,
-  conflictLines,
-  definiteRefusal,
-  echo,
-  loadTarget,
-  recordMutation,
-  renderNext,
-} from './lifecycle-common.js';
+import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, echo, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
 const PREVIOUS_CHARS = 300;
@@ -25,7 +15,7 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummarySchema,
+  agent: AgentSummaryViewSchema,
   updated: z.literal(true),
   input_chars: z.number().int().describe('Length of the new input'),
   previous_input: z.string().describe(`The replaced input, cut to ${PREVIOUS_CHARS} chars`),
@@ -56,7 +46,7 @@ export const updateAgentTaskTool = defineTool({
     if (!r.ok) return failure(await definiteRefusal(ctx, target, 'update_input', r.error, 'update the task of'));
     const conflict = recordMutation(ctx, resolved.id, 'update_agent_task', ref);
     const data: Output = {
-      agent: agentSummary(agent),
+      agent: toAgentSummaryView(agent),
       updated: true,
       input_chars: input.input.length,
       previous_input: echo(agent.initialPrompt, PREVIOUS_CHARS),
