@@ -100,6 +100,10 @@ export function fromCoderApiError(error: CoderApiError, ctx: CoderFailureContext
       return base(`Could not ${ctx.action}: Coder answered with something this server does not understand${because(error)}`, 'Check that the Coder version is supported (2.27 to 2.36) and report this if it is.');
     case 'tasks_unsupported':
       return base(`Could not ${ctx.action}: this Coder deployment${error.version ? ` (v${error.version})` : ''} has no Tasks API.`, 'Tasks exist in Coder v2.27 to v2.36 (and the ESR); point CODER_URL at such a deployment.');
+    case 'usage_limit':
+      return base(`Could not ${ctx.action}: a Coder spend or usage limit was reached${because(error)}`, 'Wait for the budget period to reset, or ask a Coder admin to raise the AI Gateway budget for this user.');
+    case 'chats_unsupported':
+      return base(`Could not ${ctx.action}: this Coder deployment${error.version ? ` (v${error.version})` : ''} has no Chats API (Coder Agents).`, 'Coder Agents exist from v2.32 (experimental) and v2.37; on older deployments use Tasks (v2.27 to v2.36).');
     default:
       return assertNeverKind(kind, error);
   }

@@ -2,13 +2,14 @@
  * `createCoderClient`: typed Coder REST calls that always resolve to a `CoderResult` (no HTTP outcome
  * or network failure throws; only programmer errors do).
  */
-import { timeoutError, tasksUnsupportedError, unexpectedResponse } from './errors.js';
+import { createChatsApi, type ChatRouteResult } from './chats.js';
+import { chatsUnsupportedError, timeoutError, tasksUnsupportedError, unexpectedResponse } from './errors.js';
 import { createHttp, DEFAULT_TIMEOUT_MS } from './http.js';
 import { createTasksApi, type RouteResult, type TaskRoute } from './tasks.js';
 import { createTemplatesApi } from './templates.js';
-import type { CallOptions, CoderClient, CoderClientOptions, CoderResult, ServerInfo } from './types.js';
+import type { CallOptions, Capabilities, CoderClient, CoderClientOptions, CoderResult, ServerInfo } from './types.js';
 import { createUsersApi } from './users.js';
-import { parseCoderVersion, serverInfoFor } from './version.js';
+import { capabilitiesFor, parseCoderVersion, serverInfoFor } from './version.js';
 import { createWorkspacesApi } from './workspaces.js';
 
 export function createCoderClient(options: CoderClientOptions): CoderClient {
@@ -71,6 +72,22 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     return { ok: true, value: info.value.tasksApi };
   }
 
+  async function detectCapabilities(opts?: CallOptions): Promise<CoderResult<Capabilities>> {
+    const info = await getServerInfo(opts);
+    if (!info.ok) return info;
+    const version = parseCoderVersion(info.value.raw);
+    if (!version) return http.fail(unexpectedResponse('GET /api/v2/buildinfo', info.status, `Unrecognised Coder version "${info.value.raw}".`));
+    const value = capabilitiesFor(version, { assumeTasksSupported: options.assumeTasksSupported, chatsApi: options.chatsApi });
+    return { ok: true, value, status: info.status };
+  }
+
+  async function chatRoute(operation: string, opts?: CallOptions): Promise<ChatRouteResult> {
+    const caps = await detectCapabilities(opts);
+    if (!caps.ok) return caps;
+    if (caps.value.chats === 'none') return http.fail(chatsUnsupportedError(operation, caps.value.version));
+    return { ok: true, value: caps.value.chats };
+  }
+
   const tasks = createTasksApi({
     http,
     route,
@@ -84,8 +101,10 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
 
   return {
     getServerInfo,
+    detectCapabilities,
     ...users,
     ...tasks,
+    ...createChatsApi({ http, route: chatRoute }),
     ...createTemplatesApi(http),
     ...createWorkspacesApi(http),
   };

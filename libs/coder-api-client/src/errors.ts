@@ -20,6 +20,8 @@ const KINDS: ReadonlySet<string> = new Set<CoderApiErrorKind>([
   'network',
   'unexpected_response',
   'tasks_unsupported',
+  'usage_limit',
+  'chats_unsupported',
 ]);
 
 /** Kinds worth retrying for an idempotent request. */
@@ -116,8 +118,10 @@ export function httpError(
   body: unknown,
   now: number,
 ): CoderApiError {
-  const kind = kindForStatus(response.status);
   const coder = narrowErrorBody(body);
+  const coderKind = isRecord(body) && typeof body['kind'] === 'string' && body['kind'] !== '' ? body['kind'] : undefined;
+  const statusKind = kindForStatus(response.status);
+  const kind = statusKind === 'conflict' && isUsageLimit(coderKind, coder) ? 'usage_limit' : statusKind;
   const error: CoderApiError = {
     kind,
     status: response.status,
@@ -127,12 +131,22 @@ export function httpError(
   const detail = coder?.detail ?? (coder ? undefined : textSnippet(body));
   if (detail) error.detail = detail;
   if (coder?.validations) error.validations = coder.validations;
+  if (coderKind) error.coderKind = coderKind;
   if (kind === 'rate_limited' || kind === 'upstream_unavailable') {
     // X-Ratelimit-Reset rides on every response; it only means "wait" on a 429.
     const wait = retryAfterMsFrom(response.headers, now, kind === 'rate_limited');
     if (wait !== undefined) error.retryAfterMs = wait;
   }
   return error;
+}
+
+/**
+ * Coder answers 409 when a spend/usage limit (AI Gateway budget) stops a chat call; other 409s (busy chat,
+ * request_id reused with other input) are conflicts. Coder's `kind` decides when present, else the message.
+ */
+function isUsageLimit(coderKind: string | undefined, coder: CoderErrorBody | undefined): boolean {
+  if (coderKind !== undefined) return coderKind === 'usage_limit';
+  return /\b(usage|spend(ing)?)\s+limit|budget/i.test(`${coder?.message ?? ''} ${coder?.detail ?? ''}`);
 }
 
 export function networkError(operation: string, cause: unknown): CoderApiError {
@@ -159,6 +173,15 @@ export function tasksUnsupportedError(operation: string, version: string): Coder
     message:
       `Coder ${version} does not offer the Tasks API (it exists in 2.27 up to 2.36; ` +
       `2.37+ only with the Extended Support Release). Workspace and template calls still work.`,
+  };
+}
+
+export function chatsUnsupportedError(operation: string, version: string): CoderApiError {
+  return {
+    kind: 'chats_unsupported',
+    operation,
+    version,
+    message: `Coder ${version} does not offer the Chats API (Coder Agents: /api/experimental from 2.32, /api/v2 from 2.37).`,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * @org/coder-api-client: a typed Coder REST client (tasks, workspaces, templates, users).
+ * @org/coder-api-client: a typed Coder REST client (tasks, chats, workspaces, templates, users).
  * Every call resolves to `CoderResult<T>`; failures are `CoderApiError` values from a closed union.
  */
 export { createCoderClient } from './client.js';
@@ -14,10 +14,15 @@ export {
 export { DEFAULT_TIMEOUT_MS, lateBoundFetch, normalizeBaseUrl, SESSION_TOKEN_HEADER } from './http.js';
 export { backoffDelayMs, DEFAULT_RETRY, resolveRetryOptions } from './retry.js';
 export { taskQuery } from './tasks.js';
+export { CHAT_KEYS, chatQuery } from './chats.js';
 export { TaskListBody, TASK_KEYS } from './task-list-body.js';
 export { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 export { isExperimentalTask, isGaTask, isKnownChatStatus, KNOWN_CHAT_STATUSES } from './guards.js';
 export {
+  capabilitiesFor,
+  CHATS_EXPERIMENTAL_SINCE,
+  CHATS_V2_SINCE,
+  chatsApiFor,
   parseCoderVersion,
   serverInfoFor,
   tasksApiFor,

@@ -12,6 +12,16 @@ import type {
   AnyTask,
   AnyTasksListResponse,
   BuildInfo,
+  Chat,
+  ChatCost,
+  ChatDiffContents,
+  ChatMessage,
+  ChatMessagesResponse,
+  CreateChatMessageRequest,
+  CreateChatMessageResponse,
+  CreateChatRequest,
+  OrganizationChatModelsResponse,
+  UpdateChatRequest,
   CreateTaskRequest,
   CreateWorkspaceBuildRequest,
   ListTasksFilter,
@@ -36,6 +46,54 @@ export type * from './wire.js';
 
 /** Which tasks route tree the server offers. */
 export type TasksApi = 'v2' | 'experimental' | 'none';
+
+/** Which chats route tree the server offers: `/api/v2/chats` (2.37+), `/api/experimental/chats` (2.32–2.36). */
+export type ChatsApi = 'v2' | 'experimental' | 'none';
+
+/** One answer to "what can this deployment do" (`detectCapabilities`), from buildinfo (read once). */
+export interface Capabilities {
+  /** Parsed semantic version, e.g. `"2.37.0"`. */
+  version: string;
+  raw: string;
+  /** Tasks route tree (as `ServerInfo.tasksApi`). */
+  tasks: TasksApi;
+  /** Chats route tree. */
+  chats: ChatsApi;
+  /** `/api/v2/chats` or `/api/experimental/chats`; `undefined` when `chats` is `'none'`. */
+  chatsBasePath?: '/api/v2/chats' | '/api/experimental/chats';
+}
+
+/** Query for `listChats`. Build `q` with `chatQuery()` (e.g. `status:running,error archived:false`). */
+export interface ListChatsQuery {
+  q?: string;
+  /** Each `key: value` becomes one `label=key:value` (AND). */
+  labels?: Record<string, string>;
+  /** Keyset paging: chats after this chat id. */
+  afterId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Fields for `chatQuery()`; Coder ANDs the terms, a list inside one term is OR. */
+export interface ChatSearch {
+  status?: string | readonly string[];
+  /** Default on the server: `false` (archived chats are hidden). */
+  archived?: boolean | 'any';
+  hasUnread?: boolean;
+  prStatus?: string | readonly string[];
+  source?: 'created_by_me' | 'shared_with_me' | readonly ('created_by_me' | 'shared_with_me')[];
+  title?: string;
+  /** Full-text search (not combinable with title/pr_title/pr on the server). */
+  search?: string;
+}
+
+/** Cursors for `listChatMessages` (newest first by default; `afterId` alone returns oldest first). */
+export interface ChatMessagesQuery {
+  beforeId?: number;
+  afterId?: number;
+  /** 1..200, server default 50. */
+  limit?: number;
+}
 
 /** What `getServerInfo` reports (buildinfo read once and cached). */
 export interface ServerInfo {
@@ -72,7 +130,11 @@ export type CoderApiErrorKind =
   | 'timeout'
   | 'network'
   | 'unexpected_response'
-  | 'tasks_unsupported';
+  | 'tasks_unsupported'
+  /** 409 from a chat call because a spend/usage limit (AI Gateway budget) was reached. */
+  | 'usage_limit'
+  /** The deployment has no Chats API (Coder < 2.32, or forced off). */
+  | 'chats_unsupported';
 
 /** The closed error union every client call can return. Never contains the session token. */
 export interface CoderApiError {
@@ -89,8 +151,10 @@ export interface CoderApiError {
   validations?: { field: string; detail: string }[];
   /** For `rate_limited` (from `Retry-After` or `X-Ratelimit-Reset`). */
   retryAfterMs?: number;
-  /** Server version, for `tasks_unsupported`. */
+  /** Server version, for `tasks_unsupported` and `chats_unsupported`. */
   version?: string;
+  /** Coder's own error classification when the body has one (`kind`: usage_limit, hook_denied, …). */
+  coderKind?: string;
 }
 
 export type CoderResult<T> = { ok: true; value: T; status: number } | { ok: false; error: CoderApiError };
@@ -122,6 +186,8 @@ export interface CoderClientOptions {
   maxConcurrentRequests?: number;
   /** Treat the server as offering tasks even when its version says otherwise (ESR builds >= 2.37). */
   assumeTasksSupported?: boolean;
+  /** Force the chats route tree instead of deriving it from the version (e.g. a devel build). */
+  chatsApi?: ChatsApi;
   /** Clock for `X-Ratelimit-Reset` (epoch ms); default `Date.now`. */
   now?: () => number;
   /** Random source in [0, 1) for backoff jitter; default `Math.random`. */
@@ -149,6 +215,33 @@ export interface CoderClient {
   getTaskLogs(user: string, task: string, opts?: CallOptions): Promise<CoderResult<TaskLogsResponse>>;
   pauseTask(user: string, task: string, opts?: CallOptions): Promise<CoderResult<TaskLifecycleResult>>;
   resumeTask(user: string, task: string, opts?: CallOptions): Promise<CoderResult<TaskLifecycleResult>>;
+
+  /** Tasks and chats route trees in one answer (buildinfo, read once and cached). */
+  detectCapabilities(opts?: CallOptions): Promise<CoderResult<Capabilities>>;
+  /** The token user's organizations (`/users/me/organizations`): a chat is created in one of them. */
+  listMyOrganizations(opts?: CallOptions): Promise<CoderResult<Organization[]>>;
+
+  // Chats (Coder Agents); each resolves `chats_unsupported` on a deployment without them.
+  /** The caller's own chats plus chats shared with them (roots; subagents nested in `children`). */
+  listChats(query?: ListChatsQuery, opts?: CallOptions): Promise<CoderResult<Chat[]>>;
+  getChat(chatId: string, opts?: CallOptions): Promise<CoderResult<Chat>>;
+  /** Creates a chat (201). Pass `request_id` so a retried create never makes two. */
+  createChat(body: CreateChatRequest, opts?: CallOptions): Promise<CoderResult<Chat>>;
+  /** Sends a message; a busy chat queues it (`queued: true`) unless `busy_behavior: 'interrupt'`. */
+  sendChatMessage(chatId: string, body: CreateChatMessageRequest, opts?: CallOptions): Promise<CoderResult<CreateChatMessageResponse>>;
+  interruptChat(chatId: string, opts?: CallOptions): Promise<CoderResult<Chat>>;
+  /** PATCH (204): title, archived, labels (replace), pin_order, read, plan_mode, workspace_id. */
+  updateChat(chatId: string, body: UpdateChatRequest, opts?: CallOptions): Promise<CoderResult<void>>;
+  /** `updateChat(id, {archived})`; Coder refuses unless the chat is idle or errored (whole family). */
+  archiveChat(chatId: string, archived?: boolean, opts?: CallOptions): Promise<CoderResult<void>>;
+  listChatMessages(chatId: string, query?: ChatMessagesQuery, opts?: CallOptions): Promise<CoderResult<ChatMessagesResponse>>;
+  deleteQueuedChatMessage(chatId: string, queuedMessageId: number, opts?: CallOptions): Promise<CoderResult<void>>;
+  /** Sends a queued message next; the promoted message on older servers (200), `undefined` on 202. */
+  promoteQueuedChatMessage(chatId: string, queuedMessageId: number, opts?: CallOptions): Promise<CoderResult<ChatMessage | undefined>>;
+  getChatCost(chatId: string, opts?: CallOptions): Promise<CoderResult<ChatCost>>;
+  getChatDiff(chatId: string, opts?: CallOptions): Promise<CoderResult<ChatDiffContents>>;
+  /** Org-scoped models (2.37+); answers `chats_unsupported` on the experimental era. */
+  listChatModels(organizationId: string, opts?: CallOptions): Promise<CoderResult<OrganizationChatModelsResponse>>;
 
   listTemplates(opts?: CallOptions): Promise<CoderResult<Template[]>>;
   getTemplate(id: string, opts?: CallOptions): Promise<CoderResult<Template>>;

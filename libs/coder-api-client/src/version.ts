@@ -6,8 +6,10 @@
  *   2.29 – 2.36   `/api/v2/tasks…` (GA)                             → 'v2'
  *   >= 2.37       Tasks removed (ESR builds keep it: `assumeTasksSupported`) → 'none'
  *   0.0.0-devel   development build: 'none', or 'v2' with `assumeTasksSupported`
+ *
+ * Chats: < 2.32 none; 2.32 – 2.36 `/api/experimental/chats…`; >= 2.37 `/api/v2/chats…` (see `chatsApiFor`).
  */
-import type { ServerInfo, TasksApi } from './types.js';
+import type { Capabilities, ChatsApi, ServerInfo, TasksApi } from './types.js';
 
 export interface CoderVersion {
   major: number;
@@ -25,6 +27,10 @@ export const TASKS_REMOVED_IN = { major: 2, minor: 37 } as const;
 /** Heuristics (the exact releases are not documented); pause/resume calls try anyway and fall back. */
 export const PAUSE_RESUME_SINCE = { major: 2, minor: 29 } as const;
 export const V2_PAUSE_RESUME_SINCE = { major: 2, minor: 31 } as const;
+
+/** Chats: `/api/experimental/chats` from 2.32 (Coder Agents), `/api/v2/chats` from 2.37 (GA). */
+export const CHATS_EXPERIMENTAL_SINCE = { major: 2, minor: 32 } as const;
+export const CHATS_V2_SINCE = { major: 2, minor: 37 } as const;
 
 const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+.][0-9A-Za-z.+-]*)?$/;
 
@@ -62,4 +68,20 @@ export function serverInfoFor(version: CoderVersion, assumeTasksSupported = fals
       v2PauseResume: tasksApi === 'v2' && atLeast(version, V2_PAUSE_RESUME_SINCE),
     },
   };
+}
+
+/** Development builds (v0.0.0-devel) are newest: chats under /api/v2. `override` wins when given. */
+export function chatsApiFor(version: CoderVersion, override?: ChatsApi): ChatsApi {
+  if (override) return override;
+  if (version.major === 0) return 'v2';
+  if (atLeast(version, CHATS_V2_SINCE)) return 'v2';
+  if (atLeast(version, CHATS_EXPERIMENTAL_SINCE)) return 'experimental';
+  return 'none';
+}
+
+export function capabilitiesFor(version: CoderVersion, options: { assumeTasksSupported?: boolean; chatsApi?: ChatsApi } = {}): Capabilities {
+  const chats = chatsApiFor(version, options.chatsApi);
+  const out: Capabilities = { version: version.text, raw: version.raw, tasks: tasksApiFor(version, options.assumeTasksSupported), chats };
+  if (chats !== 'none') out.chatsBasePath = chats === 'v2' ? '/api/v2/chats' : '/api/experimental/chats';
+  return out;
 }
