@@ -23,7 +23,30 @@ export {
   type ToAgentsOptions,
 } from './mapping/from-coder.js';
 export {
+  toChatAgent,
+  toChatAgents,
+  createChatMapper,
+  toPullRequest,
+  toPullRequestState,
+  toLastError,
+  partsText,
+  REQUIRES_ACTION_DEADLINE_MS,
+  type ChatExtras,
+  type ToChatAgentOptions,
+  type ToChatAgentsOptions,
+} from './mapping/from-chat.js';
+export type * from './mapping/chat-types.js';
+export {
+  CHAT_STATUS_TABLE,
+  deriveChatStatus,
+  renderChatStatusTableMarkdown,
+  type ChatStatusInput,
+  type ChatStatusExample,
+  type ChatStatusRule,
+} from './status/chat-status-table.js';
+export {
   STATUS_TABLE,
+  renderRuleTable,
   deriveStatus,
   renderStatusTableMarkdown,
   type StatusInput,
@@ -35,6 +58,7 @@ export {
   DEFAULT_ATTENTION_THRESHOLDS,
   ATTENTION_SEVERITY,
   validateThresholds,
+  classifyChatError,
   type AttentionThresholds,
   type AttentionInput,
 } from './status/attention.js';

@@ -1,12 +1,17 @@
-/** Keeps the README's status table identical to STATUS_TABLE (the documentation is generated, not copied). */
+/** Keeps the README's status tables identical to STATUS_TABLE and CHAT_STATUS_TABLE (generated, not copied). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTableMarkdown } from './status/status-table.js';
+import { renderChatStatusTableMarkdown } from './status/chat-status-table.js';
+
+const section = (readme: string, name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(readme)?.[1];
 
 describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   it('status truth section equals renderStatusTableMarkdown()', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = /<!-- status-table:start -->\n([\s\S]*?)\n<!-- status-table:end -->/.exec(readme)?.[1];
-    expect(section).toBe(renderStatusTableMarkdown());
+    expect(section(readme, 'status-table')).toBe(renderStatusTableMarkdown());
+  });
+  it('chat status section equals renderChatStatusTableMarkdown()', () => {
+    expect(section(readme, 'chat-status-table')).toBe(renderChatStatusTableMarkdown());
   });
 });

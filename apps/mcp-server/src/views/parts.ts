@@ -2,7 +2,7 @@
  * Output schema parts shared by several views (defined once; MCP-facing names are snake_case), and the
  * context every `to…View` receives.
  */
-import { AGENT_STATUSES, type AgentStatus, type DurationStats, type NeedsAttention } from '@org/fleet-domain';
+import { AGENT_STATUSES, ATTENTION_REASONS, type AgentStatus, type AttentionReason, type DurationStats, type NeedsAttention } from '@org/fleet-domain';
 import { z } from 'zod';
 import { CONTENT_TRUST } from './untrusted.js';
 
@@ -18,9 +18,9 @@ export const offersEverything = (now: Date): ViewContext => ({ now, offers: () =
 
 export const AgentStatusSchema = z
   .enum(AGENT_STATUSES as [AgentStatus, ...AgentStatus[]])
-  .describe('Fleet status: starting, busy (working), idle (waiting for input), complete, paused, offline, blocked (agent reported it needs help), error, unknown');
+  .describe('Fleet status: starting, busy (working), idle (waiting for input), complete, paused, offline, blocked (agent reported it needs help; a chat in requires_action), error, unknown, stopping (a chat being interrupted)');
 
-export const AttentionReasonSchema = z.enum(['error', 'offline', 'unhealthy', 'blocked', 'stuck', 'idle_waiting']);
+export const AttentionReasonSchema = z.enum(ATTENTION_REASONS as [AttentionReason, ...AttentionReason[]]);
 export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
 
 export const StatusCountsSchema = z

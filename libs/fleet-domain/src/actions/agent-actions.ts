@@ -68,6 +68,7 @@ function inputRefusal(agent: ActionSubject): ActionRefusal | undefined {
     case 'complete':
     case 'blocked':
     case 'unknown':
+    case 'stopping': // a chat being interrupted: Coder queues the message and delivers it when the turn ends
       return undefined;
     case 'busy':
       return refusal(agent, 'send_input', 'agent_busy', `Agent '${ref}' is busy (working) and cannot take input until it is idle.`, 'Wait until get_agent_details shows it idle (or get_agent_logs shows its turn ended), then call send_agent_input again with the same input.', ['get_agent_details', 'get_agent_logs']);
@@ -242,6 +243,7 @@ export function waitVerdict(status: AgentStatus, target: WaitTarget): 'reached' 
     case 'unknown':
       return 'pending';
     case 'busy':
+    case 'stopping':
       return target === 'idle' ? 'pending' : 'reached';
     case 'idle':
     case 'complete':
@@ -270,6 +272,7 @@ export function nextActionsAfterCreate(status: AgentStatus, outcome?: WaitOutcom
         { tool: 'send_agent_input', why: 'Give it the next instruction.' },
       ];
     case 'busy':
+    case 'stopping':
       return [
         { tool: 'get_agent_logs', why: 'It is working: follow its output.' },
         { tool: 'get_agent_details', why: 'Check when it turns idle (waiting for input) or complete.' },

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { suggestNextActions } from './next-actions.js';
 import { AGENT_STATUSES, type AgentStatus, type NeedsAttention } from '../models/agent.js';
 import { buildAgent, MINUTE } from '../testing/builders.js';
+import { buildAnyAgent } from '../testing/chat-builders.js';
 
 describe('suggestNextActions', () => {
   it.each(AGENT_STATUSES.map((s) => [s]))('%s has at least one suggestion, without duplicates', (status) => {
-    const actions = suggestNextActions(buildAgent({ status }));
+    const actions = suggestNextActions(buildAnyAgent(status));
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions.map((a) => a.tool)).size).toBe(actions.length);
     expect(actions.every((a) => a.why.length > 0)).toBe(true);
@@ -35,7 +36,7 @@ describe('suggestNextActions', () => {
     expect(actions.every((a) => a.why !== 'Also useful for this condition.')).toBe(true);
   });
   it.each(AGENT_STATUSES.map((s) => [s]))('%s: excluding get_agent_details never suggests it', (status) => {
-    expect(suggestNextActions(buildAgent({ status }), { exclude: ['get_agent_details'] }).map((a) => a.tool)).not.toContain('get_agent_details');
+    expect(suggestNextActions(buildAnyAgent(status), { exclude: ['get_agent_details'] }).map((a) => a.tool)).not.toContain('get_agent_details');
   });
   it('points a paused agent at resume_agent, then update_agent_task', () => {
     expect(suggestNextActions({ status: 'paused', needsAttention: undefined }).map((a) => a.tool)).toEqual(['resume_agent', 'update_agent_task']);

@@ -25,6 +25,8 @@ const PURPOSE: Readonly<Record<NextActionTool, string>> = {
   update_agent_task: 'Change its task input before resuming.',
   list_agents: 'Look at the other agents.',
   get_fleet_status: 'See the whole fleet.',
+  interrupt_agent: 'Stop its current turn (history kept; it returns to idle).',
+  manage_agent_queue: 'List, promote or delete its queued messages.',
 };
 
 /** Per-status advice, most useful first (exhaustive over AgentStatus). */
@@ -68,6 +70,8 @@ function actionsForStatus(status: AgentStatus): NextAction[] {
       ];
     case 'unknown':
       return [{ tool: 'get_agent_details', why: 'Coder reports an unknown status: check again shortly.' }];
+    case 'stopping':
+      return [{ tool: 'get_agent_details', why: 'The chat is being interrupted and returns to idle within moments: check again, then send input.' }];
     default:
       return assertNever(status, 'agent status');
   }

@@ -25,7 +25,7 @@ export interface ToAgentOptions extends AttentionThresholds {
   readonly preset?: string;
 }
 
-type PerTask<T> = ReadonlyMap<string, T> | Readonly<Record<string, T>>;
+export type PerTask<T> = ReadonlyMap<string, T> | Readonly<Record<string, T>>;
 
 export interface ToAgentsOptions extends AttentionThresholds {
   /** Newest log entry time per task id. */
@@ -63,11 +63,23 @@ export function detectEra(task: AnyTask): 'v2' | 'experimental' {
 
 const NO_TIME: { ms: number; iso?: string } = Object.freeze({ ms: Number.NaN });
 
-function timeFrom(value: string | number | undefined): { ms: number; iso?: string } {
+export function timeFrom(value: string | number | undefined): { ms: number; iso?: string } {
   if (value === undefined) return NO_TIME;
   if (typeof value === 'number') return { ms: value };
   const ms = parseTimestamp(value);
   return { ms, iso: utcIso(value, ms) };
+}
+
+/** `value` as epoch ms + ISO when it is newer than `currentMs` (or `currentMs` is unknown), else undefined. */
+export function newerTime(currentMs: number, value: string | number | undefined): { ms: number; iso: string } | undefined {
+  if (value === undefined) return undefined;
+  const t = timeFrom(value);
+  return t.ms > currentMs || (Number.isNaN(currentMs) && !Number.isNaN(t.ms)) ? { ms: t.ms, iso: t.iso ?? formatUtcIso(t.ms) } : undefined;
+}
+
+/** The ISO string of an optional time (undefined when unknown). */
+export function optionalIso(t: { ms: number; iso?: string }): string | undefined {
+  return t.iso ?? (t.ms === t.ms ? formatUtcIso(t.ms) : undefined);
 }
 
 const REASON_MESSAGE_MAX = 200;
@@ -84,12 +96,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * them (nothing keeps a reference), and two short-lived objects per agent were a fifth of the mapping's
  * allocations at 10,000 agents (each young-generation GC then copies the fleet being mapped).
  */
-interface Scratch {
+export interface Scratch {
   readonly status: Mutable<StatusInput>;
   readonly attention: Mutable<AttentionInput>;
 }
 
-function newScratch(): Scratch {
+export function newScratch(): Scratch {
   return {
     status: { era: 'v2', taskStatus: undefined, workspaceStatus: undefined, lifecycle: undefined, healthy: undefined, state: undefined },
     attention: {
@@ -103,6 +115,10 @@ function newScratch(): Scratch {
       updatedAtMs: Number.NaN,
       stateSinceIso: undefined,
       updatedAtIso: undefined,
+      kind: undefined,
+      lastError: undefined,
+      pr: undefined,
+      actionRequired: undefined,
     },
   };
 }
@@ -153,7 +169,7 @@ export function reassessAgent(agent: Agent, now: Instant, thresholds: AttentionT
 
 const REASSESS_SCRATCH: Mutable<AttentionInput> = newScratch().attention;
 
-function sameAttention(a: NeedsAttention | undefined, b: NeedsAttention | undefined): boolean {
+export function sameAttention(a: NeedsAttention | undefined, b: NeedsAttention | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   return a.reason === b.reason && a.severity === b.severity && a.since === b.since && a.suggestion === b.suggestion && sameList(a.nextTools, b.nextTools);
@@ -166,7 +182,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function lookup<T>(source: PerTask<T> | undefined, id: string): T | undefined {
+export function lookup<T>(source: PerTask<T> | undefined, id: string): T | undefined {
   if (source === undefined) return undefined;
   if (source instanceof Map) return source.get(id);
   return Object.prototype.hasOwnProperty.call(source, id) ? (source as Record<string, T>)[id] : undefined;
@@ -233,12 +249,10 @@ function mapTask(
     lastMs = stateMs;
     lastIso = (state as AgentState).since;
   }
-  if (lastLogAt !== undefined) {
-    const log = timeFrom(lastLogAt);
-    if (log.ms > lastMs || (Number.isNaN(lastMs) && !Number.isNaN(log.ms))) {
-      lastMs = log.ms;
-      lastIso = log.iso ?? formatUtcIso(log.ms);
-    }
+  const log = newerTime(lastMs, lastLogAt);
+  if (log) {
+    lastMs = log.ms;
+    lastIso = log.iso;
   }
   const firstWork = timeFrom(firstWorkAtRaw);
   const stateSinceMs = Number.isNaN(stateMs) ? createdMs : stateMs;
@@ -268,6 +282,7 @@ function mapTask(
   // Fixed-shape literals (absent values are `undefined`, dropped by JSON): conditional spreads cost
   // ~1 µs per agent, a measurable share of the 10,000-task budget.
   return {
+    kind: 'task',
     id: task.id,
     name: task.name,
     owner: task.owner_name,
@@ -294,7 +309,7 @@ function mapTask(
     createdAt,
     updatedAt,
     lastActivityAt: lastIso,
-    firstWorkAt: firstWork.iso ?? (firstWork.ms === firstWork.ms ? formatUtcIso(firstWork.ms) : undefined),
+    firstWorkAt: optionalIso(firstWork),
     initialPrompt: task.initial_prompt ?? '',
     needsAttention,
     times: {

@@ -23,7 +23,7 @@ describe('computeFleetStatus', () => {
     });
     const s = computeFleetStatus(agents, new Date(BASE_NOW));
     expect(s.total).toBe(14);
-    expect(s.counts).toEqual({ starting: 1, busy: 4, idle: 2, complete: 1, paused: 2, offline: 1, blocked: 1, error: 1, unknown: 1 });
+    expect(s.counts).toEqual({ starting: 1, busy: 4, idle: 2, complete: 1, paused: 2, offline: 1, blocked: 1, error: 1, unknown: 1, stopping: 0 });
     expect(s.online).toBe(8);
     expect(s.utilization).toBe(0.5);
     expect(s.activeTasks).toBe(8);

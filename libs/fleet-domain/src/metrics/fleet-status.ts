@@ -116,7 +116,7 @@ export interface FleetStatus {
 }
 
 export function emptyCounts(): Record<AgentStatus, number> {
-  return { starting: 0, busy: 0, idle: 0, complete: 0, paused: 0, offline: 0, blocked: 0, error: 0, unknown: 0 };
+  return { starting: 0, busy: 0, idle: 0, complete: 0, paused: 0, offline: 0, blocked: 0, error: 0, unknown: 0, stopping: 0 };
 }
 
 
@@ -198,6 +198,10 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     unhealthy: 0,
     stuck: 0,
     idle_waiting: 0,
+    requires_action: 0,
+    transient_error: 0,
+    pr_changes_requested: 0,
+    pr_open_idle: 0,
   };
   const firstWork: number[] = [];
   let firstWorkApprox = false;
@@ -215,6 +219,10 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     workspaceStatus: undefined,
     stateSinceMs: Number.NaN,
     updatedAtMs: Number.NaN,
+    kind: undefined,
+    lastError: undefined,
+    pr: undefined,
+    actionRequired: undefined,
   };
 
   for (let i = 0; i < agents.length; i++) {
@@ -317,7 +325,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     total,
     counts,
     online: onlineCount,
-    activeTasks: counts.starting + counts.busy + counts.idle + counts.blocked,
+    activeTasks: counts.starting + counts.busy + counts.idle + counts.blocked + counts.stopping,
     utilization: ratioOrNull(counts.busy, onlineCount),
     capacity: computeCapacity(total - counts.paused, options.capacity, warningRatio),
     health: {

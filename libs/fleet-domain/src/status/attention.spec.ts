@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveAttention, DEFAULT_ATTENTION_THRESHOLDS, validateThresholds, type AttentionInput } from './attention.js';
+import { classifyChatError, deriveAttention, DEFAULT_ATTENTION_THRESHOLDS, validateThresholds, type AttentionInput } from './attention.js';
+import { buildChatAgent, buildDiffStatus } from '../testing/chat-builders.js';
 import { BASE_NOW, HOUR, MINUTE, buildAgent } from '../testing/builders.js';
 
 const input = (over: Partial<AttentionInput>): AttentionInput => ({
@@ -75,5 +76,80 @@ describe('validateThresholds', () => {
       expect(r.error.map((e) => e.name)).toEqual(names);
       expect(r.error.every((e) => e.kind === 'invalid_threshold')).toBe(true);
     }
+  });
+});
+
+describe('chat attention rules', () => {
+  const chatError = (kind: string | undefined, retryable = false) =>
+    buildChatAgent({ status: 'error', chat: { last_error: { message: 'boom', ...(kind ? { kind } : {}), retryable } } }).needsAttention;
+
+  it.each([
+    ['usage_limit', 'error', 'critical', 'spend limit'],
+    ['auth', 'error', 'critical', 'credentials'],
+    ['config', 'error', 'critical', 'configuration'],
+    ['missing_key', 'error', 'critical', 'API key'],
+    ['provider_disabled', 'error', 'critical', 'disabled'],
+    ['overloaded', 'transient_error', 'warning', 'transient'],
+    ['rate_limit', 'transient_error', 'warning', 'transient'],
+    ['timeout', 'transient_error', 'warning', 'transient'],
+    ['generic', 'error', 'critical', 'Chat failed'],
+    ['content_filter', 'error', 'critical', 'Chat failed'],
+  ] as const)('error kind %s -> %s (%s)', (kind, reason, severity, text) => {
+    const a = chatError(kind);
+    expect(a?.reason).toBe(reason);
+    expect(a?.severity).toBe(severity);
+    expect(a?.suggestion).toContain(text);
+    expect(a?.nextTools).toContain('send_agent_input');
+  });
+
+  it('an error without last_error still needs attention; an unknown retryable kind is transient', () => {
+    expect(buildChatAgent({ status: 'error', chat: { last_error: undefined } }).needsAttention?.reason).toBe('error');
+    expect(chatError('brand_new', true)?.reason).toBe('transient_error');
+    expect(chatError(undefined, true)?.suggestion).toContain('unknown kind');
+  });
+
+  it('requires_action is critical and names the deadline and tools', () => {
+    const a = buildChatAgent({ status: 'blocked', updatedAgoMs: MINUTE, options: { actionRequired: { toolNames: ['lookup', 'deploy'] } } }).needsAttention;
+    expect(a).toMatchObject({ reason: 'requires_action', severity: 'critical' });
+    expect(a?.suggestion).toContain('(lookup, deploy)');
+    expect(a?.suggestion).toContain('at about 2026-01-15T12:04:00.000Z');
+    expect(a?.nextTools).toContain('interrupt_agent');
+    expect(deriveAttention({ ...input({ status: 'blocked' }), kind: 'chat' }, BASE_NOW)?.suggestion).toBe(
+      'Chat waits for client tool results. The client that declared the tools must answer; otherwise interrupt_agent returns it to idle.',
+    );
+  });
+
+  it('stuck: running without a new message beyond stuckMs, with chat tools', () => {
+    const a = buildChatAgent({ status: 'busy', updatedAgoMs: 40 * MINUTE, createdAgoMs: HOUR }).needsAttention;
+    expect(a?.reason).toBe('stuck');
+    expect(a?.suggestion).toContain('without a new message');
+    expect(a?.nextTools).toEqual(['get_agent_logs', 'interrupt_agent', 'send_agent_input']);
+    expect(buildChatAgent({ status: 'busy', updatedAgoMs: 40 * MINUTE, createdAgoMs: HOUR, options: { lastMessageAt: BASE_NOW - MINUTE } }).needsAttention).toBeUndefined();
+    const short = deriveAttention({ ...input({ status: 'busy', stateSinceMs: BASE_NOW - 20_000 }), kind: 'chat' }, BASE_NOW, { stuckMs: 10_000 });
+    expect(short?.suggestion).toContain('20 s');
+  });
+
+  it('idle chats: PR changes requested, then open PR, then idle waiting', () => {
+    const pr = (over: object) => buildChatAgent({ status: 'idle', chat: { diff_status: buildDiffStatus(over) } }).needsAttention;
+    expect(pr({ changes_requested: true })).toMatchObject({ reason: 'pr_changes_requested', severity: 'warning' });
+    expect(pr({ changes_requested: true })?.suggestion).toContain('PR #12');
+    expect(pr({})).toMatchObject({ reason: 'pr_open_idle', severity: 'info' });
+    expect(pr({ pull_request_draft: true, pr_number: undefined })?.suggestion).toContain('PR https://github.com/acme/app/pull/12 open (draft)');
+    expect(pr({ pull_request_state: 'closed' })).toBeUndefined();
+    expect(deriveAttention({ ...input({ status: 'idle' }), kind: 'chat', pr: { state: 'open', draft: false, title: '', additions: 0, deletions: 0, changedFiles: 0, changesRequested: false } }, BASE_NOW)?.suggestion).toContain('its PR');
+    const idle = buildChatAgent({ status: 'idle', updatedAgoMs: 20 * MINUTE }).needsAttention;
+    expect(idle?.reason).toBe('idle_waiting');
+    expect(idle?.suggestion).toContain('delete_agent to archive');
+    expect(buildChatAgent({ status: 'busy', chat: { diff_status: buildDiffStatus({ changes_requested: true }) } }).needsAttention).toBeUndefined();
+  });
+
+  it('no attention for stopping, paused, starting, complete chats', () => {
+    for (const status of ['stopping', 'paused', 'starting', 'complete'] as const) expect(buildChatAgent({ status, updatedAgoMs: 3 * HOUR, createdAgoMs: 4 * HOUR }).needsAttention).toBeUndefined();
+  });
+
+  it('classifyChatError', () => {
+    expect(classifyChatError('hook_denied')).toBe('other');
+    expect(classifyChatError('stream_silence_timeout')).toBe('transient');
+    expect(classifyChatError(undefined)).toBe('other');
   });
 });

@@ -2,16 +2,33 @@
  * Needs-attention rules: which agents the superagent should look at, why, and which MCP tool to call
  * next. Pure: `now` is passed in. Rules in priority order (first match wins):
  *
- * | reason         | severity | condition                                                        |
- * |----------------|----------|------------------------------------------------------------------|
- * | `error`        | critical | status `error`                                                   |
- * | `offline`      | warning  | status `offline` and the workspace is not being deleted          |
- * | `blocked`      | warning  | status `blocked` (agent reported `failure`: needs input or stuck) |
- * | `unhealthy`    | warning  | agent health `healthy: false` in any other status                |
- * | `stuck`        | warning  | status `busy` with no state change for longer than `stuckMs`     |
- * | `idle_waiting` | info     | status `idle` for longer than `idleWaitingMs`                    |
+ * | reason                 | severity | condition                                                                  |
+ * |------------------------|----------|----------------------------------------------------------------------------|
+ * | `error`                | critical | status `error` (a chat: error kind needing an operator, or not transient)   |
+ * | `transient_error`      | warning  | a chat in `error` with a transient kind (overloaded, rate_limit, timeout)   |
+ * | `offline`              | warning  | status `offline` and the workspace is not being deleted                    |
+ * | `requires_action`      | critical | a chat `blocked` in `requires_action` (client tool calls, 5-min deadline)   |
+ * | `blocked`              | warning  | a task `blocked` (agent reported `failure`: needs input or stuck)           |
+ * | `unhealthy`            | warning  | agent health `healthy: false` in any other status                          |
+ * | `stuck`                | warning  | status `busy` with no state change (chat: no new message) for > `stuckMs`  |
+ * | `pr_changes_requested` | warning  | status `idle` with an open or draft PR that has changes requested          |
+ * | `pr_open_idle`         | info     | status `idle` with an open or draft PR                                     |
+ * | `idle_waiting`         | info     | status `idle` for longer than `idleWaitingMs`                              |
  */
-import type { Agent, AgentStatus, AgentState, NeedsAttention, AttentionReason, Severity, SuggestedTool } from '../models/agent.js';
+import type {
+  Agent,
+  AgentActionRequired,
+  AgentKind,
+  AgentLastError,
+  AgentPullRequest,
+  AgentStatus,
+  AgentState,
+  ChatErrorClass,
+  NeedsAttention,
+  AttentionReason,
+  Severity,
+  SuggestedTool,
+} from '../models/agent.js';
 import { formatDuration, truncateText } from '../text/truncate.js';
 import { isoFromMs } from '../mapping/timestamps.js';
 import type { InvalidThreshold } from '../errors.js';
@@ -36,10 +53,50 @@ export const ATTENTION_SEVERITY: Readonly<Record<AttentionReason, Severity>> = {
   unhealthy: 'warning',
   stuck: 'warning',
   idle_waiting: 'info',
+  requires_action: 'critical',
+  transient_error: 'warning',
+  pr_changes_requested: 'warning',
+  pr_open_idle: 'info',
+};
+
+/** Which ChatError kinds need an operator and which are transient (docs/coder-chats-api.md §4; open: others are `other`). */
+export function classifyChatError(kind: string | undefined, retryable?: boolean): ChatErrorClass {
+  switch (kind) {
+    case 'usage_limit':
+    case 'auth':
+    case 'config':
+    case 'missing_key':
+    case 'provider_disabled':
+      return 'operator';
+    case 'overloaded':
+    case 'rate_limit':
+    case 'timeout':
+    case 'stream_silence_timeout':
+      return 'transient';
+    case 'generic':
+    case 'content_filter':
+    case 'hook_denied':
+    case 'hook_dispatch_failed':
+      return 'other';
+    default:
+      // A kind this version does not know: trust Coder's retryable flag.
+      return retryable ? 'transient' : 'other';
+  }
+}
+
+/** What the operator has to do per operator-class error kind. */
+const OPERATOR_FIX: Readonly<Record<string, string>> = {
+  usage_limit: 'the spend limit is reached: raise the AI Gateway budget or wait for the next period',
+  auth: 'the model provider rejected the credentials: fix the provider key',
+  config: 'the model or MCP configuration is invalid: fix it in the deployment',
+  missing_key: 'the model provider has no API key: add one',
+  provider_disabled: 'the model provider is disabled: enable it or pick another model',
 };
 
 /** The facts the attention rules read (a subset of Agent, so mapping can call it before the Agent exists). */
 export interface AttentionInput {
+  /** Absent = 'task'. */
+  readonly kind?: AgentKind;
   readonly status: AgentStatus;
   readonly statusReason: string;
   readonly state?: AgentState;
@@ -52,6 +109,10 @@ export interface AttentionInput {
   /** UTC ISO of `stateSinceMs` / `updatedAtMs` when the caller already has them (saves formatting one per agent). */
   readonly stateSinceIso?: string;
   readonly updatedAtIso?: string;
+  /** Chat facts (absent for tasks). */
+  readonly lastError?: AgentLastError;
+  readonly pr?: AgentPullRequest;
+  readonly actionRequired?: AgentActionRequired;
 }
 
 /** AttentionInput with its fields writable, for callers that refill one object per agent. */
@@ -71,6 +132,10 @@ export function fillAttentionInput(input: MutableAttentionInput, a: Agent): Atte
   input.workspaceStatus = a.workspace.status;
   input.stateSinceMs = a.times.stateSince;
   input.updatedAtMs = a.times.updatedAt;
+  input.kind = a.kind;
+  input.lastError = a.lastError;
+  input.pr = a.pr;
+  input.actionRequired = a.actionRequired;
   return input;
 }
 
@@ -98,18 +163,21 @@ function quoted(message: string | undefined): string {
 export function attentionReason(input: AttentionInput, nowMs: number, thresholds: AttentionThresholds = {}): AttentionReason | undefined {
   switch (input.status) {
     case 'error':
-      return 'error';
+      return input.lastError?.errorClass === 'transient' ? 'transient_error' : 'error';
     case 'offline':
       return input.workspaceStatus === 'deleting' || input.workspaceStatus === 'deleted' ? undefined : 'offline';
     case 'blocked':
-      return 'blocked';
+      return input.kind === 'chat' ? 'requires_action' : 'blocked';
     default:
       break;
   }
   if (input.rawHealthy === false) return 'unhealthy';
   const inState = nowMs - input.stateSinceMs;
   if (input.status === 'busy' && inState > (thresholds.stuckMs ?? DEFAULT_ATTENTION_THRESHOLDS.stuckMs)) return 'stuck';
-  if (input.status === 'idle' && inState > (thresholds.idleWaitingMs ?? DEFAULT_ATTENTION_THRESHOLDS.idleWaitingMs)) return 'idle_waiting';
+  if (input.status !== 'idle') return undefined;
+  const pr = input.pr;
+  if (pr !== undefined && (pr.state === 'open' || pr.state === 'draft')) return pr.changesRequested ? 'pr_changes_requested' : 'pr_open_idle';
+  if (inState > (thresholds.idleWaitingMs ?? DEFAULT_ATTENTION_THRESHOLDS.idleWaitingMs)) return 'idle_waiting';
   return undefined;
 }
 
@@ -119,7 +187,8 @@ export function attentionSinceMs(reason: AttentionReason, input: Pick<AttentionI
 }
 
 /** Conditions about the agent's reported state hold since the state's time; the others since the last update. */
-const sinceState = (reason: AttentionReason): boolean => reason === 'blocked' || reason === 'stuck' || reason === 'idle_waiting';
+const sinceState = (reason: AttentionReason): boolean =>
+  reason === 'blocked' || reason === 'stuck' || reason === 'idle_waiting' || reason === 'requires_action' || reason === 'pr_changes_requested' || reason === 'pr_open_idle';
 
 export function deriveAttention(
   input: AttentionInput,
@@ -130,8 +199,10 @@ export function deriveAttention(
   if (reason === undefined) return undefined;
   const since = attentionSinceMs(reason, input);
   const iso = sinceState(reason) ? input.stateSinceIso : input.updatedAtIso;
+  const chat = input.kind === 'chat';
   switch (reason) {
     case 'error':
+      if (chat) return chatErrorAttention(input, since, iso);
       return make(
         reason,
         since,
@@ -164,16 +235,86 @@ export function deriveAttention(
         ['get_agent_details', 'get_agent_logs'],
       );
     case 'stuck':
-      return make(reason, since, iso, timedSuggestion(reason, nowMs - input.stateSinceMs), STUCK_TOOLS);
+      return make(reason, since, iso, timedSuggestion(reason, chat, nowMs - input.stateSinceMs), chat ? CHAT_STUCK_TOOLS : STUCK_TOOLS);
     case 'idle_waiting':
-      return make(reason, since, iso, timedSuggestion(reason, nowMs - input.stateSinceMs), IDLE_TOOLS);
+      return make(reason, since, iso, timedSuggestion(reason, chat, nowMs - input.stateSinceMs), chat ? CHAT_IDLE_TOOLS : IDLE_TOOLS);
+    case 'transient_error': {
+      const e = input.lastError as AgentLastError;
+      return make(
+        reason,
+        since,
+        iso,
+        `Chat stopped on a transient provider error (${e.kind || 'unknown kind'})${quoted(e.message)}. Retry in a few minutes: send_agent_input "continue".`,
+        ['send_agent_input', 'get_agent_logs', 'get_agent_details'],
+      );
+    }
+    case 'requires_action': {
+      const act = input.actionRequired;
+      const tools = act?.toolNames?.length ? ` (${act.toolNames.join(', ')})` : '';
+      const deadline = act ? `; Coder fails the turn at about ${act.deadlineAt} (5 min after it asked)` : '';
+      return make(
+        reason,
+        since,
+        iso,
+        `Chat waits for client tool results${tools}${deadline}. The client that declared the tools must answer; otherwise interrupt_agent returns it to idle.`,
+        ['get_agent_details', 'interrupt_agent', 'get_agent_logs'],
+      );
+    }
+    case 'pr_changes_requested':
+      return make(
+        reason,
+        since,
+        iso,
+        `Changes were requested on ${prLabel(input.pr)} and the chat is idle: ask it to address the review with send_agent_input.`,
+        ['send_agent_input', 'get_agent_details'],
+      );
+    case 'pr_open_idle':
+      return make(
+        reason,
+        since,
+        iso,
+        `Chat is idle with ${prLabel(input.pr)} open${input.pr?.state === 'draft' ? ' (draft)' : ''}: review and merge it, or send_agent_input with follow-ups.`,
+        ['get_agent_details', 'send_agent_input'],
+      );
   }
+}
+
+function prLabel(pr: AgentPullRequest | undefined): string {
+  return pr?.number !== undefined ? `PR #${pr.number}` : pr?.url ? `PR ${pr.url}` : 'its PR';
+}
+
+function chatErrorAttention(input: AttentionInput, since: number, iso: string | undefined): NeedsAttention {
+  const e = input.lastError;
+  const fix = e && e.errorClass === 'operator' ? OPERATOR_FIX[e.kind] : undefined;
+  if (fix) {
+    return make(
+      'error',
+      since,
+      iso,
+      `Chat stopped (${e?.kind}): ${fix}. This needs an operator; afterwards send_agent_input "continue" resumes it.`,
+      ['get_agent_details', 'send_agent_input', 'get_agent_logs'],
+    );
+  }
+  return make(
+    'error',
+    since,
+    iso,
+    `Chat failed: ${input.statusReason}. Read get_agent_logs; send_agent_input retries, delete_agent archives it.`,
+    ['get_agent_logs', 'get_agent_details', 'send_agent_input', 'delete_agent'],
+  );
 }
 
 const STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'send_agent_input', 'pause_agent'];
 const IDLE_TOOLS: readonly SuggestedTool[] = ['send_agent_input', 'get_agent_logs', 'pause_agent'];
+const CHAT_STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'interrupt_agent', 'send_agent_input'];
+const CHAT_IDLE_TOOLS: readonly SuggestedTool[] = ['send_agent_input', 'get_agent_logs', 'delete_agent'];
 
-function timedText(reason: 'stuck' | 'idle_waiting', duration: string): string {
+function timedText(reason: 'stuck' | 'idle_waiting', chat: boolean, duration: string): string {
+  if (chat) {
+    return reason === 'stuck'
+      ? `Chat has been running for ${duration} without a new message; it may be stuck. Check get_agent_logs; interrupt_agent stops the turn.`
+      : `Chat has been idle for ${duration}, waiting for input. Send the next instruction with send_agent_input, or delete_agent to archive it.`;
+  }
   return reason === 'stuck'
     ? `Agent has been working for ${duration} without a state change; it may be stuck. Check get_agent_logs; nudge it with send_agent_input or stop it with pause_agent.`
     : `Agent has been idle for ${duration}, waiting for input. Send the next instruction with send_agent_input, or pause_agent to free capacity.`;
@@ -185,14 +326,14 @@ function timedText(reason: 'stuck' | 'idle_waiting', duration: string): string {
  */
 const TIMED_CACHE = new Map<number, string>();
 
-function timedSuggestion(reason: 'stuck' | 'idle_waiting', ms: number): string {
+function timedSuggestion(reason: 'stuck' | 'idle_waiting', chat: boolean, ms: number): string {
   const seconds = Math.round(ms / 1000);
-  if (!(seconds >= 60)) return timedText(reason, formatDuration(ms));
-  const key = Math.floor(seconds / 60) * 2 + (reason === 'stuck' ? 0 : 1);
+  if (!(seconds >= 60)) return timedText(reason, chat, formatDuration(ms));
+  const key = Math.floor(seconds / 60) * 4 + (reason === 'stuck' ? 0 : 1) + (chat ? 2 : 0);
   let text = TIMED_CACHE.get(key);
   if (text === undefined) {
     if (TIMED_CACHE.size > 20_000) TIMED_CACHE.clear();
-    text = timedText(reason, formatDuration(ms));
+    text = timedText(reason, chat, formatDuration(ms));
     TIMED_CACHE.set(key, text);
   }
   return text;

@@ -265,7 +265,12 @@ function deriveRuleId(input: StatusInput): string {
 
 /** Markdown rendering of STATUS_TABLE (the README section is generated from this). */
 export function renderStatusTableMarkdown(): string {
+  return renderRuleTable(STATUS_TABLE);
+}
+
+/** A numbered markdown table of status rules (tasks or chats). */
+export function renderRuleTable(rows: readonly Pick<StatusRule, 'id' | 'status' | 'when'>[]): string {
   const lines = ['| # | rule | status | when |', '|---|---|---|---|'];
-  STATUS_TABLE.forEach((r, i) => lines.push(`| ${i + 1} | \`${r.id}\` | **${r.status}** | ${r.when} |`));
+  rows.forEach((r, i) => lines.push(`| ${i + 1} | \`${r.id}\` | **${r.status}** | ${r.when} |`));
   return lines.join('\n');
 }

@@ -145,7 +145,8 @@ for (const row of STATUS_TABLE) {
 export function buildAgent(spec: AgentSpec = {}): Agent {
   const now = spec.now ?? BASE_NOW;
   const status = spec.status ?? 'busy';
-  const example = FIRST_ROW_FOR_STATUS.get(status) as StatusExample;
+  const example = FIRST_ROW_FOR_STATUS.get(status);
+  if (!example) throw new Error(`no task status row yields "${status}": use buildChatAgent (or buildAnyAgent)`);
   const id = testId(3);
   const templateName = spec.template ?? 'coder-devcontainer';
   const base: Partial<AnyTask> = {

@@ -1,2 +1,3 @@
 export * from './builders.js';
 export * from './template-builders.js';
+export * from './chat-builders.js';
