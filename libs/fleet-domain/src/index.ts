@@ -35,7 +35,6 @@ export {
   type ToChatAgentOptions,
   type ToChatAgentsOptions,
 } from './mapping/from-chat.js';
-export type * from './mapping/chat-types.js';
 export {
   CHAT_STATUS_TABLE,
   deriveChatStatus,

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createChatMapper, partsText, toChatAgent, toChatAgents, toLastError, toPullRequest, toPullRequestState } from './from-chat.js';
 import { reassessAgent } from './from-coder.js';
-import type { ChatLike } from './chat-types.js';
+import type { Chat, ChatDiffStatus } from './coder-types.js';
 import { BASE_NOW, HOUR, MINUTE, isoAgo } from '../testing/builders.js';
 import { buildChat, buildChatAgent, buildChatFromExample, buildChatList, buildDiffStatus, buildQueuedMessage } from '../testing/chat-builders.js';
 import { CHAT_STATUS_TABLE } from '../status/chat-status-table.js';
+
+/** A partial diff status as a tolerant reader may meet it (fields the spec calls required left out). */
+const wire = (d: Partial<ChatDiffStatus>) => d as ChatDiffStatus;
 
 describe('toChatAgent', () => {
   it('maps a running chat: kind chat, id as name, title as display name, chat facts, nothing invented', () => {
@@ -59,7 +62,7 @@ describe('toChatAgent', () => {
   });
 
   it('tolerates odd input: unknown status, bad times, absent omitempty fields, nulls', () => {
-    const odd = { id: 'x', organization_id: 'o', owner_id: 'u', title: 't', status: 'hibernating', created_at: 'nope', updated_at: '' } as ChatLike;
+    const odd = { id: 'x', organization_id: 'o', owner_id: 'u', title: 't', status: 'hibernating', created_at: 'nope', updated_at: '' } as Chat;
     const a = toChatAgent(odd, BASE_NOW);
     expect(a.status).toBe('unknown');
     expect(a.statusReason).toContain('"hibernating"');
@@ -68,7 +71,7 @@ describe('toChatAgent', () => {
     expect(Number.isNaN(a.times.createdAt)).toBe(true);
     expect(a.labels).toBeUndefined();
     expect(a.archived).toBe(false);
-    const nulls = toChatAgent(buildChat({ labels: null, children: null, last_error: null, diff_status: null, status: 'waiting' }), BASE_NOW, { lastMessageAt: isoAgo(MINUTE) });
+    const nulls = toChatAgent(buildChat({ labels: null, children: null, last_error: null, diff_status: null, status: 'waiting' } as unknown as Partial<Chat>), BASE_NOW, { lastMessageAt: isoAgo(MINUTE) });
     expect(nulls).toMatchObject({ status: 'idle', labels: undefined, pr: undefined, lastError: undefined });
     expect(toChatAgent({ ...odd, status: 'waiting' }, BASE_NOW, { lastMessageAt: BASE_NOW - MINUTE }).times.stateSince).toBe(BASE_NOW - MINUTE);
   });
@@ -78,7 +81,7 @@ describe('toChatAgent', () => {
     expect(toChatAgent(buildChat({ status: 'error' }), BASE_NOW).statusReason).toBe('the chat stopped with an error');
     expect(toChatAgent(buildChat({ status: 'error', last_error: { message: '', retryable: false } }), BASE_NOW).statusReason).toBe('the chat stopped with an error');
     expect(toChatAgent(buildChatFromExample({ status: 'waiting', prState: 'merged' }), BASE_NOW).statusReason).toBe('the chat is idle and its pull request is merged (PR #12)');
-    expect(toChatAgent(buildChat({ status: 'waiting', diff_status: { pull_request_state: 'merged' } }), BASE_NOW).statusReason).toBe('the chat is idle and its pull request is merged');
+    expect(toChatAgent(buildChat({ status: 'waiting', diff_status: wire({ pull_request_state: 'merged' }) }), BASE_NOW).statusReason).toBe('the chat is idle and its pull request is merged');
     expect(toChatAgent(buildChat({ status: 'running', archived: true }), BASE_NOW).statusReason).toBe('the chat is archived (status "running")');
   });
 
@@ -123,9 +126,9 @@ describe('pull requests', () => {
       headBranch: 'fix-tests',
       baseBranch: 'main',
     });
-    expect(toPullRequest({ chat_id: 'c', additions: 3 })).toBeUndefined();
+    expect(toPullRequest(wire({ chat_id: 'c', additions: 3 }))).toBeUndefined();
     expect(toPullRequest(null)).toBeUndefined();
-    expect(toPullRequest({ url: 'https://x/pull/1' })).toMatchObject({ state: 'unknown', title: '', additions: 0, changesRequested: false, approved: undefined });
+    expect(toPullRequest(wire({ url: 'https://x/pull/1' }))).toMatchObject({ state: 'unknown', title: '', additions: 0, changesRequested: false, approved: undefined });
   });
 
   it('toLastError: absent stays absent; unknown kinds follow retryable', () => {
@@ -166,7 +169,7 @@ describe('toChatAgents', () => {
 describe('reassessAgent on chats', () => {
   const LATER = [0, 61_000, 14 * MINUTE, 16 * MINUTE, 31 * MINUTE, 3 * HOUR];
   it('equals a fresh toChatAgent at the later time, for every row and age', () => {
-    const chats: ChatLike[] = CHAT_STATUS_TABLE.map((r) => buildChatFromExample(r.example));
+    const chats: Chat[] = CHAT_STATUS_TABLE.map((r) => buildChatFromExample(r.example));
     for (const agoMs of [0, 5 * MINUTE, 20 * MINUTE, 45 * MINUTE]) {
       chats.push(buildChat({ updated_at: isoAgo(agoMs) }), buildChat({ status: 'waiting', updated_at: isoAgo(agoMs) }));
     }

@@ -8,7 +8,7 @@
  * Facts the chat object does not carry (cost, queued messages, message times, turns, model names, the
  * workspace's template) come from other calls; the caller passes what it has in `ChatExtras`.
  */
-import type { ChatDiffStatusLike, ChatErrorLike, ChatLike, ChatMessagePartLike, ChatQueuedMessageLike } from './chat-types.js';
+import type { Chat, ChatDiffStatus, ChatError, ChatMessagePart, ChatQueuedMessage } from './coder-types.js';
 import type { Agent, AgentActionRequired, AgentLastError, AgentPullRequest, AgentQueue, AgentTemplateRef, PullRequestState } from '../models/agent.js';
 import { deriveChatStatus, type ChatStatusInput } from '../status/chat-status-table.js';
 import { classifyChatError, deriveAttention, type AttentionThresholds } from '../status/attention.js';
@@ -30,7 +30,7 @@ export interface ChatExtras {
   /** Agent turns so far (assistant messages), when counted. */
   readonly turns?: number;
   /** Coder-native queued messages (`queued_messages` of the first messages page, or a stream `queue_update`). */
-  readonly queuedMessages?: readonly ChatQueuedMessageLike[];
+  readonly queuedMessages?: readonly ChatQueuedMessage[];
   /** The template of the chat's workspace, when the caller joined it. */
   readonly template?: AgentTemplateRef;
   /** From a watch `action_required` event: when it was seen and the pending tool calls. */
@@ -58,12 +58,12 @@ const REASON_MESSAGE_MAX = 200;
 const QUEUE_PREVIEW_MAX = 160;
 
 /** Map one chat (without its children: use `toChatAgents` for families). */
-export function toChatAgent(chat: ChatLike, now: Instant, options: ToChatAgentOptions = {}): Agent {
+export function toChatAgent(chat: Chat, now: Instant, options: ToChatAgentOptions = {}): Agent {
   return mapChat(chat, toEpochMs(now), options, options, options.era ?? 'v2', options.model, undefined, undefined, newScratch());
 }
 
 /** Map a chat list: each root, then its subagents (depth first), each with `parentId` / `rootId`. */
-export function toChatAgents(chats: readonly ChatLike[], now: Instant, options: ToChatAgentsOptions = {}): Agent[] {
+export function toChatAgents(chats: readonly Chat[], now: Instant, options: ToChatAgentsOptions = {}): Agent[] {
   const map = createChatMapper(now, options);
   const out: Agent[] = [];
   for (const chat of chats) map(chat, out);
@@ -71,11 +71,11 @@ export function toChatAgents(chats: readonly ChatLike[], now: Instant, options: 
 }
 
 /** A mapper for callers that map chats one family at a time (e.g. only changed ones); appends to `out`. */
-export function createChatMapper(now: Instant, options: ToChatAgentsOptions = {}): (chat: ChatLike, out?: Agent[]) => Agent[] {
+export function createChatMapper(now: Instant, options: ToChatAgentsOptions = {}): (chat: Chat, out?: Agent[]) => Agent[] {
   const nowMs = toEpochMs(now);
   const scratch = newScratch();
   const era = options.era ?? 'v2';
-  const visit = (chat: ChatLike, parent: ChatLike | undefined, root: ChatLike | undefined, out: Agent[]) => {
+  const visit = (chat: Chat, parent: Chat | undefined, root: Chat | undefined, out: Agent[]) => {
     const model = chat.last_model_config_id ? lookup(options.models, chat.last_model_config_id) : undefined;
     out.push(mapChat(chat, nowMs, options, lookup(options.extras, chat.id) ?? {}, era, model, parent, root, scratch));
     for (const child of chat.children ?? []) visit(child, chat, root ?? chat, out);
@@ -101,7 +101,7 @@ export function toPullRequestState(raw: string | undefined, draft: boolean): Pul
 }
 
 /** The chat's PR from `diff_status`; undefined when there is no PR (a diff status may track a branch only). */
-export function toPullRequest(ds: ChatDiffStatusLike | null | undefined): AgentPullRequest | undefined {
+export function toPullRequest(ds: ChatDiffStatus | null | undefined): AgentPullRequest | undefined {
   if (!ds || (ds.url === undefined && ds.pr_number === undefined && ds.pull_request_state === undefined)) return undefined;
   const draft = ds.pull_request_draft === true;
   return {
@@ -121,7 +121,7 @@ export function toPullRequest(ds: ChatDiffStatusLike | null | undefined): AgentP
   };
 }
 
-export function toLastError(e: ChatErrorLike | null | undefined): AgentLastError | undefined {
+export function toLastError(e: ChatError | null | undefined): AgentLastError | undefined {
   if (!e) return undefined;
   const kind = e.kind ?? '';
   const retryable = e.retryable === true;
@@ -137,7 +137,7 @@ export function toLastError(e: ChatErrorLike | null | undefined): AgentLastError
 }
 
 /** The text of message parts, for previews (text parts only; other parts by type). */
-export function partsText(parts: readonly ChatMessagePartLike[] | null | undefined): string {
+export function partsText(parts: readonly ChatMessagePart[] | null | undefined): string {
   if (!parts) return '';
   return parts
     .map((p) => (p.type === 'text' ? (p.text ?? '') : `[${p.type}]`))
@@ -146,7 +146,7 @@ export function partsText(parts: readonly ChatMessagePartLike[] | null | undefin
     .trim();
 }
 
-function toQueue(queued: readonly ChatQueuedMessageLike[] | undefined): AgentQueue | undefined {
+function toQueue(queued: readonly ChatQueuedMessage[] | undefined): AgentQueue | undefined {
   if (queued === undefined) return undefined;
   const head = queued[0];
   const preview = head ? partsText(head.content) : '';
@@ -154,14 +154,14 @@ function toQueue(queued: readonly ChatQueuedMessageLike[] | undefined): AgentQue
 }
 
 function mapChat(
-  chat: ChatLike,
+  chat: Chat,
   nowMs: number,
   thresholds: AttentionThresholds,
   extras: ChatExtras,
   era: 'v2' | 'experimental',
   model: string | undefined,
-  parent: ChatLike | undefined,
-  root: ChatLike | undefined,
+  parent: Chat | undefined,
+  root: Chat | undefined,
   scratch: Scratch,
 ): Agent {
   const createdMs = parseTimestamp(chat.created_at);

@@ -2,7 +2,7 @@
  * Test builders for Coder Agents chats (docs/coder-chats-api.md §4 and §11) and chat agents. Deterministic
  * like builders.ts: ids from a counter, times from `BASE_NOW` and offsets.
  */
-import type { ChatDiffStatusLike, ChatLike, ChatMessageLike, ChatMessagePartLike, ChatQueuedMessageLike } from '../mapping/chat-types.js';
+import type { Chat, ChatDiffStatus, ChatMessage, ChatMessagePart, ChatQueuedMessage } from '../mapping/coder-types.js';
 import type { Agent, AgentStatus } from '../models/agent.js';
 import { toChatAgent, type ToChatAgentOptions } from '../mapping/from-chat.js';
 import { CHAT_STATUS_TABLE, type ChatStatusExample } from '../status/chat-status-table.js';
@@ -10,7 +10,7 @@ import { BASE_NOW, MINUTE, buildAgent, isoAgo, testId } from './builders.js';
 import { STATUS_TABLE } from '../status/status-table.js';
 
 /** A root chat as `GET /api/v2/chats` lists it: running, no PR, no error, no children. */
-export function buildChat(overrides: Partial<ChatLike> = {}): ChatLike {
+export function buildChat(overrides: Partial<Chat> = {}): Chat {
   const id = overrides.id ?? testId(7);
   return {
     id,
@@ -21,20 +21,25 @@ export function buildChat(overrides: Partial<ChatLike> = {}): ChatLike {
     title: 'Fix the failing tests',
     status: 'running',
     last_turn_summary: null,
+    summary: null,
     created_at: isoAgo(30 * MINUTE),
     updated_at: isoAgo(2 * MINUTE),
     archived: false,
     labels: { ticket: 'ENG-42' },
     has_unread: false,
+    shared: false,
+    pin_order: 0,
+    mcp_server_ids: [],
+    client_type: 'api',
     children: [],
     ...overrides,
   };
 }
 
 /** A chat's `diff_status` with an open PR #12. */
-export function buildDiffStatus(overrides: Partial<ChatDiffStatusLike> = {}): ChatDiffStatusLike {
+export function buildDiffStatus(overrides: Partial<ChatDiffStatus> = {}): ChatDiffStatus {
   return {
-    chat_id: '00000000-0000-4000-8007-000000000001',
+    chat_id: CHAT_ID,
     url: 'https://github.com/acme/app/pull/12',
     pull_request_state: 'open',
     pull_request_title: 'Fix the failing tests',
@@ -52,7 +57,7 @@ export function buildDiffStatus(overrides: Partial<ChatDiffStatusLike> = {}): Ch
 }
 
 /** A chat matching one CHAT_STATUS_TABLE example. */
-export function buildChatFromExample(example: ChatStatusExample, overrides: Partial<ChatLike> = {}): ChatLike {
+export function buildChatFromExample(example: ChatStatusExample, overrides: Partial<Chat> = {}): Chat {
   return buildChat({
     status: example.status,
     ...(example.queuedForCapacity !== undefined ? { queued_for_capacity: example.queuedForCapacity } : {}),
@@ -73,7 +78,7 @@ export interface ChatAgentSpec {
   readonly createdAgoMs?: number;
   /** `updated_at` this long before `now` (default 2 min). */
   readonly updatedAgoMs?: number;
-  readonly chat?: Partial<ChatLike>;
+  readonly chat?: Partial<Chat>;
   readonly options?: ToChatAgentOptions;
 }
 
@@ -93,21 +98,23 @@ export function buildChatAgent(spec: ChatAgentSpec = {}): Agent {
   return toChatAgent(chat, now, spec.options);
 }
 
+const CHAT_ID = '00000000-0000-4000-8007-000000000001';
+
 /** A text message part. */
-export const textPart = (text: string): ChatMessagePartLike => ({ type: 'text', text });
+export const textPart = (text: string): ChatMessagePart => ({ type: 'text', text });
 
 /** A chat message (`role` user by default) `agoMs` before BASE_NOW. */
-export function buildChatMessage(id: number, role: string, content: readonly ChatMessagePartLike[], agoMs = MINUTE, now = BASE_NOW): ChatMessageLike {
-  return { id, chat_id: '00000000-0000-4000-8007-000000000001', created_at: isoAgo(agoMs, now), role, content };
+export function buildChatMessage(id: number, role: ChatMessage['role'], content: readonly ChatMessagePart[], agoMs = MINUTE, now = BASE_NOW): ChatMessage {
+  return { id, chat_id: CHAT_ID, created_at: isoAgo(agoMs, now), role, content: [...content] };
 }
 
-export function buildQueuedMessage(id: number, text: string): ChatQueuedMessageLike {
-  return { id, content: [textPart(text)], created_at: isoAgo(MINUTE) };
+export function buildQueuedMessage(id: number, text: string): ChatQueuedMessage {
+  return { id, chat_id: CHAT_ID, content: [textPart(text)], created_at: isoAgo(MINUTE) };
 }
 
 /** N root chats with a realistic status mix (some with PRs, errors, subagents), for benchmarks and fleet tests. */
-export function buildChatList(n: number, now = BASE_NOW): ChatLike[] {
-  const out: ChatLike[] = new Array(n);
+export function buildChatList(n: number, now = BASE_NOW): Chat[] {
+  const out: Chat[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const kind = i % 11;
     const id = `00000000-0000-4000-8c00-${i.toString(16).padStart(12, '0')}`;
