@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { formatDeclaredMapErrors, parseDeclaredCapabilitiesJson, type DeclaredCapabilities } from '@org/fleet-domain';
 import { LOG_LEVELS } from './log.js';
+import { parseTrustedProxies } from './security/client-address.js';
 
 export const TOOLSETS = ['fleet', 'agents', 'lifecycle', 'templates', 'events'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
@@ -17,7 +18,8 @@ export const AUTH_MODES = ['none', 'bearer', 'coder-token'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 /** Secret: env only, never a flag (flags are visible in `ps`). */
 export const AUTH_TOKEN_ENV = 'FLEET_MCP_AUTH_TOKEN';
-const MIN_AUTH_TOKEN_CHARS = 16;
+/** The bearer token minimum, everywhere (validation, its message, the README). */
+export const MIN_AUTH_TOKEN_CHARS = 32;
 
 type Kind = 'string' | 'boolean';
 interface OptionSpec {
@@ -60,10 +62,13 @@ export const OPTIONS = {
   authTokenFile: opt('auth-token-file', 'string', `File holding the HTTP bearer token (alternative to ${AUTH_TOKEN_ENV}; mode 0600)`),
   allowedHosts: opt('allowed-hosts', 'string', 'Comma list of extra Host names accepted besides loopback (DNS-rebinding protection)'),
   allowedOrigins: opt('allowed-origins', 'string', 'Comma list of browser Origins accepted (default: loopback origins only)'),
-  rateLimitPerMinute: opt('rate-limit-per-minute', 'string', 'HTTP requests per minute per session (default 600; 0 = off)'),
-  rateLimitBurst: opt('rate-limit-burst', 'string', 'HTTP request burst per session (default 60)'),
+  rateLimitPerMinute: opt('rate-limit-per-minute', 'string', 'HTTP JSON-RPC messages per minute per session, a batch counting each message (default 600; 0 = off)'),
+  rateLimitBurst: opt('rate-limit-burst', 'string', 'HTTP JSON-RPC message burst per session; a larger batch is refused (default 60)'),
+  trustedProxies: opt('trusted-proxies', 'string', 'Comma list of reverse-proxy IPs/CIDRs whose X-Forwarded-For names the client (rate limits before a session exists)'),
   maxBodyBytes: opt('max-body-bytes', 'string', 'Largest HTTP request body in bytes (default 1048576)'),
   maxSessions: opt('max-sessions', 'string', 'Most concurrent HTTP sessions (default 200)'),
+  replaySessionBytes: opt('replay-session-bytes', 'string', 'Bytes of undelivered SSE events kept per HTTP session for resumption (default 1048576)'),
+  replayTotalBytes: opt('replay-total-bytes', 'string', 'Bytes of undelivered SSE events kept for all HTTP sessions together (default 33554432)'),
   shutdownDrainMs: opt('shutdown-drain-ms', 'string', 'On SIGTERM, wait this long for in-flight calls (default 10000)'),
   watchIntervalMs: opt('watch-interval-ms', 'string', 'Fleet watcher poll interval in ms: one tasks-list request per cycle (default 2000)'),
   watchAlwaysOn: opt('watch-always-on', 'boolean', 'Keep the fleet watcher running even when no client waits or subscribes'),
@@ -108,14 +113,22 @@ export const ConfigSchema = z.object({
   excludeTools: list.default([]),
   owners: list.default([]),
   authMode: z.enum(AUTH_MODES).optional(),
-  authToken: z.string().min(MIN_AUTH_TOKEN_CHARS, `too short: use at least 32 random characters (e.g. openssl rand -hex 32)`).optional(),
+  authToken: z.string().min(MIN_AUTH_TOKEN_CHARS, `too short: use at least ${MIN_AUTH_TOKEN_CHARS} random characters (e.g. openssl rand -hex 32)`).optional(),
   authTokenFile: z.string().min(1).optional(),
   allowedHosts: list.default([]),
   allowedOrigins: list.default([]),
   rateLimitPerMinute: num(0, 1_000_000).default(600),
   rateLimitBurst: num(1, 100_000).default(60),
+  trustedProxies: list.pipe(
+    z.array(z.string()).superRefine((entries, ctx) => {
+      const parsed = parseTrustedProxies(entries);
+      if (!parsed.ok) for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+    }),
+  ).default([]),
   maxBodyBytes: num(1024, 64 * 1024 * 1024).default(1024 * 1024),
   maxSessions: num(1, 100_000).default(200),
+  replaySessionBytes: num(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  replayTotalBytes: num(1024, 16 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
   shutdownDrainMs: num(0, 600_000).default(10_000),
   watchIntervalMs: num(50, 3_600_000).default(2_000),
   watchAlwaysOn: bool.default(false),
@@ -164,6 +177,9 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   allowedOrigins: 'allowedOrigins',
   rateLimitPerMinute: 'rateLimitPerMinute',
   rateLimitBurst: 'rateLimitBurst',
+  trustedProxies: 'trustedProxies',
+  replaySessionBytes: 'replaySessionBytes',
+  replayTotalBytes: 'replayTotalBytes',
   maxBodyBytes: 'maxBodyBytes',
   maxSessions: 'maxSessions',
   shutdownDrainMs: 'shutdownDrainMs',

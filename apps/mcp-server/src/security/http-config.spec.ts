@@ -55,4 +55,17 @@ describe('HTTP configuration', () => {
     const badMode = load(['--auth-mode', 'oauth']);
     expect(badMode.kind).toBe('error');
   });
+
+  it('requires 32 characters for the bearer token, and says 32 (D9: 16 was accepted while the message said 32)', () => {
+    const r = load([], { FLEET_MCP_AUTH_TOKEN: 'q'.repeat(31) });
+    expect(r.kind === 'error' && r.errors.join('\n')).toMatch(/at least 32 random characters/);
+    expect(load([], { FLEET_MCP_AUTH_TOKEN: 'q'.repeat(32) }).kind).toBe('ok');
+  });
+
+  it('takes --trusted-proxies as IPs and CIDR ranges and refuses anything else (D7)', () => {
+    const ok = load(['--trusted-proxies', '127.0.0.1, 10.0.0.0/8,::1']);
+    expect(ok.kind === 'ok' && ok.config.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    const bad = load(['--trusted-proxies', 'proxy.internal']);
+    expect(bad.kind === 'error' && bad.errors.join('\n')).toMatch(/--trusted-proxies.*not an IP address or CIDR range/);
+  });
 });

@@ -2,9 +2,11 @@
  * HTTP transport, security edge: health probes, bearer auth failures, DNS-rebinding protection,
  * non-loopback bind refusal, rate and body limits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeConfig } from '../config.js';
-import { silentLogger } from '../log.js';
+import { createLogger, silentLogger } from '../log.js';
+import { systemClock } from '../clock.js';
+import { serveHttp } from './serve-http.js';
 import { checkHttpStartup, startHttpServer } from './http.js';
 import { AUTH_TOKEN, connectHttpClient, initializeBody, nodeRequest, post, PROTOCOL_VERSION, rawSession, startHttpFixture, type HttpFixture } from '../testing/http-harness.js';
 
@@ -150,6 +152,21 @@ describe('HTTP transport: start-up safety', () => {
     expect(checkHttpStartup(makeConfig({ ...base, host: '10.1.2.3', authMode: 'none', authToken: AUTH_TOKEN })).errors).toHaveLength(1);
   });
 
+  it('logs nothing about the bind address when it refuses the bind (D9)', async () => {
+    const config = makeConfig({ ...base, host: '0.0.0.0', transport: 'http' });
+    expect(checkHttpStartup(config).warnings).toEqual([]);
+    const lines: string[] = [];
+    const log = createLogger({ level: 'debug', write: (l) => void lines.push(l) });
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await serveHttp({ config, coder: {} as never, log, clock: systemClock, exit: () => undefined, onSignal: () => undefined })).toBe(2);
+      expect(stderr.mock.calls.join('\n')).toMatch(/Refusing to bind 0\.0\.0\.0/);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(lines.join('')).not.toMatch(/Bound to/);
+  });
+
   it('allows a non-loopback bind with a bearer token or coder-token mode; loopback needs nothing', () => {
     expect(checkHttpStartup(makeConfig({ ...base, host: '0.0.0.0', authToken: AUTH_TOKEN })).errors).toEqual([]);
     expect(checkHttpStartup(makeConfig({ ...base, host: '0.0.0.0', authMode: 'coder-token' })).errors).toEqual([]);
@@ -191,7 +208,7 @@ describe('HTTP transport: limits', () => {
     const limited = await list(a, 20);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect(((await limited.json()) as { error: { message: string } }).error.message).toMatch(/Rate limit exceeded: at most 60 requests per minute per session/);
+    expect(((await limited.json()) as { error: { message: string } }).error.message).toMatch(/Rate limit exceeded: at most 60 JSON-RPC messages per minute per session/);
     const other = await list(b, 30);
     expect(other.status).toBe(200);
     await other.text();

@@ -37,9 +37,10 @@ import {
   type Principal,
 } from '../security/auth.js';
 import { checkHost, checkOrigin, hostPolicy, isLoopbackHost } from '../security/host-check.js';
+import { clientAddress, parseTrustedProxies } from '../security/client-address.js';
 import { NARROWING_HEADERS, narrowForSession } from '../security/session-narrowing.js';
 import { ALL_TOOLS } from '../tools/index.js';
-import { createEventStore } from './event-store.js';
+import { createEventStore, createReplayBudget, type BoundedEventStore, type ReplayBudget } from './event-store.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createReadiness } from './readiness.js';
 
@@ -65,7 +66,7 @@ export interface HttpServerOptions {
   coderClientFor?: (token: string) => CoderClient;
   /** Builds one session's MCP server (default: createServer). */
   createFleet?: (options: CreateServerOptions) => FleetServer;
-  /** Events kept per session for resumability (default 1000). */
+  /** Events kept per session for resumability (default 1000; bytes: config.replaySessionBytes / replayTotalBytes). */
   eventStoreMaxEvents?: number;
   /** SSE keep-alive interval (default 15000). */
   keepAliveMs?: number;
@@ -89,6 +90,8 @@ export interface HttpServerHandle {
   mcpUrl: string;
   port: number;
   sessionCount(): number;
+  /** The replay (event store) byte budget shared by every session. */
+  replay: ReplayBudget;
   session(id: string): HttpSessionView | undefined;
   /** Requests (MCP POSTs) being processed now. */
   inFlight(): number;
@@ -103,6 +106,7 @@ interface CallerContext {
 
 interface Session extends HttpSessionView {
   transport: StreamableHTTPServerTransport;
+  events: BoundedEventStore;
   lastSeen: number;
 }
 
@@ -128,7 +132,8 @@ export function checkHttpStartup(config: Config, tokenFileMode?: (path: string) 
   }
   if (!isLoopbackHost(config.host) && config.allowedHosts.length === 0)
     warnings.push(`Bound to ${config.host}: only loopback Host headers are accepted until you list your public hostnames with --allowed-hosts.`);
-  return { errors, warnings };
+  // A refused start logs only why it is refused (D9: "Bound to 0.0.0.0" was logged before the refusal).
+  return { errors, warnings: errors.length > 0 ? [] : warnings };
 }
 
 const jsonRpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
@@ -163,6 +168,17 @@ async function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> 
   return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
+/** The ids of the JSON-RPC requests in a body (single message or batch). */
+function requestIds(body: unknown): (string | number)[] {
+  const ids: (string | number)[] = [];
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (typeof m !== 'object' || m === null || !('method' in m) || !('id' in m)) continue;
+    const id = (m as { id: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') ids.push(id);
+  }
+  return ids;
+}
+
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -177,6 +193,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const startup = checkHttpStartup(config);
   if (startup.errors.length > 0) throw new Error(startup.errors.join('\n'));
 
+  const trusted = parseTrustedProxies(config.trustedProxies);
+  if (!trusted.ok) throw new Error(trusted.errors.join('\n'));
+  const proxies = trusted.proxies;
+  const replay = createReplayBudget({ maxBytes: config.replayTotalBytes });
   const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
   const readiness = createReadiness({ coder: options.coder, now, ttlMs: options.readinessTtlMs, timeoutMs: Math.min(config.requestTimeoutMs, 10_000) });
@@ -232,6 +252,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!s) return;
     sessions.delete(id);
     limiter.forget(`s:${id}`);
+    s.events.dispose();
     log.info('session closed', { session: id.slice(0, 8), principal: s.principal.id, reason, sessions: sessions.size });
     await s.fleet.close().catch((error: unknown) => log.warn('closing a session failed', { error }));
   }
@@ -244,6 +265,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const narrowed = narrowForSession(config, ALL_TOOLS, (name) => header(req, name));
     if (!narrowed.ok) return send(res, 400, jsonRpcError(-32602, narrowed.message));
     const id = randomUUID();
+    const events = createEventStore({ maxEvents: options.eventStoreMaxEvents ?? 1000, maxBytes: config.replaySessionBytes, budget: replay });
     const fleet = createFleet({
       coder: caller.context.coder,
       clock,
@@ -255,7 +277,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
-      eventStore: createEventStore({ maxEvents: options.eventStoreMaxEvents ?? 1000 }),
+      eventStore: events,
       ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
       onsessioninitialized: () => {
         sessions.set(id, session);
@@ -263,20 +285,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       },
       onsessionclosed: () => void closeSession(id, 'client ended the session'),
     });
-    const session: Session = { id, principal: caller.principal, fleet, transport, lastSeen: now() };
+    const session: Session = { id, principal: caller.principal, fleet, transport, events, lastSeen: now() };
     transport.onclose = () => void closeSession(id, 'transport closed');
     transport.onerror = (error) => log.debug('transport error', { session: id.slice(0, 8), error: error.message });
     pendingSessions++;
     try {
       await fleet.server.connect(transport);
-      await track(res, () => transport.handleRequest(req, res, body));
+      await track(res, () => transport.handleRequest(req, res, body), () => events.delivered(requestIds(body)));
     } finally {
       pendingSessions--;
-      if (!sessions.has(id)) await fleet.close().catch(() => undefined);
+      if (!sessions.has(id)) {
+        events.dispose();
+        await fleet.close().catch(() => undefined);
+      }
     }
   }
 
-  async function track(res: ServerResponse, run: () => Promise<void>): Promise<void> {
+  /** Runs one MCP POST; `onDelivered` when its response was written out completely (not on a client abort). */
+  async function track(res: ServerResponse, run: () => Promise<void>, onDelivered?: () => void): Promise<void> {
+    if (onDelivered) res.once('finish', onDelivered);
     inFlight++;
     let done = false;
     const finish = () => {
@@ -291,6 +318,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     } finally {
       if (res.writableEnded) finish();
     }
+  }
+
+  /** Spends `cost` rate-limit tokens for `key`, or answers 429 and returns false. */
+  function spend(res: ServerResponse, key: string, cost: number, batch?: number): boolean {
+    const limited: ReturnType<typeof limiter.take> =
+      batch !== undefined && config.rateLimitPerMinute > 0 && batch > config.rateLimitBurst ? { ok: false, retryAfterMs: 0, tooLarge: true } : limiter.take(key, cost);
+    if (limited.ok) return true;
+    const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
+    const rule = `at most ${config.rateLimitPerMinute} JSON-RPC messages per minute per session (burst ${config.rateLimitBurst}), each message of a batch counting`;
+    const message = limited.tooLarge
+      ? `Batch refused: its ${batch ?? cost} messages exceed the rate-limit burst of ${config.rateLimitBurst}. Send fewer messages per request (${rule}).`
+      : `Rate limit exceeded: ${rule}. Retry after ${seconds} s.`;
+    send(res, 429, jsonRpcError(limited.tooLarge ? -32600 : -32000, message), { 'Retry-After': String(seconds) });
+    return false;
   }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -325,17 +366,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (sessionId && (!session || session.principal.id !== caller.principal.id))
       return send(res, 404, jsonRpcError(-32001, 'Session not found: it expired or was closed. Start a new session (initialize).'));
 
-    const limitKey = session ? `s:${session.id}` : `a:${req.socket.remoteAddress ?? '?'}`; // closeSession forgets `s:<id>`
-    const limited = limiter.take(limitKey);
-    if (!limited.ok) {
-      const seconds = Math.max(1, Math.ceil(limited.retryAfterMs / 1000));
-      return send(
-        res,
-        429,
-        jsonRpcError(-32000, `Rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per session (burst ${config.rateLimitBurst}). Retry after ${seconds} s.`),
-        { 'Retry-After': String(seconds) },
-      );
-    }
+    // Before a session exists: one bucket per principal and client (a trusted proxy's X-Forwarded-For names
+    // the client), so one noisy client behind the proxy does not lock everyone out (D7).
+    const limitKey = session
+      ? `s:${session.id}` // closeSession forgets `s:<id>`
+      : `a:${caller.principal.id}:${clientAddress(req.socket.remoteAddress, header(req, 'x-forwarded-for'), proxies)}`;
+    // One token per request now; a batch pays for its other messages once its body is read (D4).
+    if (!spend(res, limitKey, 1)) return;
     if (session) session.lastSeen = now();
 
     if (method !== 'POST') {
@@ -351,7 +388,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     } catch {
       return send(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON.'));
     }
-    if (session) return track(res, () => session.transport.handleRequest(req, res, body));
+    if (Array.isArray(body) && body.length > 1 && !spend(res, limitKey, body.length - 1, body.length)) return;
+    if (session) return track(res, () => session.transport.handleRequest(req, res, body), () => session.events.delivered(requestIds(body)));
     const initializing = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
     if (!initializing) return send(res, 400, jsonRpcError(-32000, 'Bad Request: no mcp-session-id header; start with an initialize request.'));
     return openSession(req, res, body, caller);
@@ -420,6 +458,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     mcpUrl: `${url}${MCP_PATH}`,
     port: address.port,
     sessionCount: () => sessions.size,
+    replay,
     session: (id) => {
       const s = sessions.get(id);
       return s && { id: s.id, principal: s.principal, fleet: s.fleet };

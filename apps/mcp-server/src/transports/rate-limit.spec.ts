@@ -28,3 +28,16 @@ describe('token bucket rate limiter', () => {
     expect(small.size()).toBe(1);
   });
 });
+
+describe('rate limiter: cost per message (D4)', () => {
+  it('charges a batch one token per message and refuses a batch larger than the burst', () => {
+    let t = 0;
+    const limiter = createRateLimiter({ perMinute: 60, burst: 10, now: () => t });
+    expect(limiter.take('s', 8).ok).toBe(true);
+    expect(limiter.take('s', 3)).toEqual({ ok: false, retryAfterMs: 1000 });
+    expect(limiter.take('s', 2).ok).toBe(true);
+    expect(limiter.take('s', 11)).toMatchObject({ ok: false, tooLarge: true });
+    t += 10_000;
+    expect(limiter.take('s', 10).ok).toBe(true);
+  });
+});

@@ -1,10 +1,14 @@
 /**
- * Token-bucket rate limiting per key (an MCP session, or the client address before a session exists).
+ * Token-bucket rate limiting per key (an MCP session, or principal + client address before a session
+ * exists). A token is one JSON-RPC message, so a batch costs as many tokens as it carries messages.
  * Pure apart from the injected clock: `take(key)` either spends a token or says how long to wait.
  */
 export interface RateLimiter {
-  /** Spends one token for `key`; when empty, returns the wait in ms until the next token. */
-  take(key: string): { ok: true } | { ok: false; retryAfterMs: number };
+  /**
+   * Spends `cost` tokens (default 1: one JSON-RPC message) for `key`; when there are fewer, spends nothing
+   * and returns the wait in ms until there are enough. A cost above the burst can never pass: `tooLarge`.
+   */
+  take(key: string, cost?: number): { ok: true } | { ok: false; retryAfterMs: number; tooLarge?: true };
   /** Forgets a key (its session closed). */
   forget(key: string): void;
   /** Keys currently tracked (bounded by `maxKeys`). */
@@ -32,7 +36,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, Bucket>();
   return {
-    take(key) {
+    take(key, cost = 1) {
       if (perMinute <= 0) return { ok: true };
       const t = now();
       const bucket = buckets.get(key) ?? { tokens: burst, at: t };
@@ -42,11 +46,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       buckets.delete(key);
       buckets.set(key, bucket);
       while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      if (cost > burst) return { ok: false, retryAfterMs: Math.ceil(burst / perMs), tooLarge: true };
+      if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return { ok: true };
       }
-      return { ok: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / perMs) };
+      return { ok: false, retryAfterMs: Math.ceil((cost - bucket.tokens) / perMs) };
     },
     forget: (key) => void buckets.delete(key),
     size: () => buckets.size,

@@ -36,11 +36,11 @@ const fileMode = (path: string): number | undefined => {
 export async function serveHttp(options: ServeHttpOptions): Promise<number> {
   const { config, coder, log } = options;
   const startup = checkHttpStartup(config, fileMode);
-  for (const w of startup.warnings) log.warn(w);
   if (startup.errors.length > 0) {
     console.error(`coder-fleet-mcp: unsafe HTTP configuration\n${startup.errors.map((e) => `  - ${e}`).join('\n')}`);
     return 2;
   }
+  for (const w of startup.warnings) log.warn(w);
   let handle: HttpServerHandle;
   try {
     handle = await startHttpServer({ config, coder, log, clock: options.clock });
