@@ -33,6 +33,7 @@ export type LocalFailureCode =
   | 'name_taken'
   | 'timeout'
   | 'cancelled'
+  | 'unknown_tool'
   | 'internal_error';
 export type FailureCode = CoderApiError['kind'] | LocalFailureCode | (string & {});
 

@@ -39,7 +39,7 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     return serveHttp({ config, coder, log, clock: options.clock ?? systemClock, onShutdown: options.onShutdown });
   }
   const fleet = createServer({ coder, clock: options.clock ?? systemClock, config, log });
-  const running = await serveStdio(fleet);
+  const running = await serveStdio(fleet, { log });
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
 

@@ -13,6 +13,7 @@ import { sleepOn } from './clock.js';
 import { annotationsFor, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
 import { renderFailure, toolFailure } from './failures.js';
 import type { Logger } from './log.js';
+import { guardRequests } from './protocol-guard.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -168,6 +169,8 @@ export function createServer(options: CreateServerOptions): FleetServer {
   // Fleet resources + per-session alert delivery (logging notifications, resource subscriptions): watch/.
   registerFleetResources(server, { runtime, config, clock, offers });
   const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }) });
+  // Last: every request handler is registered now (tools, resources, subscriptions).
+  guardRequests(server, selection.tools);
   const onClose = server.server.onclose;
   server.server.onclose = () => {
     delivery.close();

@@ -4,11 +4,13 @@
  * bucket per socket address (everyone behind a reverse proxy); D5 per-session replay stores kept every
  * answer (a soak of 50 sessions × rounds grew without bound).
  */
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log.js';
 import { z } from 'zod';
 import { defineTool, success } from '../define-tool.js';
 import { createServer } from '../server.js';
-import { AUTH_TOKEN, initializeBody, post, PROTOCOL_VERSION, rawSession, startHttpFixture, type HttpFixture } from '../testing/http-harness.js';
+import { AUTH_TOKEN, eventually, initializeBody, post, PROTOCOL_VERSION, rawSession, startHttpFixture, type HttpFixture } from '../testing/http-harness.js';
 
 const auth = { Authorization: `Bearer ${AUTH_TOKEN}` };
 const call = (id: number, name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
@@ -115,4 +117,30 @@ describe('HTTP replay memory is bounded (D5 soak)', () => {
     for (const peak of highWater) expect(peak).toBeLessThanOrEqual(2 * 1024 * 1024);
     expect(Math.max(...highWater.slice(1))).toBeLessThanOrEqual(highWater[0]! + 256 * 1024);
   }, 60_000);
+});
+
+describe('HTTP client aborts are not server errors (D9)', () => {
+  it('a client that sends half a body and hangs up leaves one debug line, no error and no stack', async () => {
+    const lines: string[] = [];
+    const fx = await startHttpFixture({ server: { log: createLogger({ level: 'debug', write: (l) => void lines.push(l) }) } });
+    try {
+      const url = new URL(fx.http.mcpUrl);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `POST /mcp HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${AUTH_TOKEN}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 5000\r\n\r\n{"jsonrpc":`,
+          );
+          setTimeout(() => socket.destroy(), 50);
+          socket.on('close', () => resolve());
+        });
+        socket.on('error', reject);
+      });
+      await eventually(() => lines.some((l) => /client aborted its request body|client went away/.test(l)));
+      const errors = lines.filter((l) => /"level":"(error|warn)"/.test(l));
+      expect(errors).toEqual([]);
+      expect(lines.join('')).not.toMatch(/"stack"/);
+    } finally {
+      await fx.close();
+    }
+  });
 });

@@ -147,7 +147,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: true };
+type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; aborted: true };
 
 async function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
@@ -157,14 +157,20 @@ async function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> 
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      return { ok: false, tooLarge: true };
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        return { ok: false, tooLarge: true };
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch {
+    // The client went away mid-body (reset, abort): nothing to answer, nothing to report.
+    return { ok: false, aborted: true };
   }
+  if (req.readableAborted) return { ok: false, aborted: true };
   return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
@@ -178,6 +184,11 @@ function requestIds(body: unknown): (string | number)[] {
   }
   return ids;
 }
+
+const isClientAbort = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE' || (error as Error | null)?.message === 'aborted';
+};
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
@@ -381,6 +392,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
 
     const read = await readBody(req, config.maxBodyBytes);
+    if (!read.ok && 'aborted' in read) return void log.debug('client aborted its request body', { session: sessionId?.slice(0, 8) });
     if (!read.ok) return send(res, 413, jsonRpcError(-32600, `Request body too large: the limit is ${config.maxBodyBytes} bytes (--max-body-bytes).`), { Connection: 'close' });
     let body: unknown;
     try {
@@ -415,7 +427,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       log.debug('http request', { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: now() - started, session: header(req, 'mcp-session-id')?.slice(0, 8) }),
     );
     handle(req, res).catch((error: unknown) => {
-      log.error('HTTP request failed', { error, method: req.method, path: (req.url ?? '').split('?')[0] });
+      const path = (req.url ?? '').split('?')[0];
+      // A client that hung up is not a server failure: one debug line, no stack (D9).
+      if (req.destroyed || res.destroyed || isClientAbort(error)) return void log.debug('client went away', { method: req.method, path, reason: (error as Error)?.message });
+      log.error('HTTP request failed', { error, method: req.method, path });
       send(res, 500, jsonRpcError(-32603, 'Internal error.'));
     });
   });

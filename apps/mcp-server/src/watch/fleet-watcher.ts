@@ -77,6 +77,14 @@ export interface CycleBatch {
 
 export type WaitOutcome = 'matched' | 'timeout' | 'aborted' | 'closed';
 
+/**
+ * The watcher lost or regained Coder (D8: a watcher blinded by 401 or an outage used to stay silent).
+ * `degraded` on the first failed cycle after a success (or at start), `recovered` on the next success.
+ */
+export type WatcherHealthChange =
+  | { kind: 'degraded'; at: Date; error: { kind: string; status?: number }; backoffMs: number }
+  | { kind: 'recovered'; at: Date; afterFailures: number };
+
 export interface FleetWatcher {
   readonly journal: EventJournal;
   /** Registers interest; the watcher runs while there is at least one. The returned release is idempotent. */
@@ -90,6 +98,8 @@ export interface FleetWatcher {
   waitFor(match: (entries: readonly JournalEntry[]) => boolean, ms: number, signal?: AbortSignal): Promise<WaitOutcome>;
   /** Called after every successful cycle that produced entries (errors in listeners are logged, never thrown). */
   onBatch(listener: (batch: CycleBatch) => void): () => void;
+  /** Called when the watcher degrades (Coder unreachable, token rejected) and when it recovers. */
+  onHealthChange(listener: (change: WatcherHealthChange) => void): () => void;
   /** The agents of the last successful poll. */
   latest(): { agents: readonly Agent[]; at: Date } | undefined;
   health(): WatcherHealth;
@@ -134,6 +144,16 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   let maxCpuMs: number | null = null;
   let cpuSamples = 0;
   const listeners = new Set<(batch: CycleBatch) => void>();
+  const healthListeners = new Set<(change: WatcherHealthChange) => void>();
+  const tellHealth = (change: WatcherHealthChange) => {
+    for (const listener of [...healthListeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        options.log?.error('fleet watcher: health listener failed', { error });
+      }
+    }
+  };
   let waiters = 0;
   const closeHooks = new Set<() => void>();
 
@@ -151,8 +171,10 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     const exponential = Math.min(options.maxBackoffMs, options.intervalMs * 2 ** consecutiveFailures);
     backoffMs = error.kind === 'rate_limited' && error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, options.intervalMs) : exponential;
     const fields = { kind: error.kind, status: error.status, operation: error.operation, consecutiveFailures, backoffMs };
-    if (consecutiveFailures === 1) options.log?.warn('fleet watcher: Coder request failed, backing off', fields);
-    else options.log?.debug('fleet watcher: still failing', fields);
+    if (consecutiveFailures === 1) {
+      options.log?.warn('fleet watcher: Coder request failed, backing off', fields);
+      tellHealth({ kind: 'degraded', at: clock.now(), error: { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}) }, backoffMs });
+    } else options.log?.debug('fleet watcher: still failing', fields);
   };
 
   /** Adds the failure cause (build job error) to agent_failed events; a lookup failure keeps the event as is. */
@@ -194,8 +216,12 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     totalCpuMs += cpuMs;
     cpuSamples += 1;
     maxCpuMs = Math.max(maxCpuMs ?? 0, cpuMs);
-    if (consecutiveFailures > 0) options.log?.info('fleet watcher: Coder reachable again', { afterFailures: consecutiveFailures });
+    const afterFailures = consecutiveFailures;
     consecutiveFailures = 0;
+    if (afterFailures > 0) {
+      options.log?.info('fleet watcher: Coder reachable again', { afterFailures });
+      tellHealth({ kind: 'recovered', at: now, afterFailures });
+    }
     backoffMs = 0;
     lastError = null;
     lastSuccessAt = now.getTime();
@@ -318,6 +344,10 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     onBatch(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
+    },
+    onHealthChange(listener) {
+      healthListeners.add(listener);
+      return () => void healthListeners.delete(listener);
     },
     latest: () => latest,
     health() {

@@ -1,0 +1,94 @@
+/**
+ * One guard around every JSON-RPC request handler of a session's server (D9): the SDK parses a request's
+ * params with zod before the handler runs and answers a failure with -32603 and the raw zod dump, and some
+ * of its errors repeat the caller's input in full (a 1 MiB tool name or URI came back in the error).
+ *
+ * - tools/call: arguments that are not an object, or that fail the tool's input schema, are answered like
+ *   every other tool error: an `isError` result "invalid_argument: what. Next: how" (no zod dump, no -32603);
+ * - any other method: a params parse failure is -32602 with a one-line summary of the fields;
+ * - every error message is clipped (ERROR_MESSAGE_MAX_CHARS) with a marker, so an error never echoes input in bulk.
+ *
+ * The SDK keeps its handlers in the private `_requestHandlers` map; the SDK version is pinned exactly and
+ * guardRequests throws at start-up if that map ever disappears (a test covers it).
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { AnyTool } from './define-tool.js';
+import { renderFailure, toolFailure } from './failures.js';
+
+export const ERROR_MESSAGE_MAX_CHARS = 500;
+const INVALID_PARAMS = -32602;
+const INTERNAL_ERROR = -32603;
+
+type Handler = (request: { method: string; params?: Record<string, unknown> }, extra: unknown) => Promise<unknown>;
+interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/** `text` cut to `max` characters with a visible marker. */
+export function clip(text: string, max = ERROR_MESSAGE_MAX_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [truncated, ${text.length - max} more characters]`;
+}
+
+const issuesOf = (error: unknown): readonly Issue[] | undefined => {
+  const issues = (error as { issues?: unknown } | null)?.issues;
+  return Array.isArray(issues) ? (issues as Issue[]) : undefined;
+};
+
+/** "`limit`: Invalid input: expected number, received string; …" — field names and rules, never values. */
+export function describeIssues(issues: readonly Issue[], max = 5): string {
+  const parts = issues.slice(0, max).map((i) => {
+    const path = i.path.map(String).join('.');
+    return `${path ? `\`${clip(path, 80)}\`` : 'the value'}: ${clip(i.message, 160)}`;
+  });
+  const more = issues.length > max ? `; and ${issues.length - max} more` : '';
+  return `${parts.join('; ')}${more}`;
+}
+
+const rpcError = (code: number, message: string, data?: unknown) => Object.assign(new Error(clip(message)), { code, ...(data !== undefined ? { data } : {}) });
+
+function invalidArguments(toolName: string, why: string, schemaHint: string): CallToolResult {
+  return renderFailure(
+    toolFailure('invalid_argument', `Invalid arguments for ${clip(toolName, 64)}: ${why}.`, `Fix the arguments to match the tool's input schema (${schemaHint}) and call it again.`),
+  );
+}
+
+const fieldList = (schema: z.ZodObject) => {
+  const keys = Object.keys(schema.shape);
+  return keys.length === 0 ? 'it takes no arguments' : `fields: ${keys.join(', ')}`;
+};
+
+/** Wraps every registered request handler of `server` (call after all tools and resources are registered). */
+export function guardRequests(server: McpServer, tools: readonly AnyTool[]): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
+  if (!(handlers instanceof Map)) throw new Error('guardRequests: the MCP SDK no longer exposes its request handlers; update protocol-guard.ts for this SDK version.');
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  for (const [method, handler] of handlers) {
+    handlers.set(method, async (request, extra) => {
+      if (method === 'tools/call') {
+        const name = request.params?.['name'];
+        const tool = typeof name === 'string' ? byName.get(name) : undefined;
+        if (typeof name === 'string' && !tool)
+          return renderFailure(toolFailure('unknown_tool', `No tool named ${JSON.stringify(clip(name, 64))} on this server (or it is disabled for this session).`, 'Call tools/list for the tools this session offers.'));
+        const args = request.params?.['arguments'];
+        if (tool && args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+          return invalidArguments(tool.name, `\`arguments\` must be a JSON object, got ${Array.isArray(args) ? 'an array' : args === null ? 'null' : `a ${typeof args}`}`, fieldList(tool.inputSchema));
+        if (tool) {
+          const parsed = (tool.inputSchema as z.ZodObject).safeParse(args ?? {});
+          if (!parsed.success) return invalidArguments(tool.name, describeIssues(parsed.error.issues), fieldList(tool.inputSchema));
+        }
+      }
+      try {
+        return await handler(request, extra);
+      } catch (error) {
+        const issues = issuesOf(error);
+        if (issues) throw rpcError(INVALID_PARAMS, `Invalid params for ${clip(method, 64)}: ${describeIssues(issues)}.`);
+        const e = error as { code?: unknown; message?: unknown; data?: unknown };
+        const code = typeof e.code === 'number' && Number.isSafeInteger(e.code) ? e.code : INTERNAL_ERROR;
+        throw rpcError(code, typeof e.message === 'string' ? e.message : 'Internal error', e.data);
+      }
+    });
+  }
+}

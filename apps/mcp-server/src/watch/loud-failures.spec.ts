@@ -1,0 +1,63 @@
+/**
+ * D8 (../shared/repro/faults.mjs, inject.mjs): a watcher blinded by a 401 or an outage sent no push alert,
+ * and push alerts carried agent-written text without a trust label.
+ */
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWatchFixture, type WatchFixture } from '../testing/watch-fixture.js';
+
+let fx: WatchFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+type Note = { level: string; data: Record<string, unknown> };
+
+describe('push alerts are loud and labelled (D8)', () => {
+  it('a 401 and an outage go out as warnings, the recovery as info, once each', async () => {
+    const f = (fx = await startWatchFixture());
+    const got: Note[] = [];
+    f.main.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push({ level: n.params.level, data: n.params.data as Record<string, unknown> }));
+    const release = f.watch.acquire('test');
+    await f.advance(0);
+    const unauthorized = f.sim.control.faults.status(401, { route: 'GET /api/v2/tasks' });
+    await f.advance(2_000);
+    await f.advance(4_000);
+    await f.until(() => got.some((n) => n.data['kind'] === 'watcher_degraded'), 'degraded notice');
+    f.sim.control.faults.clear(unauthorized);
+    await f.advance(8_000);
+    await f.until(() => got.some((n) => n.data['kind'] === 'watcher_recovered'), 'recovered notice');
+    const outage = f.sim.control.faults.status(503, { route: 'GET /api/v2/tasks' });
+    await f.advance(2_000);
+    f.sim.control.faults.clear(outage);
+    await f.advance(4_000);
+    await f.until(() => got.filter((n) => n.data['kind'] === 'watcher_recovered').length === 2, 'second recovery');
+
+    const health = got.filter((n) => String(n.data['kind']).startsWith('watcher_'));
+    expect(health.map((n) => [n.level, n.data['kind'], n.data['error_kind']])).toEqual([
+      ['warning', 'watcher_degraded', 'unauthorized'],
+      ['info', 'watcher_recovered', undefined],
+      ['warning', 'watcher_degraded', 'upstream_unavailable'],
+      ['info', 'watcher_recovered', undefined],
+    ]);
+    expect(String(health[0]?.data['message'])).toMatch(/Fleet alerts are paused: Coder rejected the server’s session token \(unauthorized, HTTP 401\)/);
+    release();
+  });
+
+  it('alert notifications name their untrusted fields', async () => {
+    const f = (fx = await startWatchFixture());
+    const got: Note[] = [];
+    f.main.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push({ level: n.params.level, data: n.params.data as Record<string, unknown> }));
+    const release = f.watch.acquire('test');
+    await f.advance(0);
+    const agent = f.sim.control.tasks().find((x) => x.status === 'active');
+    if (!agent) throw new Error('need a running agent');
+    f.sim.control.failWorkspace(agent.id);
+    await f.advance(6_000);
+    await f.until(() => got.some((n) => n.data['kind'] === 'agent_failed'), 'failure alert');
+    const alert = got.find((n) => n.data['kind'] === 'agent_failed');
+    expect(alert?.data).toMatchObject({ trust: 'contains_untrusted_agent_text', untrusted_fields: expect.arrayContaining(['message', 'details.reason']) });
+    release();
+  });
+});
