@@ -1,7 +1,7 @@
 // Flat ESLint config for every project. The layering (see docs in README "Architecture") is enforced here:
-//   type:data-access (coder-api-client) → nothing internal
-//   type:domain      (fleet-domain)     → type:data-access, and only `import type` from it
-//   type:app         (mcp-server, sim)  → domain and data-access (test code may also use the simulator)
+//   type:data-access (coder-api-client, fleet-store) → nothing internal
+//   type:domain      (fleet-domain)     → type:data-access, and only `import type` from it; never a database driver
+//   type:app         (mcp-server, sim)  → domain and data-access, e.g. @org/fleet-store (test code may also use the simulator)
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
@@ -16,7 +16,7 @@ const moduleBoundaries = (allow = []) => [
       {
         sourceTag: 'type:domain',
         onlyDependOnLibsWithTags: ['type:data-access'],
-        bannedExternalImports: ['openapi-fetch', '@modelcontextprotocol/*', '@pollyjs/*', 'zod', 'node:*'],
+        bannedExternalImports: ['openapi-fetch', '@modelcontextprotocol/*', '@pollyjs/*', 'zod', 'node:*', 'better-sqlite3', 'pg'],
       },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access'] },
     ],

@@ -1,0 +1,67 @@
+-- fleet-store schema v1 (Postgres). Times are epoch milliseconds (BIGINT); JSON is JSONB.
+-- Tables are created in the schema named by the connection's search_path (the adapter's `schema`).
+
+-- Journal of fleet events. seq is the durable cursor; appends hold an advisory lock, so seq order is commit order.
+CREATE TABLE events (
+  seq      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at       BIGINT NOT NULL,
+  kind     TEXT   NOT NULL,
+  severity TEXT   NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  agent_id TEXT,
+  payload  JSONB  NOT NULL,
+  key      TEXT   UNIQUE
+);
+CREATE INDEX events_at ON events (at);
+CREATE INDEX events_agent_seq ON events (agent_id, seq);
+
+-- Every mutation (FR-015 conflicts, audit, agent history). Arguments never hold secrets.
+CREATE TABLE mutations (
+  id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at           BIGINT  NOT NULL,
+  principal    TEXT    NOT NULL,
+  session_id   TEXT    NOT NULL,
+  tool         TEXT    NOT NULL,
+  agent_id     TEXT    NOT NULL,
+  arguments    JSONB   NOT NULL,
+  outcome      TEXT    NOT NULL,
+  coder_status INTEGER
+);
+CREATE INDEX mutations_agent_at ON mutations (agent_id, at);
+CREATE INDEX mutations_at ON mutations (at);
+
+-- Fleet metrics time series, one row per (scope, metric, time). A NULL value is "not known", never 0.
+CREATE TABLE samples (
+  scope  TEXT             NOT NULL,
+  metric TEXT             NOT NULL,
+  at     BIGINT           NOT NULL,
+  value  DOUBLE PRECISION,
+  PRIMARY KEY (scope, metric, at)
+);
+CREATE INDEX samples_at ON samples (at);
+
+-- Queued input. Delivery order: priority_rank DESC, ord, id. Claimed exactly once (state queued → claimed).
+CREATE TABLE queue (
+  id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  agent_id      TEXT    NOT NULL,
+  priority      TEXT    NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+  priority_rank INTEGER NOT NULL,
+  ord           BIGINT  NOT NULL,
+  payload       JSONB   NOT NULL,
+  principal     TEXT    NOT NULL,
+  session_id    TEXT    NOT NULL,
+  state         TEXT    NOT NULL CHECK (state IN ('queued', 'claimed', 'delivered', 'failed', 'cancelled')),
+  created_at    BIGINT  NOT NULL,
+  updated_at    BIGINT  NOT NULL,
+  claimed_by    TEXT,
+  outcome       TEXT
+);
+CREATE INDEX queue_agent_order ON queue (agent_id, state, priority_rank DESC, ord, id);
+CREATE INDEX queue_state_updated ON queue (state, updated_at);
+
+-- Leases (one watcher/sampler/dispatcher among replicas). epoch is a fencing token.
+CREATE TABLE leases (
+  name       TEXT   PRIMARY KEY,
+  holder     TEXT   NOT NULL,
+  expires_at BIGINT NOT NULL,
+  epoch      BIGINT NOT NULL
+);
