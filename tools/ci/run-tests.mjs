@@ -28,7 +28,7 @@ function run(command, args) {
   return result.status ?? 1;
 }
 
-for (const project of ['libs/coder-api-client', 'libs/fleet-domain', 'apps/coder-sim', 'apps/mcp-server']) {
+for (const project of ['libs/coder-api-client', 'libs/fleet-domain', 'libs/fleet-store', 'apps/coder-sim', 'apps/mcp-server']) {
   rmSync(resolve(root, project, 'test-output/vitest'), { recursive: true, force: true });
 }
 
@@ -53,6 +53,12 @@ const nxStatus = run('npx', [...nxArgs, '--outputStyle=static']);
 
 const { passed, failed, reports } = summarize(collectReports(root));
 console.log(`\n${reports} vitest report(s) read.`);
+// The fleet-store Postgres contract runs only against a real server (.ci/run provides one; in CI it never skips).
+console.log(
+  process.env.FLEET_MCP_TEST_DATABASE_URL
+    ? 'Postgres contract suite: ran against FLEET_MCP_TEST_DATABASE_URL.'
+    : 'Postgres contract suite: SKIPPED (FLEET_MCP_TEST_DATABASE_URL not set; see libs/fleet-store/README.md).',
+);
 const anyFailure = generateStatus !== 0 || toolsLintStatus !== 0 || nxStatus !== 0 || failed > 0 || reports === 0;
 console.log(`${passed} passed, ${failed + (anyFailure && failed === 0 ? 1 : 0)} failed`);
 process.exit(anyFailure ? 1 : 0);
