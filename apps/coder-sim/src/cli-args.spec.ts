@@ -19,6 +19,12 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads the chat flags', () => {
+    const parsed = parseCliArgs(['--coder-version', '2.40', '--chats', '1000', '--chat-concurrency', '5', '--spend-limit-micros', '2000000']);
+    expect(parsed).toMatchObject({ kind: 'run', options: { coderVersion: '2.40', chats: 1000, chatConcurrency: 5, spendLimitMicros: 2_000_000 } });
+    expect(() => parseCliArgs(['--chats', '-3'])).toThrow(/--chats/);
+  });
+
   it('rejects bad values with a readable message', () => {
     expect(() => parseCliArgs(['--agents', '-1'])).toThrow(/--agents/);
     expect(() => parseCliArgs(['--scenario', 'chaos'])).toThrow(/--scenario/);

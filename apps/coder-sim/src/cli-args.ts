@@ -7,6 +7,9 @@ export const USAGE = `Usage: coder-sim [options]
   --host <host>              listen address (default 127.0.0.1)
   --port <n>                 port, 0 = random (default 0)
   --agents <n>               simulated agents (default 50)
+  --chats <n>                seeded chats, Coder Agents (default 0; served on 2.34+)
+  --chat-concurrency <n>     chats running at once (default: no limit)
+  --spend-limit-micros <n>   AI spend limit per user, 409 when reached (default: none)
   --seed <n>                 PRNG seed (default 1)
   --scenario <name>          ${SCENARIOS.join('|')} (default mixed)
   --coder-version <v>        ${CODER_VERSIONS.join('|')} (default 2.36)
@@ -38,6 +41,9 @@ export function parseCliArgs(argv: string[]): CliResult {
       host: { type: 'string' },
       port: { type: 'string' },
       agents: { type: 'string' },
+      chats: { type: 'string' },
+      'chat-concurrency': { type: 'string' },
+      'spend-limit-micros': { type: 'string' },
       seed: { type: 'string' },
       scenario: { type: 'string' },
       'coder-version': { type: 'string' },
@@ -69,6 +75,12 @@ export function parseCliArgs(argv: string[]): CliResult {
     clock,
   };
   if (values.token !== undefined) options.token = values.token;
+  const chats = intOption(values.chats, 'chats', 0);
+  if (chats !== undefined) options.chats = chats;
+  const concurrency = intOption(values['chat-concurrency'], 'chat-concurrency', 0);
+  if (concurrency !== undefined) options.chatConcurrency = concurrency;
+  const spend = intOption(values['spend-limit-micros'], 'spend-limit-micros', 0);
+  if (spend !== undefined) options.spendLimitMicros = spend;
   const tick = intOption(values['tick-ms'], 'tick-ms', 10);
   if (tick !== undefined) options.tickMs = tick;
   const start = values['start-time'];

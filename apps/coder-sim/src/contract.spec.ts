@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createSpecValidator } from './__fixtures__/openapi-validator.js';
 import { simFetch, type ApiResult } from './__fixtures__/sim-fetch.js';
 import { startCoderSim, type CoderSim, type CoderVersion } from './index.js';
@@ -210,6 +211,11 @@ describe('core routes on Coder 2.36', () => {
       await call({ method: 'GET', template, token: null, status: 401 });
     }
     const me = await call({ method: 'GET', template: '/api/v2/users/{user}', params: { user: 'me' }, status: 200 });
+    const myOrgs = await call({ method: 'GET', template: '/api/v2/users/{user}/organizations', params: { user: 'me' }, status: 200 });
+    expect(myOrgs.body.length).toBeGreaterThanOrEqual(1);
+    await call({ method: 'GET', template: '/api/v2/users/{user}/organizations', params: { user: 'alice' }, token: 'sim-alice-token', status: 200 });
+    await call({ method: 'GET', template: '/api/v2/users/{user}/organizations', params: { user: 'nobody' }, status: 404 });
+    await call({ method: 'GET', template: '/api/v2/users/{user}/organizations', params: { user: 'admin' }, token: 'sim-alice-token', status: 404 });
     await call({ method: 'GET', template: '/api/v2/users/{user}', params: { user: me.body.id }, status: 200 });
     await call({ method: 'GET', template: '/api/v2/users/{user}', params: { user: 'alice' }, status: 200 });
     await call({ method: 'GET', template: '/api/v2/users/{user}', params: { user: 'nobody' }, status: 404 });
@@ -332,16 +338,173 @@ describe('version knobs', () => {
   });
 });
 
-const NOT_YET_SIMULATED = /^\/api\/(v2|experimental)\/chats|^\/api\/v2\/organizations\/\{organization\}\/chats|^\/api\/v2\/users\/\{user\}\/organizations$/;
+/** Chats at /api/v2 (2.37+, here 2.40) and /api/experimental (2.32–2.36, here 2.36). */
+const CHAT_PREFIXES = ['/api/v2', '/api/experimental'] as const;
+
+/** Open a chat WebSocket, collect `count` text frames (or until `ms`), close; each frame validated as the 101 body. */
+async function socketFrames(sim: CoderSim, template: string, params: Record<string, string>, count: number, act?: () => Promise<void> | void, ms = 3_000): Promise<unknown[]> {
+  const path = fill(template, params);
+  const ws = new WebSocket(`${sim.url.replace('http', 'ws')}${path}`, { headers: { 'Coder-Session-Token': sim.token } });
+  const frames: unknown[] = [];
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    ws.on('message', (data: Buffer) => {
+      frames.push(JSON.parse(data.toString()));
+      if (frames.length >= count) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await act?.();
+  await done;
+  ws.close();
+  for (const frame of frames) expect(validator.response('GET', template, 101, frame).errors, `${path} frame`).toBe('');
+  covered.add(`GET ${template} 101`);
+  return frames;
+}
+
+describe.each(CHAT_PREFIXES)('chat routes under %s', (prefix) => {
+  let sim: CoderSim;
+  let call: ReturnType<typeof harness>;
+  let org: string;
+  const C = (suffix = '') => `${prefix}/chats${suffix}`;
+  const version: CoderVersion = prefix === '/api/v2' ? '2.40' : '2.36';
+  const content = (t: string) => [{ type: 'text', text: t }];
+
+  beforeAll(async () => {
+    sim = await startCoderSim({ coderVersion: version, seed: 12, chats: 40 });
+    call = harness(sim, version);
+    org = (await simFetch(sim)('GET', '/api/v2/organizations')).body.find((o: { is_default: boolean }) => o.is_default).id;
+  });
+  afterAll(() => sim.stop());
+
+  async function newChat(text = 'Fix the tests', extra: Record<string, unknown> = {}): Promise<string> {
+    const res = await call({ method: 'POST', template: C(), body: { organization_id: org, content: content(text), ...extra }, status: 201 });
+    return res.body.id as string;
+  }
+
+  it('lists, searches and pages chats', async () => {
+    const list = await call({ method: 'GET', template: C(), query: 'q=archived:any', status: 200 });
+    expect(list.body.length).toBeGreaterThan(0);
+    await call({ method: 'GET', template: C(), query: `q=${encodeURIComponent('status:running,error has_unread:true pr_status:open')}&label=team:web&limit=5&offset=1`, status: 200 });
+    await call({ method: 'GET', template: C(), query: `after_id=${list.body[0].id}&limit=2`, status: 200 });
+    await call({ method: 'GET', template: C(), query: 'q=just%20words', status: 400, message: 'Invalid chat search query.' });
+    await call({ method: 'GET', template: C(), query: 'q=owner:me', status: 400 });
+    await call({ method: 'GET', template: C(), query: 'limit=x', status: 400 });
+    await call({ method: 'GET', template: C(), token: null, status: 401 });
+  });
+
+  it('creates chats and rejects bad creates', async () => {
+    await call({ method: 'POST', template: C(), body: { organization_id: org, content: [], labels: { a: 'b' }, request_id: 'contract-1' }, status: 201 });
+    await call({ method: 'POST', template: C(), body: { organization_id: org, content: [], labels: { a: 'b' }, request_id: 'contract-1' }, status: 201 });
+    await call({ method: 'POST', template: C(), body: { organization_id: org, content: content('other'), request_id: 'contract-1' }, status: 409 });
+    await call({ method: 'POST', template: C(), body: { content: content('x') }, status: 400 });
+    await call({ method: 'POST', template: C(), body: { organization_id: NIL_UUID, content: content('x') }, status: 400 });
+    await call({ method: 'POST', template: C(), body: { organization_id: org, content: content('x'), title: 'x'.repeat(201) }, status: 400 });
+    await call({ method: 'POST', template: C(), rawBody: '{"content":', status: 400 });
+    sim.control.chats.setSpendLimit(0);
+    await call({ method: 'POST', template: C(), body: { organization_id: org, content: content('x') }, status: 409 });
+    sim.control.chats.setSpendLimit(null);
+  });
+
+  it('gets, updates, interrupts and archives a chat', async () => {
+    const id = await newChat();
+    const p = { chat: id };
+    sim.control.chats.setConcurrency(0);
+    const queuedForCapacity = await newChat('wait for a slot');
+    expect((await call({ method: 'GET', template: C('/{chat}'), params: { chat: queuedForCapacity }, status: 200 })).body.queued_for_capacity).toBe(true);
+    sim.control.chats.setConcurrency(null);
+    sim.control.chats.setPullRequest(id, { draft: false });
+    sim.control.chats.fail(sim.control.chats.create({ text: 'sub', parent: id }).id, 'rate_limit');
+    const got = await call({ method: 'GET', template: C('/{chat}'), params: p, status: 200 });
+    expect(got.body.children).toHaveLength(1);
+    await call({ method: 'GET', template: C('/{chat}'), params: { chat: 'nope' }, status: 400 });
+    await call({ method: 'GET', template: C('/{chat}'), params: { chat: NIL_UUID }, status: 404 });
+    await call({ method: 'GET', template: C('/{chat}'), params: p, token: 'sim-alice-token', status: 404 });
+    await call({ method: 'PATCH', template: C('/{chat}'), params: p, body: { title: 'Renamed', labels: { team: 'web' }, pin_order: 2, read: true, plan_mode: '' }, status: 204 });
+    await call({ method: 'PATCH', template: C('/{chat}'), params: p, body: { archived: true }, status: 409 });
+    await call({ method: 'PATCH', template: C('/{chat}'), params: p, body: { pin_order: -1 }, status: 400 });
+    await call({ method: 'PATCH', template: C('/{chat}'), params: { chat: NIL_UUID }, body: { archived: true }, status: 404 });
+    const interrupted = await call({ method: 'POST', template: C('/{chat}/interrupt'), params: p, status: 200 });
+    expect(interrupted.body.status).toBe('interrupting');
+    await call({ method: 'POST', template: C('/{chat}/interrupt'), params: { chat: NIL_UUID }, status: 404 });
+    sim.control.advance(5_000);
+    await call({ method: 'PATCH', template: C('/{chat}'), params: p, body: { archived: true }, status: 204 });
+    await call({ method: 'GET', template: C(), query: 'q=archived:true', status: 200 });
+  });
+
+  it('sends, queues, deletes and promotes messages; pages them', async () => {
+    const id = await newChat();
+    const p = { chat: id };
+    const q1 = await call({ method: 'POST', template: C('/{chat}/messages'), params: p, body: { content: content('also docs') }, status: 200 });
+    const q2 = await call({ method: 'POST', template: C('/{chat}/messages'), params: p, body: { content: content('and tests'), busy_behavior: 'queue' }, status: 200 });
+    await call({ method: 'POST', template: C('/{chat}/messages'), params: p, body: { content: [] }, status: 400 });
+    await call({ method: 'POST', template: C('/{chat}/messages'), params: { chat: NIL_UUID }, body: { content: content('x') }, status: 404 });
+    await call({ method: 'GET', template: C('/{chat}/messages'), params: p, status: 200 });
+    await call({ method: 'DELETE', template: C('/{chat}/queue/{queuedMessage}'), params: { ...p, queuedMessage: String(q1.body.queued_message.id) }, status: 204 });
+    await call({ method: 'DELETE', template: C('/{chat}/queue/{queuedMessage}'), params: { ...p, queuedMessage: String(q1.body.queued_message.id) }, status: 404 });
+    await call({ method: 'POST', template: C('/{chat}/queue/{queuedMessage}/promote'), params: { ...p, queuedMessage: String(q2.body.queued_message.id) }, status: 202 });
+    await call({ method: 'POST', template: C('/{chat}/queue/{queuedMessage}/promote'), params: { ...p, queuedMessage: '999999' }, status: 404 });
+    sim.control.advance(60 * 60_000);
+    if (sim.control.chats.get(id)?.status === 'running') sim.control.chats.finishTurn(id);
+    const sent = await call({ method: 'POST', template: C('/{chat}/messages'), params: p, body: { content: content('one more') }, status: 200 });
+    expect(sent.body).toMatchObject({ queued: false, message: { role: 'user' } });
+    sim.control.chats.finishTurn(id);
+    const page = await call({ method: 'GET', template: C('/{chat}/messages'), params: p, query: 'limit=2', status: 200 });
+    await call({ method: 'GET', template: C('/{chat}/messages'), params: p, query: `before_id=${page.body.messages[1].id}&limit=2`, status: 200 });
+    await call({ method: 'GET', template: C('/{chat}/messages'), params: p, query: `after_id=1`, status: 200 });
+    await call({ method: 'GET', template: C('/{chat}/messages'), params: p, query: 'before_id=1&after_id=2', status: 400, message: 'Query parameters have invalid values.' });
+  });
+
+  it('serves cost and diff', async () => {
+    const id = await newChat();
+    sim.control.chats.finishTurn(id);
+    await call({ method: 'GET', template: C('/{chat}/cost'), params: { chat: id }, status: 200 });
+    await call({ method: 'GET', template: C('/{chat}/cost'), params: { chat: NIL_UUID }, status: 404 });
+    await call({ method: 'GET', template: C('/{chat}/diff'), params: { chat: id }, status: 200 });
+    sim.control.chats.setPullRequest(id, { state: 'merged', approved: true });
+    await call({ method: 'GET', template: C('/{chat}/diff'), params: { chat: id }, status: 200 });
+    await call({ method: 'GET', template: C('/{chat}/diff'), params: { chat: 'x' }, status: 400 });
+  });
+
+  it('streams watch and per-chat frames that match the spec', async () => {
+    const id = await newChat();
+    const watch = await socketFrames(sim, C('/watch'), {}, 4, async () => {
+      const other = await newChat('watch me');
+      sim.control.chats.requireAction(other);
+      sim.control.chats.setPullRequest(other, { draft: true });
+    });
+    expect(watch.length).toBeGreaterThanOrEqual(4);
+    sim.control.chats.finishTurn(id);
+    const stream = await socketFrames(sim, C('/{chat}/stream'), { chat: id }, 3, async () => {
+      await simFetch(sim)('POST', `${C(`/${id}/messages`)}`, { body: { content: content('stream this') } });
+      await simFetch(sim)('POST', `${C(`/${id}/messages`)}`, { body: { content: content('queue this') } });
+      sim.control.chats.fail(id, 'overloaded');
+    });
+    expect(stream.every(Array.isArray)).toBe(true);
+    // Without an upgrade the socket routes answer a Coder error.
+    await call({ method: 'GET', template: C('/watch'), status: 400 });
+    await call({ method: 'GET', template: C('/{chat}/stream'), params: { chat: NIL_UUID }, status: 404 });
+  });
+
+  it.runIf(prefix === '/api/v2')('lists org-scoped chat models', async () => {
+    const res = await call({ method: 'GET', template: '/api/v2/organizations/{organization}/chats/models', params: { organization: org }, status: 200 });
+    expect(res.body.models.filter((m: { is_default: boolean }) => m.is_default)).toHaveLength(1);
+    await call({ method: 'GET', template: '/api/v2/organizations/{organization}/chats/models', params: { organization: NIL_UUID }, status: 404 });
+    await call({ method: 'GET', template: '/api/v2/organizations/{organization}/chats/models', params: { organization: 'x' }, status: 400 });
+  });
+});
 
 describe('coverage', () => {
   it('exercised every operation of the spec with a success and an error', () => {
     const missingSuccess: string[] = [];
     const missingError: string[] = [];
     for (const op of validator.operations()) {
-      // Added to the spec by the client's chats overlay (issue #13) before the simulator serves them; the
-      // Agents-era simulator work removes this exclusion once it covers each route.
-      if (NOT_YET_SIMULATED.test(op.path)) continue;
       const hits = [...covered].filter((c) => c.startsWith(`${op.method} ${op.path} `)).map((c) => Number(c.split(' ')[2]));
       if (!hits.some((s) => s < 300)) missingSuccess.push(`${op.method} ${op.path}`);
       if (!hits.some((s) => s >= 400)) missingError.push(`${op.method} ${op.path}`);

@@ -89,4 +89,24 @@ describe('/__sim control API', () => {
       await legacy.stop();
     }
   });
+  it('drives chats, limits and sockets over HTTP', async () => {
+    const created = await api('POST', '/__sim/chats', { body: { text: 'Fix it', owner: 'alice', labels: { team: 'web' } } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ owner: 'alice', status: 'running', queued: 0, pr: 'none' });
+    const id = created.body.id as string;
+    expect((await api('POST', `/__sim/chats/${id}/require-action`)).body.status).toBe('requires_action');
+    expect((await api('POST', `/__sim/chats/${id}/resolve-action`)).body.status).toBe('running');
+    expect((await api('POST', `/__sim/chats/${id}/finish-turn`)).body.status).toBe('waiting');
+    expect((await api('POST', `/__sim/chats/${id}/finish-turn`)).status).toBe(409);
+    expect((await api('POST', `/__sim/chats/${id}/fail`, { body: { kind: 'usage_limit' } })).body.status).toBe('error');
+    expect((await api('POST', `/__sim/chats/${id}/fail`, { body: { kind: 'bogus' } })).status).toBe(400);
+    expect((await api('POST', `/__sim/chats/${id}/status`, { body: { status: 'paused' } })).body.status).toBe('paused');
+    expect((await api('POST', `/__sim/chats/${id}/pr`, { body: { draft: false } })).body.pr).toBe('open');
+    expect((await api('POST', `/__sim/chats/${id}/share`, { body: { username: 'bob' } })).status).toBe(200);
+    expect((await api('POST', '/__sim/chats/nope/finish-turn')).status).toBe(400);
+    expect((await api('POST', '/__sim/chat-limits', { body: { concurrency: 2, spendLimitMicros: null } })).status).toBe(200);
+    expect(((await api('GET', '/__sim/chats')).body as { id: string }[]).map((c) => c.id)).toContain(id);
+    expect((await api('GET', '/__sim/sockets')).body).toEqual([]);
+    expect((await api('POST', '/__sim/sockets/drop', { body: { kind: 'watch' } })).body).toEqual({ sockets: 0 });
+  });
 });

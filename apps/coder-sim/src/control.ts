@@ -1,7 +1,10 @@
+import { createChatControl, type ChatControl } from './chat-control.js';
 import type { FaultControl } from './faults.js';
 import { deriveCurrentState, deriveTaskStatus } from './model/derive.js';
 import { LOST_CONNECTION, type Connection, type Fleet, type UserInit } from './model/fleet.js';
 import type { Persona, SimTask, Transition } from './model/types.js';
+import type { SocketControl } from './socket-control.js';
+import type { SimState } from './state.js';
 import type { CoderVersion } from './versions.js';
 import type { WorkspaceAppStatusState } from './wire-types.js';
 
@@ -44,6 +47,10 @@ export interface SimControl {
   disconnectAgent(ref: string, reason?: string): void;
   /** setConnection(ref, true). */
   reconnectAgent(ref: string): void;
+  /** Coder Agents: chats (create, force states, errors, requires_action, PRs, limits). */
+  readonly chats: ChatControl;
+  /** Live chat WebSockets (watch and stream): list, drop, close, stall, resume. */
+  readonly sockets: SocketControl;
   /** The underlying model (advanced use; shapes may change). */
   readonly fleet: Fleet;
 }
@@ -78,14 +85,8 @@ export function findTaskRef(fleet: Fleet, ref: string): SimTask {
   return task;
 }
 
-/** What the control surface shares with the HTTP server: the Coder version served and request counters. */
-export interface SimState {
-  version: CoderVersion;
-  readonly counters: Map<string, number>;
-}
-
 /** The SimControl implementation over one fleet. */
-export function createControl(fleet: Fleet, faults: FaultControl, state: SimState): SimControl {
+export function createControl(fleet: Fleet, faults: FaultControl, state: SimState, sockets: SocketControl): SimControl {
   const clock = fleet.clock;
   const setConnection = (ref: string, connected: boolean, reason?: string) => {
     const connection: Connection = connected ? { connected: true } : { connected: false, reason: reason ?? LOST_CONNECTION };
@@ -93,6 +94,8 @@ export function createControl(fleet: Fleet, faults: FaultControl, state: SimStat
   };
   return {
     fleet,
+    chats: createChatControl(fleet),
+    sockets,
     now: () => clock.now(),
     advance(ms: number) {
       clock.advance(ms);

@@ -2,8 +2,12 @@
  * Fault injection: rules matched against each request's route template (`GET /api/v2/tasks`) or path.
  * `latency` rules add up; the first matching terminal rule (status, drop, hang, malformed) applies.
  * `times` limits a rule to N matching requests; without it the rule stays until cleared.
+ * WebSocket routes (chat watch and stream) are matched at the upgrade: `drop` destroys the connection,
+ * `hang` never answers, `status` refuses the upgrade, `malformed` accepts and sends a broken frame,
+ * `stall` accepts and then sends nothing (no frames, no pings), `close` accepts and closes with
+ * `closeCode` (default 1011). On plain HTTP routes `stall` behaves like `hang` and `close` like `drop`.
  */
-export type FaultKind = 'latency' | 'status' | 'drop' | 'hang' | 'malformed';
+export type FaultKind = 'latency' | 'status' | 'drop' | 'hang' | 'malformed' | 'stall' | 'close';
 
 export interface FaultRuleInit {
   kind: FaultKind;
@@ -22,6 +26,8 @@ export interface FaultRuleInit {
   latencyMs?: number;
   /** Apply to this many matching requests, then expire. */
   times?: number;
+  /** close: the WebSocket close code (default 1011). */
+  closeCode?: number;
 }
 
 export interface FaultRule extends FaultRuleInit {
@@ -143,7 +149,7 @@ function ruleMatches(rule: FaultRule, method: string, template: string, path: st
 }
 
 function validateRule(init: FaultRuleInit): void {
-  const kinds: FaultKind[] = ['latency', 'status', 'drop', 'hang', 'malformed'];
+  const kinds: FaultKind[] = ['latency', 'status', 'drop', 'hang', 'malformed', 'stall', 'close'];
   if (!kinds.includes(init.kind)) throw new RangeError(`unknown fault kind "${String(init.kind)}"`);
   if (init.kind === 'status' && !(Number.isInteger(init.status) && (init.status ?? 0) >= 400 && (init.status ?? 0) <= 599)) {
     throw new RangeError('status fault needs status 400..599');

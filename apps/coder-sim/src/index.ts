@@ -6,3 +6,6 @@ export type { Transition, Persona, UserRole } from './model/types.js';
 export type { UserInit } from './model/fleet.js';
 export { SCENARIOS, SCENARIO_MEMBERS, type ScenarioName } from './model/scenario.js';
 export { CODER_VERSIONS, VERSION_FEATURES, type CoderVersion } from './versions.js';
+export type { ChatControl, ChatSummary } from './chat-control.js';
+export type { SocketControl, SocketFilter, SocketInfo } from './socket-control.js';
+export type { ChatErrorKind, ChatPersona, ChatStatus } from './model/chats/types.js';

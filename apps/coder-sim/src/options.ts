@@ -10,9 +10,17 @@ export interface CoderSimOptions {
   port?: number;
   /** Seeded fleet size (default 0: only users and templates). */
   agents?: number;
+  /** Seeded chats (Coder Agents; default 0). Served on versions with chats (2.34+). */
+  chats?: number;
+  /** Chats running at once (Community licence: 5); beyond it chats wait `queued_for_capacity`. Default: no limit. */
+  chatConcurrency?: number | null;
+  /** AI spend limit per user in micros; creating or sending at or over it answers 409. Default: none. */
+  spendLimitMicros?: number | null;
+  /** WebSocket ping interval in real milliseconds (default 15,000). */
+  socketPingMs?: number;
   seed?: number;
   scenario?: ScenarioName;
-  /** Default '2.36'. */
+  /** Default '2.36' (Tasks and experimental chats); '2.37'/'2.40' have chats at /api/v2 and no Tasks. */
   coderVersion?: CoderVersion;
   /** Admin session token (default 'sim-admin-token'). */
   token?: string;

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleControl } from './api/control-routes.js';
 import { CoderHttpError, routeNotFound, type Route, type RouteContext, type SimRequest, type SimResponse } from './api/http.js';
 import { authFailure, tokenFrom, type RateLimiter } from './auth.js';
-import type { SimControl, SimState } from './control.js';
+import type { SimControl } from './control.js';
+import type { SimState } from './state.js';
 import { DEFAULT_STATUS_MESSAGES, type Faults } from './faults.js';
 import type { Fleet } from './model/fleet.js';
 import type { SimUser } from './model/types.js';
@@ -142,11 +143,11 @@ export function createDispatcher(deps: DispatchDeps): {
       return;
     }
     const terminal = fault.terminal;
-    if (terminal?.kind === 'drop') {
+    if (terminal?.kind === 'drop' || terminal?.kind === 'close') {
       req.socket.destroy();
       return;
     }
-    if (terminal?.kind === 'hang') return; // never answered; stop() closes the socket
+    if (terminal?.kind === 'hang' || terminal?.kind === 'stall') return; // never answered; stop() closes the socket
     if (terminal?.kind === 'status') {
       const status = terminal.status ?? 500;
       const headers: Record<string, string> = status === 429 ? { 'Retry-After': String(terminal.retryAfterSeconds ?? 1) } : {};

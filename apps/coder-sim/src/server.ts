@@ -1,15 +1,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chatRoutes } from './api/chat-routes.js';
 import { coreRoutes } from './api/core-routes.js';
 import { taskRoutes } from './api/tasks-routes.js';
 import { RateLimiter } from './auth.js';
 import { createManualClock, createRealClock, DEFAULT_START_TIME } from './clock.js';
-import { createControl, type SimControl, type SimState } from './control.js';
+import { createControl, type SimControl } from './control.js';
 import { Faults } from './faults.js';
 import { Fleet } from './model/fleet.js';
+import { populateChats } from './model/chats/scenario.js';
 import { populateScenario } from './model/scenario.js';
 import type { CoderSimOptions } from './options.js';
 import { createDispatcher, Router } from './router.js';
+import { SocketHub } from './sockets.js';
+import type { SimState } from './state.js';
 import { createRng, uuid } from './util/prng.js';
 
 export type { CoderSimOptions } from './options.js';
@@ -39,6 +43,7 @@ function createFleet(options: CoderSimOptions, token: string, seed: number): Fle
     ...(options.adminUsername ? { adminUsername: options.adminUsername } : {}),
     ...(options.users ? { users: options.users } : {}),
     ...(options.utcOffsets ? { utcOffsets: options.utcOffsets } : {}),
+    chats: { concurrency: options.chatConcurrency ?? null, spendLimitMicros: options.spendLimitMicros ?? null },
   });
   populateScenario(fleet, {
     agents: options.agents ?? 0,
@@ -47,6 +52,7 @@ function createFleet(options: CoderSimOptions, token: string, seed: number): Fle
     ...(options.members !== undefined ? { members: options.members } : {}),
     ...(options.arrivalsPerHour !== undefined ? { arrivalsPerHour: options.arrivalsPerHour } : {}),
   });
+  populateChats(fleet, { count: options.chats ?? 0, seed });
   return fleet;
 }
 
@@ -66,20 +72,14 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
   const clock = fleet.clock;
   const faults = createFaults(options);
   const state: SimState = { version: options.coderVersion ?? '2.36', counters: new Map() };
-  const control = createControl(fleet, faults, state);
   const deploymentId = uuid(createRng(seed ^ 0xdead));
   let baseUrl = '';
-  const dispatcher = createDispatcher({
-    fleet,
-    router: new Router([...taskRoutes(), ...coreRoutes()]),
-    rateLimiter: new RateLimiter(faults, clock),
-    faults,
-    control,
-    state,
-    requestIds: createRng(seed ^ 0xbeef),
-    context: () => ({ baseUrl: options.externalUrl ?? baseUrl, deploymentId, pauseResponse: options.pauseResponse ?? 'workspace_build' }),
-    log: options.log,
-  });
+  const router = new Router([...taskRoutes(), ...chatRoutes(), ...coreRoutes()]);
+  const rateLimiter = new RateLimiter(faults, clock);
+  const context = () => ({ baseUrl: options.externalUrl ?? baseUrl, deploymentId, pauseResponse: options.pauseResponse ?? 'workspace_build' }) as const;
+  const sockets = new SocketHub({ fleet, router, rateLimiter, faults, state, context, pingMs: options.socketPingMs, log: options.log });
+  const control = createControl(fleet, faults, state, sockets);
+  const dispatcher = createDispatcher({ fleet, router, rateLimiter, faults, control, state, requestIds: createRng(seed ^ 0xbeef), context, log: options.log });
 
   const server = createServer((req, res) => {
     dispatcher.handle(req, res).catch((error: unknown) => {
@@ -89,6 +89,12 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
     });
   });
   server.keepAliveTimeout = 5_000;
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    sockets.handleUpgrade(req, socket, head).catch((error: unknown) => {
+      console.error('[coder-sim] upgrade failed', error);
+      socket.destroy();
+    });
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -115,6 +121,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         if (timer) clearInterval(timer);
+        sockets.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
       });

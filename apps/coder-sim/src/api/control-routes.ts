@@ -1,4 +1,8 @@
+import { UnknownChatError } from '../chat-control.js';
 import { TaskNotRunningError, UnknownTaskError, type SimControl } from '../control.js';
+import { ChatRefusal } from '../model/chats/engine.js';
+import { CHAT_ERROR_KINDS, CHAT_STATUSES, type ChatErrorKind, type ChatPersona, type ChatStatus } from '../model/chats/types.js';
+import type { SocketFilter } from '../socket-control.js';
 import type { FaultRuleInit } from '../faults.js';
 import { isCoderVersion } from '../versions.js';
 import type { WorkspaceAppStatusState } from '../wire-types.js';
@@ -37,13 +41,25 @@ function optionalStr(value: unknown): string | undefined {
  *   POST /__sim/tasks/{ref}/fail-build {error?}    POST /__sim/tasks/{ref}/cancel-build
  *   POST /__sim/tasks/{ref}/connection {connected, reason?}
  *   POST /__sim/tasks/{ref}/disconnect {reason?}   POST /__sim/tasks/{ref}/reconnect
+ *   GET  /__sim/chats    POST /__sim/chats {text, owner?, title?, labels?, persona?, parent?}
+ *   POST /__sim/chats/{ref}/status {status}        POST /__sim/chats/{ref}/fail {kind, message?}
+ *   POST /__sim/chats/{ref}/require-action {toolCalls?: [{toolCallId, toolName, args}]}
+ *   POST /__sim/chats/{ref}/resolve-action         POST /__sim/chats/{ref}/finish-turn
+ *   POST /__sim/chats/{ref}/pr {state?, draft?, changesRequested?, approved?, additions?, deletions?}
+ *   POST /__sim/chats/{ref}/share {username, shared?}
+ *   POST /__sim/chat-limits {concurrency?: n|null, spendLimitMicros?: n|null, username?}
+ *   GET  /__sim/sockets  POST /__sim/sockets/{drop|close|stall|resume} {kind?, chatId?, user?, code?, ms?}
  */
 export function handleControl(req: SimRequest, control: SimControl): SimResponse {
   const path = req.path.replace(/\/+$/, '');
   const method = req.method;
   const taskAction = /^\/__sim\/tasks\/([^/]+)\/([a-z-]+)$/.exec(path);
+  const chatAction = /^\/__sim\/chats\/([^/]+)\/([a-z-]+)$/.exec(path);
+  const socketAction = /^\/__sim\/sockets\/(drop|close|stall|resume)$/.exec(path);
   try {
     if (taskAction) return taskActionRoute(req, control, decodeURIComponent(taskAction[1] ?? ''), taskAction[2] ?? '');
+    if (chatAction && method === 'POST') return chatActionRoute(req, control, decodeURIComponent(chatAction[1] ?? ''), chatAction[2] ?? '');
+    if (socketAction && method === 'POST') return socketActionRoute(req, control, socketAction[1] ?? '');
     const key = `${method} ${path}`;
     switch (key) {
       case 'GET /__sim/state': {
@@ -100,6 +116,27 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
           201,
         );
       }
+      case 'GET /__sim/chats':
+        return json(control.chats.list());
+      case 'POST /__sim/chats': {
+        const body = readJson(req);
+        const owner = optionalStr(body['owner']);
+        const title = optionalStr(body['title']);
+        const persona = optionalStr(body['persona']) as ChatPersona | undefined;
+        const parent = optionalStr(body['parent']);
+        const labels = body['labels'] && typeof body['labels'] === 'object' ? (body['labels'] as Record<string, string>) : undefined;
+        const text = typeof body['text'] === 'string' ? body['text'] : '';
+        return json(control.chats.create({ text, ...(owner ? { owner } : {}), ...(title ? { title } : {}), ...(persona ? { persona } : {}), ...(parent ? { parent } : {}), ...(labels ? { labels } : {}) }), 201);
+      }
+      case 'POST /__sim/chat-limits': {
+        const body = readJson(req);
+        const limit = (key: string) => (body[key] === null ? null : num(body[key], key));
+        if (body['concurrency'] !== undefined) control.chats.setConcurrency(limit('concurrency'));
+        if (body['spendLimitMicros'] !== undefined) control.chats.setSpendLimit(limit('spendLimitMicros'), optionalStr(body['username']));
+        return json({});
+      }
+      case 'GET /__sim/sockets':
+        return json(control.sockets.list());
       default:
         if (method === 'DELETE' && path.startsWith('/__sim/faults/')) {
           control.faults.clear(decodeURIComponent(path.slice('/__sim/faults/'.length)));
@@ -108,7 +145,8 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
         return fail(404, 'Route not found.');
     }
   } catch (error) {
-    if (error instanceof RangeError || error instanceof UnknownTaskError) return fail(400, error.message);
+    if (error instanceof RangeError || error instanceof UnknownTaskError || error instanceof UnknownChatError) return fail(400, error.message);
+    if (error instanceof ChatRefusal) return fail(409, error.message);
     if (error instanceof TaskNotRunningError) return fail(409, error.message);
     if (error instanceof Error && /already exists|already in use|needs clock/.test(error.message)) return fail(409, error.message);
     throw error;
@@ -148,4 +186,51 @@ function taskActionRoute(req: SimRequest, control: SimControl, ref: string, acti
       fail(404, 'Route not found.');
   }
   return json(control.task(ref));
+}
+
+function chatActionRoute(req: SimRequest, control: SimControl, ref: string, action: string): SimResponse {
+  const body = readJson(req);
+  const chats = control.chats;
+  switch (action) {
+    case 'status': {
+      const status = str(body['status'], 'status') as ChatStatus;
+      if (!CHAT_STATUSES.includes(status)) fail(400, `Unknown chat status "${status}".`);
+      return json(chats.setStatus(ref, status));
+    }
+    case 'fail': {
+      const kind = str(body['kind'], 'kind') as ChatErrorKind;
+      if (!CHAT_ERROR_KINDS.includes(kind)) fail(400, `Unknown error kind "${kind}".`);
+      return json(chats.fail(ref, kind, optionalStr(body['message'])));
+    }
+    case 'require-action':
+      return json(chats.requireAction(ref, Array.isArray(body['toolCalls']) ? (body['toolCalls'] as { toolCallId: string; toolName: string; args: string }[]) : undefined));
+    case 'resolve-action':
+      return json(chats.resolveAction(ref));
+    case 'finish-turn':
+      return json(chats.finishTurn(ref));
+    case 'pr':
+      return json(chats.setPullRequest(ref, body as Parameters<SimControl['chats']['setPullRequest']>[1]));
+    case 'share':
+      return json(chats.share(ref, str(body['username'], 'username'), body['shared'] !== false));
+    default:
+      return fail(404, 'Route not found.');
+  }
+}
+
+function socketActionRoute(req: SimRequest, control: SimControl, action: string): SimResponse {
+  const body = readJson(req);
+  const kind = optionalStr(body['kind']);
+  const chatId = optionalStr(body['chatId']);
+  const user = optionalStr(body['user']);
+  const filter: SocketFilter = { ...(kind === 'watch' || kind === 'stream' ? { kind } : {}), ...(chatId ? { chatId } : {}), ...(user ? { user } : {}) };
+  const sockets = control.sockets;
+  const count =
+    action === 'drop'
+      ? sockets.drop(filter)
+      : action === 'close'
+        ? sockets.close(filter, body['code'] === undefined ? undefined : num(body['code'], 'code'))
+        : action === 'stall'
+          ? sockets.stall(filter, body['ms'] === undefined ? undefined : num(body['ms'], 'ms'))
+          : sockets.resume(filter);
+  return json({ sockets: count });
 }

@@ -3,7 +3,7 @@ import { BuildActiveError } from '../model/fleet.js';
 import type { SimWorkspace } from '../model/types.js';
 import { UUID_PATTERN } from '../util/prng.js';
 import type { BuildInfo, ValidationError, WorkspaceTransition } from '../wire-types.js';
-import { fail, json, notFound, readJson, requireUser, stringField, uuidParseDetail, type Route, type RouteContext, type SimRequest, type SimResponse } from './http.js';
+import { fail, json, notFound, readJson, requireUser, stringField, uuidParam, type Route, type RouteContext, type SimRequest, type SimResponse } from './http.js';
 import { parseSearchQuery, unknownKeys } from './query.js';
 import { toBuild, toOrganization, toPresets, toTemplate, toTemplateVersion, toUser, workspaceJson } from './serialize.js';
 import { canSee } from './tasks-routes.js';
@@ -12,12 +12,6 @@ const WORKSPACE_QUERY_KEYS = [
   'owner', 'template', 'name', 'status', 'has-agent', 'dormant', 'last_used_after', 'last_used_before',
   'has-ai-task', 'has_external_agent', 'id', 'outdated', 'organization', 'param', 'shared', 'healthy',
 ] as const;
-
-function uuidParam(req: SimRequest, name: string): string {
-  const value = req.params[name] ?? '';
-  if (!UUID_PATTERN.test(value)) fail(400, `Invalid UUID "${value}".`, uuidParseDetail(value));
-  return value.toLowerCase();
-}
 
 function buildInfo(_req: SimRequest, ctx: RouteContext): SimResponse {
   return json({
@@ -43,6 +37,14 @@ function getUser(req: SimRequest, ctx: RouteContext): SimResponse {
 function listOrganizations(req: SimRequest, ctx: RouteContext): SimResponse {
   const caller = requireUser(req);
   return json(ctx.fleet.organizations.filter((o) => caller.organizationIds.includes(o.id)).map((o) => toOrganization(ctx.fleet, o)));
+}
+
+/** A user's organizations: yourself, or anyone for an admin (others are hidden: 404). */
+function listUserOrganizations(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  const user = ctx.fleet.resolveUser(req.params['user'] ?? '', caller);
+  if (!user || (user.id !== caller.id && caller.role !== 'admin')) notFound();
+  return json(ctx.fleet.organizations.filter((o) => user.organizationIds.includes(o.id)).map((o) => toOrganization(ctx.fleet, o)));
 }
 
 function listTemplates(req: SimRequest, ctx: RouteContext): SimResponse {
@@ -151,6 +153,7 @@ export function coreRoutes(): Route[] {
     { method: 'GET', template: '/api/v2/buildinfo', auth: false, handler: buildInfo },
     { method: 'GET', template: '/api/v2/users/{user}', auth: true, handler: getUser },
     { method: 'GET', template: '/api/v2/organizations', auth: true, handler: listOrganizations },
+    { method: 'GET', template: '/api/v2/users/{user}/organizations', auth: true, handler: listUserOrganizations },
     { method: 'GET', template: '/api/v2/templates', auth: true, handler: listTemplates },
     { method: 'GET', template: '/api/v2/templates/{template}', auth: true, handler: getTemplate },
     { method: 'GET', template: '/api/v2/templateversions/{templateversion}', auth: true, handler: (req, ctx) => json(toTemplateVersion(ctx.fleet, version(req, ctx))) },

@@ -1,5 +1,7 @@
 import type { Fleet } from '../model/fleet.js';
+import type { SimChat } from '../model/chats/types.js';
 import type { SimUser } from '../model/types.js';
+import { UUID_PATTERN } from '../util/prng.js';
 import type { CoderVersion, VersionFeatures } from '../versions.js';
 import type { CoderErrorBody, ValidationError } from '../wire-types.js';
 
@@ -41,7 +43,12 @@ export interface Route {
   /** Absent on this Coder version → 404 "Route not found." */
   available?: (features: VersionFeatures) => boolean;
   handler: Handler;
+  /** WebSocket routes: what to serve once upgraded (throws CoderHttpError to refuse before the upgrade). */
+  socket?: (req: SimRequest, ctx: RouteContext) => SocketPlan;
 }
+
+/** What an accepted WebSocket serves: the caller's chat events, or one chat's stream from `afterId`. */
+export type SocketPlan = { kind: 'watch'; user: SimUser } | { kind: 'stream'; user: SimUser; chat: SimChat; afterId: number };
 
 /** A Coder error response (`codersdk.Response`) raised from a handler. */
 export class CoderHttpError extends Error {
@@ -78,6 +85,13 @@ export function empty(status: number): SimResponse {
 /** Go's uuid.Parse error text. */
 export function uuidParseDetail(value: string): string {
   return [32, 36, 38, 41, 45].includes(value.length) ? 'invalid UUID format' : `invalid UUID length: ${value.length}`;
+}
+
+/** A `{name}` path parameter that must be a UUID (coderd: 400 "Invalid UUID"). */
+export function uuidParam(req: SimRequest, name: string): string {
+  const value = req.params[name] ?? '';
+  if (!UUID_PATTERN.test(value)) fail(400, `Invalid UUID "${value}".`, uuidParseDetail(value));
+  return value.toLowerCase();
 }
 
 export function readJson(req: SimRequest): Record<string, unknown> {

@@ -1,6 +1,8 @@
-import type { Rng } from '../util/prng.js';
+import { createRng, deriveSeed, type Rng } from '../util/prng.js';
 import type { BuildReason, WorkspaceAppStatusState, WorkspaceTransition } from '../wire-types.js';
 import { TaskActions, type CreateTaskInit } from './actions.js';
+import { ChatEngine, type ChatEngineOptions } from './chats/engine.js';
+import { ChatStore } from './chats/store.js';
 import { LifecycleEngine, type Connection } from './lifecycle.js';
 import { EntityStore, type FleetInit } from './store.js';
 import { TransitionLog } from './transition-log.js';
@@ -19,11 +21,16 @@ export class Fleet extends EntityStore {
   private readonly log = new TransitionLog();
   private readonly engine: LifecycleEngine;
   private readonly actions: TaskActions;
+  /** Coder Agents: chats, their state machine and the simulated worker. */
+  readonly chats: ChatEngine;
 
-  constructor(init: FleetInit) {
+  constructor(init: FleetInit & { chats?: ChatEngineOptions }) {
     super(init);
     this.engine = new LifecycleEngine(this, this.log);
     this.actions = new TaskActions(this, this.engine, this.log);
+    // Its own PRNG stream, so adding chats never changes the ids of a seeded task fleet.
+    const chatRng = createRng(deriveSeed(init.seed, 0xc4a7));
+    this.chats = new ChatEngine(new ChatStore(chatRng, this.organizations, this.clock.now() - 30 * 24 * 3_600_000), this.clock, init.seed, init.chats);
   }
 
   transitions(sinceSeq = 0): Transition[] {
@@ -32,6 +39,7 @@ export class Fleet extends EntityStore {
 
   advanceTo(now: number): void {
     this.engine.advanceTo(now);
+    this.chats.advanceTo(now);
   }
 
   setArrivals(perHour: number, rng: Rng, spawn: (at: number) => void): void {
