@@ -140,6 +140,41 @@ describe('chat WebSockets', () => {
     again.ws.close();
   });
 
+  it('a dropped stream reconnects with after_id and misses nothing', async () => {
+    const chat = await create();
+    const first = connect(sim, `/api/v2/chats/${chat.id}/stream`);
+    const snapshot = await first.next<StreamFrame>((f) => f.some((e) => e.type === 'status'));
+    const seen = Math.max(...snapshot.filter((e) => e.message).map((e) => e.message?.id ?? 0));
+    expect(sim.control.sockets.drop({ kind: 'stream', chatId: chat.id })).toBe(1);
+    expect((await first.closed).code).toBe(1006);
+    // Changes while disconnected: the turn ends (assistant message) and a new message runs.
+    sim.control.chats.finishTurn(chat.id);
+    await api('POST', `/api/v2/chats/${chat.id}/messages`, { body: { content: text('next step') } });
+    const again = connect(sim, `/api/v2/chats/${chat.id}/stream?after_id=${seen}`);
+    const catchUp = await again.next<StreamFrame>(() => true);
+    const roles = catchUp.filter((e) => e.type === 'message').map((e) => e.message?.role);
+    expect(roles).toContain('assistant');
+    expect(roles.at(-1)).toBe('user');
+    expect(catchUp.find((e) => e.type === 'status')?.status?.status).toBe('running');
+    again.ws.close();
+  });
+
+  it('chats live on the real clock and the watch socket sees them change', async () => {
+    const live = await startCoderSim({ coderVersion: '2.40', clock: 'real', speed: 600, tickMs: 20, seed: 3 });
+    try {
+      const liveApi = simFetch(live);
+      const liveOrg = (await liveApi('GET', '/api/v2/organizations')).body.find((o: { is_default: boolean }) => o.is_default).id;
+      const watch = connect(live, '/api/v2/chats/watch');
+      await watch.opened;
+      const created = (await liveApi('POST', '/api/v2/chats', { body: { organization_id: liveOrg, content: text('Work on the real clock') } })).body as { id: string };
+      // At 600x a turn (20–180 simulated s) ends within about 0.3 real seconds.
+      await watch.next<WatchFrame>((f) => f.chat.id === created.id && f.kind === 'status_change' && f.chat.status === 'waiting', 5_000);
+      watch.ws.close();
+    } finally {
+      await live.stop();
+    }
+  });
+
   it('fault knobs act on sockets: drop, status, close, stall, malformed; and live close/stall', async () => {
     sim.control.faults.drop({ route: 'GET /api/v2/chats/watch', times: 1 });
     await expect(connect(sim, '/api/v2/chats/watch').opened).rejects.toThrow();
