@@ -2,8 +2,9 @@
  * `createCoderClient`: typed Coder REST calls that always resolve to a `CoderResult` (no HTTP outcome
  * or network failure throws; only programmer errors do).
  */
+import { openChatStream, openChatWatch, type BasePathResolution } from './chat-socket.js';
 import { createChatsApi, type ChatRouteResult } from './chats.js';
-import { chatsUnsupportedError, timeoutError, tasksUnsupportedError, unexpectedResponse } from './errors.js';
+import { chatsUnsupportedError, describeCoderError, timeoutError, tasksUnsupportedError, unexpectedResponse } from './errors.js';
 import { createHttp, DEFAULT_TIMEOUT_MS } from './http.js';
 import { createTasksApi, type RouteResult, type TaskRoute } from './tasks.js';
 import { createTemplatesApi } from './templates.js';
@@ -88,6 +89,29 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     return { ok: true, value: caps.value.chats };
   }
 
+  /** The chats base path for a socket, from buildinfo; a failed read is retried by the socket's back-off. */
+  async function socketBasePath(): Promise<BasePathResolution> {
+    const caps = await detectCapabilities();
+    if (caps.ok) {
+      if (caps.value.chatsBasePath) return { ok: true, value: caps.value.chatsBasePath };
+      const reason = chatsUnsupportedError('GET /api/v2/chats/watch', caps.value.version).message;
+      return { ok: false, reason, final: { state: 'failed', reason } };
+    }
+    const { error } = caps;
+    if (error.kind === 'unauthorized' || error.kind === 'forbidden') {
+      return { ok: false, reason: error.message, final: { state: 'auth_failed', status: error.status ?? 401, reason: error.message } };
+    }
+    return { ok: false, reason: describeCoderError(error) };
+  }
+
+  const socketOptions = () => ({
+    baseUrl: options.baseUrl,
+    sessionToken: options.sessionToken,
+    chatsBasePath: socketBasePath,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
   const tasks = createTasksApi({
     http,
     route,
@@ -105,6 +129,8 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     ...users,
     ...tasks,
     ...createChatsApi({ http, route: chatRoute }),
+    watchChats: (handlers, tuning) => openChatWatch({ ...socketOptions(), ...tuning, ...handlers }),
+    streamChat: (chatId, handlers, tuning) => openChatStream({ ...socketOptions(), ...tuning, ...handlers, chatId }),
     ...createTemplatesApi(http),
     ...createWorkspacesApi(http),
   };

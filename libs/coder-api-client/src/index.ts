@@ -15,6 +15,15 @@ export { DEFAULT_TIMEOUT_MS, lateBoundFetch, normalizeBaseUrl, SESSION_TOKEN_HEA
 export { backoffDelayMs, DEFAULT_RETRY, resolveRetryOptions } from './retry.js';
 export { taskQuery } from './tasks.js';
 export { CHAT_KEYS, chatQuery } from './chats.js';
+export {
+  decodeFrame,
+  openChatStream,
+  openChatWatch,
+  socketUrl,
+  type BasePathResolution,
+  type ChatSocketOptions,
+  type ChatsBasePath,
+} from './chat-socket.js';
 export { TaskListBody, TASK_KEYS } from './task-list-body.js';
 export { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 export { isExperimentalTask, isGaTask, isKnownChatStatus, KNOWN_CHAT_STATUSES } from './guards.js';

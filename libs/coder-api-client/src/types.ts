@@ -17,6 +17,8 @@ import type {
   ChatDiffContents,
   ChatMessage,
   ChatMessagesResponse,
+  ChatStreamEvent,
+  ChatWatchEvent,
   CreateChatMessageRequest,
   CreateChatMessageResponse,
   CreateChatRequest,
@@ -93,6 +95,46 @@ export interface ChatMessagesQuery {
   afterId?: number;
   /** 1..200, server default 50. */
   limit?: number;
+}
+
+/** Health of a chat socket. `auth_failed`, `failed` and `closed` are final: no more reconnects. */
+export type ChatSocketStatus =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'connected' }
+  | { state: 'reconnecting'; attempt: number; delayMs: number; reason: string }
+  | { state: 'auth_failed'; status: number; reason: string }
+  | { state: 'failed'; status?: number; reason: string }
+  | { state: 'closed' };
+
+/** A reconnecting chat WebSocket (`watchChats`, `streamChat`). */
+export interface ChatSocket {
+  /** The latest status (also reported through `onStatus`). */
+  status(): ChatSocketStatus;
+  /** Stops reconnecting and closes the connection; resolves once it is closed. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ChatSocketTuning {
+  reconnect?: {
+    /** First back-off (default 500 ms); doubles per failed attempt up to `maxDelayMs`, "equal jitter" in [d/2, d]. */
+    baseDelayMs?: number;
+    /** Default 30000 ms. */
+    maxDelayMs?: number;
+    /** Give up (state `failed`) after this many consecutive failed attempts; default unlimited. */
+    maxAttempts?: number;
+  };
+  /** Ping interval; the connection is dropped and re-opened when nothing arrives for two intervals (default 15000 ms). */
+  heartbeatMs?: number;
+  /** A connection that lasted this long resets the back-off (default 10000 ms). */
+  stableAfterMs?: number;
+  /** Random source in [0, 1) for the jitter (default: the client's `random`, else `Math.random`). */
+  random?: () => number;
+}
+
+export interface ChatSocketHandlers {
+  onStatus?: (status: ChatSocketStatus) => void;
+  /** A frame that could not be used (not JSON, unknown shape, an error frame): reported, then skipped. */
+  onProblem?: (problem: string) => void;
 }
 
 /** What `getServerInfo` reports (buildinfo read once and cached). */
@@ -242,6 +284,18 @@ export interface CoderClient {
   getChatDiff(chatId: string, opts?: CallOptions): Promise<CoderResult<ChatDiffContents>>;
   /** Org-scoped models (2.37+); answers `chats_unsupported` on the experimental era. */
   listChatModels(organizationId: string, opts?: CallOptions): Promise<CoderResult<OrganizationChatModelsResponse>>;
+
+  /**
+   * Watches the token owner's chats (`GET {chats}/watch`; Coder publishes on the owner's channel only, so
+   * shared chats need a list poll). Reconnects by itself; `onStatus` reports its health.
+   */
+  watchChats(handlers: ChatSocketHandlers & { onEvent: (event: ChatWatchEvent) => void }, tuning?: ChatSocketTuning): ChatSocket;
+  /** Streams one chat (`GET {chats}/{chat}/stream`); after a reconnect it resumes after the last message seen. */
+  streamChat(
+    chatId: string,
+    handlers: ChatSocketHandlers & { onEvents: (events: ChatStreamEvent[]) => void },
+    tuning?: ChatSocketTuning & { afterId?: number },
+  ): ChatSocket;
 
   listTemplates(opts?: CallOptions): Promise<CoderResult<Template[]>>;
   getTemplate(id: string, opts?: CallOptions): Promise<CoderResult<Template>>;
