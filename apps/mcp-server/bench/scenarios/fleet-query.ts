@@ -23,7 +23,7 @@ import type { AnyTask } from '../../src/coder.js';
 import { ALL_TOOLS } from '../../src/tools/index.js';
 import { paginate } from '../../src/tools/shared/cursor.js';
 import { createTaskListSource } from '../../src/runtime/task-list.js';
-import { attentionThresholds, fleetStatusOptions } from '../../src/tools/shared/fleet.js';
+import { attentionThresholds, fleetStatusOptions } from '../../src/runtime/fleet-options.js';
 import { systemClock } from '../../src/clock.js';
 import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, resultBytes, simCounters, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';

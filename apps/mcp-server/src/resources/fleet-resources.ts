@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { fromDomainError } from '../failures.js';
 import type { FleetRuntime } from '../runtime/fleet-runtime.js';
-import { fleetStatusOptions } from '../tools/shared/fleet.js';
+import { fleetStatusOptions } from '../runtime/fleet-options.js';
 import { AGENT_VIEW_UNTRUSTED_FIELDS, toAgentView } from '../views/agent-details.js';
 import { FLEET_EVENT_UNTRUSTED_FIELDS, toFleetEventView } from '../views/fleet-event.js';
 import { toFleetStatusView } from '../views/fleet-status.js';

@@ -12,7 +12,8 @@ import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
 import { createMutationJournal, type MutationJournal } from './mutation-journal.js';
-import { attentionThresholds, createTaskListSource, type TaskListSource } from './task-list.js';
+import { attentionThresholds } from './fleet-options.js';
+import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
 export interface FleetRuntime {
@@ -45,7 +46,13 @@ export function createFleetRuntime(deps: {
   return {
     tasks,
     agents: createAgentResolver(tasks),
-    templates: createTemplateCatalog({ coder, clock, ttlMs: config.templateCacheTtlMs, loadTimeoutMs: config.requestTimeoutMs }),
+    templates: createTemplateCatalog({
+      coder,
+      clock,
+      ttlMs: config.templateCacheTtlMs,
+      loadTimeoutMs: config.requestTimeoutMs,
+      ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
+    }),
     mutations: deps.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
     watch: createFleetWatcherFromConfig({ tasks, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };

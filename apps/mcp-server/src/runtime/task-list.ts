@@ -13,7 +13,6 @@ import { createTaskMapper, reassessAgent, type Agent, type AttentionThresholds }
 import type { TaskListBody } from '@org/coder-api-client';
 import type { Clock } from '../clock.js';
 import type { AnyTask, CoderClient, CoderResult } from '../coder.js';
-import type { Config } from '../config.js';
 import { createSingleFlightCache } from './single-flight-cache.js';
 
 export interface TaskList {
@@ -50,11 +49,6 @@ interface MappedRead {
 }
 
 const OPERATION = 'GET /api/v2/tasks';
-
-/** The attention thresholds from config (--idle-attention-minutes, --stuck-minutes), in ms. */
-export function attentionThresholds(config: Pick<Config, 'idleAttentionMinutes' | 'stuckMinutes'>): AttentionThresholds {
-  return { idleWaitingMs: config.idleAttentionMinutes * 60_000, stuckMs: config.stuckMinutes * 60_000 };
-}
 
 export function createTaskListSource(options: {
   coder: CoderClient;

@@ -2,6 +2,7 @@
  * Cached template data (templates, versions, presets, rich parameters): changes rarely, so it is kept for
  * `ttlMs` and loaded single-flight. Only successful answers are kept.
  */
+import type { DeclaredCapabilities } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { CoderClient, CoderResult, Preset, Template, TemplateVersion, TemplateVersionParameter } from '../coder.js';
 import { createSingleFlightCache } from './single-flight-cache.js';
@@ -12,9 +13,11 @@ export interface TemplateCatalog {
   presets(versionId: string): Promise<CoderResult<Preset[]>>;
   parameters(versionId: string): Promise<CoderResult<TemplateVersionParameter[]>>;
   invalidate(): void;
+  /** Operator-declared capabilities (--capabilities-file), folded into every template's facts. */
+  readonly declared?: DeclaredCapabilities;
 }
 
-export function createTemplateCatalog(options: { coder: CoderClient; clock: Clock; ttlMs: number; loadTimeoutMs: number }): TemplateCatalog {
+export function createTemplateCatalog(options: { coder: CoderClient; clock: Clock; ttlMs: number; loadTimeoutMs: number; declared?: DeclaredCapabilities }): TemplateCatalog {
   const { coder } = options;
   const cache = createSingleFlightCache<CoderResult<unknown>>({
     clock: options.clock,
@@ -30,5 +33,6 @@ export function createTemplateCatalog(options: { coder: CoderClient; clock: Cloc
     presets: (id) => cached(`presets:${id}`, (signal) => coder.getTemplateVersionPresets(id, { signal })),
     parameters: (id) => cached(`parameters:${id}`, (signal) => coder.getTemplateVersionRichParameters(id, { signal })),
     invalidate: () => cache.invalidate(),
+    ...(options.declared ? { declared: options.declared } : {}),
   };
 }

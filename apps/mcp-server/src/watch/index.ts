@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { Agent } from '@org/fleet-domain';
-import { fleetStatusOptions } from '../tools/shared/fleet.js';
+import { fleetStatusOptions } from '../runtime/fleet-options.js';
 import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
 import type { Scheduler } from './scheduler.js';
 

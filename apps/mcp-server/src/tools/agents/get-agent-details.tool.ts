@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
 import { AgentDetailsViewSchema, renderAgentDetailsText, toAgentDetailsView } from '../../views/agent-details.js';
-import { attentionThresholds } from '../shared/fleet.js';
+import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 
 const LOG_TAIL_CHARS = 400;

@@ -4,8 +4,8 @@ import { defineTool, failure, success } from '../../define-tool.js';
 import { AGENT_ROW_FIELDS, AgentListViewSchema, DEFAULT_AGENT_ROW_FIELDS, renderAgentListText, toAgentListView } from '../../views/agent-row.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { decodeCursor, paginate, queryHash } from '../shared/cursor.js';
-import { loadFleet } from '../shared/fleet.js';
-import { templatesWithCapability } from '../shared/template-facts.js';
+import { loadFleet } from '../../runtime/load-fleet.js';
+import { templatesWithCapability } from '../../runtime/template-facts.js';
 
 const inputSchema = z.object({
   status: z
@@ -44,11 +44,11 @@ export const listAgentsTool = defineTool({
       if (!c.ok) return failure(c.failure);
       after = c.value;
     }
-    const fleet = await loadFleet(ctx, 'list agents');
+    const fleet = await loadFleet(ctx.runtime.tasks, 'list agents');
     if (!fleet.ok) return failure(fleet.failure);
     let capable: ReadonlySet<string> | undefined;
     if (input.capability) {
-      const r = await templatesWithCapability(ctx, input.capability);
+      const r = await templatesWithCapability(ctx.runtime.templates, input.capability);
       if (!r.ok) return failure(r.failure);
       capable = r.value;
     }

@@ -2,7 +2,8 @@ import { computeFleetStatus, matchesAgentQuery } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { FleetStatusViewSchema, renderFleetStatusText, toFleetStatusView } from '../../views/fleet-status.js';
-import { fleetStatusOptions, loadFleet } from '../shared/fleet.js';
+import { fleetStatusOptions } from '../../runtime/fleet-options.js';
+import { loadFleet } from '../../runtime/load-fleet.js';
 
 const inputSchema = z.object({
   template: z.string().min(1).optional().describe('Only agents of this template (name, display name or id)'),
@@ -22,7 +23,7 @@ export const getFleetStatusTool = defineTool({
   inputSchema,
   outputSchema: FleetStatusViewSchema,
   async handle(input, ctx) {
-    const fleet = await loadFleet(ctx, 'read the fleet status');
+    const fleet = await loadFleet(ctx.runtime.tasks, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
     const scope = { template: input.template, owner: input.owner };
     const scoped = input.template || input.owner ? fleet.agents.filter((a) => matchesAgentQuery(a, scope)) : fleet.agents;

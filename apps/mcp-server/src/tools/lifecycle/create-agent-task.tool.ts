@@ -16,7 +16,7 @@ import { sleepOn } from '../../clock.js';
 import type { CoderApiError, Preset } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
 import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
-import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../shared/template-facts.js';
+import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { ConflictSchema, NextActionsSchema, agentOf, conflictLines, recordMutation, renderNext, type Loaded } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
@@ -131,7 +131,7 @@ export const createAgentTaskTool = defineTool({
     }
 
     // 2. Template (active version), AI-task support, preset.
-    const resolved = await resolveTemplate(ctx, input.template);
+    const resolved = await resolveTemplate(ctx.runtime.templates, input.template);
     if (!resolved.ok) return failure(resolved.failure);
     const entry = resolved.value;
     const versionId = entry.template.active_version_id;
@@ -251,7 +251,7 @@ function toRequirements(r: Input['requirements']): AssignmentRequirements | unde
 async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: AssignmentRequirements, violations: readonly AssignmentViolation[], allowUnverifiable: boolean): Promise<ToolFailure> {
   const base = fromAssignmentViolations(violations, entry.facts.name);
   let hint = base.hint;
-  const catalog = await loadTemplateCatalog(ctx);
+  const catalog = await loadTemplateCatalog(ctx.runtime.templates);
   if (catalog.ok) {
     const ranking = rankTemplates(
       requirements,

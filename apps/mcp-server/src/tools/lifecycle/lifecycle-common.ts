@@ -11,7 +11,7 @@ import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { fromCoderApiError, fromDomainError, type CoderFailureContext, type ToolFailure } from '../../failures.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
-import { attentionThresholds } from '../shared/fleet.js';
+import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { quoteUntrusted } from '../../views/untrusted.js';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };

@@ -2,7 +2,7 @@ import { normalizeCapability } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { renderTemplateListText, TemplateListViewSchema, toTemplateListView } from '../../views/template.js';
-import { loadTemplateCatalog } from '../shared/template-facts.js';
+import { loadTemplateCatalog } from '../../runtime/template-facts.js';
 
 const inputSchema = z.object({
   include_non_ai: z.boolean().default(false).describe('Also list templates that cannot run AI tasks (shown for completeness, not usable with create_agent_task)'),
@@ -22,7 +22,7 @@ export const listTemplatesTool = defineTool({
   inputSchema,
   outputSchema: TemplateListViewSchema,
   async handle(input, ctx) {
-    const catalog = await loadTemplateCatalog(ctx);
+    const catalog = await loadTemplateCatalog(ctx.runtime.templates);
     if (!catalog.ok) return failure(catalog.failure);
     const wanted = input.capability ? normalizeCapability(input.capability) : undefined;
     const needle = input.search?.toLowerCase();

@@ -4,9 +4,9 @@
  * Shared by list_templates, list_agents (capability filter) and the lifecycle tools (create_agent_task).
  */
 import { deriveTemplateFacts, normalizeCapability, type TemplateFacts } from '@org/fleet-domain';
-import type { CoderResult, Preset, Template, TemplateVersion, TemplateVersionParameter } from '../../coder.js';
-import type { ToolContext } from '../../define-tool.js';
-import { fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
+import type { CoderResult, Preset, Template, TemplateVersion, TemplateVersionParameter } from '../coder.js';
+import { fromCoderApiError, toolFailure, type ToolFailure } from '../failures.js';
+import type { TemplateCatalog } from './template-catalog.js';
 
 export interface TemplateEntry {
   template: Template;
@@ -42,7 +42,7 @@ const valueOr = <T>(r: CoderResult<T>, fallback: T, notes: string[], what: strin
 };
 
 /** Loads one template's active version data and derives its facts. */
-export async function loadTemplateEntry(ctx: ToolContext, template: Template): Promise<TemplateEntry> {
+export async function loadTemplateEntry(catalog: TemplateCatalog, template: Template): Promise<TemplateEntry> {
   const notes: string[] = [];
   const versionId = template.active_version_id;
   let version: TemplateVersion | undefined;
@@ -50,9 +50,9 @@ export async function loadTemplateEntry(ctx: ToolContext, template: Template): P
   let parameters: TemplateVersionParameter[] = [];
   if (versionId) {
     const [v, p, q] = await Promise.all([
-      ctx.runtime.templates.version(versionId),
-      ctx.runtime.templates.presets(versionId),
-      ctx.runtime.templates.parameters(versionId),
+      catalog.version(versionId),
+      catalog.presets(versionId),
+      catalog.parameters(versionId),
     ]);
     version = valueOr<TemplateVersion | undefined>(v, undefined, notes, 'version');
     presets = valueOr(p, [], notes, 'presets') ?? [];
@@ -65,29 +65,29 @@ export async function loadTemplateEntry(ctx: ToolContext, template: Template): P
     ...(version ? { version } : {}),
     presets,
     parameters,
-    ...(ctx.deps.config.declaredCapabilities ? { declared: ctx.deps.config.declaredCapabilities } : {}),
+    ...(catalog.declared ? { declared: catalog.declared } : {}),
   });
   return { template, ...(version ? { version } : {}), presets, parameters, facts, notes };
 }
 
 /** Every template with facts (one cached templates request plus cached per-version data). */
-export async function loadTemplateCatalog(ctx: ToolContext): Promise<Loaded<TemplateEntry[]>> {
-  const r = await ctx.runtime.templates.templates();
+export async function loadTemplateCatalog(catalog: TemplateCatalog): Promise<Loaded<TemplateEntry[]>> {
+  const r = await catalog.templates();
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: 'list templates' }) };
-  return { ok: true, value: await mapBounded(r.value, CONCURRENCY, (t) => loadTemplateEntry(ctx, t)) };
+  return { ok: true, value: await mapBounded(r.value, CONCURRENCY, (t) => loadTemplateEntry(catalog, t)) };
 }
 
 /** Ids of templates offering a capability (normalised the domain's way). */
-export async function templatesWithCapability(ctx: ToolContext, capability: string): Promise<Loaded<ReadonlySet<string>>> {
-  const catalog = await loadTemplateCatalog(ctx);
-  if (!catalog.ok) return catalog;
+export async function templatesWithCapability(catalog: TemplateCatalog, capability: string): Promise<Loaded<ReadonlySet<string>>> {
+  const entries = await loadTemplateCatalog(catalog);
+  if (!entries.ok) return entries;
   const wanted = normalizeCapability(capability);
-  return { ok: true, value: new Set(catalog.value.filter((e) => e.facts.capabilities.includes(wanted)).map((e) => e.template.id ?? '')) };
+  return { ok: true, value: new Set(entries.value.filter((e) => e.facts.capabilities.includes(wanted)).map((e) => e.template.id ?? '')) };
 }
 
 /** Finds a template by id, name or display name (case-insensitive); failure lists valid names. */
-export async function resolveTemplate(ctx: ToolContext, ref: string): Promise<Loaded<TemplateEntry>> {
-  const r = await ctx.runtime.templates.templates();
+export async function resolveTemplate(catalog: TemplateCatalog, ref: string): Promise<Loaded<TemplateEntry>> {
+  const r = await catalog.templates();
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up template '${ref}'` }) };
   const lower = ref.toLowerCase();
   const found =
@@ -96,5 +96,5 @@ export async function resolveTemplate(ctx: ToolContext, ref: string): Promise<Lo
     const names = r.value.map((t) => t.name).filter(Boolean).slice(0, 30).join(', ');
     return { ok: false, failure: toolFailure('template_not_found', `No template matches '${ref}'. Known templates: ${names || 'none'}.`, 'Call list_templates and pass a template name or id from it.') };
   }
-  return { ok: true, value: await loadTemplateEntry(ctx, found) };
+  return { ok: true, value: await loadTemplateEntry(catalog, found) };
 }
