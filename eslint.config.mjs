@@ -2,6 +2,9 @@
 //   type:data-access (coder-api-client, fleet-store) → nothing internal
 //   type:domain      (fleet-domain)     → type:data-access, and only `import type` from it; never a database driver
 //   type:app         (mcp-server, sim)  → domain and data-access, e.g. @org/fleet-store (test code may also use the simulator)
+// Import cycles inside a project fail the same lint target: each project's `lint` script runs
+// `depcruise src` with .dependency-cruiser.cjs after eslint (it also counts `import type` edges, which
+// eslint-plugin-import-x's no-cycle skips).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
