@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const sim = await startCoderSim({ ...options, ...(verbose ? { log: (line: string) => console.error(line) } : {}) });
   process.stdout.write(`${JSON.stringify({ url: sim.url, token: sim.token })}\n`);
   console.error(
-    `[coder-sim] Coder ${options.coderVersion} simulator with ${options.agents} agents (${options.scenario}, seed ${options.seed}) on ${sim.url} in ${Date.now() - started} ms`,
+    `[coder-sim] Coder ${options.coderVersion} simulator with ${options.agents} agents, ${options.chats ?? 0} chats (${options.scenario}, seed ${options.seed}) on ${sim.url} in ${Date.now() - started} ms`,
   );
   let stopping = false;
   const shutdown = (signal: string) => {

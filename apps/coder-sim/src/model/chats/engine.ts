@@ -350,7 +350,8 @@ export class ChatEngine {
     const root = this.store.rootOf(chat);
     if (shared) root.sharedWith.add(userId);
     else root.sharedWith.delete(userId);
-    this.touch(root, this.clock.now());
+    // `shared` shows on every family member's JSON.
+    for (const c of this.store.family(root)) this.touch(c, this.clock.now());
   }
 
   // ---------------------------------------------------------------- control actions
