@@ -76,3 +76,4 @@ export * from './query/agent-query.js';
 export * from './query/agent-ref.js';
 export type * from './errors.js';
 export * from './logs/log-view.js';
+export * from './logs/chat-log.js';

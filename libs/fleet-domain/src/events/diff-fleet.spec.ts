@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createFleetSnapshot, diffFleet, FLEET_EVENT_KINDS, type FleetEvent, type FleetSnapshot } from './diff-fleet.js';
 import type { AgentStatus } from '../models/agent.js';
-import { BASE_NOW, HOUR, MINUTE, buildAgent, type AgentSpec } from '../testing/builders.js';
+import { BASE_NOW, HOUR, MINUTE, buildAgent, isoAgo, type AgentSpec } from '../testing/builders.js';
+import { buildChat, buildDiffStatus } from '../testing/chat-builders.js';
+import { toChatAgent, type ToChatAgentOptions } from '../mapping/from-chat.js';
+import type { Chat } from '../mapping/coder-types.js';
 
 const SEC = 1000;
 const agent = (id: string, status: AgentStatus, extra: AgentSpec = {}) =>
@@ -79,8 +82,8 @@ describe('diffFleet', () => {
     expect(e && 'capacity' in e && e.capacity).toBe(10);
   });
 
-  it('every FleetEventKind is covered by the table above', () => {
-    expect(FLEET_EVENT_KINDS).toHaveLength(12);
+  it('every FleetEventKind is covered by the tables above and below', () => {
+    expect(FLEET_EVENT_KINDS).toHaveLength(15);
   });
 
   describe('debounce', () => {
@@ -254,5 +257,86 @@ describe('diffFleet', () => {
     expect(snap.capacity.warning).toBe(true);
     expect(snap.agents['a']?.downSince).toBeUndefined();
     expect(createFleetSnapshot([agent('c', 'error')], new Date(BASE_NOW)).agents['c']?.downSince).toBe(BASE_NOW);
+  });
+});
+
+describe('diffFleet: chats', () => {
+  /** A chat observed at BASE_NOW + t (updated `updatedAgoMs` before that). */
+  const chat = (t: number, over: Partial<Chat> = {}, options: ToChatAgentOptions = {}, updatedAgoMs = 0) =>
+    toChatAgent(buildChat({ id: 'c', owner_username: 'alice', updated_at: isoAgo(updatedAgoMs, BASE_NOW + t), ...over }), BASE_NOW + t, options);
+  const steps = (...list: [number, Partial<Chat>, ToChatAgentOptions?][]) => list.map(([t, over, options]) => ({ t, agents: [chat(t, over, options)] }));
+
+  it('requires_action: one critical action_required per episode, with deadline and tools, once confirmed', () => {
+    const { events } = run(
+      steps(
+        [0, {}],
+        [SEC, { status: 'requires_action' }, { actionRequired: { toolNames: ['lookup'] } }],
+        [15 * SEC, { status: 'requires_action' }, { actionRequired: { toolNames: ['lookup'] } }],
+        [30 * SEC, { status: 'requires_action' }, { actionRequired: { toolNames: ['lookup'] } }],
+      ),
+      { stateChanges: false },
+    );
+    expect(kinds(events)).toEqual(['status_changed', 'action_required']);
+    const e = events[1];
+    expect(e).toMatchObject({ kind: 'action_required', severity: 'critical', agentId: 'c', toolNames: ['lookup'], deadlineAt: isoAgo(-15 * SEC - 5 * MINUTE) });
+    expect(e?.message).toMatch(/^agent "c" \(alice\) requires action: Chat waits for client tool results \(lookup\)/);
+  });
+
+  it('error: agent_failed at once, with the error kind', () => {
+    const { events } = run(steps([0, {}], [SEC, { status: 'error', last_error: { message: 'budget', kind: 'usage_limit', retryable: false } }]));
+    expect(kinds(events)).toEqual(['status_changed', 'agent_failed']);
+    expect(events[1]).toMatchObject({ kind: 'agent_failed', errorKind: 'usage_limit' });
+    const plain = run(steps([0, {}], [SEC, { status: 'error' }])).events[1];
+    expect(plain && 'errorKind' in plain).toBe(false);
+  });
+
+  it('PR opened, then merged: completed with the PR named; each once', () => {
+    const open = buildDiffStatus({ pull_request_draft: true });
+    const ready = buildDiffStatus();
+    const merged = buildDiffStatus({ pull_request_state: 'merged' });
+    const { events } = run(
+      steps(
+        [0, {}],
+        [SEC, { diff_status: open }],
+        [2 * SEC, { diff_status: ready }],
+        [3 * SEC, { status: 'waiting', diff_status: ready }],
+        [20 * SEC, { status: 'waiting', diff_status: merged }],
+        [40 * SEC, { status: 'waiting', diff_status: merged }],
+      ),
+      { stateChanges: false },
+    );
+    // idle (pending since 3 s) turns complete before the debounce confirms it: one confirmed change at 40 s.
+    expect(kinds(events)).toEqual(['pr_opened', 'pr_merged', 'status_changed', 'task_completed']);
+    expect(events[0]).toMatchObject({ kind: 'pr_opened', prNumber: 12, draft: true, message: 'agent "c" (alice) opened PR #12 (draft): "Fix the failing tests"' });
+    expect(events[1]).toMatchObject({ kind: 'pr_merged', message: 'agent "c" (alice): PR #12 merged: "Fix the failing tests"' });
+    expect(events[2]).toMatchObject({ from: 'busy', to: 'complete', flaps: 1 });
+    expect(events[3]?.message).toBe('agent "c" (alice) completed its work: PR #12 merged');
+  });
+
+  it('a PR without number or title, an archived chat, and a newcomer with an open PR', () => {
+    const bare = buildDiffStatus({ pr_number: undefined, url: undefined, pull_request_title: '' });
+    const r = run(
+      [
+        { t: 0, agents: [] },
+        { t: SEC, agents: [chat(SEC, { diff_status: bare })] },
+        { t: 2 * SEC, agents: [chat(2 * SEC, { status: 'waiting', diff_status: { ...bare, pull_request_state: 'merged' } })] },
+        { t: 20 * SEC, agents: [chat(20 * SEC, { status: 'waiting', diff_status: { ...bare, pull_request_state: 'merged' } })] },
+        { t: 30 * SEC, agents: [chat(30 * SEC, { status: 'waiting', archived: true, diff_status: buildDiffStatus({ pr_number: undefined, pull_request_state: 'closed' }) })] },
+      ],
+      { stateChanges: false, debounceMs: 0 },
+    );
+    expect(r.events.map((e) => e.message)).toEqual([
+      'agent "c" (alice) created; status busy',
+      'agent "c" (alice) opened a PR',
+      'agent "c" (alice): busy -> complete: the chat is idle and its pull request is merged',
+      'agent "c" (alice) completed its work: its PR is merged',
+      'agent "c" (alice): a PR merged',
+    ]);
+    const archived = run(steps([0, {}], [SEC, { status: 'waiting', archived: true }]), { stateChanges: false, debounceMs: 0 });
+    expect(archived.events.map((e) => e.message)).toContain('agent "c" (alice) completed its work (archived)');
+    const byUrl = run(steps([0, {}], [SEC, { diff_status: buildDiffStatus({ pr_number: undefined }) }])).events[0];
+    expect(byUrl?.message).toBe('agent "c" (alice) opened PR https://github.com/acme/app/pull/12: "Fix the failing tests"');
+    const noMerged = run(steps([0, { status: 'waiting' }], [SEC, { status: 'waiting', diff_status: buildDiffStatus({ pull_request_state: 'merged', pr_number: undefined }) }], [20 * SEC, { status: 'waiting', diff_status: buildDiffStatus({ pull_request_state: 'merged', pr_number: undefined }) }]), { stateChanges: false });
+    expect(noMerged.events.find((e) => e.kind === 'task_completed')?.message).toBe('agent "c" (alice) completed its work: its PR is merged');
   });
 });

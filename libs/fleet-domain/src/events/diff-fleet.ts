@@ -18,6 +18,11 @@
  * its attention, exactly as if it had changed into that state.
  * Capacity uses the same debounce plus hysteresis: it recovers below `warningRatio - capacityHysteresis`.
  *
+ * Chats: `requires_action` opens an `action_required` episode (critical, with the deadline); `agent_failed`
+ * carries the error kind; `pr_opened` / `pr_merged` fire when a chat's PR becomes open (or draft) / merged,
+ * remembered per PR like state messages (not debounced: PR states come from the forge and do not flap); a
+ * chat completes (merged PR while waiting, or archived) with `task_completed`.
+ *
  * Baseline: with no previous snapshot, the current fleet becomes the baseline and no events are emitted.
  */
 import type { Agent, AgentStateKind, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
@@ -39,7 +44,10 @@ export type FleetEventKind =
   | 'agent_offline'
   | 'agent_recovered'
   | 'capacity_warning'
-  | 'capacity_recovered';
+  | 'capacity_recovered'
+  | 'action_required'
+  | 'pr_opened'
+  | 'pr_merged';
 
 export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'agent_created',
@@ -54,6 +62,9 @@ export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'agent_recovered',
   'capacity_warning',
   'capacity_recovered',
+  'action_required',
+  'pr_opened',
+  'pr_merged',
 ];
 
 interface EventBase<K extends FleetEventKind> {
@@ -72,14 +83,17 @@ export type FleetEvent =
   | (EventBase<'agent_deleted'> & { readonly lastStatus: AgentStatus })
   | (EventBase<'status_changed'> & { readonly from: AgentStatus; readonly to: AgentStatus; readonly flaps: number })
   | (EventBase<'state_changed'> & { readonly state: AgentStateKind; readonly stateMessage: string })
-  | (EventBase<'agent_failed'> & { readonly reason: string })
+  | (EventBase<'agent_failed'> & { readonly reason: string; readonly errorKind?: string })
   | EventBase<'task_completed'>
   | (EventBase<'needs_input'> & { readonly reason: 'blocked' | 'idle_waiting' })
   | EventBase<'stuck'>
   | (EventBase<'agent_offline'> & { readonly reason: string })
   | (EventBase<'agent_recovered'> & { readonly from: AgentStatus })
   | (EventBase<'capacity_warning'> & { readonly used: number; readonly capacity: number; readonly ratio: number })
-  | (EventBase<'capacity_recovered'> & { readonly used: number; readonly capacity: number; readonly ratio: number });
+  | (EventBase<'capacity_recovered'> & { readonly used: number; readonly capacity: number; readonly ratio: number })
+  | (EventBase<'action_required'> & { readonly deadlineAt?: string; readonly toolNames?: readonly string[] })
+  | (EventBase<'pr_opened'> & { readonly prNumber?: number; readonly url?: string; readonly draft: boolean })
+  | (EventBase<'pr_merged'> & { readonly prNumber?: number; readonly url?: string });
 
 /** What the snapshot remembers about one agent. */
 export interface AgentMemory {
@@ -98,6 +112,8 @@ export interface AgentMemory {
   readonly attention?: AttentionReason;
   /** Set while the agent is down (offline/error); `agent_recovered` fires when it is online again. */
   readonly downSince?: number;
+  /** `state|number-or-url` of the chat's PR (absent without one). */
+  readonly pr?: string;
 }
 
 export interface CapacityMemory {
@@ -138,6 +154,9 @@ export interface FleetDiff {
 export const DEFAULT_DEBOUNCE_MS = 10_000;
 
 const stateKeyOf = (a: Agent) => (a.state ? `${a.state.kind}|${a.state.message}` : '');
+const prKeyOf = (a: Agent): string | undefined => (a.pr ? `${a.pr.state}|${a.pr.number ?? a.pr.url ?? ''}` : undefined);
+const prOpen = (key: string | undefined) => key !== undefined && (key.startsWith('open|') || key.startsWith('draft|'));
+const prMerged = (key: string | undefined) => key !== undefined && key.startsWith('merged|');
 const isDown = (s: AgentStatus) => s === 'offline' || s === 'error';
 
 /** The attention diffFleet tracks: re-evaluated with `thresholds` when given, else the agent's own. */
@@ -147,6 +166,7 @@ function attentionOf(a: Agent, nowMs: number, thresholds: AttentionThresholds | 
 
 function memoryOf(a: Agent, nowMs: number, thresholds?: AttentionThresholds): AgentMemory {
   const attention = attentionOf(a, nowMs, thresholds)?.reason;
+  const pr = prKeyOf(a);
   return {
     id: a.id,
     name: a.name,
@@ -156,6 +176,7 @@ function memoryOf(a: Agent, nowMs: number, thresholds?: AttentionThresholds): Ag
     stateKey: stateKeyOf(a),
     ...(attention ? { attention } : {}),
     ...(isDown(a.status) ? { downSince: nowMs } : {}),
+    ...(pr !== undefined ? { pr } : {}),
   };
 }
 
@@ -201,12 +222,14 @@ export function diffFleet(
     const label = `agent "${a.name}" (${a.owner})`;
     const m = prev.agents[a.id];
     if (!m) {
-      events.push({ kind: 'agent_created', severity: 'info', ...who, at: nowIso, status: a.status, message: `${label} created on template "${a.template.name}"; status ${a.status}` });
+      events.push({ kind: 'agent_created', severity: 'info', ...who, at: nowIso, status: a.status, message: `${label} created${a.template.name ? ` on template "${a.template.name}"` : ''}; status ${a.status}` });
       // Born in trouble: the same events as a change into that status, so nothing is lost.
       if (a.status === 'error') events.push(failedEvent(a, who, label, nowIso, maxText));
       else if (a.status === 'offline') events.push(offlineEvent(a, who, label, nowIso, maxText));
-      const born = attentionEvent(attentionOf(a, nowMs, options.thresholds), who, label, nowIso);
+      const born = attentionEvent(attentionOf(a, nowMs, options.thresholds), who, label, nowIso, a);
       if (born) events.push(born);
+      const prEvent = pullRequestEvent(undefined, a, who, label, nowIso, maxText);
+      if (prEvent) events.push(prEvent);
       next[a.id] = memoryOf(a, nowMs, options.thresholds);
       continue;
     }
@@ -245,7 +268,7 @@ export function diffFleet(
       if (to === 'error') {
         events.push(failedEvent(a, who, label, at, maxText));
       } else if (to === 'complete') {
-        events.push({ kind: 'task_completed', severity: 'info', ...who, at, message: `${label} completed its task${a.state?.message ? `: "${truncateText(a.state.message, maxText)}"` : ''}` });
+        events.push({ kind: 'task_completed', severity: 'info', ...who, at, message: `${label} completed ${completionText(a, maxText)}` });
       } else if (to === 'offline') {
         events.push(offlineEvent(a, who, label, at, maxText));
       }
@@ -287,14 +310,28 @@ export function diffFleet(
     if (status === a.status) {
       const att = attentionOf(a, nowMs, options.thresholds);
       if (att?.reason !== attention) {
-        const e = attentionEvent(att, who, label, nowIso);
+        const e = attentionEvent(att, who, label, nowIso, a);
         if (e) events.push(e);
         attention = att?.reason;
       }
     }
 
+    // Pull requests (chats): opened and merged, once per PR state.
+    const pr = prKeyOf(a);
+    if (pr !== m.pr) {
+      const e = pullRequestEvent(m.pr, a, who, label, nowIso, maxText);
+      if (e) events.push(e);
+    }
+
     const changed =
-      status !== m.status || pending !== m.pending || flaps !== m.flaps || stateKey !== m.stateKey || attention !== m.attention || downSince !== m.downSince || a.name !== m.name;
+      status !== m.status ||
+      pending !== m.pending ||
+      flaps !== m.flaps ||
+      stateKey !== m.stateKey ||
+      attention !== m.attention ||
+      downSince !== m.downSince ||
+      a.name !== m.name ||
+      pr !== m.pr;
     next[a.id] = changed
       ? {
           id: a.id,
@@ -306,6 +343,7 @@ export function diffFleet(
           stateKey,
           ...(attention ? { attention } : {}),
           ...(downSince !== undefined ? { downSince } : {}),
+          ...(pr !== undefined ? { pr } : {}),
         }
       : m;
   }
@@ -336,15 +374,61 @@ interface Who {
 }
 
 function failedEvent(a: Agent, who: Who, label: string, at: string, maxText: number): FleetEvent {
-  return { kind: 'agent_failed', severity: 'critical', ...who, at, reason: a.statusReason, message: `${label} failed: ${truncateText(a.statusReason, maxText)}` };
+  const errorKind = a.lastError?.kind || undefined;
+  return {
+    kind: 'agent_failed',
+    severity: 'critical',
+    ...who,
+    at,
+    reason: a.statusReason,
+    ...(errorKind ? { errorKind } : {}),
+    message: `${label} failed: ${truncateText(a.statusReason, maxText)}`,
+  };
+}
+
+/** What a completion message says: the task's report, or for a chat its merged PR or archiving. */
+function completionText(a: Agent, maxText: number): string {
+  if (a.kind === 'chat') {
+    if (a.archived) return 'its work (archived)';
+    return a.pr?.number !== undefined ? `its work: PR #${a.pr.number} merged` : 'its work: its PR is merged';
+  }
+  return `its task${a.state?.message ? `: "${truncateText(a.state.message, maxText)}"` : ''}`;
+}
+
+/** The event of a PR change from the remembered key `before`: opened (open or draft now, not before) or merged. */
+function pullRequestEvent(before: string | undefined, a: Agent, who: Who, label: string, at: string, maxText: number): FleetEvent | undefined {
+  const pr = a.pr;
+  const key = prKeyOf(a);
+  if (pr === undefined || key === undefined) return undefined;
+  const name = pr.number !== undefined ? `PR #${pr.number}` : pr.url ? `PR ${pr.url}` : 'a PR';
+  const title = pr.title ? `: "${truncateText(pr.title, maxText)}"` : '';
+  if (prOpen(key) && !prOpen(before)) {
+    return { kind: 'pr_opened', severity: 'info', ...who, at, prNumber: pr.number, url: pr.url, draft: pr.draft, message: `${label} opened ${name}${pr.draft ? ' (draft)' : ''}${title}` };
+  }
+  if (prMerged(key) && !prMerged(before)) {
+    return { kind: 'pr_merged', severity: 'info', ...who, at, prNumber: pr.number, url: pr.url, message: `${label}: ${name} merged${title}` };
+  }
+  return undefined;
 }
 
 function offlineEvent(a: Agent, who: Who, label: string, at: string, maxText: number): FleetEvent {
   return { kind: 'agent_offline', severity: 'warning', ...who, at, reason: a.statusReason, message: `${label} is offline: ${truncateText(a.statusReason, maxText)}` };
 }
 
-/** The event that opens an attention episode: needs_input (blocked, idle waiting) or stuck; none for the others. */
-function attentionEvent(att: NeedsAttention | undefined, who: Who, label: string, nowIso: string): FleetEvent | undefined {
+/** The event that opens an attention episode: needs_input (blocked, idle waiting), stuck or action_required; none for the others. */
+function attentionEvent(att: NeedsAttention | undefined, who: Who, label: string, nowIso: string, a: Agent): FleetEvent | undefined {
+  if (att?.reason === 'requires_action') {
+    const act = a.actionRequired;
+    return {
+      kind: 'action_required',
+      severity: 'critical',
+      ...who,
+      at: att.since ?? nowIso,
+      ...(act ? { deadlineAt: act.deadlineAt } : {}),
+      ...(act?.toolNames ? { toolNames: act.toolNames } : {}),
+      message: `${label} requires action: ${att.suggestion}`,
+    };
+  }
   if (att?.reason === 'blocked' || att?.reason === 'idle_waiting') {
     return { kind: 'needs_input', severity: att.severity, ...who, at: att.since ?? nowIso, reason: att.reason, message: `${label} needs input: ${att.suggestion}` };
   }

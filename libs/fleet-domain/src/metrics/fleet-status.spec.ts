@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeCapacity, computeFleetStatus, emptyCounts } from './fleet-status.js';
 import { BASE_NOW, HOUR, MINUTE, buildAgent, buildFleet } from '../testing/builders.js';
+import { buildChatAgent, buildDiffStatus } from '../testing/chat-builders.js';
+import type { AgentStatus } from '../models/agent.js';
+import type { Chat } from '../mapping/coder-types.js';
+import type { ToChatAgentOptions } from '../mapping/from-chat.js';
 
 describe('computeFleetStatus', () => {
   it('empty fleet: zeros and nulls, no division by zero', () => {
@@ -115,5 +119,43 @@ describe('computeFleetStatus', () => {
     const s = computeFleetStatus(buildFleet({ counts: { busy: 3 } }), BASE_NOW, { minPeers: 10 });
     expect(s.outliers.minPeers).toBe(10);
     expect(s.outliers.insufficientPeers[0]).toContain('need 10');
+  });
+});
+
+describe('computeFleetStatus with chats', () => {
+  const chat = (status: AgentStatus, chatOver: Partial<Chat> = {}, options: ToChatAgentOptions = {}) => buildChatAgent({ status, chat: chatOver, options });
+  const fleet = () => [
+    ...buildFleet({ counts: { busy: 2, idle: 1 } }),
+    chat('busy', {}, { costMicros: 1_000_000 }),
+    chat('idle', { diff_status: buildDiffStatus({ changes_requested: true }) }, { costMicros: 3_000_000 }),
+    chat('idle', { diff_status: buildDiffStatus({ pull_request_draft: true, approved: true }) }, { costMicros: 2_000_000 }),
+    chat('complete', { status: 'waiting', archived: false, diff_status: buildDiffStatus({ pull_request_state: 'merged' }) }),
+    chat('stopping', { diff_status: buildDiffStatus({ pull_request_state: 'closed' }) }),
+    chat('busy', { parent_chat_id: 'root' }, { costMicros: 9_000_000 }),
+  ];
+
+  it('counts kinds, stopping, cost (roots only) and PRs by state', () => {
+    const s = computeFleetStatus(fleet(), BASE_NOW);
+    expect(s.total).toBe(9);
+    expect(s.byKind).toEqual({ task: 3, chat: 6, workspace: 0 });
+    expect(s.counts.stopping).toBe(1);
+    expect(s.activeTasks).toBe(8);
+    expect(s.cost).toEqual({ count: 3, totalMicros: 6_000_000, medianMicros: 2_000_000, p90Micros: expect.any(Number), maxMicros: 3_000_000 });
+    expect(s.pullRequests).toEqual({ total: 4, byState: { open: 1, draft: 1, merged: 1, closed: 1, unknown: 0 }, changesRequested: 1, approved: 1 });
+    expect(s.attentionByReason).toMatchObject({ pr_changes_requested: 1, pr_open_idle: 1 });
+    expect(s.perTemplate.map((t) => t.total)).toEqual([3]);
+  });
+
+  it('a task-only fleet has zero cost and no PRs; a chat with a joined template is broken down by it', () => {
+    const s = computeFleetStatus(buildFleet(), BASE_NOW);
+    expect(s.cost).toEqual({ count: 0, totalMicros: 0, medianMicros: null, p90Micros: null, maxMicros: null });
+    expect(s.pullRequests.total).toBe(0);
+    const withTemplate = computeFleetStatus([chat('busy', {}, { template: { id: 't', name: 'py', displayName: 'Py' } })], BASE_NOW);
+    expect(withTemplate.perTemplate.map((t) => [t.templateName, t.total])).toEqual([['py', 1]]);
+  });
+
+  it('re-evaluates chat attention with thresholds', () => {
+    const s = computeFleetStatus([chat('error', { last_error: { message: 'x', kind: 'rate_limit', retryable: true } }), chat('blocked')], BASE_NOW, { thresholds: {} });
+    expect(s.attention.map((a) => a.reason)).toEqual(['requires_action', 'transient_error']);
   });
 });

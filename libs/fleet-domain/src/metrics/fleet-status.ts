@@ -14,7 +14,7 @@
  *   flagged `approximate`); time-to-complete = createdAt -> completion report, for complete agents;
  *   time in current state = now -> state timestamp (creation time when nothing was reported).
  */
-import type { Agent, AgentStatus, AttentionReason, NeedsAttention, Severity } from '../models/agent.js';
+import type { Agent, AgentKind, AgentStatus, AttentionReason, NeedsAttention, PullRequestState, Severity } from '../models/agent.js';
 import { type Instant, isoFromMs, parseTimestamp, toEpochMs } from '../mapping/timestamps.js';
 import type { AttentionThresholds } from '../status/attention.js';
 import { ATTENTION_SEVERITY, attentionReason, attentionSinceMs, deriveAttention, fillAttentionInput, type MutableAttentionInput } from '../status/attention.js';
@@ -90,11 +90,35 @@ export interface TemplateBreakdown {
   readonly timeToComplete: DurationStats;
 }
 
+/** Cost over the agents whose cost is known (roots only: a chat's cost covers its subagents). */
+export interface CostSummary {
+  /** Agents that contributed a cost. */
+  readonly count: number;
+  readonly totalMicros: number;
+  readonly medianMicros: number | null;
+  readonly p90Micros: number | null;
+  readonly maxMicros: number | null;
+}
+
+/** Pull requests of the fleet's agents by state, plus review flags of the open and draft ones. */
+export interface PullRequestCounts {
+  readonly total: number;
+  readonly byState: Readonly<Record<PullRequestState, number>>;
+  /** Open or draft PRs with changes requested. */
+  readonly changesRequested: number;
+  /** Open or draft PRs approved. */
+  readonly approved: number;
+}
+
 export interface FleetStatus {
   /** UTC ISO of `now`. */
   readonly at: string;
   readonly total: number;
   readonly counts: StatusCounts;
+  /** Agents per kind (subagents count as agents). */
+  readonly byKind: Readonly<Record<AgentKind, number>>;
+  readonly cost: CostSummary;
+  readonly pullRequests: PullRequestCounts;
   readonly online: number;
   readonly activeTasks: number;
   readonly utilization: number | null;
@@ -208,6 +232,13 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   const toComplete: number[] = [];
   const inState: number[] = [];
   const templates = new Map<string, TemplateAcc>();
+  const byKind: Record<AgentKind, number> = { task: 0, chat: 0, workspace: 0 };
+  const costs: number[] = [];
+  let costTotal = 0;
+  const prStates: Record<PullRequestState, number> = { open: 0, draft: 0, merged: 0, closed: 0, unknown: 0 };
+  let prTotal = 0;
+  let prChangesRequested = 0;
+  let prApproved = 0;
   const thresholds = options.thresholds;
   // One input object refilled per agent (the rules only read it): no allocation per agent on this pass.
   const scratch: MutableAttentionInput = {
@@ -230,9 +261,28 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     const s = a.status;
     counts[s]++;
     const t = a.times;
+    byKind[a.kind]++;
+    if (a.kind !== 'task') {
+      // Chat facts (absent on tasks: skipped without a lookup on the task-only hot path).
+      const cost = a.costMicros;
+      if (cost !== undefined && a.parentId === undefined && Number.isFinite(cost)) {
+        costs.push(cost);
+        costTotal += cost;
+      }
+      const pr = a.pr;
+      if (pr !== undefined) {
+        prTotal++;
+        prStates[pr.state]++;
+        if (pr.state === 'open' || pr.state === 'draft') {
+          if (pr.changesRequested) prChangesRequested++;
+          if (pr.approved === true) prApproved++;
+        }
+      }
+    }
 
+    // Per template: chats without a known template (id '') are left out of the breakdown.
     let acc = templates.get(a.template.id);
-    if (!acc) {
+    if (!acc && (a.kind === 'task' || a.template.id !== '')) {
       acc = {
         templateId: a.template.id,
         templateName: a.template.name,
@@ -244,8 +294,10 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
       };
       templates.set(a.template.id, acc);
     }
-    acc.total++;
-    acc.counts[s]++;
+    if (acc) {
+      acc.total++;
+      acc.counts[s]++;
+    }
 
     // Only the rule is evaluated here; suggestion texts are built for the shown (top maxAttention) agents.
     let reason: AttentionReason | undefined;
@@ -260,7 +312,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     }
     if (reason !== undefined) {
       attentionByReason[reason]++;
-      acc.attention++;
+      if (acc) acc.attention++;
       hits.agents.push(i);
       hits.rank[i] = SEVERITY_RANK[ATTENTION_SEVERITY[reason]];
       hits.sinceMs[i] = sinceMs;
@@ -274,7 +326,7 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
     if (s === 'complete') {
       const d = t.stateSince - t.createdAt;
       toComplete.push(d);
-      acc.complete.push(d);
+      acc?.complete.push(d);
     }
     if (s !== 'paused') inState.push(nowMs - t.stateSince);
   }
@@ -320,10 +372,14 @@ export function computeFleetStatus(agents: readonly Agent[], now: Instant, optio
   perTemplate.sort((x, y) => y.total - x.total || compareText(x.templateName, y.templateName));
 
   const warningRatio = options.capacityWarningRatio ?? DEFAULT_CAPACITY_WARNING_RATIO;
+  const costStats = durationStats(costs);
   return {
     at: isoFromMs(nowMs),
     total,
     counts,
+    byKind,
+    cost: { count: costStats.count, totalMicros: costTotal, medianMicros: costStats.medianMs, p90Micros: costStats.p90Ms, maxMicros: costStats.maxMs },
+    pullRequests: { total: prTotal, byState: prStates, changesRequested: prChangesRequested, approved: prApproved },
     online: onlineCount,
     activeTasks: counts.starting + counts.busy + counts.idle + counts.blocked + counts.stopping,
     utilization: ratioOrNull(counts.busy, onlineCount),

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { detectOutliers, metricValue } from './detect-outliers.js';
 import { BASE_NOW, HOUR, MINUTE, buildAgent } from '../testing/builders.js';
 import type { AgentStatus } from '../models/agent.js';
+import type { Chat } from '../mapping/coder-types.js';
+import { buildChatAgent } from '../testing/chat-builders.js';
 
 const busy = (stateAgoMin: number, template = 'python-dev') => buildAgent({ status: 'busy', template, stateAgoMs: stateAgoMin * MINUTE, createdAgoMs: 10 * HOUR });
 
@@ -102,5 +104,37 @@ describe('detectOutliers', () => {
     const broken = buildAgent({ status: 'starting', task: { created_at: 'nope' } });
     expect(metricValue(broken, 'startup_time', BASE_NOW)).toBeUndefined();
     expect(detectOutliers([broken], BASE_NOW).groups).toEqual([]);
+  });
+});
+
+describe('chat metrics: cost and turns', () => {
+  const chat = (costMicros: number | undefined, turns: number | undefined, extra: Partial<Chat> = {}) =>
+    buildChatAgent({ status: 'idle', updatedAgoMs: MINUTE, options: { ...(costMicros !== undefined ? { costMicros } : {}), ...(turns !== undefined ? { turns } : {}) }, chat: extra });
+
+  it('flags an expensive chat and a long one among chats without a template', () => {
+    const agents = [1, 1.1, 0.9, 1.2, 1, 0.95].map((d) => chat(d * 1_000_000, 10)).concat([chat(9_500_000, 95)]);
+    const r = detectOutliers(agents, BASE_NOW);
+    const cost = r.outliers.find((o) => o.metric === 'cost');
+    expect(cost).toMatchObject({ value: 9_500_000, basis: 'peer', templateId: '' });
+    expect(cost?.explanation).toMatch(/^cost \$9\.50, against a peer median of \$1\.00 \(9\.5x\) across 7 chats without a known template \(robust z/);
+    const turns = r.outliers.find((o) => o.metric === 'turns');
+    expect(turns?.explanation).toMatch(/^took 95 turns, against a peer median of 10 turns/);
+    expect(r.groups.find((g) => g.metric === 'cost')?.note).toBe('chats cost: median $1.00 over 7 peers');
+  });
+
+  it('subagents do not count for cost (their root already does); small deviations and few peers are not outliers', () => {
+    expect(metricValue(chat(5, 1, { parent_chat_id: 'root' }), 'cost', BASE_NOW)).toBeUndefined();
+    expect(metricValue(chat(undefined, undefined), 'turns', BASE_NOW)).toBeUndefined();
+    const cheap = [100, 110, 90, 120, 100, 95, 900_000].map((c) => chat(c, 1));
+    expect(detectOutliers(cheap, BASE_NOW).outliers.filter((o) => o.metric === 'cost')).toEqual([]);
+    const few = detectOutliers([chat(1, 1), chat(50_000_000, 1)], BASE_NOW, { absoluteMs: { cost: 10_000_000 } });
+    expect(few.insufficientPeers).toContain('chats cost: only 2 peers (need 5); insufficient peers, no peer comparison made');
+    expect(few.outliers[0]?.explanation).toBe('cost $50.00, above the absolute limit of $10.00 (insufficient peers to compare: 2 of 5 needed)');
+    expect(few.outliers.map((o) => o.metric)).toEqual(['cost']);
+  });
+
+  it('a single turn reads singular', () => {
+    const r = detectOutliers([chat(undefined, 1)], BASE_NOW, { absoluteMs: { turns: 0 } });
+    expect(r.outliers[0]?.explanation).toContain('took 1 turn, above the absolute limit of 0 turns');
   });
 });

@@ -9,22 +9,40 @@
  * metric here), and only when the value also exceeds the median by `minDeviationMs`, so 3 s vs 1 s never
  * shows up. Absolute thresholds apply regardless of peers. Groups smaller than `minPeers` are reported as
  * `insufficient_peers` instead of guessing.
+ *
+ * Chats add two metrics beside the duration of their status: `cost` (micros, roots only: a chat's cost covers
+ * its subagents) and `turns`, when the caller supplied them. Chats without a known template form one peer
+ * group ("chats").
  */
 import type { Agent } from '../models/agent.js';
 import { type Instant, toEpochMs } from '../mapping/timestamps.js';
 import { meanAbsoluteDeviation, medianAbsoluteDeviation, medianInPlace } from '../metrics/stats.js';
 import { formatDuration } from '../text/truncate.js';
 
-export type OutlierMetric = 'working_time' | 'idle_time' | 'startup_time' | 'time_to_complete';
+export type OutlierMetric = 'working_time' | 'idle_time' | 'startup_time' | 'time_to_complete' | 'cost' | 'turns';
 
-export const OUTLIER_METRICS: readonly OutlierMetric[] = ['working_time', 'idle_time', 'startup_time', 'time_to_complete'];
+export const OUTLIER_METRICS: readonly OutlierMetric[] = ['working_time', 'idle_time', 'startup_time', 'time_to_complete', 'cost', 'turns'];
 
 const METRIC_LABEL: Readonly<Record<OutlierMetric, string>> = {
   working_time: 'working without a state change',
   idle_time: 'idle',
   startup_time: 'starting',
   time_to_complete: 'took to complete',
+  cost: 'cost',
+  turns: 'took',
 };
+
+/** A metric value in its unit: durations, cost in currency (2 decimals), turns. */
+export function formatMetricValue(metric: OutlierMetric, value: number): string {
+  switch (metric) {
+    case 'cost':
+      return `$${(value / 1_000_000).toFixed(2)}`;
+    case 'turns':
+      return `${value} turn${value === 1 ? '' : 's'}`;
+    default:
+      return formatDuration(value);
+  }
+}
 
 export interface OutlierOptions {
   /** Minimum peers (same template, same metric) for a peer comparison (default 5). */
@@ -33,7 +51,14 @@ export interface OutlierOptions {
   readonly zThreshold?: number;
   /** A peer outlier must also exceed the peer median by at least this much (default 5 min). */
   readonly minDeviationMs?: number;
-  /** Absolute limits per metric; a value above is an outlier whatever its peers do. `null` disables. */
+  /** The same for `cost`, in micros (default 1,000,000: one unit of currency). */
+  readonly minCostDeviationMicros?: number;
+  /** The same for `turns` (default 10). */
+  readonly minTurnsDeviation?: number;
+  /**
+   * Absolute limits per metric, in its unit (ms; micros for cost; turns); a value above is an outlier whatever
+   * its peers do. `null` disables.
+   */
   readonly absoluteMs?: Partial<Readonly<Record<OutlierMetric, number | null>>>;
   /**
    * Keep at most this many outliers (the most unusual first); `total` keeps the full count. Default: all.
@@ -46,11 +71,15 @@ export const DEFAULT_OUTLIER_OPTIONS = {
   minPeers: 5,
   zThreshold: 3.5,
   minDeviationMs: 5 * 60_000,
+  minCostDeviationMicros: 1_000_000,
+  minTurnsDeviation: 10,
   absoluteMs: {
     working_time: 2 * 3_600_000,
     idle_time: 4 * 3_600_000,
     startup_time: 15 * 60_000,
     time_to_complete: null,
+    cost: null,
+    turns: null,
   } as Readonly<Record<OutlierMetric, number | null>>,
 } as const;
 
@@ -61,9 +90,9 @@ export interface Outlier {
   readonly templateId: string;
   readonly templateName: string;
   readonly metric: OutlierMetric;
-  /** The agent's value in ms. */
+  /** The agent's value in the metric's unit (ms; micros for cost; turns). */
   readonly value: number;
-  /** Median of the peer group in ms (null when there were too few peers). */
+  /** Median of the peer group, same unit (null when there were too few peers). */
   readonly peerMedian: number | null;
   readonly peers: number;
   /** Robust z-score (null when not compared with peers). */
@@ -121,6 +150,14 @@ export function metricValue(agent: Agent, metric: OutlierMetric, nowMs: number):
       if (agent.status !== 'complete') return undefined;
       v = t.stateSince - t.createdAt;
       break;
+    case 'cost':
+      if (agent.costMicros === undefined || agent.parentId !== undefined) return undefined;
+      v = agent.costMicros;
+      break;
+    case 'turns':
+      if (agent.turns === undefined) return undefined;
+      v = agent.turns;
+      break;
   }
   return Number.isFinite(v) && v >= 0 ? v : undefined;
 }
@@ -144,7 +181,14 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   const nowMs = toEpochMs(now);
   const minPeers = Math.max(1, options.minPeers ?? DEFAULT_OUTLIER_OPTIONS.minPeers);
   const zThreshold = options.zThreshold ?? DEFAULT_OUTLIER_OPTIONS.zThreshold;
-  const minDeviationMs = options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs;
+  const minDeviation: Readonly<Record<OutlierMetric, number>> = {
+    working_time: options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs,
+    idle_time: options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs,
+    startup_time: options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs,
+    time_to_complete: options.minDeviationMs ?? DEFAULT_OUTLIER_OPTIONS.minDeviationMs,
+    cost: options.minCostDeviationMicros ?? DEFAULT_OUTLIER_OPTIONS.minCostDeviationMicros,
+    turns: options.minTurnsDeviation ?? DEFAULT_OUTLIER_OPTIONS.minTurnsDeviation,
+  };
   const absolute = { ...DEFAULT_OUTLIER_OPTIONS.absoluteMs, ...options.absoluteMs };
 
   // Group samples by template id + metric. Each agent contributes to at most one metric (by status).
@@ -152,12 +196,8 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
   type Group = { templateId: string; templateName: string; metric: OutlierMetric; agents: Agent[]; values: number[] };
   const byTemplate = new Map<string, Partial<Record<OutlierMetric, Group>>>();
   const groups: Group[] = [];
-  for (let i = 0; i < agents.length; i++) {
-    const agent = agents[i] as Agent;
-    const metric = metricIndex(agent.status);
-    if (metric === undefined) continue;
-    const value = metricValue(agent, metric, nowMs);
-    if (value === undefined) continue;
+  const add = (agent: Agent, metric: OutlierMetric, value: number | undefined) => {
+    if (value === undefined) return;
     let perMetric = byTemplate.get(agent.template.id);
     if (!perMetric) {
       perMetric = {};
@@ -171,6 +211,15 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     }
     g.agents.push(agent);
     g.values.push(value);
+  };
+  for (let i = 0; i < agents.length; i++) {
+    const agent = agents[i] as Agent;
+    const metric = metricIndex(agent.status);
+    if (metric !== undefined) add(agent, metric, metricValue(agent, metric, nowMs));
+    if (agent.kind !== 'task') {
+      add(agent, 'cost', metricValue(agent, 'cost', nowMs));
+      add(agent, 'turns', metricValue(agent, 'turns', nowMs));
+    }
   }
 
   const hits: Hit[] = [];
@@ -181,7 +230,7 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
     const values = Float64Array.from(g.values);
     const med = medianInPlace(values.slice());
     const limit = absolute[g.metric] ?? null;
-    const label = `template "${g.templateName}" ${g.metric}`;
+    const label = `${groupName(g)} ${g.metric}`;
 
     if (n < minPeers) {
       const note = `${label}: only ${n} peer${n === 1 ? '' : 's'} (need ${minPeers}); insufficient peers, no peer comparison made`;
@@ -209,12 +258,12 @@ export function detectOutliers(agents: readonly Agent[], now: Instant, options: 
       note:
         status === 'no_spread'
           ? `${label}: all ${n} peers have the same value; no peer outliers`
-          : `${label}: median ${formatDuration(med)} over ${n} peers`,
+          : `${label}: median ${formatMetricValue(g.metric, med)} over ${n} peers`,
     });
     for (let i = 0; i < n; i++) {
       const value = g.values[i] as number;
       const z = scale === 0 ? 0 : (value - med) / scale;
-      const peerHit = z > zThreshold && value - med >= minDeviationMs;
+      const peerHit = z > zThreshold && value - med >= minDeviation[g.metric];
       const absHit = limit !== null && value > limit;
       if (!peerHit && !absHit) continue;
       hits.push({ g, s: sample(g, i), med, z, peers: n, basis: peerHit && absHit ? 'both' : peerHit ? 'peer' : 'absolute', limit });
@@ -249,11 +298,23 @@ function explain(h: Hit, minPeers: number): string {
     return absoluteText(g.metric, s.value, limit as number, `insufficient peers to compare: ${n} of ${minPeers} needed`);
   }
   if (h.basis === 'absolute') {
-    return absoluteText(g.metric, s.value, limit as number, `peer median ${formatDuration(med)}, within the normal spread of ${n} peers`);
+    return absoluteText(g.metric, s.value, limit as number, `peer median ${formatMetricValue(g.metric, med)}, within the normal spread of ${n} peers`);
   }
   const ratio = med > 0 ? ` (${(s.value / med).toFixed(1)}x)` : '';
-  const peerText = `${METRIC_LABEL[g.metric]} for ${formatDuration(s.value)}, against a peer median of ${formatDuration(med)}${ratio} across ${n} agents of template "${g.templateName}" (robust z ${z.toFixed(1)})`;
-  return h.basis === 'both' ? `${peerText}; also above the absolute limit of ${formatDuration(limit as number)}` : peerText;
+  const peers = g.templateId === '' ? `${n} chats without a known template` : `${n} agents of template "${g.templateName}"`;
+  const peerText = `${valueText(g.metric, s.value)}, against a peer median of ${formatMetricValue(g.metric, med)}${ratio} across ${peers} (robust z ${z.toFixed(1)})`;
+  return h.basis === 'both' ? `${peerText}; also above the absolute limit of ${formatMetricValue(g.metric, limit as number)}` : peerText;
+}
+
+/** `working without a state change for 2 h`, `cost $4.20`, `took 80 turns`. */
+function valueText(metric: OutlierMetric, value: number): string {
+  const joiner = metric === 'cost' || metric === 'turns' ? ' ' : ' for ';
+  return `${METRIC_LABEL[metric]}${joiner}${formatMetricValue(metric, value)}`;
+}
+
+/** How a peer group is named in notes: its template, or "chats" for chats without a known template. */
+function groupName(g: { readonly templateId: string; readonly templateName: string }): string {
+  return g.templateId === '' ? 'chats' : `template "${g.templateName}"`;
 }
 
 function groupHead(g: { templateId: string; templateName: string; metric: OutlierMetric }) {
@@ -261,7 +322,7 @@ function groupHead(g: { templateId: string; templateName: string; metric: Outlie
 }
 
 function absoluteText(metric: OutlierMetric, value: number, limit: number, context: string): string {
-  return `${METRIC_LABEL[metric]} for ${formatDuration(value)}, above the absolute limit of ${formatDuration(limit)} (${context})`;
+  return `${valueText(metric, value)}, above the absolute limit of ${formatMetricValue(metric, limit)} (${context})`;
 }
 
 function outlier(h: Hit, minPeers: number): Outlier {
