@@ -2,6 +2,7 @@
 // Re-records the coder-api-client Polly recordings (recordings/coder-api-client/).
 //
 //   node tools/recordings/record-coder-api-client.mjs     # against four simulators: Coder 2.36, 2.29, 2.27, 2.37
+//                                                         (40 seeded chats each; 2.36 and 2.37 serve them)
 //
 // To record against a real Coder instead, run the lib's tests yourself:
 //   POLLY_MODE=record CODER_URL=https://coder.example.com CODER_SESSION_TOKEN=... \
@@ -52,7 +53,7 @@ try {
   const { startCoderSim } = await import('@org/coder-sim');
   for (const era of ERAS) {
     // Manual clock + fixed seed: the same fleet and timestamps on every run, so re-recording is stable.
-    const sim = await startCoderSim({ coderVersion: era.coderVersion, seed: 7, agents: 4, scenario: 'steady', clock: 'manual' });
+    const sim = await startCoderSim({ coderVersion: era.coderVersion, seed: 7, agents: 4, chats: 40, scenario: 'steady', clock: 'manual' });
     sims.push(sim);
     env[era.urlEnv] = sim.url;
     env[era.urlEnv.replace('_URL', '_SESSION_TOKEN')] = sim.token;

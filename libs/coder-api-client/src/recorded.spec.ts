@@ -6,6 +6,8 @@
  *   v2-early      Coder 2.29–2.30 (GA tasks, pause/resume only experimental)   CODER_URL_V2_EARLY
  *   experimental  Coder 2.27–2.28 (/api/experimental/tasks)                    CODER_URL_EXPERIMENTAL
  *   removed       Coder >= 2.37 without ESR (no tasks)                         CODER_URL_REMOVED
+ * Chats (Coder Agents) are recorded where the era has them: `v2` expects /api/experimental/chats
+ * (2.32–2.36; the simulator records 2.36) and `removed` /api/v2/chats (2.37+).
  * Re-record (POLLY_MODE=record):
  *   - against the simulator: `node tools/recordings/record-coder-api-client.mjs` (all eras);
  *   - against any Coder: set the era's URL variable plus CODER_SESSION_TOKEN (or `<URL var>`
@@ -17,8 +19,9 @@ import type { Polly } from '@pollyjs/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POLLY_MODE, RECORDED_HOST, startPolly } from './__fixtures__/polly.js';
 import { createCoderClient } from './client.js';
+import { chatQuery } from './chats.js';
 import { isGaTask } from './guards.js';
-import type { AnyTask, CoderClient, CoderResult, TasksApi } from './types.js';
+import type { AnyTask, ChatsApi, CoderClient, CoderResult, TasksApi } from './types.js';
 
 interface Era {
   name: 'v2' | 'v2-early' | 'experimental' | 'removed';
@@ -26,13 +29,14 @@ interface Era {
   tasksApi: TasksApi;
   /** Where pause/resume turn out to live (after the first call). */
   v2PauseResume: boolean;
+  chatsApi: ChatsApi;
 }
 
 const ERAS: Era[] = [
-  { name: 'v2', urlEnv: 'CODER_URL', tasksApi: 'v2', v2PauseResume: true },
-  { name: 'v2-early', urlEnv: 'CODER_URL_V2_EARLY', tasksApi: 'v2', v2PauseResume: false },
-  { name: 'experimental', urlEnv: 'CODER_URL_EXPERIMENTAL', tasksApi: 'experimental', v2PauseResume: false },
-  { name: 'removed', urlEnv: 'CODER_URL_REMOVED', tasksApi: 'none', v2PauseResume: false },
+  { name: 'v2', urlEnv: 'CODER_URL', tasksApi: 'v2', v2PauseResume: true, chatsApi: 'experimental' },
+  { name: 'v2-early', urlEnv: 'CODER_URL_V2_EARLY', tasksApi: 'v2', v2PauseResume: false, chatsApi: 'none' },
+  { name: 'experimental', urlEnv: 'CODER_URL_EXPERIMENTAL', tasksApi: 'experimental', v2PauseResume: false, chatsApi: 'none' },
+  { name: 'removed', urlEnv: 'CODER_URL_REMOVED', tasksApi: 'none', v2PauseResume: false, chatsApi: 'v2' },
 ];
 const env = process.env;
 if (POLLY_MODE === 'record' && !ERAS.some((era) => env[era.urlEnv])) {
@@ -225,6 +229,90 @@ for (const era of ERAS) {
       }
       const deleted = await client.deleteTask(me.username, task.id);
       expect(deleted).toMatchObject({ ok: true });
+    });
+
+    const itChats = (name: string, fn: () => Promise<void>): void => {
+      if (era.chatsApi !== 'none') it(name, fn);
+    };
+    const itNoChats = (name: string, fn: () => Promise<void>): void => {
+      if (era.chatsApi === 'none') it(name, fn);
+    };
+
+    itNoChats('chats-unsupported', async () => {
+      expect(value(await client.detectCapabilities()).chats).toBe('none');
+      expect(await client.listChats()).toMatchObject({ ok: false, error: { kind: 'chats_unsupported' } });
+    });
+
+    itChats('chats-read', async () => {
+      const caps = value(await client.detectCapabilities());
+      expect(caps.chats).toBe(era.chatsApi);
+      expect(caps.chatsBasePath).toBe(era.chatsApi === 'v2' ? '/api/v2/chats' : '/api/experimental/chats');
+      const chats = value(await client.listChats({ q: chatQuery({ archived: false }), limit: 25 }));
+      expect(chats.length).toBeGreaterThan(0);
+      for (const c of chats) {
+        expect(typeof c.status).toBe('string');
+        expect(c.archived).toBe(false);
+        expect(Array.isArray(c.children)).toBe(true);
+        expect(c.last_turn_summary === null || typeof c.last_turn_summary === 'string').toBe(true);
+        expect(Number.isNaN(Date.parse(c.updated_at))).toBe(false);
+      }
+      const chosen = chats[0]!;
+      const chat = value(await client.getChat(chosen.id));
+      expect(chat.id).toBe(chosen.id);
+      const page = value(await client.listChatMessages(chosen.id, { limit: 10 }));
+      expect(typeof page.has_more).toBe('boolean');
+      const ids = page.messages.map((m) => m.id);
+      expect([...ids].sort((a, b) => b - a)).toEqual(ids); // newest first
+      const cost = value(await client.getChatCost(chosen.id));
+      expect(typeof cost.total_cost_micros).toBe('number');
+      const diff = await client.getChatDiff(chosen.id);
+      if (diff.ok) expect(diff.value.chat_id).toBe(chosen.id);
+      else expect(['not_found', 'invalid_request']).toContain(diff.error.kind);
+      const labelled = chats.find((c) => Object.keys(c.labels).length > 0);
+      if (labelled) {
+        const [key, val] = Object.entries(labelled.labels)[0]!;
+        const byLabel = value(await client.listChats({ labels: { [key]: val } }));
+        expect(byLabel.every((c) => c.labels[key] === val)).toBe(true);
+      }
+    });
+
+    itChats('chats-create-and-steer', async () => {
+      const orgs = value(await client.listMyOrganizations());
+      const org = orgs.find((o) => o.is_default) ?? orgs[0]!;
+      const created = await client.createChat({
+        organization_id: org.id,
+        content: [{ type: 'text', text: 'Recorded contract test: list the repository files' }],
+        labels: { source: 'recording' },
+        request_id: `recorded-${era.name}-create`,
+      });
+      const chat = value(created);
+      expect(created.ok && created.status).toBe(201);
+      expect(chat.labels).toEqual({ source: 'recording' });
+      const sent = value(await client.sendChatMessage(chat.id, {
+        content: [{ type: 'text', text: 'Also update the docs' }],
+        request_id: `recorded-${era.name}-send`,
+      }));
+      if (sent.queued) {
+        const queuedId = sent.queued_message!.id;
+        expect(await client.deleteQueuedChatMessage(chat.id, queuedId)).toMatchObject({ ok: true });
+        expect(await client.promoteQueuedChatMessage(chat.id, queuedId)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+      } else {
+        expect(sent.message?.role).toBe('user');
+      }
+      const interrupted = value(await client.interruptChat(chat.id));
+      expect(interrupted.id).toBe(chat.id);
+      const archived = await client.archiveChat(chat.id);
+      if (!archived.ok) expect(archived.error.kind).toBe('conflict'); // still interrupting: Coder refuses
+      expect(await client.updateChat(chat.id, { labels: { source: 'recording', step: 'relabelled' } })).toMatchObject({ ok: true });
+      if (era.chatsApi === 'v2') expect(value(await client.listChatModels(org.id)).models.length).toBeGreaterThan(0);
+    });
+
+    itChats('chats-error-shapes', async () => {
+      expect(await client.getChat('00000000-0000-0000-0000-000000000000')).toMatchObject({ ok: false, error: { kind: 'not_found', status: 404 } });
+      expect(await client.getChat('not-a-uuid')).toMatchObject({ ok: false, error: { kind: 'invalid_request', status: 400 } });
+      expect(await client.listChats({ q: 'bare words' })).toMatchObject({ ok: false, error: { kind: 'invalid_request', status: 400 } });
+      const noAuth = createCoderClient({ baseUrl, sessionToken: 'invalidtok-0000000000000000000000', retry: { retries: 0 } });
+      expect(await noAuth.listChats()).toMatchObject({ ok: false, error: { kind: 'unauthorized', status: 401 } });
     });
   });
 }
