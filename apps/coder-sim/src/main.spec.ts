@@ -3,12 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+/**
+ * node with the tsx loader in-process (not the tsx CLI): the CLI relays SIGTERM to a child and gives it only
+ * ~30 ms to acknowledge, which fails on a busy machine (exit 143).
+ */
+const NODE = process.execPath;
+const TSX_ARGS = ['--import', 'tsx', '--conditions=@org/source'];
 
 /** Spawns the CLI from source: exactly one JSON line on stdout, logs on stderr, clean SIGTERM. */
 describe('coder-sim CLI', () => {
   it('prints {url, token} once, serves, and stops on SIGTERM', async () => {
-    const child = spawn(TSX, ['--conditions=@org/source', 'apps/coder-sim/src/main.ts', '--agents', '5', '--seed', '3', '--token', 'cli-token'], {
+    const child = spawn(NODE, [...TSX_ARGS, 'apps/coder-sim/src/main.ts', '--agents', '5', '--seed', '3', '--token', 'cli-token'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,7 +41,7 @@ describe('coder-sim CLI', () => {
   }, 30_000);
 
   it('exits 2 with usage on a bad flag', async () => {
-    const child = spawn(TSX, ['--conditions=@org/source', 'apps/coder-sim/src/main.ts', '--scenario', 'chaos'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [...TSX_ARGS, 'apps/coder-sim/src/main.ts', '--scenario', 'chaos'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
