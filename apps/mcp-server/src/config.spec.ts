@@ -111,3 +111,20 @@ describe('loadConfig', () => {
     expect(c.requestTimeoutMs).toBe(30_000);
   });
 });
+
+describe('store options', () => {
+  it('a bad --store or --retention-days stops start-up naming the flag; a password is never echoed', () => {
+    const bad = load(['--store', 'mysql://u:hunter2@db/x']);
+    expect(bad.kind).toBe('error');
+    expect(bad.kind === 'error' && bad.errors.join('\n')).toMatch(/--store/);
+    expect(JSON.stringify(bad)).not.toContain('hunter2');
+    const days = load(['--retention-days', '0']);
+    expect(days.kind === 'error' && days.errors.join('\n')).toMatch(/--retention-days/);
+    const env = load([], { ...base, FLEET_MCP_DATABASE_URL: 'redis://cache' });
+    expect(env.kind === 'error' && env.errors.join('\n')).toMatch(/FLEET_MCP_DATABASE_URL/);
+  });
+
+  it('accepts memory, sqlite: and postgres:// stores', () => {
+    for (const store of ['memory', 'sqlite:/tmp/fleet.sqlite', 'postgres://db/fleet']) expect(load(['--store', store]).kind).toBe('ok');
+  });
+});

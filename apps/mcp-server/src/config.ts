@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { formatDeclaredMapErrors, parseDeclaredCapabilitiesJson, type DeclaredCapabilities } from '@org/fleet-domain';
+import { DATABASE_URL_ENV, resolveStoreConfig, type StoreConfigResult } from '@org/fleet-store';
 import { LOG_LEVELS } from './log.js';
 import { parseTrustedProxies } from './security/client-address.js';
 
@@ -76,6 +77,8 @@ export const OPTIONS = {
   watchMaxBackoffMs: opt('watch-max-backoff-ms', 'string', 'Upper bound of the watcher back-off after Coder errors, in ms (default 60000)'),
   journalSize: opt('journal-size', 'string', 'Fleet events kept in memory for get_fleet_events cursors (default 1000)'),
   capacityWarningPercent: opt('capacity-warning-percent', 'string', 'Capacity warning at this percent of --capacity (default 90)'),
+  store: opt('store', 'string', `Durable history: memory | sqlite:<path> | postgres://… (or ${DATABASE_URL_ENV}); default a SQLite file per Coder URL under $XDG_STATE_HOME/coder-fleet-mcp/`),
+  retentionDays: opt('retention-days', 'string', 'Days of history kept in the store (default 30)'),
 } as const satisfies Record<string, OptionSpec>;
 type OptionKey = keyof typeof OPTIONS;
 
@@ -136,6 +139,10 @@ export const ConfigSchema = z.object({
   watchMaxBackoffMs: num(100, 3_600_000).default(60_000),
   journalSize: num(10, 1_000_000).default(1_000),
   capacityWarningPercent: num(1, 100).default(90),
+  /** Raw --store / FLEET_MCP_STORE and FLEET_MCP_DATABASE_URL (env only: it may hold a password); see storeConfigOf. */
+  store: z.string().optional(),
+  databaseUrl: z.string().optional(),
+  retentionDays: z.union([z.string(), z.number()]).optional(),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -149,6 +156,8 @@ export interface LoadConfigOptions {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   readFile: (path: string) => string;
+  /** For a relative `--store sqlite:<path>` (default: the process's working directory). */
+  cwd?: string;
 }
 
 const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
@@ -189,6 +198,8 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   watchMaxBackoffMs: 'watchMaxBackoffMs',
   journalSize: 'journalSize',
   capacityWarningPercent: 'capacityWarningPercent',
+  store: 'store',
+  retentionDays: 'retentionDays',
 };
 
 const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;
@@ -208,7 +219,7 @@ export function usage(): string {
 }
 
 /** Parses flags + env into a validated Config. Pure apart from `readFile` (token and capabilities files). */
-export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConfigResult {
+export function loadConfig({ argv, env, readFile, cwd = process.cwd() }: LoadConfigOptions): LoadConfigResult {
   let flags: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({
@@ -268,7 +279,7 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
 
   const authToken = secret(AUTH_TOKEN_ENV, 'authTokenFile', 'HTTP bearer token');
 
-  const input: Record<string, unknown> = { sessionToken, declaredCapabilities, authToken };
+  const input: Record<string, unknown> = { sessionToken, declaredCapabilities, authToken, databaseUrl: env[DATABASE_URL_ENV] || undefined };
   for (const key of Object.keys(OPTIONS) as OptionKey[]) {
     if (key === 'coderTokenFile' || key === 'capabilitiesFile') continue;
     const field = key === 'owner' ? 'owners' : key;
@@ -299,8 +310,24 @@ export function loadConfig({ argv, env, readFile }: LoadConfigOptions): LoadConf
   }
   if (result.success && result.data.authMode === 'bearer' && !result.data.authToken)
     errors.push(`--auth-mode bearer needs a token: set ${AUTH_TOKEN_ENV} or ${where('authTokenFile')}.`);
+  if (result.success) {
+    const store = storeConfigOf(result.data, env, cwd);
+    if (!store.ok) errors.push(`Invalid ${store.error.message}.`);
+  }
   if (errors.length > 0 || !result.success) return { kind: 'error', errors: [...new Set(errors)] };
   return { kind: 'ok', config: result.data };
+}
+
+/** Where the store lives (@org/fleet-store's pure resolver): --store, FLEET_MCP_DATABASE_URL, else a file per Coder URL. */
+export function storeConfigOf(config: Config, env: Readonly<Record<string, string | undefined>>, cwd: string): StoreConfigResult {
+  return resolveStoreConfig({
+    store: config.store,
+    databaseUrl: config.databaseUrl,
+    retentionDays: config.retentionDays,
+    coderUrl: config.coderUrl,
+    cwd,
+    env: { XDG_STATE_HOME: env['XDG_STATE_HOME'], HOME: env['HOME'] },
+  });
 }
 
 /** A complete config for tests and embedders: defaults plus the given overrides. */

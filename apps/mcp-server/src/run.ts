@@ -3,9 +3,12 @@
  * start-up probe and signal handling. Shared by main.ts and the simulator demo launcher.
  */
 import { createCoderClient } from '@org/coder-api-client';
+import { openStore } from '@org/fleet-store';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
-import { createLogger } from './log.js';
+import { storeConfigOf, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createFleetRuntime } from './runtime/fleet-runtime.js';
+import { createStoreMutationJournal, type MutationJournal } from './runtime/mutation-journal.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -33,12 +36,19 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     timeoutMs: config.requestTimeoutMs,
     userAgent: `coder-fleet-mcp/${VERSION}`,
   });
+  const clock = options.clock ?? systemClock;
+  const mutations = storeMutationJournal(config, clock, log);
+  const onShutdown = async () => {
+    await mutations?.close();
+    await options.onShutdown?.();
+  };
   if (config.transport === 'http') {
     // Loaded only when serving HTTP: a stdio server (the common case) starts without the HTTP stack.
     const { serveHttp } = await import('./transports/serve-http.js');
-    return serveHttp({ config, coder, log, clock: options.clock ?? systemClock, onShutdown: options.onShutdown });
+    return serveHttp({ config, coder, log, clock, onShutdown, ...(mutations ? { mutations } : {}) });
   }
-  const fleet = createServer({ coder, clock: options.clock ?? systemClock, config, log });
+  const runtime = createFleetRuntime({ coder, clock, config, log, ...(mutations ? { mutations } : {}) });
+  const fleet = createServer({ coder, clock, config, log, runtime });
   const running = await serveStdio(fleet, { log });
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
@@ -50,7 +60,7 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     log.info('shutting down', { reason });
     void running
       .close()
-      .then(() => options.onShutdown?.())
+      .then(onShutdown)
       .finally(() => process.exit(0));
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -59,4 +69,15 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
   process.on('uncaughtException', (error) => log.error('uncaught exception (kept running)', { error }));
   process.on('unhandledRejection', (error) => log.error('unhandled rejection (kept running)', { error }));
   return -1;
+}
+
+/**
+ * The FR-015 mutation journal in the durable store (shared with every process on the same store). The store
+ * opens on the first mutation, never on the start-up path; memory (`--store memory`) keeps it in-process.
+ */
+function storeMutationJournal(config: Config, clock: Clock, log: Logger): (MutationJournal & { close(): Promise<void> }) | undefined {
+  const store = storeConfigOf(config, process.env, process.cwd());
+  if (!store.ok || store.value.target.kind === 'memory') return undefined;
+  const target = store.value.target;
+  return createStoreMutationJournal({ open: () => openStore(target, { clock }), clock, windowMs: config.conflictWindowMs, log });
 }

@@ -23,6 +23,10 @@ describe('store configuration', () => {
     expect(relative.ok && relative.value.target.kind === 'sqlite' && relative.value.target.path).toMatch(/^\/home\/ann\/\.local\/state\//);
   });
 
+  test('without XDG_STATE_HOME and HOME there is no default location: history stays in memory', () => {
+    expect(resolve({ env: {} })).toEqual({ ok: true, value: { target: { kind: 'memory' }, retentionDays: 30 } });
+  });
+
   test('file names are safe, readable and distinct per deployment', () => {
     const names = [
       'https://coder.example.com',
@@ -65,7 +69,6 @@ describe('store configuration', () => {
       [{ retentionDays: '3.5' }, '--retention-days'],
       [{ retentionDays: 'ten' }, '--retention-days'],
       [{ coderUrl: '' }, '--coder-url'],
-      [{ env: {} }, '--store'],
     ];
     for (const [input, flag] of cases) {
       const result = resolve(input);

@@ -3,7 +3,8 @@
  *   --store memory | sqlite:<path> | postgres://…   (flag wins over FLEET_MCP_DATABASE_URL)
  *   FLEET_MCP_DATABASE_URL                           (same forms; meant for a shared Postgres)
  *   default                                          SQLite file under $XDG_STATE_HOME/coder-fleet-mcp/
- *                                                    (else ~/.local/state/coder-fleet-mcp/), one per Coder URL
+ *                                                    (else ~/.local/state/coder-fleet-mcp/), one per Coder URL;
+ *                                                    memory when neither XDG_STATE_HOME nor HOME is set
  *   --retention-days N                               (default 30)
  * A bad value is a typed error naming the flag or variable, so the server stops at start and says which.
  */
@@ -150,7 +151,8 @@ export function resolveStoreConfig(input: StoreConfigInput): StoreConfigResult {
   const file = storeFileNameForCoderUrl(input.coderUrl);
   if (!file) return fail('--coder-url', 'is needed to name the default store file (or pass --store)');
   const dir = defaultStateDir(input.env);
-  if (!dir) return fail(STORE_FLAG, 'neither XDG_STATE_HOME nor HOME is set, so there is no default location; pass --store sqlite:<path>');
+  // No home at all (a bare service or test environment): nothing to default to, so history stays in memory.
+  if (!dir) return { ok: true, value: { target: { kind: 'memory' }, retentionDays: retention.value } };
   return { ok: true, value: { target: { kind: 'sqlite', path: posix.join(dir, file), isDefault: true }, retentionDays: retention.value } };
 }
 

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   console.error(`[with-sim] Coder simulator on ${sim.url}`);
   const loaded = loadConfig({
     argv: process.argv.slice(2),
-    env: { ...env, CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
+    // A demo against a throwaway simulator keeps its history in memory unless --store / FLEET_MCP_STORE says otherwise.
+    env: { FLEET_MCP_STORE: 'memory', ...env, CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
     readFile: (p) => readFileSync(p, 'utf8'),
   });
   if (loaded.kind !== 'ok') {

@@ -183,7 +183,7 @@ export const createAgentTaskTool = defineTool({
     if (!created.ok) return failure(createFailure(created.error, entry.facts.name, input));
     let agent = agentOf(ctx, created.value);
     const ref = `${agent.owner}/${agent.name}`;
-    const conflict = recordMutation(ctx, agent.id, 'create_agent_task', ref);
+    const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', ref);
 
     // 6. Optional bounded wait.
     let wait: WaitReport | undefined;

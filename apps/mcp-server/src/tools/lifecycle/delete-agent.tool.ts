@@ -71,7 +71,7 @@ export const deleteAgentTool = defineTool({
 
     const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
     if (!r.ok) return failure(await definiteRefusal(ctx, loaded.value, 'delete', r.error, 'delete'));
-    const conflict = recordMutation(ctx, resolved.id, 'delete_agent', ref);
+    const conflict = await recordMutation(ctx, resolved.id, 'delete_agent', ref);
     const data: Output = {
       deleted: true,
       confirmation: asked === 'accepted' ? 'accepted' : 'argument',

@@ -103,9 +103,9 @@ export function anonymiseSession(sessionId: string): string {
  * Call after a successful mutation: drops the cached tasks list (the next read sees the change) and
  * journals the mutation; returns a conflict notice when another session changed the agent within the window.
  */
-export function recordMutation(ctx: ToolContext, agentId: string, action: string, ref: string): ConflictNotice | undefined {
+export async function recordMutation(ctx: ToolContext, agentId: string, action: string, ref: string): Promise<ConflictNotice | undefined> {
   ctx.runtime.tasks.invalidate();
-  const earlier = ctx.runtime.mutations.record({ agentId, sessionId: ctx.session.id, action });
+  const earlier = await ctx.runtime.mutations.record({ agentId, sessionId: ctx.session.id, action });
   if (!earlier) return undefined;
   const msBefore = Math.max(0, ctx.now().getTime() - earlier.at.getTime());
   const session = anonymiseSession(earlier.sessionId);

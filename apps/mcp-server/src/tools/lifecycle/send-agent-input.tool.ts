@@ -43,7 +43,7 @@ export const sendAgentInputTool = defineTool({
     const r = await ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal });
     if (!r.ok) return failure(notSent(await definiteRefusal(ctx, target, 'send_input', r.error, 'send input to'), input.input));
 
-    const conflict = recordMutation(ctx, resolved.id, 'send_agent_input', ref);
+    const conflict = await recordMutation(ctx, resolved.id, 'send_agent_input', ref);
     const data: Output = {
       agent: toAgentSummaryView(agent),
       sent: true,

@@ -65,7 +65,7 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     const refused = await refusalFailure(ctx, target, spec.verb, r.error, spec.verb);
     return refused ? { ok: false, failure: refused } : unchanged;
   }
-  const conflict = recordMutation(ctx, resolved.id, spec.tool, ref);
+  const conflict = await recordMutation(ctx, resolved.id, spec.tool, ref);
   return {
     ok: true,
     value: { ref, agent: toAgentSummaryView(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },

@@ -44,7 +44,7 @@ export const updateAgentTaskTool = defineTool({
 
     const r = await ctx.deps.coder.updateTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal });
     if (!r.ok) return failure(await definiteRefusal(ctx, target, 'update_input', r.error, 'update the task of'));
-    const conflict = recordMutation(ctx, resolved.id, 'update_agent_task', ref);
+    const conflict = await recordMutation(ctx, resolved.id, 'update_agent_task', ref);
     const data: Output = {
       agent: toAgentSummaryView(agent),
       updated: true,
