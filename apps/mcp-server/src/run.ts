@@ -79,5 +79,6 @@ function storeMutationJournal(config: Config, clock: Clock, log: Logger): (Mutat
   const store = storeConfigOf(config, process.env, process.cwd());
   if (!store.ok || store.value.target.kind === 'memory') return undefined;
   const target = store.value.target;
+  // openStore loads its driver (native better-sqlite3, or pg) only then: cold start stays as without a store.
   return createStoreMutationJournal({ open: () => openStore(target, { clock }), clock, windowMs: config.conflictWindowMs, log });
 }

@@ -7,11 +7,9 @@ import { dirname } from 'node:path';
 import { assertNever } from './assert.js';
 import type { StoreTarget } from './config.js';
 import { classifyPgError, classifySqliteError, storeError } from './errors.js';
-import { openPostgresDriver } from './postgres/driver.js';
 import type { SqlDriver } from './sql/driver.js';
 import { loadMigrations, migrate } from './sql/migrations.js';
 import { createSqlStore } from './sql/store.js';
-import { openSqliteDriver } from './sqlite/driver.js';
 import type { FleetStore, StoreClock, StoreError, StoreResult } from './types.js';
 
 export interface OpenStoreOptions {
@@ -28,11 +26,13 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
 }
 
-function openDriver(target: StoreTarget, options: OpenStoreOptions): { ok: true; driver: SqlDriver } | { ok: false; error: StoreError } {
+/** Drivers are imported when a store opens (not when the package is imported): a native addon costs start-up time. */
+async function openDriver(target: StoreTarget, options: OpenStoreOptions): Promise<{ ok: true; driver: SqlDriver } | { ok: false; error: StoreError }> {
   switch (target.kind) {
     case 'memory':
     case 'sqlite':
       try {
+        const { openSqliteDriver } = await import('./sqlite/driver.js');
         if (target.kind === 'sqlite') mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
         const path = target.kind === 'memory' ? ':memory:' : target.path;
         return { ok: true, driver: openSqliteDriver({ path, busyTimeoutMs: options.busyTimeoutMs, pollMs: options.pollMs, synchronous: options.sqliteSynchronous }) };
@@ -41,6 +41,7 @@ function openDriver(target: StoreTarget, options: OpenStoreOptions): { ok: true;
       }
     case 'postgres':
       try {
+        const { openPostgresDriver } = await import('./postgres/driver.js');
         return {
           ok: true,
           driver: openPostgresDriver({
@@ -59,7 +60,7 @@ function openDriver(target: StoreTarget, options: OpenStoreOptions): { ok: true;
 }
 
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<StoreResult<FleetStore>> {
-  const opened = openDriver(target, options);
+  const opened = await openDriver(target, options);
   if (!opened.ok) return opened;
   const { driver } = opened;
   const now = (options.clock ?? { now: () => new Date() }).now().getTime();
