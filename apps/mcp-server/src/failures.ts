@@ -216,6 +216,6 @@ export function renderFailure(failure: ToolFailure): CallToolResult {
   const retry = failure.retryAfterMs !== undefined ? ` (retry_after_ms=${failure.retryAfterMs})` : '';
   return {
     isError: true,
-    content: [{ type: 'text', text: `${failure.code}: ${failure.message}${retry}\nNext: ${failure.hint}` }],
+    content: [{ type: 'text', text: `${failure.code}: ${failure.message}${retry}${failure.hint ? `\nNext: ${failure.hint}` : ''}` }],
   };
 }

@@ -17,6 +17,7 @@ import { guardRequests } from './protocol-guard.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
+import { onlyOfferedTools } from './views/parts.js';
 import { VERSION } from './version.js';
 import { attachSessionDelivery } from './watch/session-delivery.js';
 
@@ -151,7 +152,8 @@ export function createServer(options: CreateServerOptions): FleetServer {
       }
       if (!outcome.ok) {
         toolLog.debug('tool failure', { code: outcome.failure.code });
-        return renderFailure(outcome.failure);
+        // Hints name only tools this session offers (read-only, toolsets, exclude lists, header narrowing).
+        return renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
       }
       return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.data as Record<string, unknown> };
     } catch (error) {
@@ -168,7 +170,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
 
   // Fleet resources + per-session alert delivery (logging notifications, resource subscriptions): watch/.
   registerFleetResources(server, { runtime, config, clock, offers });
-  const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }) });
+  const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }), offers });
   // Last: every request handler is registered now (tools, resources, subscriptions).
   guardRequests(server, selection.tools);
   const onClose = server.server.onclose;

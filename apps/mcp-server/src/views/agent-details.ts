@@ -14,7 +14,7 @@ import {
 } from '@org/fleet-domain';
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
-import { AttentionShape, ContentTrustSchema, toAttentionPart, UntrustedFieldsSchema, type ViewContext } from './parts.js';
+import { AttentionShape, ContentTrustSchema, onlyOfferedTools, toAttentionPart, UntrustedFieldsSchema, type ViewContext } from './parts.js';
 import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
 const MESSAGE_CHARS = 500;
@@ -166,7 +166,9 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
       : 'unavailableReason' in s.logs
         ? { entries: [], unavailable_reason: s.logs.unavailableReason }
         : { entries: s.logs.entries.map((e) => ({ id: e.id, type: e.type, time: e.time, content: e.content })), ...(s.logs.snapshot !== undefined ? { snapshot: s.logs.snapshot } : {}) },
-    next_actions: suggestNextActions(s.agent, { exclude: ['get_agent_details'] }).filter((x) => ctx.offers(x.tool)),
+    next_actions: suggestNextActions(s.agent, { exclude: ['get_agent_details'] })
+      .filter((x) => ctx.offers(x.tool))
+      .map((x) => ({ tool: x.tool, why: onlyOfferedTools(x.why, ctx.offers) })),
     notes: [...s.notes],
     content_trust: CONTENT_TRUST,
     untrusted_fields: [...AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`), 'history[].message', 'log_tail.entries[].content'],

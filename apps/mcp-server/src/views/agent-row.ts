@@ -4,7 +4,7 @@
 import { ageMs, formatAge, isoSeconds, truncateText, type Agent, type AgentSort } from '@org/fleet-domain';
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
-import { AttentionReasonSchema, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
+import { AttentionReasonSchema, onlyOfferedTools, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
 import { quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
 const MESSAGE_CHARS = 64;
@@ -45,7 +45,7 @@ export const DEFAULT_AGENT_ROW_FIELDS: readonly AgentRowField[] = ['name', 'owne
 const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion']);
 
 /** Every row field of one agent (absent facts left out). */
-function fullRow(a: Agent): AgentRowView {
+function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
   const { ref: _ref, ...core } = toAgentCore(a);
   return {
     ...core,
@@ -54,7 +54,7 @@ function fullRow(a: Agent): AgentRowView {
     last_activity_at: isoSeconds(a.lastActivityAt),
     created_at: a.createdAt,
     updated_at: a.updatedAt,
-    ...(a.needsAttention ? { attention: a.needsAttention.reason, attention_severity: a.needsAttention.severity, suggestion: a.needsAttention.suggestion } : {}),
+    ...(a.needsAttention ? { attention: a.needsAttention.reason, attention_severity: a.needsAttention.severity, suggestion: onlyOfferedTools(a.needsAttention.suggestion, offers) } : {}),
     template: a.template.name,
     ...(a.preset ? { preset: a.preset } : {}),
     healthy: a.health.healthy,
@@ -64,8 +64,8 @@ function fullRow(a: Agent): AgentRowView {
   };
 }
 
-export function toAgentRowView(a: Agent, fields: readonly AgentRowField[]): AgentRowView {
-  const all = fullRow(a);
+export function toAgentRowView(a: Agent, fields: readonly AgentRowField[], ctx: ViewContext): AgentRowView {
+  const all = fullRow(a, ctx.offers);
   const row: Record<string, unknown> = { id: all.id };
   for (const f of fields) if (all[f] !== undefined) row[f] = all[f];
   return row as AgentRowView;
@@ -84,9 +84,9 @@ export const AgentListViewSchema = z.object({
 });
 export type AgentListView = z.output<typeof AgentListViewSchema>;
 
-export function toAgentListView(page: { agents: readonly Agent[]; total: number; fleetTotal: number; nextCursor?: string; fetchedAt: Date }, fields: readonly AgentRowField[]): AgentListView {
+export function toAgentListView(page: { agents: readonly Agent[]; total: number; fleetTotal: number; nextCursor?: string; fetchedAt: Date }, fields: readonly AgentRowField[], ctx: ViewContext): AgentListView {
   return {
-    agents: page.agents.map((a) => toAgentRowView(a, fields)),
+    agents: page.agents.map((a) => toAgentRowView(a, fields, ctx)),
     returned: page.agents.length,
     total_matching: page.total,
     fleet_total: page.fleetTotal,

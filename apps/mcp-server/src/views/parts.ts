@@ -61,7 +61,35 @@ export function toAttentionPart(n: Pick<NeedsAttention, 'reason' | 'severity' | 
     reason: n.reason,
     severity: n.severity,
     ...(n.since ? { since: n.since } : {}),
-    suggestion: n.suggestion,
+    suggestion: onlyOfferedTools(n.suggestion, ctx.offers),
     next_tools: n.nextTools.filter((t) => ctx.offers(t)),
   };
+}
+
+/** A tool name as our own prose writes it (verb first, snake_case): get_agent_details, list_agents, … */
+const TOOL_NAME = /\b(?:get|list|create|send|pause|resume|update|delete)_[a-z]+(?:_[a-z]+)*\b/g;
+
+/**
+ * Advice text (fleet-domain suggestions, failure hints) without the sentences or clauses that name a tool
+ * this session does not offer: in read-only mode "Check get_agent_logs; nudge it with send_agent_input."
+ * keeps "Check get_agent_logs." Splits after `.`, `;`, `!`, `?` outside double-quoted (agent-written)
+ * strings, so a quoted agent message is kept or dropped whole, never cut.
+ */
+export function onlyOfferedTools(text: string, offers: (tool: string) => boolean): string {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && quoted) i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '.' || c === ';' || c === '!' || c === '?') && (i + 1 === text.length || text[i + 1] === ' ')) {
+      parts.push(text.slice(start, i + 1).trim());
+      start = i + 1;
+    }
+  }
+  if (start < text.length && text.slice(start).trim()) parts.push(text.slice(start).trim());
+  const kept = parts.filter((p) => [...p.matchAll(TOOL_NAME)].every((m) => offers(m[0])));
+  if (kept.length === parts.length) return text;
+  return kept.join(' ').replace(/;$/, '.');
 }

@@ -108,7 +108,12 @@ export interface SessionDelivery {
   close(): void;
 }
 
-export function attachSessionDelivery(server: McpServer, watch: FleetWatcher, options: { log?: Logger } = {}): SessionDelivery {
+export function attachSessionDelivery(
+  server: McpServer,
+  watch: FleetWatcher,
+  options: { log?: Logger; /** Tools of this session: notifications name only those. */ offers?: (tool: string) => boolean } = {},
+): SessionDelivery {
+  const offers = options.offers ?? (() => true);
   const subscribed = new Map<string, FleetResourceRef>();
   let release: (() => void) | undefined;
   let closed = false;
@@ -149,7 +154,7 @@ export function attachSessionDelivery(server: McpServer, watch: FleetWatcher, op
       send(
         'logging summary',
         server.server.sendLoggingMessage(
-          { level: 'warning', logger: LOGGER_NAME, data: { message: `${more} more fleet alerts in this cycle: call get_fleet_events to read them all.`, more } },
+          { level: 'warning', logger: LOGGER_NAME, data: { message: `${more} more fleet alerts in this cycle${offers('get_fleet_events') ? ': call get_fleet_events to read them all' : ''}.`, more } },
           sessionId(),
         ),
       );

@@ -64,7 +64,8 @@ export const listAgentsTool = defineTool({
     );
     const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit: input.limit, after, query });
     const fields = input.fields ?? DEFAULT_AGENT_ROW_FIELDS;
-    const view = toAgentListView({ agents: page, total, fleetTotal: fleet.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.fetchedAt }, fields);
-    return success(view, renderAgentListText(view, fields, input.sort, ctx.view()));
+    const vc = ctx.view();
+    const view = toAgentListView({ agents: page, total, fleetTotal: fleet.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.fetchedAt }, fields, vc);
+    return success(view, renderAgentListText(view, fields, input.sort, vc));
   },
 });
