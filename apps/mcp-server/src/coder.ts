@@ -4,6 +4,12 @@
  */
 export type {
   AnyTask,
+  Capabilities,
+  Chat,
+  ChatMessage,
+  ChatMessagePart,
+  ChatQueuedMessage,
+  CreateChatRequest,
   CoderApiError,
   CoderClient,
   CoderResult,

@@ -39,7 +39,7 @@ const viewContext = (deps: ResourceDeps): ViewContext => ({ now: deps.clock.now(
 const json = (uri: string, value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
 
 async function loadAgents(deps: ResourceDeps): Promise<readonly Agent[]> {
-  const r = await deps.runtime.tasks.list();
+  const r = await deps.runtime.backend.list();
   if (!r.ok) throw new McpError(ErrorCode.InternalError, `${r.error.kind}: could not read the fleet from Coder: ${r.error.message}`);
   return r.value.agents;
 }

@@ -5,6 +5,8 @@
  * and then the HTTP server passes ONE process-wide mutation journal into all of them, so FR-015 conflict
  * notices work across callers with different Coder tokens.
  */
+import { createAgentsBackend } from '../backends/agents-backend.js';
+import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
 import type { Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
@@ -17,6 +19,8 @@ import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
 export interface FleetRuntime {
+  /** What tools call: the union of Coder Tasks and Coder Agents (chats) this deployment offers. */
+  backend: FleetBackend;
   tasks: TaskListSource;
   agents: AgentResolver;
   templates: TemplateCatalog;
@@ -43,9 +47,23 @@ export function createFleetRuntime(deps: {
     owners: config.owners,
     thresholds: attentionThresholds(config),
   });
+  const agents = createAgentResolver(tasks);
+  const chats = createAgentsBackend({
+    coder,
+    clock,
+    thresholds: attentionThresholds(config),
+    chatsEra: async (signal) => {
+      const caps = await coder.detectCapabilities({ signal });
+      return caps.ok && caps.value.chats === 'experimental' ? 'experimental' : 'v2';
+    },
+    ttlMs: config.cacheTtlMs,
+    loadTimeoutMs: config.requestTimeoutMs,
+  });
+  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats });
   return {
+    backend,
     tasks,
-    agents: createAgentResolver(tasks),
+    agents,
     templates: createTemplateCatalog({
       coder,
       clock,
@@ -54,6 +72,6 @@ export function createFleetRuntime(deps: {
       ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
     }),
     mutations: deps.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
-    watch: createFleetWatcherFromConfig({ tasks, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
+    watch: createFleetWatcherFromConfig({ tasks: backend, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };
 }

@@ -17,12 +17,13 @@ import { diffFleet, truncateText, type Agent, type AttentionThresholds, type Dif
 import type { Clock } from '../clock.js';
 import type { CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
-import type { TaskList, TaskListSource } from '../runtime/task-list.js';
+import type { FleetRead, FleetReadSource } from '../backends/backend.js';
 import { createEventJournal, type EventJournal, type JournalEntry } from './event-journal.js';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 
 export interface FleetWatcherOptions {
-  tasks: TaskListSource;
+  /** The fleet read (tasks and/or chats: the runtime's backend). */
+  tasks: FleetReadSource;
   clock: Clock;
   scheduler?: Scheduler;
   log?: Logger;
@@ -157,7 +158,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   let waiters = 0;
   const closeHooks = new Set<() => void>();
 
-  const fetchFresh = async (): Promise<CoderResult<TaskList>> => {
+  const fetchFresh = async (): Promise<CoderResult<FleetRead>> => {
     const freshness = Math.min(FRESHNESS_MS, options.intervalMs / 4);
     const r = await tasks.list();
     if (!r.ok || nowMs() - r.value.fetchedAt.getTime() <= freshness) return r;
@@ -197,7 +198,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     );
   };
 
-  const process_ = async (list: TaskList) => {
+  const process_ = async (list: FleetRead) => {
     const cpu0 = cpuUsage();
     const now = clock.now();
     // Mapped once by the task-list source, judged as of the read (fetchFresh keeps that within the freshness bound).
@@ -241,7 +242,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     inflight = (async () => {
       cycles += 1;
       lastAttemptAt = nowMs();
-      let r: CoderResult<TaskList>;
+      let r: CoderResult<FleetRead>;
       try {
         r = await fetchFresh();
       } catch (error) {

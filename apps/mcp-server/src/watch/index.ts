@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import type { TaskListSource } from '../runtime/task-list.js';
+import type { FleetReadSource } from '../backends/backend.js';
 import type { Agent } from '@org/fleet-domain';
 import { fleetStatusOptions } from '../runtime/fleet-options.js';
 import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
@@ -18,7 +18,7 @@ export { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js'
 
 /** The watcher of one runtime (shared by every session using that runtime), configured from flags. */
 export function createFleetWatcherFromConfig(deps: {
-  tasks: TaskListSource;
+  tasks: FleetReadSource;
   clock: Clock;
   config: Config;
   /** When given, agent_failed events carry the workspace build's error (one lookup per failure). */

@@ -44,7 +44,7 @@ export const listAgentsTool = defineTool({
       if (!c.ok) return failure(c.failure);
       after = c.value;
     }
-    const fleet = await loadFleet(ctx.runtime.tasks, 'list agents');
+    const fleet = await loadFleet(ctx.runtime.backend, 'list agents');
     if (!fleet.ok) return failure(fleet.failure);
     let capable: ReadonlySet<string> | undefined;
     if (input.capability) {

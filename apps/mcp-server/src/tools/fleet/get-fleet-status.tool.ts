@@ -23,7 +23,7 @@ export const getFleetStatusTool = defineTool({
   inputSchema,
   outputSchema: FleetStatusViewSchema,
   async handle(input, ctx) {
-    const fleet = await loadFleet(ctx.runtime.tasks, 'read the fleet status');
+    const fleet = await loadFleet(ctx.runtime.backend, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
     const scope = { template: input.template, owner: input.owner };
     const scoped = input.template || input.owner ? fleet.agents.filter((a) => matchesAgentQuery(a, scope)) : fleet.agents;

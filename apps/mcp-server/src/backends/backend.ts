@@ -1,0 +1,185 @@
+/**
+ * The one interface tools call for the fleet, whatever Coder surface the agents live on (design §2):
+ * Coder Tasks (2.27–2.36 and the 2.34 ESR) and Coder Agents (Chats, 2.32+; the only kind from 2.37).
+ * A deployment may serve both (2.34–2.36): then the union backend answers, and every agent says its `kind`.
+ *
+ * Every expected failure is a value (`Loaded`), and `supports(capability, kind)` says up front what a kind
+ * cannot do, with the tool that works instead, so a tool refuses clearly before calling Coder.
+ */
+import { assertNever, type Agent, type AgentKind } from '@org/fleet-domain';
+import type { CoderResult } from '../coder.js';
+import { toolFailure, type ToolFailure } from '../failures.js';
+
+export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
+
+/** What a tool may ask a backend to do (beyond reading the fleet, which every backend does). */
+export type Capability =
+  | 'create'
+  | 'send_input'
+  /** Input sent to a busy agent waits in Coder's own per-agent queue. */
+  | 'queue_when_busy'
+  | 'interrupt'
+  | 'pause'
+  | 'resume'
+  | 'update_input'
+  | 'delete'
+  | 'archive'
+  /** List / promote / delete the agent's queued messages in Coder. */
+  | 'native_queue'
+  | 'cost'
+  | 'pull_requests';
+
+export const CAPABILITIES: readonly Capability[] = [
+  'create',
+  'send_input',
+  'queue_when_busy',
+  'interrupt',
+  'pause',
+  'resume',
+  'update_input',
+  'delete',
+  'archive',
+  'native_queue',
+  'cost',
+  'pull_requests',
+];
+
+export interface NextStep {
+  tool: string;
+  why: string;
+}
+
+/** `supports()`'s answer: yes (maybe with how it is done), or no with the reason and what works instead. */
+export type Support = { supported: true; how?: string } | { supported: false; reason: string; next: readonly NextStep[] };
+
+/** The tool failure for an unsupported capability: code `not_supported`, the reason, the next tool. */
+export function unsupportedFailure(support: Extract<Support, { supported: false }>, details: Record<string, unknown> = {}): ToolFailure {
+  const hint = support.next.length > 0 ? support.next.map((n) => `Call ${n.tool}: ${n.why}`).join(' ') : 'No other tool does this on this deployment.';
+  return toolFailure('not_supported', support.reason, hint, { details: { ...details, next_tools: support.next.map((n) => n.tool) } });
+}
+
+/** What the Tasks surface cannot do, per capability (the only kind-specific refusals of Tasks). */
+export function tasksSupport(capability: Capability): Support {
+  switch (capability) {
+    case 'create':
+    case 'send_input':
+    case 'pause':
+    case 'resume':
+    case 'update_input':
+    case 'delete':
+      return { supported: true };
+    case 'interrupt':
+      return {
+        supported: false,
+        reason: 'Coder Tasks cannot interrupt an agent; pause_agent stops its workspace instead (the task, its prompt and a log snapshot are kept).',
+        next: [{ tool: 'pause_agent', why: 'stop the agent now; resume_agent continues it later.' }],
+      };
+    case 'queue_when_busy':
+      return {
+        supported: false,
+        reason: 'Coder Tasks has no message queue: input sent to a busy task agent is refused.',
+        next: [{ tool: 'get_fleet_events', why: 'wait until the agent is idle, then send the input again.' }],
+      };
+    case 'archive':
+      return { supported: false, reason: 'Coder Tasks has no archive; delete_agent deletes the task and its workspace.', next: [{ tool: 'delete_agent', why: 'remove the task.' }] };
+    case 'native_queue':
+      return { supported: false, reason: 'Coder Tasks keeps no queue of messages per agent.', next: [{ tool: 'send_agent_input', why: 'send the input once the agent is idle.' }] };
+    case 'cost':
+    case 'pull_requests':
+      return { supported: false, reason: `Coder Tasks reports no ${capability === 'cost' ? 'cost' : 'pull request status'} for an agent.`, next: [{ tool: 'get_agent_details', why: 'see what the task reports.' }] };
+    default:
+      return assertNever(capability);
+  }
+}
+
+/** What the Chats surface (Coder Agents) cannot do, per capability. */
+export function chatsSupport(capability: Capability): Support {
+  switch (capability) {
+    case 'create':
+    case 'send_input':
+    case 'queue_when_busy':
+    case 'interrupt':
+    case 'archive':
+    case 'native_queue':
+    case 'cost':
+    case 'pull_requests':
+      return { supported: true };
+    case 'pause':
+      return { supported: true, how: 'Coder Agents has no pause: pause_agent interrupts the chat (it returns to idle, history kept).' };
+    case 'resume':
+      return { supported: true, how: 'Coder Agents has no resume: resume_agent sends "continue" to the chat.' };
+    case 'delete':
+      return { supported: true, how: 'Coder Agents has no delete: delete_agent archives the chat (and its subagents).' };
+    case 'update_input':
+      return {
+        supported: false,
+        reason: "A Coder Agents chat has no task input to change; send the new instruction instead (it waits in the chat's queue while the agent is busy).",
+        next: [{ tool: 'send_agent_input', why: 'give the agent the changed instruction.' }],
+      };
+    default:
+      return assertNever(capability);
+  }
+}
+
+export function supportFor(kind: AgentKind, capability: Capability): Support {
+  switch (kind) {
+    case 'task':
+      return tasksSupport(capability);
+    case 'chat':
+      return chatsSupport(capability);
+    case 'workspace':
+      return { supported: false, reason: 'Plain workspace agents are not served by this server yet.', next: [] };
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** One read of the fleet: agents of every kind the deployment serves, judged as of `fetchedAt`. */
+export interface FleetRead {
+  readonly agents: readonly Agent[];
+  readonly count: number;
+  readonly fetchedAt: Date;
+}
+
+/** How a read source is used by tools, the watcher and `fleet://` resources. */
+export interface FleetReadSource {
+  list(options?: { force?: boolean }): Promise<CoderResult<FleetRead>>;
+  /** Call after any mutation so the next read sees it. */
+  invalidate(): void;
+}
+
+export type WhenBusy = 'queue' | 'fail' | 'interrupt';
+export const WHEN_BUSY: readonly WhenBusy[] = ['queue', 'fail', 'interrupt'];
+
+/** What happened to input sent to an agent. */
+export type SendOutcome =
+  | { kind: 'delivered'; agent: Agent; interrupted: boolean }
+  /** Waiting in Coder's queue of the agent; position 1 = next. */
+  | { kind: 'queued'; agent: Agent; position: number; queuedMessageId: number };
+
+export interface QueuedItem {
+  id: number;
+  /** Position in the queue, 1 = next. */
+  position: number;
+  /** Text of the queued message (untrusted when someone else wrote it), truncated. */
+  preview: string;
+  createdAt: string;
+}
+
+/** One page of an agent's messages (chats) newest first, with the cursor for the next older page. */
+export interface MessagePage {
+  entries: readonly MessageEntry[];
+  /** Pass as `cursor` for older messages; absent on the last page. */
+  nextCursor?: string;
+  /** Entries were cut to stay within the byte budget. */
+  truncated: boolean;
+  bytes: number;
+}
+
+export interface MessageEntry {
+  id: number;
+  role: string;
+  createdAt: string;
+  /** Message text; tool calls and results summarised in one line each. Untrusted. */
+  text: string;
+}

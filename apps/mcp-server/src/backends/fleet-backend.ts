@@ -1,0 +1,126 @@
+/**
+ * The fleet backend the tools call: which Coder surfaces this deployment offers (detected once, at the
+ * first read, from the client's `detectCapabilities()`), the union read of all of them, one resolver over
+ * every kind, and `supports()`.
+ *
+ *   Coder 2.27–2.31           Tasks only
+ *   Coder 2.32–2.36 (and ESR) Tasks + Chats under /api/experimental: both kinds appear
+ *   Coder 2.37+               Chats under /api/v2 only: the Tasks API is never called (no `tasks_unsupported`)
+ *
+ * The Tasks side is today's runtime unchanged (tasks-list single-flight incremental read, resolver).
+ */
+import type { AgentKind } from '@org/fleet-domain';
+import type { Capabilities, CoderClient, CoderResult } from '../coder.js';
+import { fromCoderApiError, fromDomainError } from '../failures.js';
+import type { AgentResolver, ResolvedAgent } from '../runtime/agent-resolver.js';
+import type { TaskListSource } from '../runtime/task-list.js';
+import type { AgentsBackend, ChatTarget } from './agents-backend.js';
+import { supportFor, type Capability, type FleetRead, type FleetReadSource, type Loaded, type Support } from './backend.js';
+
+export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget };
+
+export interface FleetBackend extends FleetReadSource {
+  /** The agent kinds this deployment serves (detected once; a failed detection is retried on the next call). */
+  kinds(signal?: AbortSignal): Promise<CoderResult<readonly AgentKind[]>>;
+  supports(capability: Capability, kind: AgentKind): Support;
+  /** An agent reference of any kind: task id, name or owner/name; chat id. */
+  resolve(ref: string, signal?: AbortSignal): Promise<Loaded<FleetTarget>>;
+  readonly tasks: TaskListSource;
+  readonly chats: AgentsBackend;
+}
+
+/** Agent kinds for a deployment's capabilities: tasks when it has a Tasks API, chats when it has a Chats API. */
+export function kindsFor(caps: Pick<Capabilities, 'tasks' | 'chats'>): AgentKind[] {
+  const kinds: AgentKind[] = [];
+  if (caps.tasks !== 'none') kinds.push('task');
+  if (caps.chats !== 'none') kinds.push('chat');
+  return kinds;
+}
+
+export function createFleetBackend(deps: {
+  coder: Pick<CoderClient, 'detectCapabilities'>;
+  tasks: TaskListSource;
+  taskResolver: AgentResolver;
+  chats: AgentsBackend;
+}): FleetBackend {
+  const { coder, tasks, taskResolver, chats } = deps;
+  let detected: Promise<CoderResult<readonly AgentKind[]>> | undefined;
+  /**
+   * Set when the chat routes answer 404 although the version has them (2.32 without the `agents`
+   * experiment, a proxy that strips them): the deployment is then served as Tasks only.
+   */
+  let chatsMissing = false;
+  const withoutMissing = (k: readonly AgentKind[]): readonly AgentKind[] => {
+    if (!chatsMissing) return k;
+    const left = k.filter((x) => x !== 'chat');
+    return left.length > 0 ? left : ['task'];
+  };
+  const chatsAbsent = (r: CoderResult<unknown>): boolean => !r.ok && r.error.kind === 'not_found';
+
+  const detect: FleetBackend['kinds'] = (signal) => {
+    detected ??= coder.detectCapabilities({ ...(signal ? { signal } : {}) }).then((r) => {
+      if (!r.ok) {
+        detected = undefined;
+        return r;
+      }
+      // A deployment with neither keeps the Tasks path, so every tool answers Coder's own `tasks_unsupported`.
+      const k = kindsFor(r.value);
+      return { ok: true as const, status: r.status, value: k.length > 0 ? k : (['task'] as const) };
+    });
+    return detected;
+  };
+  const kinds: FleetBackend['kinds'] = async (signal) => {
+    const k = await detect(signal);
+    return k.ok ? { ...k, value: withoutMissing(k.value) } : k;
+  };
+
+  const list: FleetBackend['list'] = async (options = {}) => {
+    const k = await kinds();
+    if (!k.ok) return k;
+    const hasTasks = k.value.includes('task');
+    const hasChats = k.value.includes('chat');
+    if (hasTasks && !hasChats) return tasks.list(options);
+    if (hasChats && !hasTasks) {
+      const c = await chats.list(options);
+      if (!chatsAbsent(c)) return c;
+      chatsMissing = true;
+      return tasks.list(options);
+    }
+    const [t, c] = await Promise.all([tasks.list(options), chats.list(options)]);
+    if (!t.ok) return t;
+    if (chatsAbsent(c)) {
+      chatsMissing = true;
+      return t;
+    }
+    if (!c.ok) return c;
+    const agents = [...t.value.agents, ...c.value.agents];
+    const read: FleetRead = { agents, count: agents.length, fetchedAt: c.value.fetchedAt > t.value.fetchedAt ? c.value.fetchedAt : t.value.fetchedAt };
+    return { ok: true, status: c.status, value: read };
+  };
+
+  return {
+    kinds,
+    list,
+    invalidate() {
+      tasks.invalidate();
+      chats.invalidate();
+    },
+    supports: (capability, kind) => supportFor(kind, capability),
+    async resolve(ref, signal) {
+      if (ref.trim() === '') return { ok: false, failure: fromDomainError({ kind: 'invalid_agent_ref', ref }) };
+      const k = await kinds(signal);
+      if (!k.ok) return { ok: false, failure: fromCoderApiError(k.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
+      if (k.value.includes('task')) {
+        const t = await taskResolver.resolve(ref);
+        if (t.ok) return { ok: true, value: { kind: 'task', task: t.value } };
+        if (!k.value.includes('chat') || t.failure.code !== 'agent_not_found') return t;
+      }
+      const c = await chats.resolve(ref, signal);
+      if (c !== 'missing' && !c.ok && c.failure.code === 'not_found') chatsMissing = true;
+      if (c === 'missing' || (!c.ok && c.failure.code === 'not_found')) return { ok: false, failure: fromDomainError({ kind: 'agent_not_found', ref }) };
+      return c.ok ? { ok: true, value: { kind: 'chat', chat: c.value } } : c;
+    },
+    tasks,
+    chats,
+  };
+}
