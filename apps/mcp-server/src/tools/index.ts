@@ -10,6 +10,7 @@ import { getFleetEventsTool } from './events/get-fleet-events.tool.js';
 import { getFleetStatusTool } from './fleet/get-fleet-status.tool.js';
 import { createAgentTaskTool } from './lifecycle/create-agent-task.tool.js';
 import { deleteAgentTool } from './lifecycle/delete-agent.tool.js';
+import { interruptAgentTool } from './lifecycle/interrupt-agent.tool.js';
 import { pauseAgentTool } from './lifecycle/pause-agent.tool.js';
 import { resumeAgentTool } from './lifecycle/resume-agent.tool.js';
 import { sendAgentInputTool } from './lifecycle/send-agent-input.tool.js';
@@ -30,6 +31,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   sendAgentInputTool,
   pauseAgentTool,
   resumeAgentTool,
+  interruptAgentTool,
   updateAgentTaskTool,
   deleteAgentTool,
   // events (src/tools/events/)

@@ -37,12 +37,34 @@ export function toAgentCore(a: Agent): AgentCore {
 }
 
 /** Optional facts that only some agents (or some backends) have. Every field here is `.optional()`. */
-export const AgentExtrasShape = {} satisfies z.ZodRawShape;
+export const AgentExtrasShape = {
+  kind: z.enum(['task', 'chat', 'workspace']).optional().describe('Which Coder surface the agent lives on: a Coder Task, or a Coder Agents chat (absent: task)'),
+  cost_usd: z.number().optional().describe('Chats: AI cost so far in USD (whole chat tree), when known'),
+  pr: z.string().optional().describe('Chats: the pull request, compactly: "#12 open +30/-4 changes_requested"'),
+  pr_url: z.string().optional().describe('Chats: URL of the pull request'),
+  labels: z.array(z.string()).optional().describe('Chats: labels as key:value'),
+  queued: z.number().int().optional().describe("Chats: messages waiting in Coder's queue of this agent"),
+} satisfies z.ZodRawShape;
 export type AgentExtras = z.output<z.ZodObject<typeof AgentExtrasShape>>;
 
-/** Values for AgentExtrasShape: absent facts are left out, never null. */
-export function toAgentExtras(_a: Agent): AgentExtras {
-  return {};
+/** Values for AgentExtrasShape: absent facts are left out, never null (task agents carry none of them). */
+export function toAgentExtras(a: Agent): AgentExtras {
+  if (a.kind === 'task') return {};
+  const pr = a.pr;
+  return {
+    kind: a.kind,
+    ...(a.costMicros !== undefined ? { cost_usd: Math.round(a.costMicros / 10_000) / 100 } : {}),
+    ...(pr
+      ? {
+          pr: [pr.number !== undefined ? `#${pr.number}` : 'PR', pr.state, `+${pr.additions}/-${pr.deletions}`, pr.changesRequested ? 'changes_requested' : pr.approved ? 'approved' : '']
+            .filter((x) => x !== '')
+            .join(' '),
+          ...(pr.url ? { pr_url: pr.url } : {}),
+        }
+      : {}),
+    ...(a.labels && Object.keys(a.labels).length > 0 ? { labels: Object.entries(a.labels).map(([k, v]) => `${k}:${v}`) } : {}),
+    ...(a.queue && a.queue.count > 0 ? { queued: a.queue.count } : {}),
+  };
 }
 
 /** The short agent block of lifecycle answers (create, send, pause, resume, update, delete). */

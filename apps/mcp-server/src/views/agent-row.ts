@@ -40,7 +40,8 @@ export type AgentRowField = Exclude<keyof typeof rowShape, 'id'>;
 
 /** The fields a caller may pick (every row field but the always-present id), in schema order. */
 export const AGENT_ROW_FIELDS = Object.keys(rowShape).filter((k) => k !== 'id') as [AgentRowField, ...AgentRowField[]];
-export const DEFAULT_AGENT_ROW_FIELDS: readonly AgentRowField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention'];
+/** Chat facts (kind, cost, PR, queue) are absent on task agents, so their rows do not change. */
+export const DEFAULT_AGENT_ROW_FIELDS: readonly AgentRowField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention', 'kind', 'cost_usd', 'pr', 'queued'];
 /** Row fields holding agent-written text (attention suggestions may quote the agent's own message). */
 const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion']);
 

@@ -24,9 +24,16 @@ export const getAgentDetailsTool = defineTool({
   inputSchema,
   outputSchema: AgentDetailsViewSchema,
   async handle(input, ctx) {
-    const resolved = await ctx.runtime.agents.resolve(input.agent);
-    if (!resolved.ok) return failure(resolved.failure);
-    const { owner, id, ref } = resolved.value;
+    const target = await ctx.runtime.backend.resolve(input.agent, ctx.signal);
+    if (!target.ok) return failure(target.failure);
+    if (target.value.kind === 'chat') {
+      // A chat: fresh chat, its cost and Coder's queue (three requests); its messages are get_agent_logs.
+      const chat = await ctx.runtime.backend.chats.details(target.value.chat.id, ctx.signal);
+      if (!chat.ok) return failure(chat.failure);
+      const view = toAgentDetailsView({ agent: chat.value, history: [], notes: ['A Coder Agents chat: read its messages with get_agent_logs.'] }, ctx.view());
+      return success(view, renderAgentDetailsText(view));
+    }
+    const { owner, id, ref } = target.value.task;
     const coder = ctx.deps.coder;
     const opts = { signal: ctx.signal };
 

@@ -1,6 +1,6 @@
-import { filterLogEntries, fitLogEntries, logSortKey, parseTimestamp, type LogEntryLike } from '@org/fleet-domain';
+import { filterLogEntries, fitLogEntries, logSortKey, parseTimestamp, truncateText, type LogEntryLike } from '@org/fleet-domain';
 import { z } from 'zod';
-import { defineTool, failure, success } from '../../define-tool.js';
+import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
 import { decodeCursor, encodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
 import { AgentRefSchema } from '../shared/schemas.js';
@@ -57,9 +57,10 @@ export const getAgentLogsTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const resolved = await ctx.runtime.agents.resolve(input.agent);
-    if (!resolved.ok) return failure(resolved.failure);
-    const { owner, id, ref } = resolved.value;
+    const target = await ctx.runtime.backend.resolve(input.agent, ctx.signal);
+    if (!target.ok) return failure(target.failure);
+    if (target.value.kind === 'chat') return chatLogs(ctx, target.value.chat.id, input);
+    const { owner, id, ref } = target.value.task;
     const query = queryHash({ id, order: input.order, since: input.since, type: input.type, search: input.search });
     let after: CursorPayload | undefined;
     if (input.cursor) {
@@ -107,6 +108,35 @@ export const getAgentLogsTool = defineTool({
     return success(data, render(data));
   },
 });
+
+/**
+ * A chat's messages, newest first, one Coder page per call (before_id cursor), bounded by max_total_chars;
+ * type and search filter the page (Coder cannot filter messages). Tool calls and results are one line each.
+ */
+async function chatLogs(ctx: ToolContext, id: string, input: z.output<typeof inputSchema>): Promise<ToolOutcome<Output>> {
+  const r = await ctx.runtime.backend.chats.messages(id, { ...(input.cursor ? { cursor: input.cursor } : {}), limit: input.limit, maxBytes: input.max_total_chars }, ctx.signal);
+  if (!r.ok) return failure(r.failure);
+  const needle = input.search?.toLowerCase();
+  const sinceMs = input.since ? parseTimestamp(input.since) : undefined;
+  const entries: Output['entries'] = r.value.entries
+    .map((m) => ({ id: m.id, type: m.role === 'user' ? 'input' : 'output', time: m.createdAt, text: m.text }))
+    .filter((m) => (!input.type || m.type === input.type) && (!needle || m.text.toLowerCase().includes(needle)) && (sinceMs === undefined || parseTimestamp(m.time) >= sinceMs))
+    .map((m) => {
+      const content = truncateText(m.text, input.max_chars_per_entry);
+      return { id: m.id, type: m.type, time: m.time, content, truncated: content !== m.text, original_chars: m.text.length };
+    });
+  const data: Output = {
+    agent: id,
+    agent_id: id,
+    order: 'newest',
+    entries,
+    returned: entries.length,
+    total_matching: entries.length,
+    ...(r.value.nextCursor ? { next_cursor: r.value.nextCursor } : {}),
+    content_trust: CONTENT_TRUST,
+  };
+  return success(data, render(data));
+}
 
 function render(d: Output): string {
   const lines = [

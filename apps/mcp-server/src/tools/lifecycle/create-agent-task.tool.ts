@@ -14,7 +14,7 @@ import {
 import { z } from 'zod';
 import { sleepOn } from '../../clock.js';
 import type { CoderApiError, Preset } from '../../coder.js';
-import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
+import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
@@ -44,7 +44,18 @@ const requirementsSchema = z
 
 const inputSchema = z.object({
   input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The task prompt: what the agent should do'),
-  template: z.string().min(1).max(200).describe('Template name, display name or id (list_templates); its ACTIVE version is used'),
+  template: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'Template name, display name or id (list_templates); its ACTIVE version is used. Required for a Coder Task; without it, on a deployment with Coder Agents, a chat is created (the agent picks a workspace template itself)',
+    ),
+  labels: z.record(z.string().min(1).max(64), z.string().max(200)).optional().describe('Coder Agents chats: labels to set on the chat (key: value, ≤ 50)'),
+  workspace_id: z.uuid().optional().describe('Coder Agents chats: pin an existing workspace instead of letting the agent provision one'),
+  model_config_id: z.uuid().optional().describe('Coder Agents chats: the model config to use (default: the organization default)'),
+  plan_mode: z.boolean().optional().describe('Coder Agents chats: start in plan mode (the agent plans before it changes anything)'),
   preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id of that template version, e.g. "Researcher"'),
   name: z
     .string()
@@ -102,6 +113,36 @@ const outputSchema = z.object({
 type Output = z.output<typeof outputSchema>;
 type WaitReport = NonNullable<Output['wait']>;
 
+/**
+ * A Coder Agents chat from the prompt (organization: the token user's; `request_id` fixed per call, so a
+ * retried request never makes two chats). Template requirements and waiting are Tasks-only for now.
+ */
+async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<Output>> {
+  const r = await ctx.runtime.backend.chats.create(
+    {
+      prompt: input.input,
+      ...(input.labels ? { labels: input.labels } : {}),
+      ...(input.workspace_id ? { workspaceId: input.workspace_id } : {}),
+      ...(input.model_config_id ? { modelConfigId: input.model_config_id } : {}),
+      ...(input.plan_mode ? { planMode: true } : {}),
+    },
+    ctx.signal,
+  );
+  if (!r.ok) return failure(r.failure);
+  const agent = r.value.agent;
+  const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', agent.id);
+  const data: Output = {
+    agent: { ...toAgentSummaryView(agent), display_name: agent.displayName, template: { id: '', name: '', version_id: '' } },
+    requirement_warnings: [],
+    ...(conflict ? { conflict } : {}),
+    next_actions: [
+      { tool: 'get_agent_details', why: 'Follow the new agent (it is working on the prompt now).' },
+      { tool: 'get_agent_logs', why: 'Read its answer once it is idle.' },
+    ].filter((n) => ctx.offers(n.tool)),
+  };
+  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+}
+
 export const createAgentTaskTool = defineTool({
   name: 'create_agent_task',
   title: 'Create agent task',
@@ -117,6 +158,11 @@ export const createAgentTaskTool = defineTool({
     const coder = ctx.deps.coder;
     const opts = { signal: ctx.signal };
 
+    // 0. Coder Agents: a chat when no template is named and the deployment has chats (the only kind from 2.37).
+    const kinds = await ctx.runtime.backend.kinds(ctx.signal);
+    if (!kinds.ok) return failure(fromCoderApiError(kinds.error, { action: 'read the Coder version' }));
+    if (kinds.value.includes('chat') && (input.template === undefined || !kinds.value.includes('task'))) return createChat(ctx, input);
+
     // 1. The deployment must have the Tasks API at all.
     const info = await coder.getServerInfo(opts);
     if (!info.ok) return failure(fromCoderApiError(info.error, { action: 'read the Coder version' }));
@@ -131,6 +177,7 @@ export const createAgentTaskTool = defineTool({
     }
 
     // 2. Template (active version), AI-task support, preset.
+    if (input.template === undefined) return failure(toolFailure('invalid_argument', 'A Coder Task needs a template, and this deployment has no Coder Agents (chats) to create instead.', 'Pass template (list_templates shows the templates that can run AI tasks).'));
     const resolved = await resolveTemplate(ctx.runtime.templates, input.template);
     if (!resolved.ok) return failure(resolved.failure);
     const entry = resolved.value;

@@ -4,7 +4,7 @@ import { defineTool, failure, success, type ConfirmOutcome } from '../../define-
 import { fromDomainError, toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadAnyTarget, recordMutation, renderNext } from './lifecycle-common.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -15,7 +15,8 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  deleted: z.boolean().describe('True when Coder accepted the deletion; false when the confirmation was declined or cancelled'),
+  deleted: z.boolean().describe('True when Coder accepted the deletion (for a chat: the archive); false when the confirmation was declined or cancelled'),
+  archived: z.boolean().optional().describe('Coder Agents chats are archived, not deleted (with their subagents; history kept)'),
   confirmation: z.enum(['argument', 'accepted', 'declined', 'cancelled']).describe('How the deletion was confirmed (argument = confirm: true from a client without elicitation)'),
   agent: AgentSummaryViewSchema.extend({
     template: z.string().describe('Template name'),
@@ -30,7 +31,7 @@ export const deleteAgentTool = defineTool({
   name: 'delete_agent',
   title: 'Delete agent',
   description:
-    'Deletes an agent for good: Coder deletes its workspace (and everything in it not pushed elsewhere) and removes the task. Destructive: the user confirms through an elicitation prompt when the client supports it, otherwise pass confirm: true only after the user agreed; a declined confirmation changes nothing. Use it for finished or broken agents; prefer pause_agent to free capacity reversibly. Next: list_agents or create_agent_task.',
+    'Deletes an agent for good: Coder deletes its workspace (and everything in it not pushed elsewhere) and removes the task; a Coder Agents chat is archived instead (with its subagents; it must be idle or errored, else interrupt_agent first). Destructive: the user confirms through an elicitation prompt when the client supports it, otherwise pass confirm: true only after the user agreed; a declined confirmation changes nothing. Use it for finished or broken agents; prefer pause_agent to free capacity reversibly. Next: list_agents or create_agent_task.',
   toolset: 'lifecycle',
   effect: 'destructive',
   // A repeated call by name can hit a newly created agent of the same name: not idempotent.
@@ -38,16 +39,19 @@ export const deleteAgentTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadTarget(ctx, input.agent, 'delete');
+    const loaded = await loadAnyTarget(ctx, input.agent, 'delete');
     if (!loaded.ok) return failure(loaded.failure);
-    const { agent, ref, resolved } = loaded.value;
-    const allowed = checkAgentAction(agent, 'delete');
+    const chat = loaded.value.kind === 'chat' ? loaded.value.target : undefined;
+    const { agent, ref } = loaded.value.kind === 'chat' ? { agent: loaded.value.target.agent, ref: loaded.value.ref } : loaded.value.target;
+    const allowed = chat ? { ok: true as const } : checkAgentAction(agent, 'delete');
     if (!allowed.ok) return failure(fromDomainError(allowed.error));
     const view = { ...toAgentSummaryView(agent), template: agent.template.name, created_at: agent.createdAt };
 
     // Elicitation wins when the client supports it (the user answers, not the model); else the argument.
     const asked: ConfirmOutcome = await ctx.confirm(
-      `Delete agent '${ref}' (${agent.status}, template ${agent.template.name})? Its workspace and any unpushed work are deleted permanently.`,
+      chat
+        ? `Archive agent '${ref}' (a Coder Agents chat, ${agent.status}) and its subagents? It leaves the fleet; Coder keeps its history.`
+        : `Delete agent '${ref}' (${agent.status}, template ${agent.template.name})? Its workspace and any unpushed work are deleted permanently.`,
     );
     if (asked === 'unsupported' && !input.confirm) {
       return failure(
@@ -69,11 +73,18 @@ export const deleteAgentTool = defineTool({
       return success(data, `Nothing was deleted (agent ${ref}, id ${agent.id}): ${why}. Do not retry unless the user asks again.\n${renderNext(data.next_actions)}`);
     }
 
-    const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
-    if (!r.ok) return failure(await definiteRefusal(ctx, loaded.value, 'delete', r.error, 'delete'));
-    const conflict = await recordMutation(ctx, resolved.id, 'delete_agent', ref);
+    if (loaded.value.kind === 'chat') {
+      const r = await ctx.runtime.backend.chats.archive(loaded.value.target, ctx.signal);
+      if (!r.ok) return failure(r.failure);
+    } else {
+      const { resolved } = loaded.value.target;
+      const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
+      if (!r.ok) return failure(await definiteRefusal(ctx, loaded.value.target, 'delete', r.error, 'delete'));
+    }
+    const conflict = await recordMutation(ctx, agent.id, 'delete_agent', ref);
     const data: Output = {
       deleted: true,
+      ...(chat ? { archived: true } : {}),
       confirmation: asked === 'accepted' ? 'accepted' : 'argument',
       agent: view,
       ...(conflict ? { conflict } : {}),
@@ -85,7 +96,9 @@ export const deleteAgentTool = defineTool({
     return success(
       data,
       [
-        `Deleted agent ${ref} (id ${agent.id}, template ${agent.template.name}, status at deletion ${agent.status}); Coder is deleting its workspace now.`,
+        chat
+          ? `Archived agent ${ref} (a Coder Agents chat, status ${agent.status}) and its subagents; Coder keeps its history.`
+          : `Deleted agent ${ref} (id ${agent.id}, template ${agent.template.name}, status at deletion ${agent.status}); Coder is deleting its workspace now.`,
         ...conflictLines(conflict),
         renderNext(data.next_actions),
       ].join('\n'),

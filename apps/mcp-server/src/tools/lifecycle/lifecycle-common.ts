@@ -5,11 +5,13 @@
  * (last write wins; an earlier mutation of the same agent by ANOTHER session within the window is named).
  */
 import { createHash } from 'node:crypto';
-import { assertNever, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction } from '@org/fleet-domain';
+import { assertNever, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction, type AgentKind } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { fromCoderApiError, fromDomainError, type CoderFailureContext, type ToolFailure } from '../../failures.js';
+import type { ChatTarget } from '../../backends/agents-backend.js';
+import { unsupportedFailure, type Capability } from '../../backends/backend.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { quoteUntrusted } from '../../views/untrusted.js';
@@ -33,15 +35,27 @@ async function rereadAgent(ctx: ToolContext, target: TargetAgent): Promise<Agent
   return r.ok ? agentOf(ctx, r.value) : undefined;
 }
 
-/** Resolves an agent reference (id, name, owner/name) and reads its task fresh. `action` is a verb phrase ("pause"). */
-export async function loadTarget(ctx: ToolContext, ref: string, action: string): Promise<Loaded<TargetAgent>> {
-  const resolved = await ctx.runtime.agents.resolve(ref);
+/** A lifecycle target of any kind: a task (read fresh) or a chat (read fresh by the Agents backend). */
+export type AnyTarget = { kind: 'task'; target: TargetAgent } | { kind: 'chat'; target: ChatTarget; ref: string };
+
+/**
+ * Resolves an agent reference of any kind (task id, name, owner/name; chat id) through the fleet backend
+ * and reads it fresh. `action` is a verb phrase ("pause").
+ */
+export async function loadAnyTarget(ctx: ToolContext, ref: string, action: string): Promise<Loaded<AnyTarget>> {
+  const resolved = await ctx.runtime.backend.resolve(ref, ctx.signal);
   if (!resolved.ok) return resolved;
-  const { owner, id } = resolved.value;
-  const fresh = await ctx.deps.coder.getTask(owner, id, { signal: ctx.signal });
-  const agentRef = resolved.value.ref;
-  if (!fresh.ok) return { ok: false, failure: fromCoderApiError(fresh.error, { action: `${action} agent '${agentRef}'`, subject: `Agent '${agentRef}'` }) };
-  return { ok: true, value: { resolved: resolved.value, task: fresh.value, agent: agentOf(ctx, fresh.value), ref: agentRef } };
+  if (resolved.value.kind === 'chat') return { ok: true, value: { kind: 'chat', target: resolved.value.chat, ref: resolved.value.chat.id } };
+  const task = resolved.value.task;
+  const fresh = await ctx.deps.coder.getTask(task.owner, task.id, { signal: ctx.signal });
+  if (!fresh.ok) return { ok: false, failure: fromCoderApiError(fresh.error, { action: `${action} agent '${task.ref}'`, subject: `Agent '${task.ref}'` }) };
+  return { ok: true, value: { kind: 'task', target: { resolved: task, task: fresh.value, agent: agentOf(ctx, fresh.value), ref: task.ref } } };
+}
+
+/** The refusal of a capability the target's kind lacks (`supports()` said no), naming the tool that works instead. */
+export function unsupportedFor(ctx: ToolContext, kind: AgentKind, capability: Capability): ToolFailure | undefined {
+  const support = ctx.runtime.backend.supports(capability, kind);
+  return support.supported ? undefined : unsupportedFailure(support, { kind });
 }
 
 // ---- output pieces -------------------------------------------------------------------------------
@@ -70,8 +84,10 @@ export function buildView(r: { workspaceBuild?: { id?: string; build_number?: nu
 }
 
 export const ViaSchema = z
-  .enum(['task_api', 'workspace_build'])
-  .describe('How Coder was asked: its tasks pause/resume endpoint, or a plain workspace build on Coder < 2.29 (no such endpoint there)');
+  .enum(['task_api', 'workspace_build', 'chat_interrupt', 'chat_message'])
+  .describe(
+    'How Coder was asked: its tasks pause/resume endpoint, a plain workspace build on Coder < 2.29 (no such endpoint there), or for a Coder Agents chat an interrupt (pause) or a "continue" message (resume)',
+  );
 
 export const renderBuild = (b: BuildView): string =>
   `build ${b.build_number !== undefined ? `#${b.build_number} ` : ''}${b.transition ?? ''}${b.status ? ` (${b.status})` : ''}${b.id ? ` id ${b.id}` : ''}`.replace(/\s+/g, ' ').trim();
@@ -104,7 +120,7 @@ export function anonymiseSession(sessionId: string): string {
  * journals the mutation; returns a conflict notice when another session changed the agent within the window.
  */
 export async function recordMutation(ctx: ToolContext, agentId: string, action: string, ref: string): Promise<ConflictNotice | undefined> {
-  ctx.runtime.tasks.invalidate();
+  ctx.runtime.backend.invalidate();
   const earlier = await ctx.runtime.mutations.record({ agentId, sessionId: ctx.session.id, action });
   if (!earlier) return undefined;
   const msBefore = Math.max(0, ctx.now().getTime() - earlier.at.getTime());

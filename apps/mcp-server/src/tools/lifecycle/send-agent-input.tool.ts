@@ -1,21 +1,32 @@
 import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
-import { defineTool, failure, success } from '../../define-tool.js';
+import type { ChatTarget } from '../../backends/agents-backend.js';
+import { WHEN_BUSY, type WhenBusy } from '../../backends/backend.js';
+import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromDomainError, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadTarget, notSentText, recordMutation, renderNext } from './lifecycle-common.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadAnyTarget, notSentText, recordMutation, renderNext } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
   input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The message to send to the agent, as a user message (an instruction, an answer to its question, a follow-up task)'),
+  when_busy: z
+    .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
+    .default('queue')
+    .describe(
+      "When the agent is busy: 'queue' (default; a chat keeps it in Coder's queue and runs it after the current turn, a task refuses), 'fail' (send nothing), 'interrupt' (a chat stops its turn and takes the input now; tasks cannot)",
+    ),
 });
 
 const outputSchema = z.object({
   agent: AgentSummaryViewSchema.describe('The agent as it was when the input was sent (it turns busy right after)'),
   sent: z.literal(true),
+  delivery: z.enum(['delivered', 'queued']).optional().describe("Chats: 'queued' when the agent was busy and Coder queued the input (see queue_position)"),
+  queue_position: z.number().int().optional().describe("Position in Coder's queue of this agent (1 = next); present when queued"),
+  interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
   conflict: ConflictSchema.optional(),
   next_actions: NextActionsSchema,
@@ -33,9 +44,10 @@ export const sendAgentInputTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadTarget(ctx, input.agent, 'send input to');
+    const loaded = await loadAnyTarget(ctx, input.agent, 'send input to');
     if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
+    if (loaded.value.kind === 'chat') return sendToChat(ctx, loaded.value.target, input.input, input.when_busy);
+    const target = loaded.value.target;
     const { agent, ref, resolved } = target;
     const ready = checkAgentAction(agent, 'send_input');
     if (!ready.ok) return failure(notSent(fromDomainError(ready.error), input.input));
@@ -57,6 +69,36 @@ export const sendAgentInputTool = defineTool({
     return success(data, [`Sent ${data.input_chars} chars to agent ${ref} (id ${agent.id}, was ${agent.status}); it is working on it now.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
   },
 });
+
+/** A chat takes input in any state: delivered now, or queued by Coder behind the current turn (or interrupting it). */
+async function sendToChat(ctx: ToolContext, target: ChatTarget, text: string, whenBusy: WhenBusy): Promise<ToolOutcome<Output>> {
+  const r = await ctx.runtime.backend.chats.sendInput(target, text, { whenBusy }, ctx.signal);
+  if (!r.ok) return failure(notSent(r.failure, text));
+  const o = r.value;
+  const conflict = await recordMutation(ctx, target.id, 'send_agent_input', target.id);
+  const queued = o.kind === 'queued';
+  const data: Output = {
+    agent: toAgentSummaryView(o.agent),
+    sent: true,
+    delivery: o.kind,
+    ...(queued ? { queue_position: o.position } : { interrupted: o.interrupted }),
+    input_chars: text.length,
+    ...(conflict ? { conflict } : {}),
+    next_actions: queued
+      ? [
+          { tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' },
+          { tool: 'get_agent_details', why: 'See the queue and the current turn.' },
+        ].filter((n) => ctx.offers(n.tool))
+      : [
+          { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
+          { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
+        ],
+  };
+  const head = queued
+    ? `Queued ${text.length} chars for agent ${target.id} (was ${o.agent.status}): position ${o.position} in Coder's queue; it runs after the current turn.`
+    : `Sent ${text.length} chars to agent ${target.id} (was ${o.agent.status}${o.interrupted ? ', its turn was interrupted' : ''}); it is working on it now.`;
+  return success(data, [head, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+}
 
 /**
  * A failed send quotes the unsent input in its text (so nothing is lost) and keeps it in the failure details

@@ -11,8 +11,9 @@ import { checkAgentAction } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromDomainError } from '../../failures.js';
+import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
-import { BuildSchema, buildView, conflictLines, ConflictSchema, loadTarget, NextActionsSchema, recordMutation, refusalFailure, renderBuild, renderNext, ViaSchema, type BuildView, type ConflictNotice, type Loaded, type NextActions } from './lifecycle-common.js';
+import { BuildSchema, buildView, conflictLines, ConflictSchema, loadAnyTarget, NextActionsSchema, recordMutation, refusalFailure, renderBuild, renderNext, ViaSchema, type BuildView, type ConflictNotice, type Loaded, type NextActions } from './lifecycle-common.js';
 
 type LifecycleCall = CoderClient['pauseTask'];
 
@@ -32,16 +33,17 @@ export interface TransitionOutcome {
   agent: AgentSummaryView;
   unchanged: boolean;
   /** How Coder was asked: the tasks pause/resume endpoint, or a plain workspace build (Coder < 2.29). */
-  via?: 'task_api' | 'workspace_build';
+  via?: 'task_api' | 'workspace_build' | 'chat_interrupt' | 'chat_message';
   build?: BuildView;
   conflict?: ConflictNotice;
   next_actions: NextActions;
 }
 
 export async function runTransition(ctx: ToolContext, agentRef: string, spec: TransitionSpec): Promise<Loaded<TransitionOutcome>> {
-  const loaded = await loadTarget(ctx, agentRef, spec.verb);
+  const loaded = await loadAnyTarget(ctx, agentRef, spec.verb);
   if (!loaded.ok) return loaded;
-  const target = loaded.value;
+  if (loaded.value.kind === 'chat') return runChatTransition(ctx, loaded.value.target, spec);
+  const target = loaded.value.target;
   const { agent, ref, resolved } = target;
   const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: toAgentSummaryView(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
   const plan = checkAgentAction(agent, spec.verb);
@@ -72,11 +74,44 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   };
 }
 
+/** The message resume_agent sends to a chat (Coder Agents has no resume: a new turn is a new message). */
+export const CHAT_RESUME_MESSAGE = 'continue';
+
+/**
+ * Chats have no pause or resume (supports() says how): pause interrupts the turn (the chat returns to idle,
+ * history kept), resume sends "continue". Already idle (pause) or already working (resume): nothing is sent.
+ */
+async function runChatTransition(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Loaded<TransitionOutcome>> {
+  const agent = toAgentSummaryView(target.agent);
+  const busy = ['busy', 'starting', 'stopping', 'blocked'].includes(target.agent.status);
+  const nothing = spec.verb === 'pause' ? !busy : busy;
+  if (nothing) return { ok: true, value: { ref: target.id, agent, unchanged: true, next_actions: spec.nextWhenUnchanged } };
+  const chats = ctx.runtime.backend.chats;
+  const r = spec.verb === 'pause' ? await chats.interrupt(target, ctx.signal) : await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, ctx.signal);
+  if (!r.ok) return r;
+  const conflict = await recordMutation(ctx, target.id, spec.tool, target.id);
+  return {
+    ok: true,
+    value: {
+      ref: target.id,
+      agent,
+      unchanged: false,
+      via: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message',
+      ...(conflict ? { conflict } : {}),
+      next_actions: [{ tool: 'get_agent_details', why: spec.verb === 'pause' ? 'The chat returns to idle once the turn stops.' : 'The chat is working again.' }],
+    },
+  };
+}
+
 /** Compact text: "Pausing agent a/b (id …, was idle): Coder started build #2 stop (stopping) id …" or the no-op line. */
 export function transitionText(o: TransitionOutcome, whenUnchanged: string, doing: string, fallbackBuild: string): string {
   const head = o.unchanged
     ? `Agent ${o.ref} (id ${o.agent.id}) ${whenUnchanged}: nothing changed.`
-    : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
+    : o.via === 'chat_interrupt'
+      ? `Interrupted agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no pause, so its turn was stopped; it returns to idle with its history kept.`
+      : o.via === 'chat_message'
+        ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no resume, so a new turn was started.`
+        : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
   return [head, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
 }
 

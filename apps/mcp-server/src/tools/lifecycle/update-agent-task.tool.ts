@@ -2,9 +2,10 @@ import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { fromDomainError } from '../../failures.js';
+import { unsupportedFailure } from '../../backends/backend.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, echo, loadTarget, recordMutation, renderNext } from './lifecycle-common.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, echo, loadAnyTarget, recordMutation, unsupportedFor, renderNext } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
 const PREVIOUS_CHARS = 300;
@@ -35,9 +36,12 @@ export const updateAgentTaskTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadTarget(ctx, input.agent, 'update the task of');
+    const loaded = await loadAnyTarget(ctx, input.agent, 'update the task of');
     if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
+    const unsupported = unsupportedFor(ctx, loaded.value.target.agent.kind, 'update_input');
+    if (unsupported) return failure(unsupported);
+    if (loaded.value.kind !== 'task') return failure(unsupportedFailure({ supported: false, reason: 'Only task agents have a task input to change.', next: [] }));
+    const target = loaded.value.target;
     const { agent, ref, resolved } = target;
     const paused = checkAgentAction(agent, 'update_input');
     if (!paused.ok) return failure(fromDomainError(paused.error));
