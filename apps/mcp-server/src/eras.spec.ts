@@ -23,12 +23,16 @@ describe.each(['2.27', '2.29', '2.36'] as const)('Coder %s', (coderVersion) => {
   });
 });
 
-describe('Coder 2.37 (Tasks removed)', () => {
-  it('explains that this deployment has no Tasks API', async () => {
-    const fx = await startFleetFixture({ sim: { agents: 0, coderVersion: '2.37' } });
+describe('Coder 2.37 (Tasks removed, Coder Agents only)', () => {
+  it('serves the chats as the fleet and never answers tasks_unsupported', async () => {
+    const fx = await startFleetFixture({ sim: { agents: 0, coderVersion: '2.37', chats: 5 } as never });
     try {
-      const text = expectFailure(await fx.call('get_fleet_status'), 'tasks_unsupported');
-      expect(text).toContain('v2.27 to v2.36');
+      const r = await fx.call('list_agents', { limit: 50 });
+      expect(textOf(r)).not.toMatch(/tasks_unsupported/);
+      expect(r.isError).toBeFalsy();
+      const rows = (r.structuredContent as { agents: { kind?: string }[] }).agents;
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((a) => a.kind === 'chat')).toBe(true);
     } finally {
       await fx.close();
     }
