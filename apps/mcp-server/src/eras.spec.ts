@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { startFleetFixture } from './testing/client-fixture.js';
 import { textOf } from './testing/in-process.js';
-import { expectFailure, structured } from './testing/tool-assertions.js';
+import { structured } from './testing/tool-assertions.js';
 
 describe.each(['2.27', '2.29', '2.36'] as const)('Coder %s', (coderVersion) => {
   it('serves the read tools', async () => {
