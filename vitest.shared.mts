@@ -19,6 +19,10 @@ export function projectVitestConfig(projectDir: string, overrides: ViteUserConfi
       watch: false,
       globals: false,
       environment: 'node',
+      // Timeouts are a hang guard, never a speed check: on a busy 2-core machine in-process HTTP/stdio
+      // round trips can take seconds, and vitest's 5 s default turned load into false failures.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
       include: ['src/**/*.spec.ts'],
       reporters: ['default', 'json'],
       outputFile: { json: './test-output/vitest/results.json' },
