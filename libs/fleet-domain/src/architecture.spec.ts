@@ -9,10 +9,9 @@
  * alone on a fresh clone, the first probe detects the skip, builds the graph once with
  * `nx show projects` (a few seconds, no daemon) and lints again, so the test never passes vacuously.
  *
- * Known gap (reported to the lead, root eslint.config.mjs): `'node:*'` in `bannedExternalImports` never
- * fires, because Node built-ins are not external nodes of the Nx graph. This spec itself imports
- * `node:child_process` without a lint error. Purity of src/ is kept by review until a
- * `no-restricted-imports` pattern for `node:*` (non-spec files) is added to the fleet-domain block.
+ * Node built-ins are not external nodes of the Nx graph, so `bannedExternalImports: ['node:*']` alone
+ * never fires; the fleet-domain block of eslint.config.mjs bans them with `no-restricted-imports` for
+ * non-spec files, and the case below proves it (this spec itself may use `node:child_process`).
  */
 import { execFileSync } from 'node:child_process';
 import { ESLint } from 'eslint';
@@ -55,6 +54,12 @@ describe('fleet-domain import boundary (ESLint)', () => {
 
   it('rejects importing the MCP server app', async () => {
     expect(await ruleIds("import * as server from '@org/mcp-server';\nexport const s = server;\n")).toContain('@nx/enforce-module-boundaries');
+  });
+
+  it('rejects a Node built-in (no I/O, no clock in the domain)', async () => {
+    expect(await ruleIds("import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n")).toContain(
+      '@typescript-eslint/no-restricted-imports',
+    );
   });
 
   it('allows `import type` from @org/coder-api-client', async () => {

@@ -58,7 +58,7 @@ export function createStoreMutationJournal(options: {
   const degrade = (error: StoreError): void => {
     if (reported.has(error.kind)) return;
     reported.add(error.kind);
-    options.log?.warn('store degraded: FR-015 conflicts are tracked in this process only', { kind: error.kind, error: error.message, hint: error.hint });
+    options.log?.warn('store degraded: conflicting writes are tracked in this process only', { kind: error.kind, error: error.message, hint: error.hint });
   };
   const store = async (): Promise<FleetStore | undefined> => {
     opening ??= options.open();

@@ -12,7 +12,6 @@ import {
   type WaitTarget,
 } from '@org/fleet-domain';
 import { z } from 'zod';
-import { sleepOn } from '../../clock.js';
 import type { CoderApiError, Preset } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
@@ -40,7 +39,7 @@ const requirementsSchema = z
     disk_gb: z.number().positive().max(1_048_576).optional().describe('Disk needed, in GB'),
     gpu: z.boolean().optional().describe('Needs a GPU (checked as the capability "gpu")'),
   })
-  .describe('What the work needs; checked against the template BEFORE anything is created (FR-014)');
+  .describe('What the work needs; checked against the template BEFORE anything is created');
 
 const inputSchema = z.object({
   input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The task prompt: what the agent should do'),
@@ -337,7 +336,7 @@ async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, tim
     if (elapsed >= timeoutMs) return report('timeout');
     if (ctx.signal.aborted) return report('cancelled');
     await ctx.progress(elapsed, timeoutMs, `Waiting for agent ${created.owner}/${created.name} to be ${target}: ${agent.status} (${agent.statusReason})`);
-    await sleepOn(ctx.deps.clock, Math.min(POLL_MS, timeoutMs - elapsed), ctx.signal);
+    await ctx.sleep(Math.min(POLL_MS, timeoutMs - elapsed));
     if (ctx.signal.aborted) return report('cancelled');
     const r = await ctx.deps.coder.getTask(created.owner, created.id, { signal: ctx.signal });
     polls += 1;
