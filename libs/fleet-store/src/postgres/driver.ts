@@ -135,6 +135,7 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
     location: `${describePostgresUrl(options.url)} schema ${schema}`,
     lockRowsClause: 'FOR UPDATE SKIP LOCKED',
     maxParams: 60_000,
+    maxRowsPerStatement: 500,
 
     async transaction(mode, fn) {
       const client = await pool.connect();

@@ -25,6 +25,11 @@ export interface SqlDriver {
   /** Largest number of bound parameters per statement we use (batches are chunked under it). */
   readonly maxParams: number;
   /**
+   * Rows per batched INSERT. SQLite: 1 (one cached prepared statement reused in a loop inside the
+   * transaction beats a 500-row VALUES list, ~2x for a watcher cycle); Postgres: many (one round trip).
+   */
+  readonly maxRowsPerStatement: number;
+  /**
    * One transaction. `write` takes the write lock up front (SQLite BEGIN IMMEDIATE); `read` sees one
    * snapshot. Rolls back when `fn` throws, then rethrows.
    */

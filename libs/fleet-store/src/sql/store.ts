@@ -79,9 +79,9 @@ const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-/** Splits `items` into chunks whose bound parameters stay under the driver's limit. */
-function chunks<T>(items: readonly T[], paramsPerItem: number, maxParams: number): T[][] {
-  const size = Math.max(1, Math.min(500, Math.floor(maxParams / paramsPerItem)));
+/** Splits `items` into chunks within the driver's rows per statement and bound-parameter limit. */
+function chunks<T>(items: readonly T[], paramsPerItem: number, driver: Pick<SqlDriver, 'maxParams' | 'maxRowsPerStatement'>): T[][] {
+  const size = Math.max(1, Math.min(driver.maxRowsPerStatement, Math.floor(driver.maxParams / paramsPerItem)));
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -231,7 +231,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
         const result = await guard('events.append', 'write', async (tx) => {
           await driver.lockForEvents(tx);
           let inserted = 0;
-          for (const chunk of chunks(events, 6, driver.maxParams)) {
+          for (const chunk of chunks(events, 6, driver)) {
             const params: SqlParam[] = [];
             for (const e of chunk) {
               params.push(e.at ?? now(), e.kind, e.severity, e.agentId ?? null, JSON.stringify(e.payload ?? null), e.key ?? null);
@@ -377,7 +377,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
           }
         }
         return guard('samples.write', 'write', async (tx) => {
-          for (const chunk of chunks([...rows.values()], 4, driver.maxParams)) {
+          for (const chunk of chunks([...rows.values()], 4, driver)) {
             await tx.run(
               `INSERT INTO samples (scope, metric, at, value) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}
                ON CONFLICT (scope, metric, at) DO UPDATE SET value = excluded.value`,

@@ -1,6 +1,6 @@
 /**
  * SQLite driver (better-sqlite3 12.x, synchronous) behind the async `SqlDriver`.
- * - WAL journal + synchronous=NORMAL (default): a commit is in the WAL file when `append` resolves, so kill -9
+ * - WAL journal (auto-checkpoint every 10,000 pages) + synchronous=NORMAL (default): a commit is in the WAL file when `append` resolves, so kill -9
  *   or a crash of the process loses nothing committed; only an OS crash or power cut may lose the last commits
  *   (WAL checkpoints are synced). `synchronous: 'FULL'` fsyncs every commit (slower: one fsync per watcher
  *   cycle). Readers in other processes never block the writer.
@@ -24,12 +24,23 @@ export interface SqliteDriverOptions {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
+/**
+ * Pages in the WAL before a commit checkpoints it (SQLite's default is 1,000). A watcher cycle of 500
+ * transitions on a large journal dirties ~2,000 index pages (key and agent_id are random in the B-trees), so
+ * with the default nearly every cycle ran a checkpoint (copy + fsync) inside its COMMIT (bench: 54 → 27 ms).
+ * 10,000 pages (~40 MB of WAL at 4 KiB) checkpoints once every few cycles and writes each hot page once.
+ * Durability is unchanged: commits land in the WAL exactly as before and checkpoints still sync.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   const memory = options.path === ':memory:';
   const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 2_000 });
   try {
-    if (!memory) db.pragma('journal_mode = WAL');
+    if (!memory) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    }
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
   } catch (error) {
@@ -98,6 +109,7 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     location: memory ? 'memory' : options.path,
     lockRowsClause: '',
     maxParams: 30_000,
+    maxRowsPerStatement: 1,
 
     transaction(mode, fn) {
       return serial(async () => {
