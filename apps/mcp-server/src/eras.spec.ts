@@ -25,14 +25,22 @@ describe.each(['2.27', '2.29', '2.36'] as const)('Coder %s', (coderVersion) => {
 
 describe('Coder 2.37 (Tasks removed, Coder Agents only)', () => {
   it('serves the chats as the fleet and never answers tasks_unsupported', async () => {
+    // The fleet in the Agents era is what the token sees: its own chats plus shared ones (the seeded chats
+    // are spread over several owners), so the test creates one of its own first.
     const fx = await startFleetFixture({ sim: { agents: 0, coderVersion: '2.37', chats: 5 } as never });
     try {
+      const created = await fx.call('create_agent_task', { input: 'Fix the failing tests in ci.yml' });
+      expect(textOf(created)).not.toMatch(/tasks_unsupported/);
+      expect(created.isError, textOf(created)).toBeFalsy();
       const r = await fx.call('list_agents', { limit: 50 });
       expect(textOf(r)).not.toMatch(/tasks_unsupported/);
       expect(r.isError).toBeFalsy();
       const rows = (r.structuredContent as { agents: { kind?: string }[] }).agents;
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((a) => a.kind === 'chat')).toBe(true);
+      const status = await fx.call('get_fleet_status');
+      expect(status.isError, textOf(status)).toBeFalsy();
+      expect(textOf(status)).not.toMatch(/tasks_unsupported/);
     } finally {
       await fx.close();
     }
