@@ -36,7 +36,10 @@ export interface ResourceDeps {
 
 const viewContext = (deps: ResourceDeps): ViewContext => ({ now: deps.clock.now(), offers: deps.offers });
 
-const json = (uri: string, value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+// U+2028/U+2029 are valid inside JSON strings but break lines in some renderers: escape them (D2).
+const json = (uri: string, value: unknown): ReadResourceResult => ({
+  contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`) }],
+});
 
 async function loadAgents(deps: ResourceDeps): Promise<readonly Agent[]> {
   const r = await deps.runtime.backend.list();

@@ -53,7 +53,7 @@ export const AgentViewSchema = z.object({
 });
 export type AgentView = z.output<typeof AgentViewSchema>;
 /** Paths (in AgentViewSchema) of agent-written text. */
-export const AGENT_VIEW_UNTRUSTED_FIELDS = ['state.message', 'prompt', 'needs_attention.suggestion'] as const;
+export const AGENT_VIEW_UNTRUSTED_FIELDS = ['state.message', 'state.uri', 'prompt', 'display_name', 'status_reason', 'needs_attention.suggestion'] as const;
 
 export function toAgentView(a: Agent, ctx: ViewContext): AgentView {
   return {
@@ -184,7 +184,7 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
       (d.workspace?.build ? ` Workspace build #${d.workspace.build.number ?? '?'} ${d.workspace.build.transition ?? ''} ${d.workspace.build.status ?? ''}${d.workspace.outdated ? ', template outdated' : ''}.` : ''),
     UNTRUSTED_NOTICE,
   ];
-  if (a.state) lines.push(`State: ${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` ${a.state.uri}` : ''}`);
+  if (a.state) lines.push(`State: ${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` uri=${quoteUntrusted(a.state.uri)}` : ''}`);
   else lines.push('State: nothing reported yet.');
   if (a.needs_attention) lines.push(`Needs attention (${a.needs_attention.severity}, ${a.needs_attention.reason}): ${a.needs_attention.suggestion}`);
   lines.push(`Prompt: ${quoteUntrusted(truncateText(a.prompt, 300))}`);

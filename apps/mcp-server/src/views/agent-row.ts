@@ -5,7 +5,7 @@ import { ageMs, formatAge, isoSeconds, truncateText, type Agent, type AgentSort 
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
 import { AttentionReasonSchema, onlyOfferedTools, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
-import { quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
+import { inlineValue, quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
 const MESSAGE_CHARS = 64;
 const PROMPT_CHARS = 200;
@@ -43,7 +43,7 @@ export const AGENT_ROW_FIELDS = Object.keys(rowShape).filter((k) => k !== 'id') 
 /** Chat facts (kind, cost, PR, queue) are absent on task agents, so their rows do not change. */
 export const DEFAULT_AGENT_ROW_FIELDS: readonly AgentRowField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention', 'kind', 'cost_usd', 'pr', 'queued'];
 /** Row fields holding agent-written text (attention suggestions may quote the agent's own message). */
-const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion']);
+const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion', 'display_name', 'status_reason']);
 
 /** Every row field of one agent (absent facts left out). */
 function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
@@ -135,7 +135,7 @@ export function renderAgentRowText(a: AgentRowView, fields: readonly AgentRowFie
   for (const f of fields) {
     if (TEXT_INLINE_FIELDS.has(f)) continue;
     const v = a[f];
-    if (v !== undefined) parts.push(`${f}=${String(v)}`);
+    if (v !== undefined) parts.push(`${f}=${inlineValue(v)}`);
   }
   if (a.message !== undefined) parts.push(quoteUntrusted(a.message));
   if (a.prompt !== undefined) parts.push(`prompt=${quoteUntrusted(a.prompt)}`);

@@ -2,6 +2,7 @@
  * Template: one template of the catalogue (list_templates) with its active version, presets, parameters,
  * fleet-domain's derived facts (capabilities, limits, AI-task support) and notes on parts that failed to load.
  */
+import { quoteUntrusted } from './untrusted.js';
 import { truncateText, type TemplateFacts } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { Preset, Template, TemplateVersion, TemplateVersionParameter } from '../coder.js';
@@ -108,7 +109,7 @@ export function renderTemplateText(t: TemplateView): string {
   const presets = t.presets.map((p) => `${p.name}${p.default ? ' (default)' : ''}`).join(', ');
   const limits = [...Object.entries(t.limits).map(([k, v]) => `${k}≤${v.max ?? '?'}`), ...(t.parameter_limits ?? []).map((l) => `${l.parameter} ${l.options.join('|')}`)].join(' ');
   const line =
-    `- ${t.name}${t.display_name !== t.name ? ` "${t.display_name}"` : ''} [${t.ai_tasks === true ? 'AI tasks' : t.ai_tasks === false ? 'no AI tasks' : 'AI tasks unknown'}${t.deprecated ? ', deprecated' : ''}] id=${t.id}` +
+    `- ${t.name}${t.display_name !== t.name ? ` ${quoteUntrusted(t.display_name)}` : ''} [${t.ai_tasks === true ? 'AI tasks' : t.ai_tasks === false ? 'no AI tasks' : 'AI tasks unknown'}${t.deprecated ? ', deprecated' : ''}] id=${t.id}` +
     `${presets ? `; presets: ${presets}` : ''}; capabilities: ${t.capabilities.join(', ') || 'none'}${limits ? `; limits: ${limits}` : ''}`;
   return t.parameters && t.parameters.length > 0 ? `${line}\n  parameters: ${t.parameters.map((p) => `${p.name}${p.required ? '*' : ''}`).join(', ')}` : line;
 }

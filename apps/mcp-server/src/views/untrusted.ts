@@ -10,9 +10,14 @@ export const UNTRUSTED_NOTICE =
 
 export const CONTENT_TRUST = 'untrusted_agent_output' as const;
 
-/** One-line safe rendering of a short untrusted string. */
-export function quoteUntrusted(text: string): string {
-  return JSON.stringify(text);
+/** One-line safe rendering of a short untrusted string: THE rule, defined once in fleet-domain. */
+export { quoteUntrusted } from '@org/fleet-domain';
+import { quoteUntrusted } from '@org/fleet-domain';
+
+/** A field value in `key=value` text: plain tokens as they are, anything else through quoteUntrusted. */
+export function inlineValue(value: unknown): string {
+  const text = String(value);
+  return typeof value === 'string' && !/^[\w.:/@+-]*$/.test(text) ? quoteUntrusted(text) : text;
 }
 
 export function newFenceNonce(): string {

@@ -13,7 +13,7 @@
  * (interval × 2^n, capped). Health (last success, consecutive failures, back-off, CPU per cycle) is
  * reported by `health()`. All timers go through the injected Scheduler and time through the Clock.
  */
-import { diffFleet, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
+import { diffFleet, quoteUntrusted, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
@@ -192,7 +192,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
         budget -= 1;
         const cause = await explain(agent, AbortSignal.timeout(FAILURE_LOOKUP_TIMEOUT_MS)).catch(() => undefined);
         if (!cause) return e;
-        const reason = truncateText(`${e.reason}: ${cause}`, 500);
+        const reason = truncateText(`${e.reason}: ${quoteUntrusted(truncateText(cause, 400))}`, 500);
         return { ...e, reason, message: truncateText(`agent "${agent.name}" (${agent.owner}) failed: ${reason}`, 600) };
       }),
     );

@@ -30,6 +30,7 @@ import { ONLINE_STATUSES } from '../models/agent.js';
 import { type Instant, isoFromMs, toEpochMs } from '../mapping/timestamps.js';
 import type { AttentionThresholds } from '../status/attention.js';
 import { computeCapacity, DEFAULT_CAPACITY_WARNING_RATIO, reevaluate } from '../metrics/fleet-status.js';
+import { quoteUntrusted } from '../text/quote.js';
 import { truncateText } from '../text/truncate.js';
 
 export type FleetEventKind =
@@ -301,7 +302,7 @@ export function diffFleet(
         at: a.state.since || nowIso,
         state: a.state.kind,
         stateMessage: a.state.message,
-        message: `${label} reports ${a.state.raw}${a.state.message ? `: "${truncateText(a.state.message, maxText)}"` : ''}`,
+        message: `${label} reports ${quoteUntrusted(truncateText(a.state.raw, 40))}${a.state.message ? `: ${quoteUntrusted(truncateText(a.state.message, maxText))}` : ''}`,
       });
     }
 
@@ -392,7 +393,7 @@ function completionText(a: Agent, maxText: number): string {
     if (a.archived) return 'its work (archived)';
     return a.pr?.number !== undefined ? `its work: PR #${a.pr.number} merged` : 'its work: its PR is merged';
   }
-  return `its task${a.state?.message ? `: "${truncateText(a.state.message, maxText)}"` : ''}`;
+  return `its task${a.state?.message ? `: ${quoteUntrusted(truncateText(a.state.message, maxText))}` : ''}`;
 }
 
 /** The event of a PR change from the remembered key `before`: opened (open or draft now, not before) or merged. */

@@ -14,6 +14,7 @@ import { deriveChatStatus, type ChatStatusInput } from '../status/chat-status-ta
 import { classifyChatError, deriveAttention, type AttentionThresholds } from '../status/attention.js';
 import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
 import { lookup, newerTime, newScratch, optionalIso, timeFrom, type PerTask, type Scratch } from './from-coder.js';
+import { quoteUntrusted } from '../text/quote.js';
 import { truncateText } from '../text/truncate.js';
 
 /** How long Coder lets a `requires_action` chat wait for client tool results before it fails the turn. */
@@ -281,7 +282,7 @@ function describe(ruleId: string, base: string, input: ChatStatusInput, lastErro
   switch (ruleId) {
     case 'chat-error':
       if (!lastError) return base;
-      return `${base}${lastError.kind ? ` (${lastError.kind})` : ''}${lastError.message ? `: "${truncateText(lastError.message, REASON_MESSAGE_MAX)}"` : ''}`;
+      return `${base}${lastError.kind ? ` (${lastError.kind})` : ''}${lastError.message ? `: ${quoteUntrusted(truncateText(lastError.message, REASON_MESSAGE_MAX))}` : ''}`;
     case 'chat-merged':
       return pr?.number !== undefined ? `${base} (PR #${pr.number})` : base;
     case 'chat-archived':

@@ -116,7 +116,7 @@ describe('toAgent', () => {
     const a = toAgent(buildTask({ workspace_agent_health: { healthy: false, reason: 'agent has lost connection' } }), BASE_NOW);
     expect(a.status).toBe('offline');
     expect(a.health).toEqual({ healthy: false, reason: 'agent has lost connection' });
-    expect(a.statusReason).toBe('the workspace agent is unhealthy: agent has lost connection');
+    expect(a.statusReason).toBe('the workspace agent is unhealthy: "agent has lost connection"');
   });
 
   it('error status is unhealthy with the status reason', () => {

@@ -14,6 +14,7 @@ import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, NeedsAttentio
 import { deriveStatus, type StatusInput } from '../status/status-table.js';
 import { attentionReason, deriveAttention, fillAttentionInput, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
 import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
+import { quoteUntrusted } from '../text/quote.js';
 import { truncateText } from '../text/truncate.js';
 
 export interface ToAgentOptions extends AttentionThresholds {
@@ -343,22 +344,22 @@ function describe(
 ): string {
   switch (ruleId) {
     case 'agent-unhealthy':
-      return healthReason ? `${base}: ${healthReason}` : base;
+      return healthReason ? `${base}: ${quoteUntrusted(truncateText(healthReason, REASON_MESSAGE_MAX))}` : base;
     case 'state-failed':
-      return state?.message ? `${base}: "${truncateText(state.message, REASON_MESSAGE_MAX)}"` : base;
+      return state?.message ? `${base}: ${quoteUntrusted(truncateText(state.message, REASON_MESSAGE_MAX))}` : base;
     case 'task-unknown':
-      return `${base} (status "${input.taskStatus ?? input.workspaceStatus ?? ''}"${
-        input.workspaceStatus !== undefined && input.taskStatus !== undefined ? `, workspace "${input.workspaceStatus}"` : ''
+      return `${base} (status ${quoteUntrusted(input.taskStatus ?? input.workspaceStatus ?? '')}${
+        input.workspaceStatus !== undefined && input.taskStatus !== undefined ? `, workspace ${quoteUntrusted(input.workspaceStatus)}` : ''
       })`;
     case 'agent-not-ready':
     case 'agent-lifecycle-unknown':
     case 'agent-starting':
-      return input.lifecycle ? `${base} (lifecycle "${input.lifecycle}")` : base;
+      return input.lifecycle ? `${base} (lifecycle ${quoteUntrusted(input.lifecycle)})` : base;
     case 'state-unknown':
-      return `${base} ("${state?.raw ?? ''}")`;
+      return `${base} (${quoteUntrusted(truncateText(state?.raw ?? '', REASON_MESSAGE_MAX))})`;
     case 'workspace-not-running':
     case 'workspace-failed':
-      return `${base} (workspace "${input.workspaceStatus ?? ''}")`;
+      return `${base} (workspace ${quoteUntrusted(input.workspaceStatus ?? '')})`;
     default:
       return base;
   }

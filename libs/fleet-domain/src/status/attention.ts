@@ -29,6 +29,7 @@ import type {
   Severity,
   SuggestedTool,
 } from '../models/agent.js';
+import { quoteUntrusted } from '../text/quote.js';
 import { formatDuration, truncateText } from '../text/truncate.js';
 import { isoFromMs } from '../mapping/timestamps.js';
 import type { InvalidThreshold } from '../errors.js';
@@ -153,7 +154,7 @@ function make(
 }
 
 function quoted(message: string | undefined): string {
-  return message ? ` "${truncateText(message.replace(/\s+/g, ' ').trim(), MESSAGE_PREVIEW)}"` : '';
+  return message ? ` ${quoteUntrusted(truncateText(message.replace(/\s+/g, ' ').trim(), MESSAGE_PREVIEW))}` : '';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AGENT_SORTS, agentSortKey, matchesAgentQuery } from '@org/fleet-domain';
 import { z } from 'zod';
+import { OwnerFilterSchema, TemplateFilterSchema, CapabilityFilterSchema, CursorSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AGENT_ROW_FIELDS, AgentListViewSchema, DEFAULT_AGENT_ROW_FIELDS, renderAgentListText, toAgentListView } from '../../views/agent-row.js';
 import { AgentStatusSchema } from '../../views/parts.js';
@@ -12,14 +13,14 @@ const inputSchema = z.object({
     .union([AgentStatusSchema, z.array(AgentStatusSchema).min(1)])
     .optional()
     .describe('Only agents in this status, or in any of these statuses'),
-  owner: z.string().min(1).optional().describe('Only agents of this owner (username)'),
-  template: z.string().min(1).optional().describe('Only agents of this template (name, display name or id)'),
-  capability: z.string().min(1).optional().describe('Only agents whose template offers this capability (see list_templates)'),
+  owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
+  template: TemplateFilterSchema.optional().describe('Only agents of this template (name, display name or id)'),
+  capability: CapabilityFilterSchema.optional().describe('Only agents whose template offers this capability (see list_templates)'),
   needs_attention: z.boolean().optional().describe('true: only agents that need attention (failed, blocked, stuck, offline, waiting for input); false: only those that do not'),
   search: z.string().min(1).max(200).optional().describe('Case-insensitive text searched in name, display name, owner, template, prompt and state message'),
   sort: z.enum(AGENT_SORTS).default('name').describe('name (owner/name A→Z, the most stable for paging), last_activity or created (newest first), status, attention (most severe, longest-waiting first)'),
   limit: z.number().int().min(1).max(200).default(25).describe('Page size'),
-  cursor: z.string().min(1).optional().describe('next_cursor from the previous page (same filters and sort)'),
+  cursor: CursorSchema.optional().describe('next_cursor from the previous page (same filters and sort)'),
   fields: z
     .array(z.enum(AGENT_ROW_FIELDS))
     .min(1)

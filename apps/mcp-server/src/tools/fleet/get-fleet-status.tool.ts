@@ -1,13 +1,14 @@
 import { computeFleetStatus, matchesAgentQuery } from '@org/fleet-domain';
 import { z } from 'zod';
+import { OwnerFilterSchema, TemplateFilterSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { FleetStatusViewSchema, renderFleetStatusText, toFleetStatusView } from '../../views/fleet-status.js';
 import { fleetStatusOptions } from '../../runtime/fleet-options.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
 
 const inputSchema = z.object({
-  template: z.string().min(1).optional().describe('Only agents of this template (name, display name or id)'),
-  owner: z.string().min(1).optional().describe('Only agents of this owner (username)'),
+  template: TemplateFilterSchema.optional().describe('Only agents of this template (name, display name or id)'),
+  owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
   max_attention: z.number().int().min(0).max(200).default(20).describe('At most this many agents in the attention list (most severe first; attention_total has the full count)'),
   include_outliers: z.boolean().default(true).describe('Include agents that are unusually slow compared with their template peers'),
   max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers (most unusual first; outliers_total has the full count)'),

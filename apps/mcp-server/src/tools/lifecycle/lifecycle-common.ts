@@ -165,7 +165,9 @@ export async function definiteRefusal(ctx: ToolContext, target: TargetAgent, act
 }
 
 /** "The input was NOT sent: <quoted input>" — so a failed send never loses the superagent's text. */
-export const notSentText = (input: string): string => `The input was NOT sent; here it is so nothing is lost: ${quoteUntrusted(input)}`;
+/** How much of an unsent input is quoted back in text (D3: a refused 100 KB input was echoed in full); the structured details keep all of it. */
+export const UNSENT_ECHO_CHARS = 2_000;
+export const notSentText = (input: string): string => `The input was NOT sent; here it is so nothing is lost: ${quoteUntrusted(truncateText(input, UNSENT_ECHO_CHARS))}`;
 
 /** Short prompt/input echo for results. */
 export const echo = (text: string, max = 200): string => truncateText(text, max);

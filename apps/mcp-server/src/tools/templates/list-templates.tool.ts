@@ -1,5 +1,6 @@
 import { normalizeCapability } from '@org/fleet-domain';
 import { z } from 'zod';
+import { CapabilityFilterSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { renderTemplateListText, TemplateListViewSchema, toTemplateListView } from '../../views/template.js';
 import { loadTemplateCatalog } from '../../runtime/template-facts.js';
@@ -7,7 +8,7 @@ import { loadTemplateCatalog } from '../../runtime/template-facts.js';
 const inputSchema = z.object({
   include_non_ai: z.boolean().default(false).describe('Also list templates that cannot run AI tasks (shown for completeness, not usable with create_agent_task)'),
   include_deprecated: z.boolean().default(false).describe('Also list deprecated templates'),
-  capability: z.string().min(1).optional().describe('Only templates offering this capability (e.g. "gpu", "python", "preset:Operator")'),
+  capability: CapabilityFilterSchema.optional().describe('Only templates offering this capability (e.g. "gpu", "python", "preset:Operator")'),
   search: z.string().min(1).max(200).optional().describe('Case-insensitive text searched in name, display name and description'),
   include_parameters: z.boolean().default(true).describe('Include each template\'s rich parameters (set false for a shorter answer)'),
 });
