@@ -34,6 +34,7 @@ export type LocalFailureCode =
   | 'timeout'
   | 'cancelled'
   | 'unknown_tool'
+  | 'outcome_unknown'
   | 'internal_error';
 export type FailureCode = CoderApiError['kind'] | LocalFailureCode | (string & {});
 

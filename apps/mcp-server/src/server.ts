@@ -42,6 +42,18 @@ export interface FleetServer {
 
 export const SERVER_NAME = 'coder-fleet-mcp';
 
+/**
+ * The documented ceiling of a tool answer's text (D3): tools page their content (limit/cursor) to stay
+ * far below it; anything above is cut here with a visible marker and logged, so no answer can grow without bound.
+ */
+export const ANSWER_TEXT_MAX_CHARS = 64 * 1024;
+
+function capText(text: string, log: Logger): string {
+  if (text.length <= ANSWER_TEXT_MAX_CHARS) return text;
+  log.warn('tool answer text over the ceiling: truncated', { chars: text.length, max: ANSWER_TEXT_MAX_CHARS });
+  return `${text.slice(0, ANSWER_TEXT_MAX_CHARS - 200)}\n…[answer truncated: ${text.length - ANSWER_TEXT_MAX_CHARS + 200} more characters; narrow the request or page with limit/cursor]`;
+}
+
 export function buildInstructions(toolsets: ReadonlySet<Toolset>): string {
   const lines = [
     'This server lets you see and steer a fleet of AI coding agents running as Coder Tasks.',
@@ -146,6 +158,15 @@ export function createServer(options: CreateServerOptions): FleetServer {
     try {
       const outcome = await Promise.race([tool.handle(args, ctx), aborted]);
       if (outcome === 'aborted') {
+        // A mutation cut off by the deadline may have reached Coder: its outcome is unknown, not failed (D1).
+        if (timedOut && tool.effect !== 'read')
+          return renderFailure(
+            toolFailure(
+              'outcome_unknown',
+              `${tool.name} did not finish within ${timeoutMs} ms; if its request reached Coder, the change may have been applied.`,
+              'Do not simply retry: check the agent with get_agent_details (or list_agents) first.',
+            ),
+          );
         return timedOut
           ? renderFailure(toolFailure('timeout', `${tool.name} did not finish within ${timeoutMs} ms.`, 'Retry with a narrower request, or raise FLEET_MCP_REQUEST_TIMEOUT_MS.'))
           : renderFailure(toolFailure('cancelled', `${tool.name} was cancelled by the client.`, 'Call it again if you still need the result.'));
@@ -153,9 +174,10 @@ export function createServer(options: CreateServerOptions): FleetServer {
       if (!outcome.ok) {
         toolLog.debug('tool failure', { code: outcome.failure.code });
         // Hints name only tools this session offers (read-only, toolsets, exclude lists, header narrowing).
-        return renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
+        const rendered = renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
+        return { ...rendered, content: rendered.content.map((c) => (c.type === 'text' ? { ...c, text: capText(c.text, toolLog) } : c)) };
       }
-      return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.data as Record<string, unknown> };
+      return { content: [{ type: 'text', text: capText(outcome.text, toolLog) }], structuredContent: outcome.data as Record<string, unknown> };
     } catch (error) {
       const reportId = randomUUID().slice(0, 8);
       toolLog.error('unexpected error in tool', { reportId, error });

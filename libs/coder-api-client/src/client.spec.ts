@@ -143,7 +143,7 @@ describe('timeouts and cancellation', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(await pending).toEqual({
       ok: false,
-      error: { kind: 'timeout', operation: 'GET /api/v2/workspaces/{workspace}', message: 'No response from Coder within 5000 ms.' },
+      error: { kind: 'timeout', operation: 'GET /api/v2/workspaces/{workspace}', message: 'No response from Coder within 5000 ms.', delivery: 'unknown' },
     });
   });
 

@@ -6,9 +6,11 @@ import {
   describeCoderError,
   isCoderApiError,
   kindForStatus,
+  networkError,
   narrowErrorBody,
   redactError,
   retryAfterMsFrom,
+  timeoutError,
 } from './errors.js';
 import type { CoderApiError, CoderApiErrorKind, CoderResult } from './types.js';
 
@@ -100,6 +102,7 @@ describe('error mapping through the injected fetch (one per kind)', () => {
       kind: 'network',
       operation: 'GET /api/v2/buildinfo',
       message: 'Could not reach Coder: fetch failed (connect ECONNREFUSED 127.0.0.1:1)',
+      delivery: 'unknown', // no error code on the cause: the client cannot tell, so it does not claim 'not_sent'
     });
     const thrownString = createCoderClient({ baseUrl: 'https://coder.test', sessionToken: TOKEN, retry: { retries: 0 }, fetch: () => Promise.reject('boom') });
     expect(errorOf(await thrownString.getMe()).message).toBe('Could not reach Coder: boom');
@@ -190,5 +193,16 @@ describe('error helpers', () => {
   it('redactError is a no-op without a secret', () => {
     const e: CoderApiError = { kind: 'network', operation: 'GET /x', message: 'm' };
     expect(redactError(e, '')).toBe(e);
+  });
+});
+
+describe('delivery of a failed request (D1: a lost answer is not a refusal)', () => {
+  it('is not_sent only when the connection was never made; unknown after a reset or a timeout', () => {
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(networkError('POST /x', refused).delivery).toBe('not_sent');
+    expect(networkError('POST /x', reset).delivery).toBe('unknown');
+    expect(networkError('POST /x', new Error('weird')).delivery).toBe('unknown');
+    expect(timeoutError('POST /x', 5000, false).delivery).toBe('unknown');
   });
 });

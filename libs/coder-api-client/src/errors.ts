@@ -149,14 +149,27 @@ function isUsageLimit(coderKind: string | undefined, coder: CoderErrorBody | und
   return /\b(usage|spend(ing)?)\s+limit|budget/i.test(`${coder?.message ?? ''} ${coder?.detail ?? ''}`);
 }
 
+/** Error codes meaning the connection was never established: the request cannot have reached Coder. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+function causeCode(cause: unknown): string | undefined {
+  for (let c: unknown = cause, depth = 0; c !== null && typeof c === 'object' && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 export function networkError(operation: string, cause: unknown): CoderApiError {
-  return { kind: 'network', operation, message: `Could not reach Coder: ${describeThrown(cause)}` };
+  const code = causeCode(cause);
+  return { kind: 'network', operation, message: `Could not reach Coder: ${describeThrown(cause)}`, delivery: code !== undefined && NEVER_CONNECTED.has(code) ? 'not_sent' : 'unknown' };
 }
 
 export function timeoutError(operation: string, timeoutMs: number, byCaller: boolean): CoderApiError {
   return {
     kind: 'timeout',
     operation,
+    delivery: 'unknown',
     message: byCaller ? 'The request was cancelled by the caller.' : `No response from Coder within ${timeoutMs} ms.`,
   };
 }

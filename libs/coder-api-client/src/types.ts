@@ -197,7 +197,15 @@ export interface CoderApiError {
   version?: string;
   /** Coder's own error classification when the body has one (`kind`: usage_limit, hook_denied, …). */
   coderKind?: string;
+  /**
+   * For `network` and `timeout`: did the request possibly reach Coder? `not_sent` when the connection was
+   * never made (refused, DNS, unreachable): Coder saw nothing. `unknown` when bytes may have left (reset
+   * after connect, timeout, caller abort): a mutation may have been applied, re-read before retrying.
+   */
+  delivery?: RequestDelivery;
 }
+
+export type RequestDelivery = 'not_sent' | 'unknown';
 
 export type CoderResult<T> = { ok: true; value: T; status: number } | { ok: false; error: CoderApiError };
 

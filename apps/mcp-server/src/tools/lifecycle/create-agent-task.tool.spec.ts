@@ -175,10 +175,13 @@ describe('create_agent_task', () => {
     }
   });
 
-  it('reports a taken name', async () => {
+  it('reports a taken name; the same name with the same prompt is recognised as a repeat of the request (D1)', async () => {
     const name = uniqueName();
-    structured<CreateOut>(await create({ name }));
-    expect(expectFailure(await create({ name }), 'name_taken')).toContain(name);
+    const first = structured<CreateOut>(await create({ name }));
+    expect(expectFailure(await create({ name, input: 'Some other work' }), 'name_taken')).toContain(name);
+    const again = await create({ name });
+    expect(again.isError).not.toBe(true);
+    expect(structured<CreateOut>(again).agent.id).toBe(first.agent.id);
   });
 
   it('never answers tasks_unsupported on Coder 2.37+ (a chat is created there, not a task)', async () => {

@@ -1,3 +1,4 @@
+import { quoteUntrusted } from '../../views/untrusted.js';
 import {
   canOwnAgents,
   checkAssignment,
@@ -18,6 +19,7 @@ import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFail
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { ConflictSchema, NextActionsSchema, agentOf, conflictLines, recordMutation, renderNext, type Loaded } from './lifecycle-common.js';
+import { answerLost, mutationSignal, outcomeUnknown, rereadSignal, taskNameFor } from './outcome.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
 export const MAX_WAIT_MS = 120_000;
@@ -108,6 +110,7 @@ const outputSchema = z.object({
     .optional(),
   conflict: ConflictSchema.optional(),
   next_actions: NextActionsSchema,
+  recovered: z.string().optional().describe('Present when Coder’s answer was lost or the request was repeated: what a re-read found'),
 });
 type Output = z.output<typeof outputSchema>;
 type WaitReport = NonNullable<Output['wait']>;
@@ -214,20 +217,46 @@ export const createAgentTaskTool = defineTool({
       return failure(toolFailure('out_of_scope', `Owner '${username}' is outside this server's owner scope (${scope.join(', ')}). Nothing was created.`, `Create agents for one of: ${scope.join(', ')}.`));
     }
 
-    // 5. Create.
+    // 5. Create, under a name fixed before the first attempt (D1): a lost answer is re-read by that name,
+    // and a retry with it collides (or is recognised as the same request) instead of making a second agent.
+    const name = input.name ?? taskNameFor(input.input);
     const created = await coder.createTask(
       username,
       {
         input: input.input,
         template_version_id: versionId,
         ...(preset.value ? { template_version_preset_id: preset.value.id } : {}),
-        ...(input.name ? { name: input.name } : {}),
+        name,
         ...(input.display_name ? { display_name: input.display_name } : {}),
       },
-      opts,
+      { signal: mutationSignal(ctx) },
     );
-    if (!created.ok) return failure(createFailure(created.error, entry.facts.name, input));
-    let agent = agentOf(ctx, created.value);
+    let recovered: string | undefined;
+    let task = created.ok ? created.value : undefined;
+    if (!created.ok) {
+      const lost = answerLost(created.error, ctx);
+      const taken = !lost && isNameTaken(created.error);
+      if (!lost && !taken) return failure(createFailure(created.error, entry.facts.name, input));
+      // Re-read by name: ours when the prompt matches (an earlier attempt, or this one whose answer was lost).
+      const found = await coder.getTask(username, name, { signal: rereadSignal(ctx) });
+      const same = found.ok && (found.value.initial_prompt ?? '').trim() === input.input.trim();
+      if (same) {
+        task = found.value;
+        recovered = lost
+          ? `Coder's answer to the create was lost (${created.error.kind}); a re-read shows the agent was created as ${username}/${name}.`
+          : `An agent named ${username}/${name} with this exact prompt already exists (an earlier attempt of this request): no second agent was created.`;
+      } else if (taken) return failure(createFailure(created.error, entry.facts.name, input));
+      else
+        return failure(
+          outcomeUnknown(
+            `Creating agent ${username}/${name} may or may not have happened`,
+            created.error.kind,
+            `check with get_agent_details agent=${username}/${name} in a few seconds; if you retry, pass name=${name} so a second agent cannot be created.`,
+          ),
+        );
+    }
+    if (!task) return failure(createFailure({ kind: 'unexpected_response', operation: 'POST /api/v2/tasks/{user}', message: 'no task in the answer' }, entry.facts.name, input));
+    let agent = agentOf(ctx, task);
     const ref = `${agent.owner}/${agent.name}`;
     const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', ref);
 
@@ -250,6 +279,7 @@ export const createAgentTaskTool = defineTool({
       ...(wait ? { wait } : {}),
       ...(conflict ? { conflict } : {}),
       next_actions: nextActionsAfterCreate(agent.status, wait?.outcome),
+      ...(recovered ? { recovered } : {}),
     };
     return success(data, render(data));
   },
@@ -312,10 +342,13 @@ async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: As
   return { ...base, message: `${base.message}${note}`, hint };
 }
 
+const isNameTaken = (error: CoderApiError) =>
+  error.kind === 'conflict' && (error.validations?.some((v) => v.field === 'name') === true || /already exists/i.test(`${error.message} ${error.detail ?? ''}`));
+
 function createFailure(error: CoderApiError, template: string, input: Input): ToolFailure {
   const said = `${error.message} ${error.detail ?? ''}`;
   if (error.kind === 'invalid_request' && /coder_ai_task/i.test(said)) return notAiTemplate(template);
-  if (error.kind === 'conflict' && (error.validations?.some((v) => v.field === 'name') || /already exists/i.test(said))) {
+  if (isNameTaken(error)) {
     return toolFailure('name_taken', `The name '${input.name ?? ''}' is already used by another workspace of this owner (Coder: ${error.message}). Nothing was created.`, 'Choose another name, or omit name to let Coder generate one.');
   }
   return fromCoderApiError(error, { action: `create an agent on template '${template}'` });
@@ -348,7 +381,8 @@ async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, tim
 function render(d: Output): string {
   const a = d.agent;
   const lines = [
-    `Created agent ${a.ref} (id ${a.id}) "${a.display_name}" on template ${a.template.name}${a.preset ? `, preset ${a.preset.name}` : ''}: ${a.status} — ${a.status_reason}.`,
+    ...(d.recovered ? [d.recovered] : []),
+    `Created agent ${a.ref} (id ${a.id}) ${quoteUntrusted(a.display_name)} on template ${a.template.name}${a.preset ? `, preset ${a.preset.name}` : ''}: ${a.status} — ${a.status_reason}.`,
   ];
   for (const w of d.requirement_warnings) lines.push(`Warning (unverified requirement): ${w.message}`);
   if (d.wait) {

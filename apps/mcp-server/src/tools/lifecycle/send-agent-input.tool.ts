@@ -6,6 +6,7 @@ import { defineTool, failure, success, type ToolContext, type ToolOutcome } from
 import { fromDomainError, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
+import { answerLost, mutationSignal, outcomeUnknown, rereadSignal } from './outcome.js';
 import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadAnyTarget, notSentText, recordMutation, renderNext } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
@@ -29,6 +30,7 @@ const outputSchema = z.object({
   interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
   conflict: ConflictSchema.optional(),
+  recovered: z.string().optional().describe('Present when Coder’s answer was lost: what a re-read found'),
   next_actions: NextActionsSchema,
 });
 type Output = z.output<typeof outputSchema>;
@@ -52,8 +54,23 @@ export const sendAgentInputTool = defineTool({
     const ready = checkAgentAction(agent, 'send_input');
     if (!ready.ok) return failure(notSent(fromDomainError(ready.error), input.input));
 
-    const r = await ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal });
-    if (!r.ok) return failure(notSent(await definiteRefusal(ctx, target, 'send_input', r.error, 'send input to'), input.input));
+    const r = await ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, input.input, { signal: mutationSignal(ctx) });
+    let recovered: string | undefined;
+    if (!r.ok) {
+      // D1: bytes left but no answer came back. Never "NOT sent": re-read the log for this input.
+      if (!answerLost(r.error, ctx)) return failure(notSent(await definiteRefusal(ctx, target, 'send_input', r.error, 'send input to'), input.input));
+      const logs = await ctx.deps.coder.getTaskLogs(resolved.owner, resolved.id, { signal: rereadSignal(ctx) });
+      const delivered = logs.ok && logs.value.logs.some((e) => e.type === 'input' && e.content.trim() === input.input.trim());
+      if (!delivered)
+        return failure(
+          outcomeUnknown(
+            `The input to agent ${ref} may or may not have been delivered`,
+            r.error.kind,
+            `check with get_agent_logs agent=${ref} type=input (is it there?) before sending it again.`,
+          ),
+        );
+      recovered = `Coder's answer was lost (${r.error.kind}); a re-read of the agent's log shows the input was delivered.`;
+    }
 
     const conflict = await recordMutation(ctx, resolved.id, 'send_agent_input', ref);
     const data: Output = {
@@ -61,12 +78,13 @@ export const sendAgentInputTool = defineTool({
       sent: true,
       input_chars: input.input.length,
       ...(conflict ? { conflict } : {}),
+      ...(recovered ? { recovered } : {}),
       next_actions: [
         { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
         { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
       ],
     };
-    return success(data, [`Sent ${data.input_chars} chars to agent ${ref} (id ${agent.id}, was ${agent.status}); it is working on it now.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+    return success(data, [...(recovered ? [recovered] : []), `Sent ${data.input_chars} chars to agent ${ref} (id ${agent.id}, was ${agent.status}); it is working on it now.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
   },
 });
 
