@@ -92,11 +92,11 @@ describe('HTTP replay memory is bounded (D5 soak)', () => {
     for (let round = 0; round < 3; round++) {
       const sessions = await Promise.all(Array.from({ length: 50 }, () => rawSession(fx.http.mcpUrl, auth)));
       let peak = 0;
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < 1; i++) {
         await Promise.all(
           sessions.map(async (s, n) => {
             const res = await post(fx.http.mcpUrl, call(10 + i, 'bulky_read'), sessionHeaders(s));
-            if (n % 10 === 0 && i === 1) {
+            if (n % 10 === 0) {
               // A client that goes away without reading its answer: the answer stays resumable, within budget.
               await res.body?.cancel();
               return;
