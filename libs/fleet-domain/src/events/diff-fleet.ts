@@ -402,7 +402,7 @@ function pullRequestEvent(before: string | undefined, a: Agent, who: Who, label:
   const key = prKeyOf(a);
   if (pr === undefined || key === undefined) return undefined;
   const name = pr.number !== undefined ? `PR #${pr.number}` : pr.url ? `PR ${pr.url}` : 'a PR';
-  const title = pr.title ? `: "${truncateText(pr.title, maxText)}"` : '';
+  const title = pr.title ? `: ${quoteUntrusted(truncateText(pr.title, maxText))}` : '';
   if (prOpen(key) && !prOpen(before)) {
     return { kind: 'pr_opened', severity: 'info', ...who, at, prNumber: pr.number, url: pr.url, draft: pr.draft, message: `${label} opened ${name}${pr.draft ? ' (draft)' : ''}${title}` };
   }
