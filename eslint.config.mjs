@@ -90,8 +90,9 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Tests and benchmarks of the server drive it against the simulator app.
-    files: ['apps/mcp-server/src/**/*.spec.ts', 'apps/mcp-server/src/testing/**/*.ts', 'apps/mcp-server/bench/**/*.ts'],
+    // Tests and benchmarks of the server drive it against the simulator app; so does the `nx serve` launcher
+    // (src/serve/) when no Coder is configured. The installable package never includes either.
+    files: ['apps/mcp-server/src/**/*.spec.ts', 'apps/mcp-server/src/testing/**/*.ts', 'apps/mcp-server/src/serve/**/*.ts', 'apps/mcp-server/bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['@org/coder-sim']) },
   },
 );

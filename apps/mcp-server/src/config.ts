@@ -143,6 +143,12 @@ export const ConfigSchema = z.object({
   store: z.string().optional(),
   databaseUrl: z.string().optional(),
   retentionDays: z.union([z.string(), z.number()]).optional(),
+  /**
+   * Set only by the `nx serve` launcher when it serves its in-process Coder simulator (never a flag or env:
+   * a real deployment can never claim to be simulated, nor hide that it is). Shown in serverInfo, the
+   * instructions, the start-up log and get_fleet_status's `deployment` block.
+   */
+  simulated: z.boolean().default(false),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

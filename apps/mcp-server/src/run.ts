@@ -50,7 +50,7 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
   const runtime = createFleetRuntime({ coder, clock, config, log, ...(mutations ? { mutations } : {}) });
   const fleet = createServer({ coder, clock, config, log, runtime });
   const running = await serveStdio(fleet, { log });
-  log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, tools: fleet.toolNames });
+  log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, simulated: config.simulated, tools: fleet.toolNames });
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
 
   let stopping = false;

@@ -17,6 +17,7 @@ import { guardRequests } from './protocol-guard.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
+import { SIMULATED_NOTICE } from './views/deployment.js';
 import { onlyOfferedTools } from './views/parts.js';
 import { VERSION } from './version.js';
 import { attachSessionDelivery } from './watch/session-delivery.js';
@@ -54,10 +55,11 @@ function capText(text: string, log: Logger): string {
   return `${text.slice(0, ANSWER_TEXT_MAX_CHARS - 200)}\n…[answer truncated: ${text.length - ANSWER_TEXT_MAX_CHARS + 200} more characters; narrow the request or page with limit/cursor]`;
 }
 
-export function buildInstructions(toolsets: ReadonlySet<Toolset>): string {
+export function buildInstructions(toolsets: ReadonlySet<Toolset>, deployment: { simulated: boolean } = { simulated: false }): string {
   const lines = [
     'This server lets you see and steer a fleet of AI coding agents running as Coder Tasks.',
   ];
+  if (deployment.simulated) lines.push(SIMULATED_NOTICE);
   if (toolsets.has('fleet')) lines.push('Start with get_fleet_status: counts by status, capacity, outliers and the agents that need attention.');
   if (toolsets.has('agents'))
     lines.push(
@@ -85,8 +87,13 @@ export function createServer(options: CreateServerOptions): FleetServer {
   const sleep: Sleep = options.sleep ?? ((ms, signal) => sleepOn(clock, ms, signal));
 
   const server = new McpServer(
-    { name: SERVER_NAME, version: VERSION, title: 'Coder fleet' },
-    { capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } }, instructions: buildInstructions(new Set(selection.tools.map((t) => t.toolset))) },
+    config.simulated
+      ? { name: SERVER_NAME, version: VERSION, title: 'Coder fleet (SIMULATED)', description: SIMULATED_NOTICE }
+      : { name: SERVER_NAME, version: VERSION, title: 'Coder fleet' },
+    {
+      capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } },
+      instructions: buildInstructions(new Set(selection.tools.map((t) => t.toolset)), config),
+    },
   );
 
   // Elicitation → ConfirmOutcome. A failed request (client error, timeout, malformed answer, disconnect)

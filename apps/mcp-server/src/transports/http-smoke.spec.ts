@@ -4,22 +4,11 @@
  * `nx run mcp-server:test` builds first; a bare vitest run builds here when dist lacks the HTTP transport.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { startCoderSim } from '@org/coder-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, MAIN_JS as mainJs } from '../testing/built-binary.js';
+import { freePort } from '../testing/free-port.js';
 import { AUTH_TOKEN, connectHttpClient, eventually } from '../testing/http-harness.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(args: string[], env: Record<string, string>): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [mainJs, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -51,7 +51,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<number> {
     console.error(`coder-fleet-mcp: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     return 1;
   }
-  log.info('coder-fleet-mcp started', { version: VERSION, transport: 'http', url: handle.mcpUrl, auth: resolveAuthMode(config), coderUrl: config.coderUrl });
+  log.info('coder-fleet-mcp started', { version: VERSION, transport: 'http', url: handle.mcpUrl, auth: resolveAuthMode(config), coderUrl: config.coderUrl, simulated: config.simulated });
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
 
   const exit = options.exit ?? ((code: number) => process.exit(code));

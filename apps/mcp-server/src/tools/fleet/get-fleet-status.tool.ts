@@ -2,6 +2,7 @@ import { computeFleetStatus, matchesAgentQuery } from '@org/fleet-domain';
 import { z } from 'zod';
 import { OwnerFilterSchema, TemplateFilterSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
+import { DeploymentViewSchema, renderDeploymentText, toDeploymentView } from '../../views/deployment.js';
 import { FleetStatusViewSchema, renderFleetStatusText, toFleetStatusView } from '../../views/fleet-status.js';
 import { fleetStatusOptions } from '../../runtime/fleet-options.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
@@ -22,7 +23,7 @@ export const getFleetStatusTool = defineTool({
   toolset: 'fleet',
   effect: 'read',
   inputSchema,
-  outputSchema: FleetStatusViewSchema,
+  outputSchema: FleetStatusViewSchema.extend({ deployment: DeploymentViewSchema }),
   async handle(input, ctx) {
     const fleet = await loadFleet(ctx.runtime.backend, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
@@ -34,7 +35,9 @@ export const getFleetStatusTool = defineTool({
       outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
     });
     const view = ctx.view();
-    const data = toFleetStatusView(status, { scope, includeOutliers: input.include_outliers }, view);
-    return success(data, renderFleetStatusText(data, view));
+    const data = { ...toFleetStatusView(status, { scope, includeOutliers: input.include_outliers }, view), deployment: toDeploymentView(ctx.deps.config) };
+    const simulated = renderDeploymentText(data.deployment);
+    const text = renderFleetStatusText(data, view);
+    return success(data, simulated ? `${simulated}\n${text}` : text);
   },
 });
