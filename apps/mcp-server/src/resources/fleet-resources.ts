@@ -16,6 +16,7 @@ import type { FleetRuntime } from '../runtime/fleet-runtime.js';
 import { fleetStatusOptions } from '../runtime/fleet-options.js';
 import { AGENT_VIEW_UNTRUSTED_FIELDS, toAgentView } from '../views/agent-details.js';
 import { FLEET_EVENT_UNTRUSTED_FIELDS, toFleetEventView } from '../views/fleet-event.js';
+import { toDeploymentView } from '../views/deployment.js';
 import { toFleetStatusView } from '../views/fleet-status.js';
 import type { ViewContext } from '../views/parts.js';
 import { CONTENT_TRUST } from '../views/untrusted.js';
@@ -73,7 +74,7 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
         maxAttention: 20,
         outliers: { maxOutliers: MAX_OUTLIERS_IN_STATUS },
       });
-      return json(uri.href, { ...toFleetStatusView(status, {}, ctx), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
+      return json(uri.href, { ...toFleetStatusView(status, {}, ctx), deployment: toDeploymentView(deps.config), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );
 
