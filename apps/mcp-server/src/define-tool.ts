@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { CoderClient } from './coder.js';
 import type { Config, Toolset } from './config.js';
-import type { ToolFailure } from './failures.js';
+import type { Outcome, ToolFailure } from './failures.js';
 import type { Logger } from './log.js';
 import type { FleetRuntime } from './runtime/fleet-runtime.js';
 import type { ViewContext } from './views/parts.js';
@@ -61,10 +61,15 @@ export interface ToolContext {
 
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-export type ToolOutcome<T> = { ok: true; data: T; text: string } | { ok: false; failure: ToolFailure };
+/** A tool's answer: structured data (validated against outputSchema) plus its compact text rendering. */
+export interface ToolAnswer<T> {
+  data: T;
+  text: string;
+}
+export type ToolOutcome<T> = Outcome<ToolAnswer<T>>;
 
-/** A successful result: structured data (validated against outputSchema) plus its compact text rendering. */
-export const success = <T>(data: T, text: string): ToolOutcome<T> => ({ ok: true, data, text });
+/** A successful result: structured data plus its compact text rendering. */
+export const success = <T>(data: T, text: string): ToolOutcome<T> => ({ ok: true, value: { data, text } });
 /** An expected failure (rendered as an `isError` result starting with its code). */
 export const failure = (f: ToolFailure): { ok: false; failure: ToolFailure } => ({ ok: false, failure: f });
 

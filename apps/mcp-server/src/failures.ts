@@ -35,8 +35,11 @@ export type LocalFailureCode =
   | 'cancelled'
   | 'unknown_tool'
   | 'outcome_unknown'
+  // a capability the agent's kind (task, chat) lacks: backends/backend.ts supports()
+  | 'not_supported'
   | 'internal_error';
-export type FailureCode = CoderApiError['kind'] | LocalFailureCode | (string & {});
+/** Closed: a new failure code is added to LocalFailureCode (or comes with a new CoderApiError kind). */
+export type FailureCode = CoderApiError['kind'] | LocalFailureCode;
 
 export interface ToolFailure {
   code: FailureCode;
@@ -47,6 +50,9 @@ export interface ToolFailure {
   retryAfterMs?: number;
   details?: Record<string, unknown>;
 }
+
+/** THE result type of the app: a value, or an expected failure (a tool renders it as an `isError` answer). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
 
 export function toolFailure(code: FailureCode, message: string, hint: string, extra: Pick<ToolFailure, 'retryAfterMs' | 'details'> = {}): ToolFailure {
   return { code, message, hint, ...extra };
@@ -112,7 +118,7 @@ export function fromCoderApiError(error: CoderApiError, ctx: CoderFailureContext
 }
 
 function assertNeverKind(kind: never, error: CoderApiError): ToolFailure {
-  return toolFailure(String(kind), `Coder call failed: ${error.message}.`, 'Retry; report this error kind if it persists.');
+  return toolFailure('internal_error', `Coder call failed with an unknown error kind '${String(kind)}': ${error.message}.`, 'Retry; report this error kind if it persists.');
 }
 
 /**

@@ -184,7 +184,7 @@ export function createServer(options: CreateServerOptions): FleetServer {
         const rendered = renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
         return { ...rendered, content: rendered.content.map((c) => (c.type === 'text' ? { ...c, text: capText(c.text, toolLog) } : c)) };
       }
-      return { content: [{ type: 'text', text: capText(outcome.text, toolLog) }], structuredContent: outcome.data as Record<string, unknown> };
+      return { content: [{ type: 'text', text: capText(outcome.value.text, toolLog) }], structuredContent: outcome.value.data as Record<string, unknown> };
     } catch (error) {
       const reportId = randomUUID().slice(0, 8);
       toolLog.error('unexpected error in tool', { reportId, error });

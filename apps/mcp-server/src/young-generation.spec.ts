@@ -9,7 +9,7 @@ describe('young generation cap', () => {
     expect(choseYoungGeneration(['--max_semi_space_size=8'], undefined)).toBe(true);
   });
 
-  it('applies otherwise (other flags do not count)', () => {
+  it('sees no operator choice otherwise, so the cap applies (other flags do not count)', () => {
     expect(choseYoungGeneration([], undefined)).toBe(false);
     expect(choseYoungGeneration(['--enable-source-maps'], '--max-old-space-size=512')).toBe(false);
   });

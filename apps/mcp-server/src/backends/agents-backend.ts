@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { partsText, resolveAgentRef, toChatAgent, toChatAgents, truncateText, type Agent, type AttentionThresholds, type ChatExtras } from '@org/fleet-domain';
 import type { Chat, ChatMessage, ChatMessagePart, ChatQueuedMessage, CoderApiError, CoderClient, CoderResult, CreateChatRequest } from '../coder.js';
 import type { Clock } from '../clock.js';
-import { fromCoderApiError, fromDomainError, toolFailure, type ToolFailure } from '../failures.js';
+import { fromCoderApiError, fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
-import type { FleetRead, Loaded, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
+import type { FleetRead, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
 
 export type ChatsClient = Pick<
   CoderClient,
@@ -52,19 +52,19 @@ export interface AgentsBackend {
   list(options?: { force?: boolean }): Promise<CoderResult<FleetRead>>;
   invalidate(): void;
   /** By chat id (a chat's name is its id); `missing` when no chat matches, so a union can try other kinds. */
-  resolve(ref: string, signal?: AbortSignal): Promise<Loaded<ChatTarget> | 'missing'>;
+  resolve(ref: string, signal?: AbortSignal): Promise<Outcome<ChatTarget> | 'missing'>;
   /** Re-reads one chat. */
-  load(id: string, signal?: AbortSignal): Promise<Loaded<ChatTarget>>;
+  load(id: string, signal?: AbortSignal): Promise<Outcome<ChatTarget>>;
   /** Fresh chat plus cost and queue (three Coder requests). */
-  details(id: string, signal?: AbortSignal): Promise<Loaded<Agent>>;
-  messages(id: string, page: { cursor?: string; limit: number; maxBytes: number }, signal?: AbortSignal): Promise<Loaded<MessagePage>>;
-  create(request: ChatCreateRequest, signal?: AbortSignal): Promise<Loaded<{ agent: Agent; requestId: string }>>;
-  sendInput(target: ChatTarget, text: string, options: { whenBusy: WhenBusy }, signal?: AbortSignal): Promise<Loaded<SendOutcome>>;
-  interrupt(target: ChatTarget, signal?: AbortSignal): Promise<Loaded<{ agent: Agent; unchanged: boolean }>>;
-  archive(target: ChatTarget, signal?: AbortSignal): Promise<Loaded<{ unchanged: boolean }>>;
-  queue(id: string, signal?: AbortSignal): Promise<Loaded<QueuedItem[]>>;
-  promoteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Loaded<void>>;
-  deleteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Loaded<void>>;
+  details(id: string, signal?: AbortSignal): Promise<Outcome<Agent>>;
+  messages(id: string, page: { cursor?: string; limit: number; maxBytes: number }, signal?: AbortSignal): Promise<Outcome<MessagePage>>;
+  create(request: ChatCreateRequest, signal?: AbortSignal): Promise<Outcome<{ agent: Agent; requestId: string }>>;
+  sendInput(target: ChatTarget, text: string, options: { whenBusy: WhenBusy }, signal?: AbortSignal): Promise<Outcome<SendOutcome>>;
+  interrupt(target: ChatTarget, signal?: AbortSignal): Promise<Outcome<{ agent: Agent; unchanged: boolean }>>;
+  archive(target: ChatTarget, signal?: AbortSignal): Promise<Outcome<{ unchanged: boolean }>>;
+  queue(id: string, signal?: AbortSignal): Promise<Outcome<QueuedItem[]>>;
+  promoteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
+  deleteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
 }
 
 /** Raw chat statuses in which Coder queues a new message instead of starting a turn. */
@@ -140,7 +140,7 @@ export function createAgentsBackend(options: {
     list,
     invalidate: () => cache.invalidate(),
     async resolve(ref, signal) {
-      const attempt = async (force: boolean): Promise<Loaded<ChatTarget> | 'missing'> => {
+      const attempt = async (force: boolean): Promise<Outcome<ChatTarget> | 'missing'> => {
         const r = await list({ force });
         if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
         const found = resolveAgentRef(r.value.agents, ref, (a) => a);

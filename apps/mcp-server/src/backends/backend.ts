@@ -3,14 +3,12 @@
  * Coder Tasks (2.27–2.36 and the 2.34 ESR) and Coder Agents (Chats, 2.32+; the only kind from 2.37).
  * A deployment may serve both (2.34–2.36): then the union backend answers, and every agent says its `kind`.
  *
- * Every expected failure is a value (`Loaded`), and `supports(capability, kind)` says up front what a kind
+ * Every expected failure is a value (`Outcome`, failures.ts), and `supports(capability, kind)` says up front what a kind
  * cannot do, with the tool that works instead, so a tool refuses clearly before calling Coder.
  */
 import { assertNever, type Agent, type AgentKind } from '@org/fleet-domain';
 import type { CoderResult } from '../coder.js';
 import { toolFailure, type ToolFailure } from '../failures.js';
-
-export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
 
 /** What a tool may ask a backend to do (beyond reading the fleet, which every backend does). */
 export type Capability =

@@ -11,11 +11,11 @@
  */
 import type { AgentKind } from '@org/fleet-domain';
 import type { Capabilities, CoderClient, CoderResult } from '../coder.js';
-import { fromCoderApiError, fromDomainError } from '../failures.js';
+import { fromCoderApiError, fromDomainError, type Outcome } from '../failures.js';
 import type { AgentResolver, ResolvedAgent } from '../runtime/agent-resolver.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentsBackend, ChatTarget } from './agents-backend.js';
-import { supportFor, type Capability, type FleetRead, type FleetReadSource, type Loaded, type Support } from './backend.js';
+import { supportFor, type Capability, type FleetRead, type FleetReadSource, type Support } from './backend.js';
 
 export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget };
 
@@ -24,7 +24,7 @@ export interface FleetBackend extends FleetReadSource {
   kinds(signal?: AbortSignal): Promise<CoderResult<readonly AgentKind[]>>;
   supports(capability: Capability, kind: AgentKind): Support;
   /** An agent reference of any kind: task id, name or owner/name; chat id. */
-  resolve(ref: string, signal?: AbortSignal): Promise<Loaded<FleetTarget>>;
+  resolve(ref: string, signal?: AbortSignal): Promise<Outcome<FleetTarget>>;
   readonly tasks: TaskListSource;
   readonly chats: AgentsBackend;
 }

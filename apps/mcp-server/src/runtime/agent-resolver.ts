@@ -5,7 +5,7 @@
  */
 import { resolveAgentRef, type Agent, type AgentIdentity } from '@org/fleet-domain';
 import type { AnyTask } from '../coder.js';
-import { fromCoderApiError, fromDomainError, type ToolFailure } from '../failures.js';
+import { fromCoderApiError, fromDomainError, type Outcome } from '../failures.js';
 import type { TaskListSource } from './task-list.js';
 
 export interface ResolvedAgent {
@@ -18,10 +18,9 @@ export interface ResolvedAgent {
   task: AnyTask;
 }
 
-export type Resolution = { ok: true; value: ResolvedAgent } | { ok: false; failure: ToolFailure };
 
 export interface AgentResolver {
-  resolve(ref: string): Promise<Resolution>;
+  resolve(ref: string): Promise<Outcome<ResolvedAgent>>;
 }
 
 const toResolved = (t: AnyTask): ResolvedAgent => ({ id: t.id, owner: t.owner_name, name: t.name, ref: `${t.owner_name}/${t.name}`, task: t });
@@ -29,7 +28,7 @@ const agentIdentity = (a: Agent): AgentIdentity => a;
 
 export function createAgentResolver(tasks: TaskListSource): AgentResolver {
   /** Resolution against the (cached, or re-read when `force`) list; `missing` when nothing matches. */
-  const attempt = async (ref: string, force: boolean): Promise<Resolution | 'missing'> => {
+  const attempt = async (ref: string, force: boolean): Promise<Outcome<ResolvedAgent> | 'missing'> => {
     const r = await tasks.list({ force });
     if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
     const found = resolveAgentRef(r.value.agents, ref, agentIdentity);

@@ -5,7 +5,7 @@
  */
 import { deriveTemplateFacts, normalizeCapability, type TemplateFacts } from '@org/fleet-domain';
 import type { CoderResult, Preset, Template, TemplateVersion, TemplateVersionParameter } from '../coder.js';
-import { fromCoderApiError, toolFailure, type ToolFailure } from '../failures.js';
+import { fromCoderApiError, toolFailure, type Outcome } from '../failures.js';
 import type { TemplateCatalog } from './template-catalog.js';
 
 export interface TemplateEntry {
@@ -18,7 +18,6 @@ export interface TemplateEntry {
   notes: string[];
 }
 
-type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
 
 const CONCURRENCY = 8;
 
@@ -71,14 +70,14 @@ export async function loadTemplateEntry(catalog: TemplateCatalog, template: Temp
 }
 
 /** Every template with facts (one cached templates request plus cached per-version data). */
-export async function loadTemplateCatalog(catalog: TemplateCatalog): Promise<Loaded<TemplateEntry[]>> {
+export async function loadTemplateCatalog(catalog: TemplateCatalog): Promise<Outcome<TemplateEntry[]>> {
   const r = await catalog.templates();
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: 'list templates' }) };
   return { ok: true, value: await mapBounded(r.value, CONCURRENCY, (t) => loadTemplateEntry(catalog, t)) };
 }
 
 /** Ids of templates offering a capability (normalised the domain's way). */
-export async function templatesWithCapability(catalog: TemplateCatalog, capability: string): Promise<Loaded<ReadonlySet<string>>> {
+export async function templatesWithCapability(catalog: TemplateCatalog, capability: string): Promise<Outcome<ReadonlySet<string>>> {
   const entries = await loadTemplateCatalog(catalog);
   if (!entries.ok) return entries;
   const wanted = normalizeCapability(capability);
@@ -86,7 +85,7 @@ export async function templatesWithCapability(catalog: TemplateCatalog, capabili
 }
 
 /** Finds a template by id, name or display name (case-insensitive); failure lists valid names. */
-export async function resolveTemplate(catalog: TemplateCatalog, ref: string): Promise<Loaded<TemplateEntry>> {
+export async function resolveTemplate(catalog: TemplateCatalog, ref: string): Promise<Outcome<TemplateEntry>> {
   const r = await catalog.templates();
   if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: `look up template '${ref}'` }) };
   const lower = ref.toLowerCase();

@@ -1,7 +1,8 @@
 /**
  * Answers name only tools the session offers: for every status the simulator produces, under each safety
  * mode (read-only, disable-destructive, a narrowed toolset, an exclude list), the read tools' answers
- * (structured and text) and a failure hint never name a tool that is not registered in that session.
+ * (structured and text), the lifecycle answers' next steps and a failure hint never name a tool that is
+ * not registered in that session.
  */
 import { AGENT_STATUSES } from '@org/fleet-domain';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -19,6 +20,8 @@ const MODES: Record<string, Partial<Config>> = {
   'disable-destructive': { disableDestructive: true },
   'agents toolset only': { toolsets: ['agents'] },
   'fleet and agents, no logs': { toolsets: ['fleet', 'agents'], excludeTools: ['get_agent_logs'] },
+  // The lifecycle answers' own next steps (pause/resume name update_agent_task and send_agent_input).
+  'lifecycle without update, send or logs': { excludeTools: ['update_agent_task', 'send_agent_input', 'get_agent_logs'] },
 };
 
 /** Tool names appearing anywhere in an answer (its text and its structured content). */
@@ -61,6 +64,16 @@ describe('answers name only the tools of the session', () => {
         answers.push(['get_agent_details (unknown agent)', await call('get_agent_details', { agent: 'nobody/nothing' })]);
       }
       if (offered.has('list_templates')) answers.push(['list_templates', await call('list_templates', {})]);
+      if (offered.has('pause_agent') && offered.has('resume_agent')) {
+        const idle = (await fx.call('list_agents', { status: 'idle', limit: 1 })).structuredContent as { agents: { id: string }[] };
+        const agent = idle.agents[0]?.id;
+        expect(agent, 'an idle agent to pause').toBeDefined();
+        answers.push(['pause_agent', await call('pause_agent', { agent })]);
+        answers.push(['pause_agent (already paused)', await call('pause_agent', { agent })]);
+        fx.advance(60_000);
+        answers.push(['resume_agent', await call('resume_agent', { agent })]);
+        answers.push(['resume_agent (already running)', await call('resume_agent', { agent })]);
+      }
       expect(answers.length).toBeGreaterThan(0);
       for (const [what, r] of answers) expect(unoffered(r), `${what} names tools this session does not offer`).toEqual([]);
     } finally {

@@ -53,7 +53,7 @@ export const listAgentsTool = defineTool({
       if (!r.ok) return failure(r.failure);
       capable = r.value;
     }
-    const matching = fleet.agents.filter((a) =>
+    const matching = fleet.value.agents.filter((a) =>
       matchesAgentQuery(a, {
         statuses: input.status === undefined ? undefined : [input.status].flat(),
         owner: input.owner,
@@ -66,7 +66,7 @@ export const listAgentsTool = defineTool({
     const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit: input.limit, after, query });
     const fields = input.fields ?? DEFAULT_AGENT_ROW_FIELDS;
     const vc = ctx.view();
-    const view = toAgentListView({ agents: page, total, fleetTotal: fleet.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.fetchedAt }, fields, vc);
+    const view = toAgentListView({ agents: page, total, fleetTotal: fleet.value.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.value.fetchedAt }, fields, vc);
     return success(view, renderAgentListText(view, fields, input.sort, vc));
   },
 });

@@ -28,7 +28,7 @@ export const getFleetStatusTool = defineTool({
     const fleet = await loadFleet(ctx.runtime.backend, 'read the fleet status');
     if (!fleet.ok) return failure(fleet.failure);
     const scope = { template: input.template, owner: input.owner };
-    const scoped = input.template || input.owner ? fleet.agents.filter((a) => matchesAgentQuery(a, scope)) : fleet.agents;
+    const scoped = input.template || input.owner ? fleet.value.agents.filter((a) => matchesAgentQuery(a, scope)) : fleet.value.agents;
     const status = computeFleetStatus(scoped, ctx.now(), {
       ...fleetStatusOptions(ctx.deps.config),
       maxAttention: input.max_attention,

@@ -15,10 +15,10 @@ import {
 import { z } from 'zod';
 import type { CoderApiError, Preset } from '../../coder.js';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import { fromAssignmentViolations, fromCoderApiError, toolFailure, type ToolFailure } from '../../failures.js';
+import { fromAssignmentViolations, fromCoderApiError, toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ConflictSchema, NextActionsSchema, agentOf, conflictLines, recordMutation, renderNext, type Loaded } from './lifecycle-common.js';
+import { ACTION_RESULT_FIELDS, agentOf, conflictLines, nextLines, offeredNext, recordMutation } from './lifecycle-common.js';
 import { answerLost, mutationSignal, outcomeUnknown, rereadSignal, taskNameFor } from './outcome.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
@@ -108,8 +108,7 @@ const outputSchema = z.object({
       status_reason: z.string(),
     })
     .optional(),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
   recovered: z.string().optional().describe('Present when Coder’s answer was lost or the request was repeated: what a re-read found'),
 });
 type Output = z.output<typeof outputSchema>;
@@ -137,12 +136,12 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
     agent: { ...toAgentSummaryView(agent), display_name: agent.displayName, template: { id: '', name: '', version_id: '' } },
     requirement_warnings: [],
     ...(conflict ? { conflict } : {}),
-    next_actions: [
+    next_actions: offeredNext(ctx, [
       { tool: 'get_agent_details', why: 'Follow the new agent (it is working on the prompt now).' },
       { tool: 'get_agent_logs', why: 'Read its answer once it is idle.' },
-    ].filter((n) => ctx.offers(n.tool)),
+    ]),
   };
-  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
 }
 
 export const createAgentTaskTool = defineTool({
@@ -278,7 +277,7 @@ export const createAgentTaskTool = defineTool({
       requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
       ...(wait ? { wait } : {}),
       ...(conflict ? { conflict } : {}),
-      next_actions: nextActionsAfterCreate(agent.status, wait?.outcome),
+      next_actions: offeredNext(ctx, nextActionsAfterCreate(agent.status, wait?.outcome)),
       ...(recovered ? { recovered } : {}),
     };
     return success(data, render(data));
@@ -293,7 +292,7 @@ function notAiTemplate(name: string): ToolFailure {
   );
 }
 
-function pickPreset(entry: TemplateEntry, ref: string | undefined): Loaded<{ id: string; name: string } | undefined> {
+function pickPreset(entry: TemplateEntry, ref: string | undefined): Outcome<{ id: string; name: string } | undefined> {
   if (!ref) return { ok: true, value: undefined };
   const lower = ref.toLowerCase();
   const found: Preset | undefined = entry.presets.find((p) => p.ID === ref) ?? entry.presets.find((p) => p.Name?.toLowerCase() === lower);
@@ -390,6 +389,6 @@ function render(d: Output): string {
     const how = w.outcome === 'reached' ? `reached '${w.target}'` : w.outcome === 'timeout' ? `not yet '${w.target}' after ${w.waited_ms} ms` : w.outcome === 'failed' ? 'went into error' : 'wait cancelled';
     lines.push(`Wait: ${how} (status ${w.status}, ${w.polls} polls).`);
   }
-  lines.push(...conflictLines(d.conflict), renderNext(d.next_actions));
+  lines.push(...conflictLines(d.conflict), ...nextLines(d.next_actions));
   return lines.join('\n');
 }

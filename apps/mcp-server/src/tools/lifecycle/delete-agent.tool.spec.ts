@@ -1,9 +1,9 @@
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
+import { describe, expect, it } from 'vitest';
+import type { FleetFixture } from '../../testing/client-fixture.js';
 import { isSchemaRejection, textOf, type InProcessClient } from '../../testing/in-process.js';
-import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
-import { recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+import { expectFailure, structured } from '../../testing/tool-assertions.js';
+import { lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface DeleteOut {
   deleted: boolean;
@@ -15,25 +15,19 @@ const DELETE_ROUTE = 'DELETE /api/v2/tasks/{user}/{task}';
 
 describe('delete_agent', () => {
   let fx: FleetFixture;
-  let rec: ReturnType<typeof recordingCaller>;
+  let rec: Recorder;
   let eliciting: InProcessClient;
   let answer: ElicitResult;
   const prompts: string[] = [];
-  beforeAll(async () => {
-    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
-    rec = recordingCaller(fx.call);
+  lifecycleSuite('delete_agent', { destructive: true, idempotent: false }, async (s) => {
+    ({ fx, rec } = s);
     eliciting = await fx.openSession({ elicitation: {} });
     eliciting.client.setRequestHandler(ElicitRequestSchema, async (req) => {
       prompts.push(req.params.message);
       return answer;
     });
   });
-  afterAll(async () => fx.close());
   const deleted = (id: string) => summaryOf(fx, id) === undefined;
-
-  it('is destructive and not idempotent', async () => {
-    expect(await annotationsOf(fx.client, 'delete_agent')).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false });
-  });
 
   it('without elicitation support requires confirm: true and changes nothing otherwise', async () => {
     const t = runningAgent(fx, 'complete');

@@ -1,10 +1,10 @@
-import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success, type ConfirmOutcome } from '../../define-tool.js';
-import { fromDomainError, toolFailure } from '../../failures.js';
+import { toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadAnyTarget, recordMutation, renderNext } from './lifecycle-common.js';
+import { commitAgentAction, prepareAgentAction, type AgentActionSpec } from './agent-action.js';
+import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext } from './lifecycle-common.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -22,8 +22,7 @@ const outputSchema = z.object({
     template: z.string().describe('Template name'),
     created_at: z.string(),
   }).describe('The agent as it was at deletion (or at the declined confirmation)'),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
 });
 type Output = z.output<typeof outputSchema>;
 
@@ -39,12 +38,18 @@ export const deleteAgentTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadAnyTarget(ctx, input.agent, 'delete');
-    if (!loaded.ok) return failure(loaded.failure);
-    const chat = loaded.value.kind === 'chat' ? loaded.value.target : undefined;
-    const { agent, ref } = loaded.value.kind === 'chat' ? { agent: loaded.value.target.agent, ref: loaded.value.ref } : loaded.value.target;
-    const allowed = chat ? { ok: true as const } : checkAgentAction(agent, 'delete');
-    if (!allowed.ok) return failure(fromDomainError(allowed.error));
+    const spec: AgentActionSpec<unknown, unknown> = {
+      tool: 'delete_agent',
+      verb: 'delete',
+      capability: 'delete',
+      action: 'delete',
+      task: ({ resolved }) => ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal }),
+      chat: (target) => ctx.runtime.backend.chats.archive(target, ctx.signal),
+    };
+    const prepared = await prepareAgentAction(ctx, input.agent, spec);
+    if (!prepared.ok) return failure(prepared.failure);
+    const { agent, ref, kind } = prepared.value;
+    const chat = kind === 'chat';
     const view = { ...toAgentSummaryView(agent), template: agent.template.name, created_at: agent.createdAt };
 
     // Elicitation wins when the client supports it (the user answers, not the model); else the argument.
@@ -67,31 +72,24 @@ export const deleteAgentTool = defineTool({
         deleted: false,
         confirmation: asked,
         agent: view,
-        next_actions: [{ tool: 'pause_agent', why: 'Free capacity without losing the workspace, if that was the goal.' }],
+        next_actions: offeredNext(ctx, [{ tool: 'pause_agent', why: 'Free capacity without losing the workspace, if that was the goal.' }]),
       };
       const why = asked === 'declined' ? 'the user declined the deletion' : 'the confirmation was cancelled (the user dismissed it, or the client could not show or answer the prompt)';
-      return success(data, `Nothing was deleted (agent ${ref}, id ${agent.id}): ${why}. Do not retry unless the user asks again.\n${renderNext(data.next_actions)}`);
+      return success(data, [`Nothing was deleted (agent ${ref}, id ${agent.id}): ${why}. Do not retry unless the user asks again.`, ...nextLines(data.next_actions)].join('\n'));
     }
 
-    if (loaded.value.kind === 'chat') {
-      const r = await ctx.runtime.backend.chats.archive(loaded.value.target, ctx.signal);
-      if (!r.ok) return failure(r.failure);
-    } else {
-      const { resolved } = loaded.value.target;
-      const r = await ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal });
-      if (!r.ok) return failure(await definiteRefusal(ctx, loaded.value.target, 'delete', r.error, 'delete'));
-    }
-    const conflict = await recordMutation(ctx, agent.id, 'delete_agent', ref);
+    const r = await commitAgentAction(ctx, prepared.value, spec);
+    if (!r.ok) return failure(r.failure);
     const data: Output = {
       deleted: true,
       ...(chat ? { archived: true } : {}),
       confirmation: asked === 'accepted' ? 'accepted' : 'argument',
       agent: view,
-      ...(conflict ? { conflict } : {}),
-      next_actions: [
+      ...(r.value.conflict ? { conflict: r.value.conflict } : {}),
+      next_actions: offeredNext(ctx, [
         { tool: 'list_agents', why: 'The agent disappears from the fleet once its workspace is deleted (usually within a minute).' },
         { tool: 'create_agent_task', why: 'Start new work, if this agent was replaced.' },
-      ],
+      ]),
     };
     return success(
       data,
@@ -99,8 +97,8 @@ export const deleteAgentTool = defineTool({
         chat
           ? `Archived agent ${ref} (a Coder Agents chat, status ${agent.status}) and its subagents; Coder keeps its history.`
           : `Deleted agent ${ref} (id ${agent.id}, template ${agent.template.name}, status at deletion ${agent.status}); Coder is deleting its workspace now.`,
-        ...conflictLines(conflict),
-        renderNext(data.next_actions),
+        ...conflictLines(data.conflict),
+        ...nextLines(data.next_actions),
       ].join('\n'),
     );
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { toolFailure } from '../../failures.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, loadAnyTarget, recordMutation, renderNext, unsupportedFor } from './lifecycle-common.js';
+import { runAgentAction } from './agent-action.js';
+import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext } from './lifecycle-common.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -12,8 +12,7 @@ const inputSchema = z.object({
 const outputSchema = z.object({
   agent: AgentSummaryViewSchema.describe('The agent after the interrupt (Coder answers with the chat)'),
   already_idle: z.boolean().describe('The agent had no turn running: nothing was sent to Coder'),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
 });
 type Output = z.output<typeof outputSchema>;
 
@@ -28,27 +27,30 @@ export const interruptAgentTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadAnyTarget(ctx, input.agent, 'interrupt');
-    if (!loaded.ok) return failure(loaded.failure);
-    const refused = unsupportedFor(ctx, loaded.value.kind, 'interrupt');
-    if (refused) return failure(refused);
-    if (loaded.value.kind !== 'chat') return failure(toolFailure('not_supported', `Agent ${input.agent} cannot be interrupted.`, 'Call pause_agent to stop it.'));
-    const target = loaded.value.target;
-    const r = await ctx.runtime.backend.chats.interrupt(target, ctx.signal);
+    const r = await runAgentAction(ctx, input.agent, {
+      tool: 'interrupt_agent',
+      verb: 'interrupt',
+      capability: 'interrupt',
+      // Only chats can be interrupted (supports() refuses tasks first, naming pause_agent): the domain action is the pause.
+      action: 'pause',
+      chat: (target) => ctx.runtime.backend.chats.interrupt(target, ctx.signal),
+      chatChanged: (value) => !value.unchanged,
+    });
     if (!r.ok) return failure(r.failure);
-    const conflict = r.value.unchanged ? undefined : await recordMutation(ctx, target.id, 'interrupt_agent', target.id);
+    const done = r.value;
+    const after = done.kind === 'chat' ? done.value.agent : done.agent;
     const data: Output = {
-      agent: toAgentSummaryView(r.value.agent),
-      already_idle: r.value.unchanged,
-      ...(conflict ? { conflict } : {}),
-      next_actions: [
+      agent: toAgentSummaryView(after),
+      already_idle: !done.changed,
+      ...(done.conflict ? { conflict: done.conflict } : {}),
+      next_actions: offeredNext(ctx, [
         { tool: 'send_agent_input', why: 'Give the agent its next instruction.' },
         { tool: 'get_agent_logs', why: 'See where the turn stopped.' },
-      ].filter((n) => ctx.offers(n.tool)),
+      ]),
     };
-    const head = r.value.unchanged
-      ? `Agent ${target.id} had no turn running (${target.agent.status}): nothing changed.`
-      : `Interrupted agent ${target.id} (was ${target.agent.status}); it returns to idle with its history kept.`;
-    return success(data, [head, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+    const head = done.changed
+      ? `Interrupted agent ${done.ref} (was ${done.agent.status}); it returns to idle with its history kept.`
+      : `Agent ${done.ref} had no turn running (${done.agent.status}): nothing changed.`;
+    return success(data, [head, ...conflictLines(data.conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });

@@ -9,14 +9,12 @@ import { assertNever, explainCoderRefusal, formatDuration, isRaceRefusal, toAgen
 import { z } from 'zod';
 import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
-import { fromCoderApiError, fromDomainError, type CoderFailureContext, type ToolFailure } from '../../failures.js';
+import { fromCoderApiError, fromDomainError, type CoderFailureContext, type Outcome, type ToolFailure } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import { unsupportedFailure, type Capability } from '../../backends/backend.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { quoteUntrusted } from '../../views/untrusted.js';
-
-export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: ToolFailure };
 
 export interface TargetAgent {
   resolved: ResolvedAgent;
@@ -42,7 +40,7 @@ export type AnyTarget = { kind: 'task'; target: TargetAgent } | { kind: 'chat'; 
  * Resolves an agent reference of any kind (task id, name, owner/name; chat id) through the fleet backend
  * and reads it fresh. `action` is a verb phrase ("pause").
  */
-export async function loadAnyTarget(ctx: ToolContext, ref: string, action: string): Promise<Loaded<AnyTarget>> {
+export async function loadAnyTarget(ctx: ToolContext, ref: string, action: string): Promise<Outcome<AnyTarget>> {
   const resolved = await ctx.runtime.backend.resolve(ref, ctx.signal);
   if (!resolved.ok) return resolved;
   if (resolved.value.kind === 'chat') return { ok: true, value: { kind: 'chat', target: resolved.value.chat, ref: resolved.value.chat.id } };
@@ -94,7 +92,10 @@ export const renderBuild = (b: BuildView): string =>
 
 export const NextActionsSchema = z.array(z.object({ tool: z.string(), why: z.string() })).describe('Suggested next tool calls, most useful first');
 export type NextActions = z.output<typeof NextActionsSchema>;
-export const renderNext = (next: NextActions): string => `Next: ${next.map((n) => `${n.tool} (${n.why})`).join('; ')}`;
+/** The suggestions this session can follow: only tools registered in it (read-only, toolsets, exclude lists). */
+export const offeredNext = (ctx: Pick<ToolContext, 'offers'>, next: NextActions): NextActions => next.filter((n) => ctx.offers(n.tool));
+/** The "Next: …" line (none when there is nothing to suggest). */
+export const nextLines = (next: NextActions): string[] => (next.length > 0 ? [`Next: ${next.map((n) => `${n.tool} (${n.why})`).join('; ')}`] : []);
 
 // ---- FR-015: last write wins, with a conflict notice -----------------------------------------------
 
@@ -135,6 +136,12 @@ export async function recordMutation(ctx: ToolContext, agentId: string, action: 
   };
 }
 
+/** The output fields every lifecycle answer ends with: a conflict notice, when there is one, and the next steps. */
+export const ACTION_RESULT_FIELDS = {
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+};
+
 export const conflictLines = (c: ConflictNotice | undefined): string[] => (c ? [`CONFLICT: ${c.message}`] : []);
 
 // ---- Coder refusals ------------------------------------------------------------------------------
@@ -157,11 +164,6 @@ export async function refusalFailure(ctx: ToolContext, target: TargetAgent, acti
     default:
       return assertNever(verdict);
   }
-}
-
-/** A refusal of an action that cannot be "already done" (send, update, delete): always a failure. */
-export async function definiteRefusal(ctx: ToolContext, target: TargetAgent, action: AgentAction, error: CoderApiError, verb: string): Promise<ToolFailure> {
-  return (await refusalFailure(ctx, target, action, error, verb)) ?? coderFailure(error, verb, target.ref);
 }
 
 /** "The input was NOT sent: <quoted input>" — so a failed send never loses the superagent's text. */

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
 import { isSchemaRejection, textOf } from '../../testing/in-process.js';
-import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
-import { advanceUntil, duringRequest, pausedAgent, recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+import { expectFailure, structured } from '../../testing/tool-assertions.js';
+import { advanceUntil, duringRequest, pausedAgent, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface PauseOut {
   agent: { id: string; ref: string; status: string };
@@ -15,16 +15,8 @@ const PAUSE_ROUTE = 'POST /api/v2/tasks/{user}/{task}/pause';
 
 describe('pause_agent', () => {
   let fx: FleetFixture;
-  let rec: ReturnType<typeof recordingCaller>;
-  beforeAll(async () => {
-    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
-    rec = recordingCaller(fx.call);
-  });
-  afterAll(async () => fx.close());
-
-  it('is a non-destructive, idempotent write', async () => {
-    expect(await annotationsOf(fx.client, 'pause_agent')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-  });
+  let rec: Recorder;
+  lifecycleSuite('pause_agent', { destructive: false, idempotent: true }, (s) => void ({ fx, rec } = s));
 
   it('pauses a running agent and reports the stop build Coder started', async () => {
     const t = runningAgent(fx, 'idle');

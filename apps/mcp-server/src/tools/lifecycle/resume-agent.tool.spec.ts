@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
 import { isSchemaRejection, textOf } from '../../testing/in-process.js';
-import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
-import { advanceUntil, duringRequest, pausedAgent, recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+import { expectFailure, structured } from '../../testing/tool-assertions.js';
+import { advanceUntil, duringRequest, pausedAgent, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface ResumeOut {
   agent: { id: string; status: string };
@@ -14,16 +14,8 @@ const RESUME_ROUTE = 'POST /api/v2/tasks/{user}/{task}/resume';
 
 describe('resume_agent', () => {
   let fx: FleetFixture;
-  let rec: ReturnType<typeof recordingCaller>;
-  beforeAll(async () => {
-    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
-    rec = recordingCaller(fx.call);
-  });
-  afterAll(async () => fx.close());
-
-  it('is a non-destructive, idempotent write', async () => {
-    expect(await annotationsOf(fx.client, 'resume_agent')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-  });
+  let rec: Recorder;
+  lifecycleSuite('resume_agent', { destructive: false, idempotent: true }, (s) => void ({ fx, rec } = s));
 
   it('resumes a paused agent and reports the start build', async () => {
     const t = await pausedAgent(fx);

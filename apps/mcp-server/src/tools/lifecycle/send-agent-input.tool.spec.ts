@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
+import { describe, expect, it } from 'vitest';
+import type { FleetFixture } from '../../testing/client-fixture.js';
 import { isSchemaRejection } from '../../testing/in-process.js';
-import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
-import { advanceUntil, duringRequest, pausedAgent, recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+import { expectFailure, structured } from '../../testing/tool-assertions.js';
+import { advanceUntil, duringRequest, pausedAgent, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface SendOut {
   agent: { id: string; status: string };
@@ -15,12 +15,8 @@ const INPUT = 'Please also add tests for the "edge" case.';
 
 describe('send_agent_input', () => {
   let fx: FleetFixture;
-  let rec: ReturnType<typeof recordingCaller>;
-  beforeAll(async () => {
-    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
-    rec = recordingCaller(fx.call);
-  });
-  afterAll(async () => fx.close());
+  let rec: Recorder;
+  lifecycleSuite('send_agent_input', { destructive: false, idempotent: false }, (s) => void ({ fx, rec } = s));
   const send = (agent: string, input = INPUT) => rec.call('send_agent_input', { agent, input });
   /** The failure quotes the unsent input, and Coder's send endpoint was not called. */
   const expectNotSent = async (agent: string, code: string) => {
@@ -31,10 +27,6 @@ describe('send_agent_input', () => {
     expect(fx.counters()[SEND_ROUTE]).toBeUndefined();
     return text;
   };
-
-  it('is a non-idempotent, non-destructive write', async () => {
-    expect(await annotationsOf(fx.client, 'send_agent_input')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false });
-  });
 
   it('sends input to an idle agent, which starts working on it', async () => {
     const t = runningAgent(fx, 'idle');

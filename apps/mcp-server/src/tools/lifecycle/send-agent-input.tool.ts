@@ -1,13 +1,13 @@
-import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
-import type { ChatTarget } from '../../backends/agents-backend.js';
+import type { CoderApiError } from '../../coder.js';
 import { WHEN_BUSY, type WhenBusy } from '../../backends/backend.js';
-import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import { fromDomainError, type ToolFailure } from '../../failures.js';
+import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
+import type { Outcome, ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { answerLost, mutationSignal, outcomeUnknown, rereadSignal } from './outcome.js';
-import { ConflictSchema, NextActionsSchema, conflictLines, definiteRefusal, loadAnyTarget, notSentText, recordMutation, renderNext } from './lifecycle-common.js';
+import { runAgentAction } from './agent-action.js';
+import { ACTION_RESULT_FIELDS, conflictLines, nextLines, notSentText, offeredNext, type TargetAgent } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
 
@@ -29,9 +29,8 @@ const outputSchema = z.object({
   queue_position: z.number().int().optional().describe("Position in Coder's queue of this agent (1 = next); present when queued"),
   interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
-  conflict: ConflictSchema.optional(),
   recovered: z.string().optional().describe('Present when Coder’s answer was lost: what a re-read found'),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
 });
 type Output = z.output<typeof outputSchema>;
 
@@ -46,76 +45,64 @@ export const sendAgentInputTool = defineTool({
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
-    const loaded = await loadAnyTarget(ctx, input.agent, 'send input to');
-    if (!loaded.ok) return failure(loaded.failure);
-    if (loaded.value.kind === 'chat') return sendToChat(ctx, loaded.value.target, input.input, input.when_busy);
-    const target = loaded.value.target;
-    const { agent, ref, resolved } = target;
-    const ready = checkAgentAction(agent, 'send_input');
-    if (!ready.ok) return failure(notSent(fromDomainError(ready.error), input.input));
-
-    const r = await ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, input.input, { signal: mutationSignal(ctx) });
-    let recovered: string | undefined;
-    if (!r.ok) {
-      // D1: bytes left but no answer came back. Never "NOT sent": re-read the log for this input.
-      if (!answerLost(r.error, ctx)) return failure(notSent(await definiteRefusal(ctx, target, 'send_input', r.error, 'send input to'), input.input));
-      const logs = await ctx.deps.coder.getTaskLogs(resolved.owner, resolved.id, { signal: rereadSignal(ctx) });
-      const delivered = logs.ok && logs.value.logs.some((e) => e.type === 'input' && e.content.trim() === input.input.trim());
-      if (!delivered)
-        return failure(
-          outcomeUnknown(
-            `The input to agent ${ref} may or may not have been delivered`,
-            r.error.kind,
-            `check with get_agent_logs agent=${ref} type=input (is it there?) before sending it again.`,
-          ),
-        );
-      recovered = `Coder's answer was lost (${r.error.kind}); a re-read of the agent's log shows the input was delivered.`;
-    }
-
-    const conflict = await recordMutation(ctx, resolved.id, 'send_agent_input', ref);
+    const text = input.input;
+    const r = await runAgentAction(ctx, input.agent, {
+      tool: 'send_agent_input',
+      verb: 'send input to',
+      capability: 'send_input',
+      action: 'send_input',
+      task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
+      recover: (target, error) => recoverLostSend(ctx, target, error, text),
+      chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, ctx.signal),
+      onFailure: (f) => notSent(f, text),
+    });
+    if (!r.ok) return failure(r.failure);
+    const done = r.value;
+    const { agent, ref, conflict } = done;
+    const working: Output['next_actions'] = [
+      { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
+      { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
+    ];
+    const sent = done.kind === 'chat' ? done.value : { kind: 'delivered' as const, agent, interrupted: false };
+    const queued = sent.kind === 'queued';
+    const recovered = done.kind === 'task' && done.changed ? done.recovered : undefined;
     const data: Output = {
-      agent: toAgentSummaryView(agent),
+      agent: toAgentSummaryView(sent.agent),
       sent: true,
-      input_chars: input.input.length,
+      ...(done.kind === 'chat' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
+      input_chars: text.length,
       ...(conflict ? { conflict } : {}),
       ...(recovered ? { recovered } : {}),
-      next_actions: [
-        { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
-        { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
-      ],
+      next_actions: offeredNext(
+        ctx,
+        queued
+          ? [
+              { tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' },
+              { tool: 'get_agent_details', why: 'See the queue and the current turn.' },
+            ]
+          : working,
+      ),
     };
-    return success(data, [...(recovered ? [recovered] : []), `Sent ${data.input_chars} chars to agent ${ref} (id ${agent.id}, was ${agent.status}); it is working on it now.`, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+    const head =
+      sent.kind === 'queued'
+        ? `Queued ${text.length} chars for agent ${ref} (was ${sent.agent.status}): position ${sent.position} in Coder's queue; it runs after the current turn.`
+        : `Sent ${text.length} chars to agent ${ref} (${done.kind === 'task' ? `id ${agent.id}, ` : ''}was ${sent.agent.status}${sent.interrupted ? ', its turn was interrupted' : ''}); it is working on it now.`;
+    return success(data, [...(recovered ? [recovered] : []), head, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });
 
-/** A chat takes input in any state: delivered now, or queued by Coder behind the current turn (or interrupting it). */
-async function sendToChat(ctx: ToolContext, target: ChatTarget, text: string, whenBusy: WhenBusy): Promise<ToolOutcome<Output>> {
-  const r = await ctx.runtime.backend.chats.sendInput(target, text, { whenBusy }, ctx.signal);
-  if (!r.ok) return failure(notSent(r.failure, text));
-  const o = r.value;
-  const conflict = await recordMutation(ctx, target.id, 'send_agent_input', target.id);
-  const queued = o.kind === 'queued';
-  const data: Output = {
-    agent: toAgentSummaryView(o.agent),
-    sent: true,
-    delivery: o.kind,
-    ...(queued ? { queue_position: o.position } : { interrupted: o.interrupted }),
-    input_chars: text.length,
-    ...(conflict ? { conflict } : {}),
-    next_actions: queued
-      ? [
-          { tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' },
-          { tool: 'get_agent_details', why: 'See the queue and the current turn.' },
-        ].filter((n) => ctx.offers(n.tool))
-      : [
-          { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
-          { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
-        ],
-  };
-  const head = queued
-    ? `Queued ${text.length} chars for agent ${target.id} (was ${o.agent.status}): position ${o.position} in Coder's queue; it runs after the current turn.`
-    : `Sent ${text.length} chars to agent ${target.id} (was ${o.agent.status}${o.interrupted ? ', its turn was interrupted' : ''}); it is working on it now.`;
-  return success(data, [head, ...conflictLines(conflict), renderNext(data.next_actions)].join('\n'));
+/** D1: the input left but no answer came back. Never "NOT sent": re-read the log for this input. */
+async function recoverLostSend(ctx: ToolContext, target: TargetAgent, error: CoderApiError, text: string): Promise<Outcome<{ recovered: string }> | undefined> {
+  if (!answerLost(error, ctx)) return undefined;
+  const { owner, id } = target.resolved;
+  const logs = await ctx.deps.coder.getTaskLogs(owner, id, { signal: rereadSignal(ctx) });
+  const delivered = logs.ok && logs.value.logs.some((e) => e.type === 'input' && e.content.trim() === text.trim());
+  if (!delivered)
+    return {
+      ok: false,
+      failure: outcomeUnknown(`The input to agent ${target.ref} may or may not have been delivered`, error.kind, `check with get_agent_logs agent=${target.ref} type=input (is it there?) before sending it again.`),
+    };
+  return { ok: true, value: { recovered: `Coder's answer was lost (${error.kind}); a re-read of the agent's log shows the input was delivered.` } };
 }
 
 /**

@@ -1,19 +1,32 @@
 /**
  * pause_agent and resume_agent are the same shape: a workspace build that moves the agent between running
- * and paused. `runTransition` holds that flow once: load the agent fresh, ask fleet-domain (checkAgentAction)
- * whether it is already where the action leads (answered without calling Coder), call Coder, let
- * fleet-domain read a refusal against the re-read agent (a race with another session or auto-pause ends in
- * the same state), journal it.
+ * and paused. `runTransition` is that action on the one lifecycle flow (agent-action.ts): fleet-domain says
+ * whether the agent already is where the action leads (answered without calling Coder) and reads a refusal
+ * against the re-read agent (a race with another session or auto-pause ends in the same state). Every
+ * suggested next step is filtered to the tools this session offers.
  * Coder before 2.29 has no pause/resume routes at all (404 on both trees); there the task's workspace is
  * stopped/started directly, which Coder documents as pausing/resuming the task.
  */
-import { checkAgentAction } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import { fromDomainError } from '../../failures.js';
+import type { Outcome } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
-import { BuildSchema, buildView, conflictLines, ConflictSchema, loadAnyTarget, NextActionsSchema, recordMutation, refusalFailure, renderBuild, renderNext, ViaSchema, type BuildView, type ConflictNotice, type Loaded, type NextActions } from './lifecycle-common.js';
+import { runAgentAction } from './agent-action.js';
+import {
+  ACTION_RESULT_FIELDS,
+  BuildSchema,
+  buildView,
+  conflictLines,
+  nextLines,
+  offeredNext,
+  renderBuild,
+  ViaSchema,
+  type BuildView,
+  type ConflictNotice,
+  type NextActions,
+  type TargetAgent,
+} from './lifecycle-common.js';
 
 type LifecycleCall = CoderClient['pauseTask'];
 
@@ -39,39 +52,49 @@ export interface TransitionOutcome {
   next_actions: NextActions;
 }
 
-export async function runTransition(ctx: ToolContext, agentRef: string, spec: TransitionSpec): Promise<Loaded<TransitionOutcome>> {
-  const loaded = await loadAnyTarget(ctx, agentRef, spec.verb);
-  if (!loaded.ok) return loaded;
-  if (loaded.value.kind === 'chat') return runChatTransition(ctx, loaded.value.target, spec);
-  const target = loaded.value.target;
-  const { agent, ref, resolved } = target;
-  const unchanged: Loaded<TransitionOutcome> = { ok: true, value: { ref, agent: toAgentSummaryView(agent), unchanged: true, next_actions: spec.nextWhenUnchanged } };
-  const plan = checkAgentAction(agent, spec.verb);
-  if (!plan.ok) return { ok: false, failure: fromDomainError(plan.error) };
-  if (plan.value === 'already_done') return unchanged;
-
-  const opts = { signal: ctx.signal };
-  let via: TransitionOutcome['via'] = 'task_api';
-  let r: CoderResult<Parameters<typeof buildView>[0]> = await spec.call(ctx.deps.coder)(resolved.owner, resolved.id, opts);
-  const workspaceId = target.task.workspace_id;
-  if (!r.ok && r.error.kind === 'not_found' && workspaceId) {
-    // The task exists (just read): a 404 here means this Coder has no pause/resume routes.
-    const info = await ctx.deps.coder.getServerInfo(opts);
-    if (info.ok && !info.value.features.pauseResume) {
-      const b = await ctx.deps.coder.createWorkspaceBuild(workspaceId, { transition: spec.workspaceTransition }, opts);
-      r = b.ok ? { ok: true, status: b.status, value: { workspaceBuild: b.value } } : b;
-      via = 'workspace_build';
-    }
+export async function runTransition(ctx: ToolContext, agentRef: string, spec: TransitionSpec): Promise<Outcome<TransitionOutcome>> {
+  const r = await runAgentAction(ctx, agentRef, {
+    tool: spec.tool,
+    verb: spec.verb,
+    capability: spec.verb,
+    action: spec.verb,
+    task: (target) => transitionTask(ctx, target, spec),
+    chat: (target) => transitionChat(ctx, target, spec),
+    chatChanged: (value) => value !== undefined,
+  });
+  if (!r.ok) return r;
+  const done = r.value;
+  const base = { ref: done.ref, agent: toAgentSummaryView(done.agent), ...(done.conflict ? { conflict: done.conflict } : {}) };
+  if (done.kind === 'chat') {
+    if (!done.value) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why: 'See what the chat is doing.' }]) } };
+    const why = spec.verb === 'pause' ? 'The chat returns to idle once the turn stops.' : 'The chat is working again.';
+    return { ok: true, value: { ...base, unchanged: false, via: done.value, next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
   }
-  if (!r.ok) {
-    const refused = await refusalFailure(ctx, target, spec.verb, r.error, spec.verb);
-    return refused ? { ok: false, failure: refused } : unchanged;
-  }
-  const conflict = await recordMutation(ctx, resolved.id, spec.tool, ref);
+  if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
+  const started = done.value;
   return {
     ok: true,
-    value: { ref, agent: toAgentSummaryView(agent), unchanged: false, via, build: buildView(r.value), ...(conflict ? { conflict } : {}), next_actions: spec.nextWhenStarted },
+    value: { ...base, unchanged: false, ...(started ? { via: started.via, build: buildView(started.result) } : {}), next_actions: offeredNext(ctx, spec.nextWhenStarted) },
   };
+}
+
+type BuildAnswer = Parameters<typeof buildView>[0];
+
+/**
+ * The task's pause/resume endpoint; on Coder without those routes (a 404 for a task just read, and the
+ * server's features say so) the plain workspace build with the same effect.
+ */
+async function transitionTask(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
+  const opts = { signal: ctx.signal };
+  const { owner, id } = target.resolved;
+  const r = await spec.call(ctx.deps.coder)(owner, id, opts);
+  if (r.ok) return { ...r, value: { via: 'task_api', result: r.value } };
+  const workspaceId = target.task.workspace_id;
+  if (r.error.kind !== 'not_found' || !workspaceId) return r;
+  const info = await ctx.deps.coder.getServerInfo(opts);
+  if (!info.ok || info.value.features.pauseResume) return r;
+  const b = await ctx.deps.coder.createWorkspaceBuild(workspaceId, { transition: spec.workspaceTransition }, opts);
+  return b.ok ? { ...b, value: { via: 'workspace_build', result: { workspaceBuild: b.value } } } : b;
 }
 
 /** The message resume_agent sends to a chat (Coder Agents has no resume: a new turn is a new message). */
@@ -79,28 +102,16 @@ export const CHAT_RESUME_MESSAGE = 'continue';
 
 /**
  * Chats have no pause or resume (supports() says how): pause interrupts the turn (the chat returns to idle,
- * history kept), resume sends "continue". Already idle (pause) or already working (resume): nothing is sent.
+ * history kept), resume sends "continue". Already idle (pause) or already working (resume): nothing is sent
+ * (`undefined`).
  */
-async function runChatTransition(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Loaded<TransitionOutcome>> {
-  const agent = toAgentSummaryView(target.agent);
+async function transitionChat(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Outcome<'chat_interrupt' | 'chat_message' | undefined>> {
   const busy = ['busy', 'starting', 'stopping', 'blocked'].includes(target.agent.status);
-  const nothing = spec.verb === 'pause' ? !busy : busy;
-  if (nothing) return { ok: true, value: { ref: target.id, agent, unchanged: true, next_actions: spec.nextWhenUnchanged } };
+  if (spec.verb === 'pause' ? !busy : busy) return { ok: true, value: undefined };
   const chats = ctx.runtime.backend.chats;
   const r = spec.verb === 'pause' ? await chats.interrupt(target, ctx.signal) : await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, ctx.signal);
   if (!r.ok) return r;
-  const conflict = await recordMutation(ctx, target.id, spec.tool, target.id);
-  return {
-    ok: true,
-    value: {
-      ref: target.id,
-      agent,
-      unchanged: false,
-      via: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message',
-      ...(conflict ? { conflict } : {}),
-      next_actions: [{ tool: 'get_agent_details', why: spec.verb === 'pause' ? 'The chat returns to idle once the turn stops.' : 'The chat is working again.' }],
-    },
-  };
+  return { ok: true, value: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message' };
 }
 
 /** Compact text: "Pausing agent a/b (id …, was idle): Coder started build #2 stop (stopping) id …" or the no-op line. */
@@ -112,15 +123,14 @@ export function transitionText(o: TransitionOutcome, whenUnchanged: string, doin
       : o.via === 'chat_message'
         ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no resume, so a new turn was started.`
         : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
-  return [head, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
+  return [head, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }
 
 /** The output fields pause_agent and resume_agent share, after `agent` and the tool's own "nothing to do" flag. */
 export const TRANSITION_OUTPUT_FIELDS = {
   via: ViaSchema.optional(),
   build: BuildSchema.optional(),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
 };
 
 /** A transition tool's whole handler: run it, name "nothing to do" as the tool's `flag`, render with `text`. */

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
+import { describe, expect, it } from 'vitest';
+import type { FleetFixture } from '../../testing/client-fixture.js';
 import { isSchemaRejection } from '../../testing/in-process.js';
-import { annotationsOf, expectFailure, structured } from '../../testing/tool-assertions.js';
-import { advanceUntil, duringRequest, pausedAgent, recordingCaller, runningAgent, summaryOf } from './__fixtures__/lifecycle-kit.js';
+import { expectFailure, structured } from '../../testing/tool-assertions.js';
+import { advanceUntil, duringRequest, pausedAgent, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface UpdateOut {
   agent: { id: string; status: string };
@@ -17,16 +17,8 @@ const NEW_INPUT = 'Only fix the failing test; do not refactor.';
 
 describe('update_agent_task', () => {
   let fx: FleetFixture;
-  let rec: ReturnType<typeof recordingCaller>;
-  beforeAll(async () => {
-    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
-    rec = recordingCaller(fx.call);
-  });
-  afterAll(async () => fx.close());
-
-  it('is an idempotent, non-destructive write', async () => {
-    expect(await annotationsOf(fx.client, 'update_agent_task')).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-  });
+  let rec: Recorder;
+  lifecycleSuite('update_agent_task', { destructive: false, idempotent: true }, (s) => void ({ fx, rec } = s));
 
   it('replaces the task input of a paused agent and suggests resume_agent', async () => {
     const t = await pausedAgent(fx);

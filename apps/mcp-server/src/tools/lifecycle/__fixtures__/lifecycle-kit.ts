@@ -3,8 +3,9 @@
  * simulator, and a recorder that proves no result ever carries the Coder session token.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { expect } from 'vitest';
-import type { FleetFixture } from '../../../testing/client-fixture.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFleetFixture, type FleetFixture } from '../../../testing/client-fixture.js';
+import { annotationsOf } from '../../../testing/tool-assertions.js';
 
 type SimState = 'working' | 'idle' | 'complete' | 'failure';
 type TaskSummary = ReturnType<FleetFixture['sim']['control']['tasks']>[number];
@@ -37,6 +38,25 @@ export async function pausedAgent(fx: FleetFixture, owner = 'alice'): Promise<Ta
   if (!r.ok) throw new Error(`pause failed: ${r.error.message}`);
   advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'stopped', 2_000);
   return summaryOf(fx, t.id) as TaskSummary;
+}
+
+export type Recorder = ReturnType<typeof recordingCaller>;
+
+/**
+ * The start of a lifecycle tool's spec: a simulated fleet of 6 steady agents, a token-recording caller
+ * (handed to `ready` once started), and the test that the tool's annotation hints say what it does.
+ */
+export function lifecycleSuite(tool: string, hints: { destructive: boolean; idempotent: boolean }, ready: (suite: { fx: FleetFixture; rec: Recorder }) => Promise<void> | void): void {
+  let fx: FleetFixture | undefined;
+  beforeAll(async () => {
+    fx = await startFleetFixture({ sim: { agents: 6, scenario: 'steady' } });
+    await ready({ fx, rec: recordingCaller(fx.call) });
+  });
+  afterAll(async () => fx?.close());
+  const what = `${hints.destructive ? 'destructive' : 'non-destructive'}, ${hints.idempotent ? 'idempotent' : 'non-idempotent'}`;
+  it(`is a ${what} write`, async () => {
+    expect(await annotationsOf(fx!.client, tool)).toMatchObject({ readOnlyHint: false, destructiveHint: hints.destructive, idempotentHint: hints.idempotent, openWorldHint: false });
+  });
 }
 
 /** Wraps `call` so every result can be checked for the session token at the end. */
