@@ -5,6 +5,7 @@ import { manualClock } from '../testing/manual-clock.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentResolver } from '../runtime/agent-resolver.js';
 import { boundPage, createAgentsBackend, type ChatsClient } from './agents-backend.js';
+import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
 import { CAPABILITIES, supportFor, unsupportedFailure } from './backend.js';
 import { createFleetBackend, kindsFor } from './fleet-backend.js';
 
@@ -219,5 +220,36 @@ describe('fleet backend (union) and supports()', () => {
     expect(f.code).toBe('not_supported');
     expect(f.message).toMatch(/pause_agent/);
     expect(f.details?.['next_tools']).toEqual(['pause_agent']);
+  });
+});
+
+describe('agent queues (manage_agent_queue)', () => {
+  it("maps chat queue ids to Coder's queued-message routes and refuses priorities", async () => {
+    const fake = fakeChats({ listChatMessages: () => ok({ messages: [], has_more: false, queued_messages: [{ id: 7, chat_id: ID, content: [{ type: 'text', text: 'later' }], created_at: 't' }] }) });
+    const q = chatQueue(backendOf(fake));
+    expect(q.source).toBe('coder');
+    const listed = await q.list(ID);
+    expect(listed.ok && listed.value).toEqual([{ id: '7', position: 1, preview: 'later', createdAt: 't' }]);
+    expect((await q.promote(ID, '7')).ok).toBe(true);
+    expect((await q.cancel(ID, '7')).ok).toBe(true);
+    expect(fake.calls.filter((c) => c.method.endsWith('QueuedChatMessage')).map((c) => [c.method, c.args[1]])).toEqual([
+      ['promoteQueuedChatMessage', 7],
+      ['deleteQueuedChatMessage', 7],
+    ]);
+    const bad = await q.cancel(ID, 'x7');
+    expect(!bad.ok && bad.failure.code).toBe('not_found');
+    expect(q.supports('reprioritise').supported).toBe(false);
+    const r = await q.reprioritise(ID, '7', 'urgent');
+    expect(!r.ok && r.failure.code).toBe('not_supported');
+  });
+
+  it('refuses task queues until a store queue is plugged in, then uses it', () => {
+    const chat = chatQueue(backendOf(fakeChats()));
+    const none = queueFor('task', { chat });
+    expect(!none.ok && none.failure.message).toMatch(/Nothing is queued for task agents/);
+    const store: AgentQueue = { ...chat, source: 'store' };
+    const plugged = queueFor('task', { chat, task: store });
+    expect(plugged.ok && plugged.value.source).toBe('store');
+    expect(queueFor('chat', { chat, task: store }).ok && queueFor('chat', { chat }).ok).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { fromCoderApiError, fromDomainError, type Outcome } from '../failures.js
 import type { AgentResolver, ResolvedAgent } from '../runtime/agent-resolver.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentsBackend, ChatTarget } from './agents-backend.js';
+import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
 import { supportFor, type Capability, type FleetRead, type FleetReadSource, type Support } from './backend.js';
 
 export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget };
@@ -25,6 +26,8 @@ export interface FleetBackend extends FleetReadSource {
   supports(capability: Capability, kind: AgentKind): Support;
   /** An agent reference of any kind: task id, name or owner/name; chat id. */
   resolve(ref: string, signal?: AbortSignal): Promise<Outcome<FleetTarget>>;
+  /** The queue of input waiting for agents of `kind` (Coder's per-chat queue; the store's for tasks), or the refusal. */
+  queue(kind: AgentKind): Outcome<AgentQueue>;
   readonly tasks: TaskListSource;
   readonly chats: AgentsBackend;
 }
@@ -42,8 +45,11 @@ export function createFleetBackend(deps: {
   tasks: TaskListSource;
   taskResolver: AgentResolver;
   chats: AgentsBackend;
+  /** A queue for task agents held by this server (the fleet store); absent: task agents have none. */
+  taskQueue?: AgentQueue;
 }): FleetBackend {
   const { coder, tasks, taskResolver, chats } = deps;
+  const queues = { chat: chatQueue(chats), task: deps.taskQueue };
   let detected: Promise<CoderResult<readonly AgentKind[]>> | undefined;
   /**
    * Set when the chat routes answer 404 although the version has them (2.32 without the `agents`
@@ -120,6 +126,7 @@ export function createFleetBackend(deps: {
       if (c === 'missing' || (!c.ok && c.failure.code === 'not_found')) return { ok: false, failure: fromDomainError({ kind: 'agent_not_found', ref }) };
       return c.ok ? { ok: true, value: { kind: 'chat', chat: c.value } } : c;
     },
+    queue: (kind) => queueFor(kind, queues),
     tasks,
     chats,
   };

@@ -6,6 +6,7 @@
  * notices work across callers with different Coder tokens.
  */
 import { createAgentsBackend } from '../backends/agents-backend.js';
+import type { AgentQueue } from '../backends/agent-queue.js';
 import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
 import type { Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
@@ -37,6 +38,8 @@ export function createFleetRuntime(deps: {
   scheduler?: Scheduler;
   /** The process-wide FR-015 journal when several runtimes serve one process (created for this runtime when absent). */
   mutations?: MutationJournal;
+  /** Queued input for task agents held by the fleet store (chats use Coder's own queue); absent: none. */
+  taskQueue?: AgentQueue;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const tasks = createTaskListSource({
@@ -59,7 +62,7 @@ export function createFleetRuntime(deps: {
     ttlMs: config.cacheTtlMs,
     loadTimeoutMs: config.requestTimeoutMs,
   });
-  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats });
+  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
   return {
     backend,
     tasks,

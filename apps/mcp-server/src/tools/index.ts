@@ -11,6 +11,7 @@ import { getFleetStatusTool } from './fleet/get-fleet-status.tool.js';
 import { createAgentTaskTool } from './lifecycle/create-agent-task.tool.js';
 import { deleteAgentTool } from './lifecycle/delete-agent.tool.js';
 import { interruptAgentTool } from './lifecycle/interrupt-agent.tool.js';
+import { manageAgentQueueTool } from './lifecycle/manage-agent-queue.tool.js';
 import { pauseAgentTool } from './lifecycle/pause-agent.tool.js';
 import { resumeAgentTool } from './lifecycle/resume-agent.tool.js';
 import { sendAgentInputTool } from './lifecycle/send-agent-input.tool.js';
@@ -32,6 +33,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   pauseAgentTool,
   resumeAgentTool,
   interruptAgentTool,
+  manageAgentQueueTool,
   updateAgentTaskTool,
   deleteAgentTool,
   // events (src/tools/events/)

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { QUEUE_ACTIONS, QUEUE_PRIORITIES, type QueueAction, type QueuePriority } from '../../backends/agent-queue.js';
+import { defineTool, failure, success } from '../../define-tool.js';
+import { toolFailure } from '../../failures.js';
+import { UntrustedFieldsSchema } from '../../views/parts.js';
+import { QueueItemViewSchema, renderQueueText, toQueueItemView } from '../../views/queue-item.js';
+import { AgentRefSchema } from '../shared/schemas.js';
+import { ConflictSchema, NextActionsSchema, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation } from './lifecycle-common.js';
+
+const inputSchema = z.object({
+  agent: AgentRefSchema,
+  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]).default('list').describe('list (default), promote (deliver next), reprioritise (store queue only), cancel (drop unsent)'),
+  item: z.coerce.string().min(1).max(40).optional().describe('Queue item id from list (all actions but list)'),
+  priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('New priority (reprioritise)'),
+});
+
+const outputSchema = z.object({
+  agent: z.object({ id: z.string(), status: z.string() }).describe('The agent (id to pass on, fleet status)'),
+  queue: z.enum(['coder', 'store']).describe("Whose queue: Coder's own per-chat queue, or this server's store (tasks)"),
+  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]),
+  item: z.string().optional().describe('The item acted on'),
+  items: z.array(QueueItemViewSchema).describe('The queue after the action, next first'),
+  untrusted_fields: UntrustedFieldsSchema,
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+});
+type Output = z.output<typeof outputSchema>;
+
+const DONE: Record<Exclude<QueueAction, 'list'>, string> = { promote: 'Promoted', reprioritise: 'Reprioritised', cancel: 'Cancelled' };
+
+export const manageAgentQueueTool = defineTool({
+  name: 'manage_agent_queue',
+  title: 'Manage agent queue',
+  description:
+    "Lists the input waiting for a busy agent (send_agent_input queued it), or promotes, reprioritises or cancels one item. A chat uses Coder's own queue (promote interrupts the current turn to run the item; no priorities). Next: get_agent_details or interrupt_agent.",
+  toolset: 'lifecycle',
+  effect: 'write',
+  idempotent: false,
+  inputSchema,
+  outputSchema,
+  async handle(input, ctx) {
+    const { action, item, priority } = input;
+    if (action !== 'list' && item === undefined) return failure(toolFailure('invalid_argument', `Action '${action}' needs item (a queue item id).`, `Call manage_agent_queue agent=${input.agent} (action list) for the item ids.`));
+    if (action === 'reprioritise' && priority === undefined) return failure(toolFailure('invalid_argument', "Action 'reprioritise' needs priority (low, normal, high or urgent).", 'Call again with priority.'));
+    const loaded = await loadAnyTarget(ctx, input.agent, 'manage the queue of');
+    if (!loaded.ok) return failure(loaded.failure);
+    const target = loaded.value;
+    const agent = target.kind === 'chat' ? target.target.agent : target.target.agent;
+    const id = agent.id;
+    const queue = ctx.runtime.backend.queue(target.kind);
+    if (!queue.ok) return failure(queue.failure);
+    const q = queue.value;
+
+    let conflict: z.output<typeof ConflictSchema> | undefined;
+    if (action !== 'list' && item !== undefined) {
+      const done =
+        action === 'promote' ? await q.promote(id, item, ctx.signal) : action === 'cancel' ? await q.cancel(id, item, ctx.signal) : await q.reprioritise(id, item, priority ?? 'normal', ctx.signal);
+      if (!done.ok) return failure(done.failure);
+      conflict = await recordMutation(ctx, id, `manage_agent_queue ${action}`, target.kind === 'chat' ? target.ref : target.target.ref);
+    }
+    const listed = await q.list(id, ctx.signal);
+    if (!listed.ok) return failure(listed.failure);
+    const items = listed.value.map(toQueueItemView);
+    const data: Output = {
+      agent: { id: agent.id, status: agent.status },
+      queue: q.source,
+      action,
+      ...(item !== undefined && action !== 'list' ? { item } : {}),
+      items,
+      untrusted_fields: ['items[].preview'],
+      ...(conflict ? { conflict } : {}),
+      next_actions: offeredNext(ctx, [
+        ...(items.length > 0 && target.kind === 'chat' ? [{ tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' }] : []),
+        { tool: 'get_agent_details', why: 'See the agent and its current turn.' },
+      ]),
+    };
+    const head = action === 'list' ? `Agent ${id} (${agent.status}), ${q.source === 'coder' ? "Coder's queue" : 'store queue'}:` : `${DONE[action]} item ${item} of agent ${id}${action === 'reprioritise' ? ` to ${priority}` : ''}.`;
+    return success(data, [head, renderQueueText(items), ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
+  },
+});
