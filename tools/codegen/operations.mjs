@@ -42,4 +42,6 @@ export const USED_OPERATION_IDS = [
   'get-template-version-by-id',
   'get-template-version-presets',
   'get-rich-parameters-by-template-version',
+  // the parameter values a build ran with (update_agent_template checks the new version still has them)
+  'get-build-parameters-for-workspace-build',
 ];

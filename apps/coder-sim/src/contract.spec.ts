@@ -271,6 +271,9 @@ describe('core routes on Coder 2.36', () => {
     const other = all.body.workspaces.find((w: { id: string }) => w.id !== running.id);
     await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', params: { workspacebuild: other.latest_build.id }, status: 200 });
     await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', params: { workspacebuild: NIL_UUID }, status: 404 });
+    const used = await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', params: { workspacebuild: other.latest_build.id }, status: 200 });
+    expect(used.body.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['cpu', 'memory']));
+    await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', params: { workspacebuild: NIL_UUID }, status: 404 });
   });
 });
 

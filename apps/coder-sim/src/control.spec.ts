@@ -54,6 +54,18 @@ describe('/__sim control API', () => {
     expect((await api('GET', '/__sim/tasks')).body).toHaveLength(5);
   });
 
+  it('pushes a new template version (coder templates push)', async () => {
+    const pushed = await api('POST', '/__sim/templates/small/versions', { body: { name: 'tiny_knuth2', removeParameters: ['memory'] } });
+    expect(pushed.status).toBe(201);
+    expect(pushed.body).toMatchObject({ name: 'tiny_knuth2' });
+    const template = (await api('GET', `/api/v2/templates/${pushed.body.templateId}`)).body;
+    expect(template.active_version_id).toBe(pushed.body.id);
+    const params = (await api('GET', `/api/v2/templateversions/${pushed.body.id}/rich-parameters`)).body as { name: string }[];
+    expect(params.map((p) => p.name)).not.toContain('memory');
+    expect((await api('POST', '/__sim/templates/nope/versions', { body: {} })).status).toBe(400);
+    expect((await api('POST', '/__sim/templates/small/versions', { body: { removeParameters: 'memory' } })).status).toBe(400);
+  });
+
   it('refuses a duplicate task name for the same owner', () => {
     sim.control.createTask({ input: 'x', owner: 'carol', name: 'dup' });
     expect(() => sim.control.createTask({ input: 'y', owner: 'carol', name: 'dup' })).toThrow(/already exists/);

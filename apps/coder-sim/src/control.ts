@@ -6,7 +6,7 @@ import type { Persona, SimTask, Transition } from './model/types.js';
 import type { SocketControl } from './socket-control.js';
 import type { SimState } from './state.js';
 import type { CoderVersion } from './versions.js';
-import type { WorkspaceAppStatusState } from './wire-types.js';
+import type { TemplateVersionParameter, WorkspaceAppStatusState } from './wire-types.js';
 
 export interface TaskSummary {
   id: string;
@@ -39,6 +39,11 @@ export interface SimControl {
   createTask(init: { owner?: string; template?: string; input: string; name?: string; preset?: string; persona?: Persona }): TaskSummary;
   setAgentState(ref: string, state: WorkspaceAppStatusState, opts?: { message?: string; uri?: string; holdMs?: number }): void;
   failWorkspace(ref: string, error?: string): void;
+  /**
+   * `coder templates push`: a new version of the template (the active one's parameters minus
+   * `removeParameters`, plus `addParameters`), made active unless `activate` is false.
+   */
+  pushTemplateVersion(template: string, init?: PushVersionInit): { id: string; name: string; templateId: string };
   /** Cancel the latest build: task status `unknown`. */
   cancelBuild(ref: string): void;
   /** The task's agent connects or loses its connection (`reason` defaults to "agent has lost connection"). */
@@ -68,6 +73,13 @@ export function summarize(fleet: Fleet, task: SimTask): TaskSummary {
     persona: task.persona,
     phase: task.phase,
   };
+}
+
+export interface PushVersionInit {
+  name?: string;
+  removeParameters?: string[];
+  addParameters?: TemplateVersionParameter[];
+  activate?: boolean;
 }
 
 export class UnknownTaskError extends Error {}
@@ -142,6 +154,12 @@ export function createControl(fleet: Fleet, faults: FaultControl, state: SimStat
     },
     setAgentState: (ref, state, opts) => fleet.setAgentState(findTaskRef(fleet, ref), state, opts),
     failWorkspace: (ref, error) => fleet.failWorkspace(findTaskRef(fleet, ref), error),
+    pushTemplateVersion(name, init = {}) {
+      const template = fleet.templateByName(name);
+      if (!template) throw new UnknownTaskError(`unknown template "${name}"`);
+      const version = fleet.pushTemplateVersion(template, init, clock.now());
+      return { id: version.id, name: version.name, templateId: template.id };
+    },
     cancelBuild: (ref) => fleet.cancelBuild(findTaskRef(fleet, ref)),
     setConnection,
     disconnectAgent: (ref, reason) => setConnection(ref, false, reason),

@@ -75,4 +75,39 @@ describe('workspaces list filters', () => {
     sim.control.advance(10_000);
     expect((await api('GET', `/api/v2/workspaces/${taskWs?.id}`)).status).toBe(404);
   });
+
+  it('moves a workspace to a pushed template version, keeping the values the new version still declares', async () => {
+    const ws = ((await api('GET', '/api/v2/workspaces?q=template:small')).body.workspaces as Ws[]).find((w) => w.task_id !== null && w.latest_build.status === 'running');
+    expect(ws).toBeDefined();
+    const params = async (buildId: string) => (await api('GET', `/api/v2/workspacebuilds/${buildId}/parameters`)).body as { name: string; value: string }[];
+    const before = await params(ws?.latest_build.id ?? '');
+    expect(before.map((p) => p.name)).toEqual(['cpu', 'memory', 'AI Prompt', 'system_prompt']);
+
+    const pushed = sim.control.pushTemplateVersion('small', { removeParameters: ['memory'], addParameters: [{ name: 'disk', type: 'number', default_value: '10', required: false } as never] });
+    const outdated = (await api('GET', `/api/v2/workspaces/${ws?.id}`)).body as Ws & { template_active_version_id: string };
+    expect(outdated).toMatchObject({ outdated: true, template_active_version_id: pushed.id });
+
+    expect((await api('POST', `/api/v2/workspaces/${ws?.id}/builds`, { body: { transition: 'stop' } })).status).toBe(201);
+    sim.control.advance(10_000);
+    const start = await api('POST', `/api/v2/workspaces/${ws?.id}/builds`, { body: { transition: 'start', template_version_id: pushed.id } });
+    expect(start.status).toBe(201);
+    expect(start.body.template_version_id).toBe(pushed.id);
+    const after = await params(start.body.id);
+    expect(after.map((p) => p.name)).toEqual(['cpu', 'AI Prompt', 'system_prompt', 'disk']);
+    expect(after.find((p) => p.name === 'cpu')?.value).toBe(before.find((p) => p.name === 'cpu')?.value);
+    expect(after.find((p) => p.name === 'disk')?.value).toBe('10');
+    expect((await api('GET', `/api/v2/workspaces/${ws?.id}`)).body.outdated).toBe(false);
+  });
+
+  it('refuses a start on a version whose required parameter has no value, as the coderd builder does', async () => {
+    const ws = (await api('GET', '/api/v2/workspaces?q=template:gpu-ml')).body.workspaces.find((w: Ws) => w.task_id !== null && w.latest_build.status === 'running') as Ws;
+    const pushed = sim.control.pushTemplateVersion('gpu-ml', { addParameters: [{ name: 'quota_project', type: 'string', default_value: '', required: true } as never] });
+    expect((await api('POST', `/api/v2/workspaces/${ws.id}/builds`, { body: { transition: 'stop' } })).status).toBe(201);
+    sim.control.advance(10_000);
+    const refused = await api('POST', `/api/v2/workspaces/${ws.id}/builds`, { body: { transition: 'start', template_version_id: pushed.id } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('quota_project');
+    const given = await api('POST', `/api/v2/workspaces/${ws.id}/builds`, { body: { transition: 'start', template_version_id: pushed.id, rich_parameter_values: [{ name: 'quota_project', value: 'ml' }] } });
+    expect(given.status).toBe(201);
+  });
 });

@@ -38,6 +38,7 @@ import type {
   User,
   Workspace,
   WorkspaceBuild,
+  WorkspaceBuildParameter,
   WorkspacesList,
 } from './wire.js';
 
@@ -319,4 +320,6 @@ export interface CoderClient {
     opts?: CallOptions,
   ): Promise<CoderResult<WorkspaceBuild>>;
   getWorkspaceBuild(id: string, opts?: CallOptions): Promise<CoderResult<WorkspaceBuild>>;
+  /** The parameter values a build ran with. */
+  getWorkspaceBuildParameters(id: string, opts?: CallOptions): Promise<CoderResult<WorkspaceBuildParameter[]>>;
 }

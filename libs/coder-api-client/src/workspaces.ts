@@ -4,14 +4,15 @@
  * and never forward, log or record the raw object.
  */
 import type { Http } from './http.js';
-import { listIn, objectWith } from './parse.js';
-import type { CoderClient, Workspace, WorkspaceBuild } from './types.js';
+import { arrayOf, listIn, objectWith } from './parse.js';
+import type { CoderClient, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from './types.js';
 
-export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild'>;
+export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild' | 'getWorkspaceBuildParameters'>;
 
 const parseWorkspaces = listIn<Workspace, 'workspaces'>('workspace', 'workspaces', ['id']);
 const parseWorkspace = objectWith<Workspace>('workspace', ['id']);
 const parseBuild = objectWith<WorkspaceBuild>('workspace build', ['id']);
+const parseBuildParameters = arrayOf<WorkspaceBuildParameter>('workspace build parameter', ['name']);
 
 function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
@@ -38,6 +39,11 @@ export function createWorkspacesApi(http: Http): WorkspacesApi {
       const path = '/api/v2/workspacebuilds/{workspacebuild}' as const;
       const params = { path: { workspacebuild } };
       return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params }), parseBuild, opts);
+    },
+    getWorkspaceBuildParameters(workspacebuild, opts) {
+      const path = '/api/v2/workspacebuilds/{workspacebuild}/parameters' as const;
+      const params = { path: { workspacebuild } };
+      return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params }), parseBuildParameters, opts);
     },
   };
 }

@@ -1,11 +1,11 @@
 import { UnknownChatError } from '../chat-control.js';
-import { TaskNotRunningError, UnknownTaskError, type SimControl } from '../control.js';
+import { TaskNotRunningError, UnknownTaskError, type PushVersionInit, type SimControl } from '../control.js';
 import { ChatRefusal } from '../model/chats/engine.js';
 import { CHAT_ERROR_KINDS, CHAT_STATUSES, type ChatErrorKind, type ChatPersona, type ChatStatus } from '../model/chats/types.js';
 import type { SocketFilter } from '../socket-control.js';
 import type { FaultRuleInit } from '../faults.js';
 import { isCoderVersion } from '../versions.js';
-import type { WorkspaceAppStatusState } from '../wire-types.js';
+import type { TemplateVersionParameter, WorkspaceAppStatusState } from '../wire-types.js';
 import { fail, json, readJson, type SimRequest, type SimResponse } from './http.js';
 
 const STATES: readonly WorkspaceAppStatusState[] = ['working', 'idle', 'complete', 'failure'];
@@ -41,6 +41,7 @@ function optionalStr(value: unknown): string | undefined {
  *   POST /__sim/tasks/{ref}/fail-build {error?}    POST /__sim/tasks/{ref}/cancel-build
  *   POST /__sim/tasks/{ref}/connection {connected, reason?}
  *   POST /__sim/tasks/{ref}/disconnect {reason?}   POST /__sim/tasks/{ref}/reconnect
+ *   POST /__sim/templates/{name}/versions {name?, removeParameters?, addParameters?, activate?}
  *   GET  /__sim/chats    POST /__sim/chats {text, owner?, title?, labels?, persona?, parent?}
  *   POST /__sim/chats/{ref}/status {status}        POST /__sim/chats/{ref}/fail {kind, message?}
  *   POST /__sim/chats/{ref}/require-action {toolCalls?: [{toolCallId, toolName, args}]}
@@ -56,7 +57,9 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
   const taskAction = /^\/__sim\/tasks\/([^/]+)\/([a-z-]+)$/.exec(path);
   const chatAction = /^\/__sim\/chats\/([^/]+)\/([a-z-]+)$/.exec(path);
   const socketAction = /^\/__sim\/sockets\/(drop|close|stall|resume)$/.exec(path);
+  const templatePush = /^\/__sim\/templates\/([^/]+)\/versions$/.exec(path);
   try {
+    if (templatePush && method === 'POST') return json(control.pushTemplateVersion(decodeURIComponent(templatePush[1] ?? ''), pushInit(readJson(req))), 201);
     if (taskAction) return taskActionRoute(req, control, decodeURIComponent(taskAction[1] ?? ''), taskAction[2] ?? '');
     if (chatAction && method === 'POST') return chatActionRoute(req, control, decodeURIComponent(chatAction[1] ?? ''), chatAction[2] ?? '');
     if (socketAction && method === 'POST') return socketActionRoute(req, control, socketAction[1] ?? '');
@@ -151,6 +154,20 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
     if (error instanceof Error && /already exists|already in use|needs clock/.test(error.message)) return fail(409, error.message);
     throw error;
   }
+}
+
+function pushInit(body: Record<string, unknown>): PushVersionInit {
+  const names = (v: unknown, field: string): string[] => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(400, 'Validation failed.', undefined, [{ field, detail: 'must be an array of strings' }]);
+    return v as string[];
+  };
+  const name = optionalStr(body['name']);
+  return {
+    ...(name ? { name } : {}),
+    ...(body['removeParameters'] !== undefined ? { removeParameters: names(body['removeParameters'], 'removeParameters') } : {}),
+    ...(Array.isArray(body['addParameters']) ? { addParameters: body['addParameters'] as TemplateVersionParameter[] } : {}),
+    ...(typeof body['activate'] === 'boolean' ? { activate: body['activate'] } : {}),
+  };
 }
 
 function taskActionRoute(req: SimRequest, control: SimControl, ref: string, action: string): SimResponse {

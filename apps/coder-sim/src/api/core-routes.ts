@@ -1,5 +1,6 @@
 import { latestBuild } from '../model/derive.js';
 import { BuildActiveError } from '../model/fleet.js';
+import { resolveBuildParameters, type ParameterValue } from '../model/parameters.js';
 import type { SimWorkspace } from '../model/types.js';
 import { UUID_PATTERN } from '../util/prng.js';
 import type { BuildInfo, ValidationError, WorkspaceTransition } from '../wire-types.js';
@@ -122,10 +123,17 @@ function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
   const running = latestBuild(ws).jobStatus;
   if (running === 'pending' || running === 'running') fail(409, new BuildActiveError().message, 'Wait for the current workspace build to finish, then retry.');
   const versionId = stringField(body, 'template_version_id');
-  if (versionId !== undefined) {
-    const version = UUID_PATTERN.test(versionId) ? fleet.versions.get(versionId.toLowerCase()) : undefined;
-    if (!version || version.templateId !== ws.templateId) fail(400, 'Template version not found.', `Template version "${versionId}" does not exist or does not belong to this template.`);
+  const requested = parameterValues(body);
+  if (versionId !== undefined || requested.length > 0) {
+    const version = versionId === undefined ? fleet.versions.get(ws.templateVersionId) : UUID_PATTERN.test(versionId) ? fleet.versions.get(versionId.toLowerCase()) : undefined;
+    if (!version || version.templateId !== ws.templateId) fail(400, 'Template version not found.', `Template version "${versionId ?? ''}" does not exist or does not belong to this template.`);
+    if (transition !== 'delete') {
+      const resolved = resolveBuildParameters(version.parameters, ws.parameters, requested);
+      if (!resolved.ok) fail(400, `Unable to validate parameter "${resolved.missing}"`, 'required parameter value is missing', [{ field: resolved.missing, detail: 'required parameter value is missing' }]);
+      ws.parameters = resolved.values;
+    }
     ws.templateVersionId = version.id;
+    ws.rev++;
   }
   const task = ws.taskId ? fleet.taskById(ws.taskId) : undefined;
   const reason = stringField(body, 'reason');
@@ -141,11 +149,28 @@ function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
   }
 }
 
+/** `rich_parameter_values: [{name, value}]` of a build request (absent: none). */
+function parameterValues(body: Record<string, unknown>): ParameterValue[] {
+  const raw = body['rich_parameter_values'];
+  if (raw === undefined || raw === null) return [];
+  const valid = Array.isArray(raw) && raw.every((v: unknown) => typeof v === 'object' && v !== null && typeof (v as ParameterValue).name === 'string' && typeof (v as ParameterValue).value === 'string');
+  if (!valid) fail(400, 'Request body must be valid JSON.', 'json: cannot unmarshal into Go struct field CreateWorkspaceBuildRequest.rich_parameter_values of type []codersdk.WorkspaceBuildParameter');
+  return raw as ParameterValue[];
+}
+
 function getBuild(req: SimRequest, ctx: RouteContext): SimResponse {
   const build = ctx.fleet.buildById(uuidParam(req, 'workspacebuild'));
   if (!build) notFound();
   const ws = visibleWorkspace(req, ctx, build.workspaceId);
   return json(toBuild(ctx.fleet, ws, build));
+}
+
+/** The parameter values the build ran with (`[{name, value}]`, codersdk.WorkspaceBuildParameter). */
+function getBuildParameters(req: SimRequest, ctx: RouteContext): SimResponse {
+  const build = ctx.fleet.buildById(uuidParam(req, 'workspacebuild'));
+  if (!build) notFound();
+  visibleWorkspace(req, ctx, build.workspaceId);
+  return json(build.parameters);
 }
 
 export function coreRoutes(): Route[] {
@@ -163,6 +188,7 @@ export function coreRoutes(): Route[] {
     { method: 'GET', template: '/api/v2/workspaces/{workspace}', auth: true, handler: (req, ctx) => ({ status: 200, raw: workspaceJson(ctx.fleet, visibleWorkspace(req, ctx, uuidParam(req, 'workspace')), ctx.features.era) }) },
     { method: 'POST', template: '/api/v2/workspaces/{workspace}/builds', auth: true, handler: createBuild },
     { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', auth: true, handler: getBuild },
+    { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', auth: true, handler: getBuildParameters },
   ];
 }
 

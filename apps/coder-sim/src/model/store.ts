@@ -1,7 +1,7 @@
 import type { SimClock } from '../clock.js';
 import { createRng, deriveSeed, uuid, type Rng } from '../util/prng.js';
 import { formatCoderTime } from '../util/time.js';
-import type { BuildReason, WorkspaceAppStatusState, WorkspaceTransition } from '../wire-types.js';
+import type { BuildReason, TemplateVersionParameter, WorkspaceAppStatusState, WorkspaceTransition } from '../wire-types.js';
 import { TEMPLATE_SPECS } from './catalog.js';
 import { generateTaskName } from './content.js';
 import { buildWorkspaceStatus, latestBuild } from './derive.js';
@@ -254,6 +254,39 @@ export class EntityStore {
     });
   }
 
+  /**
+   * `coder templates push`: a new version of `template` (its parameters: the active version's, minus
+   * `removeParameters`, plus `addParameters`), made active unless `activate` is false. Every workspace on
+   * the template changes (`outdated`), so their cached JSON is dropped.
+   */
+  pushTemplateVersion(
+    template: SimTemplate,
+    init: { name?: string; removeParameters?: readonly string[]; addParameters?: readonly TemplateVersionParameter[]; activate?: boolean },
+    at: number,
+  ): SimTemplateVersion {
+    const base = this.versions.get(template.activeVersionId);
+    if (!base) throw new Error(`template ${template.name} has no active version`);
+    const removed = new Set(init.removeParameters ?? []);
+    const version: SimTemplateVersion = {
+      ...base,
+      id: uuid(this.rng),
+      name: init.name ?? `${base.name.replace(/\d+$/, '')}${template.versionIds.length + 1}`,
+      message: 'Pushed by the simulator',
+      createdAt: at,
+      parameters: [...base.parameters.filter((p) => !removed.has(p.name ?? '')), ...(init.addParameters ?? [])],
+      presets: base.presets.map((p) => ({ ...p, id: uuid(this.rng), parameters: p.parameters.filter((pp) => !removed.has(pp.name)) })),
+      jobId: uuid(this.rng),
+    };
+    this.versions.set(version.id, version);
+    template.versionIds.push(version.id);
+    if (init.activate !== false) {
+      template.activeVersionId = version.id;
+      template.updatedAt = at;
+      for (const ws of this.workspaces) if (ws.templateId === template.id) ws.rev++;
+    }
+    return version;
+  }
+
   // ---------------------------------------------------------------- record factories
 
   /** A build record at `at` (no lifecycle side effects). */
@@ -276,6 +309,7 @@ export class EntityStore {
       startedAt: null,
       completedAt: null,
       resourceId: uuid(this.rng),
+      parameters: ws.parameters.map((p) => ({ ...p })),
     };
     ws.builds.push(build);
     this.buildsById.set(build.id, build);

@@ -88,6 +88,8 @@ export interface SimBuild {
   startedAt: number | null;
   completedAt: number | null;
   resourceId: string;
+  /** The parameter values this build ran with (GET /workspacebuilds/{id}/parameters). */
+  parameters: { name: string; value: string }[];
 }
 
 export interface SimAgent {

@@ -756,6 +756,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/workspacebuilds/{workspacebuild}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get-build-parameters-for-workspace-build"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/workspaces": {
         parameters: {
             query?: never;
@@ -3702,6 +3718,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codersdk.WorkspaceBuild"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.Response"];
+                };
+            };
+        };
+    };
+    "get-build-parameters-for-workspace-build": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspacebuild: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codersdk.WorkspaceBuildParameter"][];
                 };
             };
             /** @description Error */
