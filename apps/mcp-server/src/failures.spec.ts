@@ -67,6 +67,14 @@ describe('fromDomainError', () => {
     if (r.ok) throw new Error('expected a refusal');
     return r.error;
   };
+  const templateRefusal = (kind: 'template_current' | 'template_parameters_removed' | 'template_parameters_required'): DomainError => ({
+    kind,
+    action: 'update_template',
+    names: kind === 'template_current' ? [] : ['cpu'],
+    message: 'Agent cannot move to the new version.',
+    hint: 'Call restart_agent.',
+    nextTools: ['restart_agent'],
+  });
   // Every DomainError kind (the Record type makes a missing kind a compile error), with the failure code it maps to.
   const CASES: Record<DomainErrorKind, [DomainError, string]> = {
     invalid_agent_ref: [{ kind: 'invalid_agent_ref', ref: ' ' }, 'invalid_argument'],
@@ -85,6 +93,9 @@ describe('fromDomainError', () => {
     invalid_declared_map: [{ kind: 'invalid_declared_map', path: 'templates.x.limits.cpu', message: 'expected a positive number' }, 'invalid_declared_map'],
     insufficient_samples: [{ kind: 'insufficient_samples', metric: 'time to complete', have: 1, need: 3 }, 'insufficient_samples'],
     invalid_threshold: [{ kind: 'invalid_threshold', name: 'stuckMs', value: 0 }, 'invalid_argument'],
+    template_current: [templateRefusal('template_current'), 'template_current'],
+    template_parameters_removed: [templateRefusal('template_parameters_removed'), 'template_parameters_removed'],
+    template_parameters_required: [templateRefusal('template_parameters_required'), 'template_parameters_required'],
   };
   it.each(Object.entries(CASES))('%s → %j', (_, [error, code]) => {
     const f = fromDomainError(error);

@@ -23,6 +23,13 @@ export type LocalFailureCode =
   | 'agent_error'
   | 'agent_not_paused'
   | 'invalid_state'
+  // update_agent_template: the agent cannot move to the template's active version
+  | 'template_current'
+  | 'template_parameters_removed'
+  | 'template_parameters_required'
+  // a workspace build is still running and did not end within the tool's bounded wait
+  | 'build_in_progress'
+  | 'build_failed'
   | 'invalid_declared_map'
   | 'insufficient_samples'
   | 'confirmation_required'
@@ -198,6 +205,10 @@ export function fromDomainError(error: DomainError): ToolFailure {
     case 'agent_failed':
     case 'invalid_state':
       return toolFailure(refusalCode(error), error.message, error.hint, { details: { status: error.status, action: error.action, next_tools: [...error.nextTools] } });
+    case 'template_current':
+    case 'template_parameters_removed':
+    case 'template_parameters_required':
+      return toolFailure(kind, error.message, error.hint, { details: { action: error.action, ...(error.names.length > 0 ? { parameters: [...error.names] } : {}), next_tools: [...error.nextTools] } });
     case 'missing_capability':
     case 'exceeds_limit':
     case 'unverifiable':

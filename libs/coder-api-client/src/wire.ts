@@ -161,8 +161,6 @@ export type Preset = Schemas['codersdk.Preset'];
 export type PresetParameter = Schemas['codersdk.PresetParameter'];
 export type TemplateVersionParameter = Schemas['codersdk.TemplateVersionParameter'];
 export type TemplateVersionParameterOption = Schemas['codersdk.TemplateVersionParameterOption'];
-/** One parameter value a workspace build ran with (`GET /workspacebuilds/{id}/parameters`). */
-export type WorkspaceBuildParameter = Schemas['codersdk.WorkspaceBuildParameter'];
 
 // ---- Users, organizations, deployment ---------------------------------------------------------
 

@@ -9,12 +9,14 @@
  * | agent_not_found         | resolveAgentRef                     | no agent by that id, name or owner/name         |
  * | agent_ambiguous         | resolveAgentRef                     | a bare name matches several agents              |
  * | agent_busy … invalid_state | checkAgentAction, explainCoderRefusal (ActionRefusal) | the agent is not in a state for the action |
+ * | template_current, template_parameters_removed, template_parameters_required | checkTemplateUpdate (TemplateUpdateRefusal) | the agent cannot move to the active template version |
  * | missing_capability, exceeds_limit, unverifiable, invalid_requirement | checkAssignment (AssignmentViolation) | FR-014 |
  * | invalid_declared_map    | parseDeclaredCapabilities           | the operator's capability map is malformed      |
  * | insufficient_samples    | requireSamples                      | too few values for a statistic                  |
  * | invalid_threshold       | validateThresholds                  | an attention threshold is not a positive number |
  */
 import type { ActionRefusal } from './actions/agent-actions.js';
+import type { TemplateUpdateRefusal } from './actions/rebuild.js';
 import type { AssignmentViolation } from './capabilities/check-assignment.js';
 import type { DeclaredMapError } from './capabilities/declared.js';
 
@@ -38,6 +40,6 @@ export interface InvalidThreshold {
   readonly value: number;
 }
 
-export type DomainError = AgentRefError | ActionRefusal | AssignmentViolation | DeclaredMapError | InsufficientSamples | InvalidThreshold;
+export type DomainError = AgentRefError | ActionRefusal | TemplateUpdateRefusal | AssignmentViolation | DeclaredMapError | InsufficientSamples | InvalidThreshold;
 
 export type DomainErrorKind = DomainError['kind'];

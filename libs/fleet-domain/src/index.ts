@@ -72,6 +72,7 @@ export * from './capabilities/check-assignment.js';
 export * from './events/diff-fleet.js';
 export * from './actions/next-actions.js';
 export * from './actions/agent-actions.js';
+export * from './actions/rebuild.js';
 export * from './mapping/from-coder-workspace.js';
 export * from './query/agent-query.js';
 export * from './query/agent-ref.js';

@@ -19,6 +19,10 @@ export type Capability =
   | 'interrupt'
   | 'pause'
   | 'resume'
+  /** Stop, then start the agent's workspace. */
+  | 'restart'
+  /** Stop, then start the agent's workspace on its template's active version. */
+  | 'update_template'
   | 'update_input'
   | 'delete'
   | 'archive'
@@ -34,6 +38,8 @@ export const CAPABILITIES: readonly Capability[] = [
   'interrupt',
   'pause',
   'resume',
+  'restart',
+  'update_template',
   'update_input',
   'delete',
   'archive',
@@ -63,6 +69,8 @@ export function tasksSupport(capability: Capability): Support {
     case 'send_input':
     case 'pause':
     case 'resume':
+    case 'restart':
+    case 'update_template':
     case 'update_input':
     case 'delete':
       return { supported: true };
@@ -108,6 +116,21 @@ export function chatsSupport(capability: Capability): Support {
       return { supported: true, how: 'Coder Agents has no resume: resume_agent sends "continue" to the chat.' };
     case 'delete':
       return { supported: true, how: 'Coder Agents has no delete: delete_agent archives the chat (and its subagents).' };
+    case 'restart':
+      return {
+        supported: false,
+        reason: 'A Coder Agents chat has no workspace of its own to restart; interrupting its turn and sending a message is how it starts over.',
+        next: [
+          { tool: 'interrupt_agent', why: 'stop its current turn (history kept).' },
+          { tool: 'send_agent_input', why: 'start a new turn.' },
+        ],
+      };
+    case 'update_template':
+      return {
+        supported: false,
+        reason: 'A Coder Agents chat does not run on a template version, so there is nothing to update.',
+        next: [{ tool: 'create_agent_task', why: 'start a new agent (it gets the current model configuration).' }],
+      };
     case 'update_input':
       return {
         supported: false,

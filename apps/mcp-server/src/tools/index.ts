@@ -13,9 +13,11 @@ import { deleteAgentTool } from './lifecycle/delete-agent.tool.js';
 import { interruptAgentTool } from './lifecycle/interrupt-agent.tool.js';
 import { manageAgentQueueTool } from './lifecycle/manage-agent-queue.tool.js';
 import { pauseAgentTool } from './lifecycle/pause-agent.tool.js';
+import { restartAgentTool } from './lifecycle/restart-agent.tool.js';
 import { resumeAgentTool } from './lifecycle/resume-agent.tool.js';
 import { sendAgentInputTool } from './lifecycle/send-agent-input.tool.js';
 import { updateAgentTaskTool } from './lifecycle/update-agent-task.tool.js';
+import { updateAgentTemplateTool } from './lifecycle/update-agent-template.tool.js';
 import { listTemplatesTool } from './templates/list-templates.tool.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
@@ -32,6 +34,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   sendAgentInputTool,
   pauseAgentTool,
   resumeAgentTool,
+  restartAgentTool,
+  updateAgentTemplateTool,
   interruptAgentTool,
   manageAgentQueueTool,
   updateAgentTaskTool,

@@ -6,7 +6,7 @@ import type { Agent, AgentStatus, SuggestedTool } from '../models/agent.js';
 import { assertNever } from '../result.js';
 
 /** Tools a next action may name: the agent tools plus fleet-level ones. */
-export type NextActionTool = SuggestedTool | 'list_agents' | 'get_fleet_status' | 'update_agent_task';
+export type NextActionTool = SuggestedTool | 'list_agents' | 'get_fleet_status' | 'update_agent_task' | 'get_fleet_events';
 
 export interface NextAction {
   readonly tool: NextActionTool;
@@ -20,11 +20,14 @@ const PURPOSE: Readonly<Record<NextActionTool, string>> = {
   send_agent_input: 'Send it an instruction or an answer.',
   resume_agent: 'Start it again.',
   pause_agent: 'Pause it to free capacity.',
+  restart_agent: 'Restart its workspace (stop, then start).',
+  update_agent_template: "Move it to its template's active version (stop, then start on it).",
   delete_agent: 'Delete it (irreversible) once its work is saved.',
   create_agent_task: 'Start a replacement task.',
   update_agent_task: 'Change its task input before resuming.',
   list_agents: 'Look at the other agents.',
   get_fleet_status: 'See the whole fleet.',
+  get_fleet_events: 'Wait for its next change (agent filter, wait_ms up to 30000) instead of polling.',
   interrupt_agent: 'Stop its current turn (history kept; it returns to idle).',
   manage_agent_queue: 'List, promote or delete its queued messages.',
 };
@@ -33,7 +36,10 @@ const PURPOSE: Readonly<Record<NextActionTool, string>> = {
 function actionsForStatus(status: AgentStatus): NextAction[] {
   switch (status) {
     case 'starting':
-      return [{ tool: 'get_agent_details', why: 'The workspace is starting: check again in a minute; input is rejected until it is ready.' }];
+      return [
+        { tool: 'get_agent_details', why: 'The workspace is starting: check again in a minute; input is rejected until it is ready.' },
+        { tool: 'get_fleet_events', why: 'Wait until it is up (agent filter, wait_ms up to 30000) instead of polling.' },
+      ];
     case 'busy':
       return [{ tool: 'get_agent_logs', why: 'The agent is working: read its latest output; send input only once it is idle.' }];
     case 'idle':
@@ -55,8 +61,8 @@ function actionsForStatus(status: AgentStatus): NextAction[] {
       ];
     case 'offline':
       return [
-        { tool: 'get_agent_details', why: 'The agent is unreachable: check again shortly; resume or recreate it if it stays offline.' },
-        { tool: 'resume_agent', why: 'Restart the workspace if it was stopped.' },
+        { tool: 'get_agent_details', why: 'The agent is unreachable: check again shortly.' },
+        { tool: 'restart_agent', why: 'If it stays offline: restart its workspace (stop, then start; a stopped one is just started).' },
       ];
     case 'blocked':
       return [
@@ -80,6 +86,8 @@ function actionsForStatus(status: AgentStatus): NextAction[] {
 export interface SuggestNextActionsOptions {
   /** Tools never to suggest, e.g. the tool that is answering (get_agent_details does not suggest itself). */
   readonly exclude?: readonly NextActionTool[];
+  /** A newer template version exists (Coder's `outdated`): offer update_agent_template last. */
+  readonly templateOutdated?: boolean;
 }
 
 /**
@@ -98,5 +106,6 @@ export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention
     att.nextTools.forEach((tool, i) => add({ tool, why: i === 0 ? att.suggestion : (statusActions.find((a) => a.tool === tool)?.why ?? PURPOSE[tool]) }));
   }
   statusActions.forEach(add);
+  if (options.templateOutdated) add({ tool: 'update_agent_template', why: "Its template has a newer active version: move it there (stop, then start on it); it refuses if the agent's parameters do not fit." });
   return out;
 }

@@ -98,6 +98,8 @@ export type SuggestedTool =
   | 'send_agent_input'
   | 'resume_agent'
   | 'pause_agent'
+  | 'restart_agent'
+  | 'update_agent_template'
   | 'delete_agent'
   | 'create_agent_task'
   | 'interrupt_agent'

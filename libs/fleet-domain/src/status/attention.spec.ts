@@ -16,7 +16,7 @@ const input = (over: Partial<AttentionInput>): AttentionInput => ({
 describe('deriveAttention', () => {
   it.each([
     ['error', input({ status: 'error', statusReason: 'the workspace build failed' }), 'error', 'critical', 'delete_agent'],
-    ['offline', input({ status: 'offline', workspaceStatus: 'stopped' }), 'offline', 'warning', 'resume_agent'],
+    ['offline', input({ status: 'offline', workspaceStatus: 'stopped' }), 'offline', 'warning', 'restart_agent'],
     ['blocked', input({ status: 'blocked', state: { kind: 'failed', raw: 'failure', message: 'need   creds', uri: '', since: '' } }), 'blocked', 'warning', 'send_agent_input'],
     ['unhealthy while starting', input({ status: 'starting', rawHealthy: false, healthReason: 'agent has lost connection' }), 'unhealthy', 'warning', 'get_agent_details'],
     ['stuck', input({ status: 'busy', stateSinceMs: BASE_NOW - 31 * MINUTE }), 'stuck', 'warning', 'get_agent_logs'],

@@ -216,8 +216,10 @@ export function deriveAttention(
         reason,
         since,
         iso,
-        `Agent is offline while not paused: ${input.statusReason}. Check get_agent_details; resume_agent restarts a stopped workspace.`,
-        ['get_agent_details', 'resume_agent'],
+        chat
+          ? `Agent is offline: ${input.statusReason}. Check get_agent_details.`
+          : `Agent is offline while not paused: ${input.statusReason}. Check get_agent_details; if it stays offline, restart_agent stops and starts its workspace (a stopped one is just started).`,
+        chat ? ['get_agent_details'] : ['get_agent_details', 'restart_agent'],
       );
     case 'blocked':
       return make(

@@ -1,0 +1,226 @@
+/**
+ * restart_agent and update_agent_template are the same flow (Coder has neither endpoint: coder-api.md):
+ * read the workspace, let fleet-domain plan from its latest build (planRebuild) and, for an update, check
+ * the active version against the parameters the agent runs with (checkTemplateUpdate) BEFORE anything is
+ * stopped; then a stop build, a bounded wait for it (progress notifications), a start build (for an update
+ * on the active version), and a wait for the start within what is left of the budget. A build already
+ * running is waited for first; a call interrupted after its stop goes on with the start when repeated.
+ * Every build started is reported; the mutation is journalled once.
+ */
+import { buildSettled, checkTemplateUpdate, planRebuild, type RebuildAction } from '@org/fleet-domain';
+import { z } from 'zod';
+import type { CoderApiError, WorkspaceBuild } from '../../coder.js';
+import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
+import { fromCoderApiError, fromDomainError, toolFailure, type ToolFailure } from '../../failures.js';
+import { toAgentSummaryView, AgentSummaryViewSchema } from '../../views/agent-core.js';
+import { AgentRefSchema } from '../shared/schemas.js';
+import { BuildSchema, buildView, conflictLines, ConflictSchema, loadAnyTarget, NextActionsSchema, recordMutation, renderBuild, renderNext, unsupportedFor, type BuildView, type NextActions, type TargetAgent } from './lifecycle-common.js';
+
+/** Poll interval while a build runs (on the server's clock). */
+export const BUILD_POLL_MS = 2_000;
+export const DEFAULT_REBUILD_WAIT_MS = 120_000;
+export const MAX_REBUILD_WAIT_MS = 300_000;
+
+export const rebuildInputSchema = z.object({
+  agent: AgentRefSchema,
+  wait_timeout_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_REBUILD_WAIT_MS)
+    .default(DEFAULT_REBUILD_WAIT_MS)
+    .describe(`Upper bound in ms for waiting on the builds (≤ ${MAX_REBUILD_WAIT_MS}); progress is reported while waiting`),
+});
+
+export const rebuildOutputSchema = z.object({
+  agent: AgentSummaryViewSchema.describe('The agent as it was before'),
+  outcome: z
+    .enum(['started', 'starting', 'stopped'])
+    .describe('started: the start build finished; starting: it still runs (the agent comes up shortly); stopped: the stop build outlasted the wait, nothing was started yet (call the tool again to start)'),
+  builds: z.array(BuildSchema).describe('The builds Coder ran for this call, in order'),
+  template_version: z.object({ from: z.string(), to: z.string(), to_name: z.string().optional(), added_parameters: z.array(z.string()) }).optional().describe('update_agent_template: the versions'),
+  waited_ms: z.number(),
+  conflict: ConflictSchema.optional(),
+  next_actions: NextActionsSchema,
+});
+export type RebuildOutput = z.output<typeof rebuildOutputSchema>;
+
+interface Budget {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** The tool's whole handler. */
+export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuildInputSchema>, action: RebuildAction): Promise<ToolOutcome<RebuildOutput>> {
+  const tool = action === 'restart' ? 'restart_agent' : 'update_agent_template';
+  const verb = action === 'restart' ? 'restart' : 'update the template of';
+  const loaded = await loadAnyTarget(ctx, input.agent, verb);
+  if (!loaded.ok) return failure(loaded.failure);
+  if (loaded.value.kind === 'chat') return failure(unsupportedFor(ctx, 'chat', action) ?? toolFailure('not_supported', `${tool} does not apply to a Coder Agents chat.`, 'Use send_agent_input.'));
+  const target = loaded.value.target;
+  const { ref } = target;
+  const workspaceId = target.task.workspace_id;
+  if (!workspaceId) {
+    return failure(toolFailure('build_in_progress', `Agent '${ref}' has no workspace yet (Coder is still creating it).`, `Call ${tool} again once get_agent_details shows the agent starting or running.`, { retryAfterMs: 10_000 }));
+  }
+  const coder = ctx.deps.coder;
+  const opts = { signal: ctx.signal };
+  const budget: Budget = { startMs: ctx.now().getTime(), endMs: ctx.now().getTime() + input.wait_timeout_ms };
+  const coderFailure = (e: CoderApiError, what: string): ToolFailure => fromCoderApiError(e, { action: `${what} of agent '${ref}'`, subject: `Agent '${ref}'` });
+
+  const ws = await coder.getWorkspace(workspaceId, opts);
+  if (!ws.ok) return failure(coderFailure(ws.error, 'read the workspace'));
+  let latest = ws.value.latest_build;
+
+  // An update is checked in full before anything is stopped: a refusal changes nothing.
+  let startVersion: string | undefined;
+  let versionReport: RebuildOutput['template_version'];
+  if (action === 'update_template') {
+    const current = latest?.template_version_id ?? '';
+    const active = ws.value.template_active_version_id ?? '';
+    const [used, offered, version] = await Promise.all([
+      latest?.id ? coder.getWorkspaceBuildParameters(latest.id, opts) : Promise.resolve(undefined),
+      coder.getTemplateVersionRichParameters(active, opts),
+      coder.getTemplateVersion(active, opts),
+    ]);
+    if (used && !used.ok) return failure(coderFailure(used.error, 'read the build parameters'));
+    if (!offered.ok) return failure(coderFailure(offered.error, "read the template's active version parameters"));
+    const activeName = version.ok ? version.value.name : undefined;
+    const check = checkTemplateUpdate(target.agent, {
+      currentVersionId: current,
+      activeVersionId: active,
+      ...(activeName ? { activeVersionName: activeName } : {}),
+      used: (used?.value ?? []).map((p) => ({ name: p.name ?? '', value: p.value ?? '' })),
+      offered: offered.value,
+    });
+    if (!check.ok) return failure(fromDomainError(check.error));
+    startVersion = active;
+    versionReport = { from: current, to: active, ...(activeName ? { to_name: activeName } : {}), added_parameters: [...check.value.added] };
+  }
+
+  const builds: BuildView[] = [];
+  const finish = async (outcome: RebuildOutput['outcome'], next: NextActions): Promise<ToolOutcome<RebuildOutput>> => {
+    const conflict = builds.length > 0 ? await recordMutation(ctx, target.resolved.id, tool, ref) : undefined;
+    const out: RebuildOutput = {
+      agent: toAgentSummaryView(target.agent),
+      outcome,
+      builds,
+      ...(versionReport ? { template_version: versionReport } : {}),
+      waited_ms: ctx.now().getTime() - budget.startMs,
+      ...(conflict ? { conflict } : {}),
+      next_actions: next.filter((n) => ctx.offers(n.tool)),
+    };
+    return success(out, rebuildText(out, ref, tool));
+  };
+  const failed = async (f: ToolFailure): Promise<ToolOutcome<RebuildOutput>> => {
+    if (builds.length > 0) await recordMutation(ctx, target.resolved.id, tool, ref);
+    return failure({ ...f, details: { ...f.details, builds } });
+  };
+
+  // 1. Whatever build runs now ends first (Coder refuses a second one with 409).
+  if (latest && planRebuild(jobOf(latest)) === 'wait') {
+    const waited = await waitForBuild(ctx, target, latest, budget, 'the running build', tool);
+    if (!waited.ok) return failed(waited.failure);
+    latest = waited.build;
+  }
+  const plan = latest ? planRebuild(jobOf(latest)) : 'start';
+  switch (plan) {
+    case 'gone':
+      return failed(toolFailure('invalid_state', `Agent '${ref}' is being deleted (its latest build is a delete); there is nothing to restart.`, 'Call create_agent_task to start a new agent.'));
+    case 'wait':
+      return failed(stillBuilding(ref, tool, latest, budget));
+    case 'stop_then_start': {
+      const stop = await coder.createWorkspaceBuild(workspaceId, { transition: 'stop' }, opts);
+      if (!stop.ok) return failed(buildRefused(stop.error, ref, tool, 'stop', coderFailure));
+      builds.push(buildView({ workspaceBuild: stop.value }));
+      const stopped = await waitForBuild(ctx, target, stop.value, budget, 'the stop build', tool);
+      if (!stopped.ok) {
+        if (stopped.failure.code === 'build_in_progress') {
+          return finish('stopped', [{ tool, why: `The stop build is still running; call ${tool} again: it then only starts the agent.` }]);
+        }
+        return failed(stopped.failure);
+      }
+      builds[builds.length - 1] = buildView({ workspaceBuild: stopped.build });
+      break;
+    }
+    case 'start':
+      break;
+  }
+  // 2. Start (an update: on the active version).
+  const start = await coder.createWorkspaceBuild(workspaceId, { transition: 'start', ...(startVersion ? { template_version_id: startVersion } : {}) }, opts);
+  if (!start.ok) return failed(buildRefused(start.error, ref, tool, 'start', coderFailure));
+  builds.push(buildView({ workspaceBuild: start.value }));
+  const started = await waitForBuild(ctx, target, start.value, budget, 'the start build', tool);
+  if (!started.ok) {
+    if (started.failure.code === 'build_in_progress') return finish('starting', [{ tool: 'get_agent_details', why: 'The start build is still running; the agent works again (or waits idle) within a minute or two.' }]);
+    return failed(started.failure);
+  }
+  builds[builds.length - 1] = buildView({ workspaceBuild: started.build });
+  return finish('started', [
+    { tool: 'get_agent_details', why: 'The workspace is up; the agent continues its task (or waits idle).' },
+    { tool: 'send_agent_input', why: 'Give it instructions once it is idle.' },
+  ]);
+}
+
+const jobOf = (b: WorkspaceBuild): { transition?: string; jobStatus?: string } => ({
+  ...(b.transition ? { transition: b.transition } : {}),
+  ...(b.job?.status ? { jobStatus: b.job.status } : {}),
+});
+
+type Waited = { ok: true; build: WorkspaceBuild } | { ok: false; failure: ToolFailure };
+
+/**
+ * Polls one build until its job has ended, within the budget, with a progress notification per poll.
+ * A failed or canceled job is a `build_failed` failure carrying Coder's job error.
+ */
+async function waitForBuild(ctx: ToolContext, target: TargetAgent, build: WorkspaceBuild, budget: Budget, what: string, tool: string): Promise<Waited> {
+  let current = build;
+  for (;;) {
+    const status = current.job?.status;
+    if (buildSettled(status)) {
+      if (status === 'succeeded') return { ok: true, build: current };
+      const error = current.job?.error ? `: ${current.job.error}` : '';
+      return {
+        ok: false,
+        failure: toolFailure('build_failed', `${capitalise(what)} (#${current.build_number ?? '?'} ${current.transition ?? ''}) of agent '${target.ref}' ended ${status ?? 'without a status'}${error}.`, 'Read get_agent_details for the workspace state and its build error; fix the cause (template, quota, image) before trying again.'),
+      };
+    }
+    const now = ctx.now().getTime();
+    if (now >= budget.endMs || ctx.signal.aborted) return { ok: false, failure: stillBuilding(target.ref, tool, current, budget) };
+    await ctx.progress(now - budget.startMs, budget.endMs - budget.startMs, `Waiting for ${what} #${current.build_number ?? '?'} of ${target.ref}: ${current.status ?? status ?? 'pending'}`);
+    await ctx.sleep(Math.min(BUILD_POLL_MS, budget.endMs - now));
+    const r = await ctx.deps.coder.getWorkspaceBuild(current.id ?? '', { signal: ctx.signal });
+    if (r.ok) current = r.value;
+    else if (ctx.signal.aborted) return { ok: false, failure: stillBuilding(target.ref, tool, current, budget) };
+  }
+}
+
+/** A build that outlasted the wait: says which, and when to call again. */
+function stillBuilding(ref: string, tool: string, build: WorkspaceBuild | undefined, budget: Budget): ToolFailure {
+  return toolFailure(
+    'build_in_progress',
+    `Workspace build #${build?.build_number ?? '?'} ${build?.transition ?? ''} of agent '${ref}' is still running after ${Math.round((budget.endMs - budget.startMs) / 1000)} s of waiting; Coder accepts no other build until it ends.`,
+    `Call ${tool} again in about ${BUILD_POLL_MS * 5 / 1000} s (or with a larger wait_timeout_ms); get_agent_details shows the build.`,
+    { retryAfterMs: BUILD_POLL_MS * 5 },
+  );
+}
+
+/** Coder refused a build: 409 means another build started meanwhile (another session): say when to retry. */
+function buildRefused(e: CoderApiError, ref: string, tool: string, transition: string, coderFailure: (e: CoderApiError, what: string) => ToolFailure): ToolFailure {
+  if (e.kind === 'conflict') {
+    return toolFailure('build_in_progress', `Coder refused the ${transition} build of agent '${ref}': another workspace build started meanwhile (${e.message}).`, `Call ${tool} again in about 10 s; it waits for the running build first.`, { retryAfterMs: 10_000 });
+  }
+  return coderFailure(e, `start a ${transition} build`);
+}
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+function rebuildText(o: RebuildOutput, ref: string, tool: string): string {
+  const did = o.builds.map(renderBuild).join(', then ');
+  const version = o.template_version ? ` Template version ${o.template_version.from} -> ${o.template_version.to_name ?? o.template_version.to}${o.template_version.added_parameters.length > 0 ? ` (new parameters with defaults: ${o.template_version.added_parameters.join(', ')})` : ''}.` : '';
+  const head =
+    o.outcome === 'stopped'
+      ? `${tool}: agent ${ref} stopped (${did}); the stop outlasted the ${Math.round(o.waited_ms / 1000)} s wait, so nothing was started yet.`
+      : `${tool}: agent ${ref} (was ${o.agent.status}) ${o.outcome === 'started' ? 'is up again' : 'is starting'}: Coder ran ${did}.`;
+  return [head + version, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
+}
