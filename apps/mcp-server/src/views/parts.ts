@@ -67,7 +67,7 @@ export function toAttentionPart(n: Pick<NeedsAttention, 'reason' | 'severity' | 
 }
 
 /** A tool name as our own prose writes it (verb first, snake_case): get_agent_details, list_agents, … */
-const TOOL_NAME = /\b(?:get|list|create|send|pause|resume|update|delete)_[a-z]+(?:_[a-z]+)*\b/g;
+const TOOL_NAME = /\b(?:get|list|create|send|pause|resume|restart|update|delete)_[a-z]+(?:_[a-z]+)*\b/g;
 
 /**
  * Advice text (fleet-domain suggestions, failure hints) without the sentences or clauses that name a tool

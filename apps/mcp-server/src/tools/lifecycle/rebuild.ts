@@ -114,7 +114,8 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
   };
   const failed = async (f: ToolFailure): Promise<ToolOutcome<RebuildOutput>> => {
     if (builds.length > 0) await recordMutation(ctx, target.resolved.id, tool, ref);
-    return failure({ ...f, details: { ...f.details, builds } });
+    const ran = builds.length > 0 ? ` Builds run for this call: ${builds.map(renderBuild).join(', ')}.` : '';
+    return failure({ ...f, message: `${f.message}${ran}`, details: { ...f.details, builds } });
   };
 
   // 1. Whatever build runs now ends first (Coder refuses a second one with 409).

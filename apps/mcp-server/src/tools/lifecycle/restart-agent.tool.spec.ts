@@ -90,15 +90,14 @@ describe('restart_agent (end to end against the simulator)', () => {
     expect(second.builds.map((b) => b.transition)).toEqual(['start']);
   });
 
-  it('reports a start build that fails, with its job error', async () => {
-    const t = runningAgent(fx, 'idle');
-    const pending = rec.call('restart_agent', { agent: t.id });
-    // The start build fails as soon as it exists (simulated provisioner error).
-    for (let i = 0; i < 200 && fx.sim.control.task(t.id)?.phase !== 'queued'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    fx.sim.control.failWorkspace(t.id, 'terraform apply: exit status 1: failed to pull image');
-    const text = expectFailure(await pending, 'build_failed');
+  it('reports a start build that fails, with its job error (an agent in error whose image cannot be pulled)', async () => {
+    const t = fx.sim.control.createTask({ owner: 'bob', template: 'python-dev', input: 'doomed', name: 'restart-buildfail', persona: 'buildfail' });
+    advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'error', 2_000);
+    const r = await rec.call('restart_agent', { agent: t.id });
+    const text = expectFailure(r, 'build_failed');
     expect(text).toContain('failed to pull image');
     expect(text).toContain('get_agent_details');
+    expect(text).toMatch(/Builds run for this call: build #\d+ stop \(stopped\).*, build #\d+ start/);
   });
 
   it('refuses a Coder Agents chat clearly, naming what works instead', async () => {
