@@ -14,7 +14,7 @@ import { failure, success, type ToolContext, type ToolOutcome } from '../../defi
 import { fromCoderApiError, fromDomainError, toolFailure, type ToolFailure } from '../../failures.js';
 import { toAgentSummaryView, AgentSummaryViewSchema } from '../../views/agent-core.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { BuildSchema, buildView, conflictLines, ConflictSchema, loadAnyTarget, NextActionsSchema, recordMutation, renderBuild, renderNext, unsupportedFor, type BuildView, type NextActions, type TargetAgent } from './lifecycle-common.js';
+import { ACTION_RESULT_FIELDS, BuildSchema, buildView, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation, renderBuild, unsupportedFor, type BuildView, type NextActions, type TargetAgent } from './lifecycle-common.js';
 
 /** Poll interval while a build runs (on the server's clock). */
 export const BUILD_POLL_MS = 2_000;
@@ -40,8 +40,7 @@ export const rebuildOutputSchema = z.object({
   builds: z.array(BuildSchema).describe('The builds Coder ran for this call, in order'),
   template_version: z.object({ from: z.string(), to: z.string(), to_name: z.string().optional(), added_parameters: z.array(z.string()) }).optional().describe('update_agent_template: the versions'),
   waited_ms: z.number(),
-  conflict: ConflictSchema.optional(),
-  next_actions: NextActionsSchema,
+  ...ACTION_RESULT_FIELDS,
 });
 export type RebuildOutput = z.output<typeof rebuildOutputSchema>;
 
@@ -108,7 +107,7 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
       ...(versionReport ? { template_version: versionReport } : {}),
       waited_ms: ctx.now().getTime() - budget.startMs,
       ...(conflict ? { conflict } : {}),
-      next_actions: next.filter((n) => ctx.offers(n.tool)),
+      next_actions: offeredNext(ctx, next),
     };
     return success(out, rebuildText(out, ref, tool));
   };
@@ -223,5 +222,5 @@ function rebuildText(o: RebuildOutput, ref: string, tool: string): string {
     o.outcome === 'stopped'
       ? `${tool}: agent ${ref} stopped (${did}); the stop outlasted the ${Math.round(o.waited_ms / 1000)} s wait, so nothing was started yet.`
       : `${tool}: agent ${ref} (was ${o.agent.status}) ${o.outcome === 'started' ? 'is up again' : 'is starting'}: Coder ran ${did}.`;
-  return [head + version, ...conflictLines(o.conflict), renderNext(o.next_actions)].join('\n');
+  return [head + version, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }

@@ -143,7 +143,6 @@ export async function transitionResult<F extends string>(
 ): Promise<ToolOutcome<Omit<TransitionOutcome, 'ref' | 'unchanged'> & Record<F, boolean>>> {
   const r = await runTransition(ctx, agentRef, spec);
   if (!r.ok) return failure(r.failure);
-  r.value.next_actions = r.value.next_actions.filter((n) => ctx.offers(n.tool));
   const { ref: _ref, unchanged, ...rest } = r.value;
   return success({ ...rest, [flag]: unchanged } as Omit<TransitionOutcome, 'ref' | 'unchanged'> & Record<F, boolean>, text(r.value));
 }
