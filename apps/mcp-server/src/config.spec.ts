@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { loadConfig, makeConfig, usage } from './config.js';
+import { VERSION } from './version.js';
 
 const base = { CODER_URL: 'https://coder.example.com/', CODER_SESSION_TOKEN: 'abcdefghij-0123456789012345678901' };
 const files: Record<string, string> = {
@@ -17,6 +19,18 @@ const readFile = (p: string) => {
 const load = (argv: string[], env: Record<string, string | undefined> = base) => loadConfig({ argv, env, readFile });
 
 describe('loadConfig', () => {
+  it('--version answers the version without needing any configuration; --check is a mode of a valid config', () => {
+    expect(load(['--version'], {})).toEqual({ kind: 'version', text: VERSION });
+    const check = load(['--check', '--read-only']);
+    expect(check.kind === 'ok' && check.check && check.config.readOnly).toBe(true);
+    expect(load([]).kind === 'ok' && (load([]) as { check: boolean }).check).toBe(false);
+    expect(load(['--check'], {}).kind).toBe('error');
+  });
+
+  it('keeps VERSION in step with the package version', () => {
+    expect(VERSION).toBe((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  });
+
   it('applies defaults', () => {
     const r = load([]);
     expect(r.kind).toBe('ok');

@@ -10,6 +10,7 @@ import { formatDeclaredMapErrors, parseDeclaredCapabilitiesJson, type DeclaredCa
 import { DATABASE_URL_ENV, resolveStoreConfig, type StoreConfigResult } from '@org/fleet-store';
 import { LOG_LEVELS } from './log.js';
 import { parseTrustedProxies } from './security/client-address.js';
+import { VERSION } from './version.js';
 
 export const TOOLSETS = ['fleet', 'agents', 'lifecycle', 'templates', 'events'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
@@ -154,8 +155,10 @@ export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export type LoadConfigResult =
-  | { kind: 'ok'; config: Config }
+  /** `check`: `--check` was given: report on the deployment and exit instead of serving. */
+  | { kind: 'ok'; config: Config; check: boolean }
   | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string }
   | { kind: 'error'; errors: string[] };
 
 export interface LoadConfigOptions {
@@ -220,6 +223,8 @@ export function usage(): string {
     '',
     '  flag                       env                                description',
     ...lines,
+    '  --check                    check the deployment (Coder reachable, token, version, APIs, store, tools) and exit: 0 when usable',
+    '  --version                  print the version and exit',
     '  --help                     show this text',
   ].join('\n');
 }
@@ -234,6 +239,8 @@ export function loadConfig({ argv, env, readFile, cwd = process.cwd() }: LoadCon
       allowPositionals: false,
       options: {
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        check: { type: 'boolean' },
         ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: o.kind }])),
       },
     });
@@ -242,6 +249,7 @@ export function loadConfig({ argv, env, readFile, cwd = process.cwd() }: LoadCon
     return { kind: 'error', errors: [`${(e as Error).message}. Run with --help for the list of options.`] };
   }
   if (flags['help']) return { kind: 'help', text: usage() };
+  if (flags['version']) return { kind: 'version', text: VERSION };
 
   const raw = (key: OptionKey): string | boolean | undefined => {
     const spec = OPTIONS[key];
@@ -321,7 +329,7 @@ export function loadConfig({ argv, env, readFile, cwd = process.cwd() }: LoadCon
     if (!store.ok) errors.push(`Invalid ${store.error.message}.`);
   }
   if (errors.length > 0 || !result.success) return { kind: 'error', errors: [...new Set(errors)] };
-  return { kind: 'ok', config: result.data };
+  return { kind: 'ok', config: result.data, check: flags['check'] === true };
 }
 
 /** Where the store lives (@org/fleet-store's pure resolver): --store, FLEET_MCP_DATABASE_URL, else a file per Coder URL. */

@@ -15,6 +15,31 @@ import { ALL_TOOLS, selectTools } from './tools/index.js';
 import { serveStdio } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
+/** `--check`: the deployment report on stdout (it is not serving, stdout carries no protocol); 0 when usable, 1 when not. */
+export async function runCheck(config: Config): Promise<number> {
+  const { checkDeployment, renderDeploymentCheck } = await import('./deployment-check.js');
+  const coder = coderClientFor(config);
+  const check = await checkDeployment({
+    config,
+    coder,
+    env: process.env,
+    cwd: process.cwd(),
+    openStore: (target) => openStore(target, { clock: systemClock }),
+    signal: AbortSignal.timeout(config.requestTimeoutMs),
+  });
+  process.stdout.write(`${renderDeploymentCheck(check)}\n`);
+  return check.ok ? 0 : 1;
+}
+
+function coderClientFor(config: Config) {
+  return createCoderClient({
+    baseUrl: config.coderUrl,
+    sessionToken: config.sessionToken,
+    timeoutMs: config.requestTimeoutMs,
+    userAgent: `coder-fleet-mcp/${VERSION}`,
+  });
+}
+
 export interface RunOptions {
   clock?: Clock;
   /** Called on shutdown before the process exits (e.g. stop an embedded simulator). */
@@ -30,12 +55,7 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     return 2;
   }
   const log = createLogger({ level: config.logLevel, secrets: config.authToken ? [config.sessionToken, config.authToken] : [config.sessionToken] });
-  const coder = createCoderClient({
-    baseUrl: config.coderUrl,
-    sessionToken: config.sessionToken,
-    timeoutMs: config.requestTimeoutMs,
-    userAgent: `coder-fleet-mcp/${VERSION}`,
-  });
+  const coder = coderClientFor(config);
   const clock = options.clock ?? systemClock;
   const mutations = storeMutationJournal(config, clock, log);
   const onShutdown = async () => {

@@ -16,6 +16,8 @@ import { coldStart, spawnStdio, type StdioChild } from '../lib/stdio-child.js';
 
 const execFileAsync = promisify(execFile);
 const RATIO_TARGET = 1.5;
+/** The installable package's one-file bundle (nx run mcp-server:package) must start close to the floor. */
+const BUNDLE_RATIO_TARGET = 1.1;
 const RSS_TARGET = 150 * 1024 * 1024;
 const FLEET = 10_000;
 
@@ -101,6 +103,35 @@ export async function coldStartScenario(options: ColdStartOptions): Promise<Scen
       verdict: verdict(median(m.rss) < RSS_TARGET),
       data: { serverRss: m.rss, floorRss: f.rss },
     });
+    const bundle = join(options.workspaceRoot, 'apps/mcp-server/dist-package/dist/bin/coder-fleet-mcp.js');
+    if (existsSync(bundle)) {
+      const spawnBundle = () => spawnStdio(process.execPath, [bundle], { env, cwd: options.workspaceRoot });
+      for (let i = 0; i < options.warmup; i++) await once(spawnBundle);
+      const pairs = { init: [] as number[], list: [] as number[], bundleInit: [] as number[], bundleList: [] as number[] };
+      for (let i = 0; i < options.runs * 2; i++) {
+        const a = await once(spawnFloor);
+        const b = await once(spawnBundle);
+        pairs.init.push(b.initializeMs / a.initializeMs);
+        pairs.list.push(b.toolsListMs / a.toolsListMs);
+        pairs.bundleInit.push(b.initializeMs);
+        pairs.bundleList.push(b.toolsListMs);
+      }
+      for (const [what, ratios, ms] of [
+        ['initialize', pairs.init, pairs.bundleInit],
+        ['first tools/list', pairs.list, pairs.bundleList],
+      ] as const) {
+        const ratio = median([...ratios]);
+        rows.push({
+          case: `installed bundle (dist-package, one ESM file): spawn → ${what} answer`,
+          value: `${fmtMs(median([...ms]))} ms`,
+          baseline: 'bare MCP SDK server',
+          ratio,
+          target: `<= ${BUNDLE_RATIO_TARGET}x`,
+          verdict: verdict(ratio <= BUNDLE_RATIO_TARGET),
+          data: { bundleMs: ms, medianPairRatio: ratio },
+        });
+      }
+    } else notes.push(`${bundle} is missing: run \`npx nx run mcp-server:package\` (the bench target does) for the bundle rows.`);
   } finally {
     await sim.stop();
   }

@@ -51,13 +51,14 @@ async function main(): Promise<number> {
     await simulator?.stop();
     return 2;
   };
-  if (loaded.kind === 'help') {
+  if (loaded.kind === 'help' || loaded.kind === 'version') {
     console.error(loaded.text);
     await simulator?.stop();
     return 0;
   }
   if (loaded.kind === 'error')
     return fail(`coder-fleet-mcp: invalid configuration\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\nRun with --help for all options.`);
+  if (loaded.check) return fail('coder-fleet-mcp: --check is a command of the server binary: `node apps/mcp-server/dist/main.js --check`.');
   if (loaded.config.transport !== 'http')
     return fail('coder-fleet-mcp: `nx serve mcp-server` serves HTTP only (Nx writes to stdout). For stdio run `node apps/mcp-server/dist/main.js` or the installed `coder-fleet-mcp`.');
   const config: Config = { ...loaded.config, simulated: simulator !== undefined };

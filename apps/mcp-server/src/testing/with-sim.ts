@@ -29,9 +29,9 @@ async function main(): Promise<number> {
     readFile: (p) => readFileSync(p, 'utf8'),
   });
   if (loaded.kind !== 'ok') {
-    console.error(loaded.kind === 'help' ? loaded.text : loaded.errors.join('\n'));
+    console.error(loaded.kind === 'error' ? loaded.errors.join('\n') : loaded.text);
     await sim.stop();
-    return loaded.kind === 'help' ? 0 : 2;
+    return loaded.kind === 'error' ? 2 : 0;
   }
   return runServer(loaded.config, { onShutdown: () => sim.stop() });
 }
