@@ -18,8 +18,8 @@ const serveTarget = (JSON.parse(readFileSync(`${APP_DIR}package.json`, 'utf8')) 
 const [serveTool, ...serveArgs] = serveTarget.options.command.split(' ') as [string, ...string[]];
 
 /** The serve target's command, from the workspace root, with a clean env plus `env`. */
-function serve(env: Record<string, string>) {
-  const child = spawn(`${WORKSPACE_ROOT}node_modules/.bin/${serveTool}`, serveArgs, {
+function serve(env: Record<string, string>, extraArgs: string[] = []) {
+  const child = spawn(`${WORKSPACE_ROOT}node_modules/.bin/${serveTool}`, [...serveArgs, ...extraArgs], {
     cwd: WORKSPACE_ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +66,16 @@ describe('nx serve mcp-server', () => {
     }
     expect(await p.exited).toBe(0);
     expect(p.stdout()).toBe('');
+  });
+
+  it('-- --check reports the simulated deployment it would serve, and exits 0', async () => {
+    // The flag as `npx nx serve mcp-server -- --check` appends it.
+    const p = serve({ SIM_AGENTS: '3' }, ['--check']);
+    expect(await p.exited).toBe(0);
+    expect(p.stdout()).toMatch(/ok {4}coder {4}reachable at http:\/\/127\.0\.0\.1:\d+ \(the bundled simulator, not a real deployment\)/);
+    expect(p.stdout()).toMatch(/ok {4}offers {3}Coder Tasks/);
+    expect(p.stdout()).toMatch(/warn {2}store {4}memory/);
+    expect(p.stdout()).toContain('Result: usable.');
   });
 
   describe('with a Coder configured', () => {

@@ -5,14 +5,15 @@
  * With no Coder configured (no CODER_URL, CODER_SESSION_TOKEN or token file) it starts the bundled Coder
  * simulator in-process and says so everywhere a person or model looks (this banner, the start-up log,
  * serverInfo, the instructions, get_fleet_status `deployment.simulated`). With a Coder configured it serves
- * that deployment. A bad configuration exits non-zero, so Nx reports the target as failed.
+ * that deployment. A bad configuration exits non-zero, so Nx reports the target as failed. With `-- --check` it
+ * reports on that deployment (see deployment-check.ts) instead of serving.
  *
  * Simulator knobs via env: SIM_AGENTS (default 50), SIM_SCENARIO (steady|busy|failing|mixed, default mixed),
  * SIM_CODER_VERSION (default 2.36), SIM_SEED (default 1). Every server flag and FLEET_MCP_* env applies.
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig, OPTIONS, TOKEN_ENV, type Config } from '../config.js';
-import { runServer } from '../run.js';
+import { runCheck, runServer } from '../run.js';
 import { SIMULATED_NOTICE } from '../views/deployment.js';
 import { claudeCodeHttpCommand, coderConfigured, mcpUrlOf } from './serve-plan.js';
 
@@ -58,10 +59,15 @@ async function main(): Promise<number> {
   }
   if (loaded.kind === 'error')
     return fail(`coder-fleet-mcp: invalid configuration\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\nRun with --help for all options.`);
-  if (loaded.check) return fail('coder-fleet-mcp: --check is a command of the server binary: `node apps/mcp-server/dist/main.js --check`.');
   if (loaded.config.transport !== 'http')
     return fail('coder-fleet-mcp: `nx serve mcp-server` serves HTTP only (Nx writes to stdout). For stdio run `node apps/mcp-server/dist/main.js` or the installed `coder-fleet-mcp`.');
   const config: Config = { ...loaded.config, simulated: simulator !== undefined };
+  if (loaded.check) {
+    // `npx nx serve mcp-server -- --check`: the report on the deployment it would serve (the simulator, or yours).
+    const code = await runCheck(config);
+    await simulator?.stop();
+    return code;
+  }
 
   const code = await runServer(config, { ...(simulator ? { onShutdown: () => simulator.stop() } : {}) });
   if (code >= 0) {
