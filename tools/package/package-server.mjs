@@ -6,7 +6,8 @@
  * into ONE ESM file, read from source through the `@org/source` export condition (no tsc build needed). Only
  * the packages that cannot be bundled stay dependencies, read from the bundle's own imports: better-sqlite3
  * (native), pg (optional native driver) and ws (optional native add-ons); each is pinned to the workspace's
- * exact version. So the package names nothing private and installs from the public registry alone.
+ * exact version, and loaded only when first used (see lazyExternals). So the package names nothing private and
+ * installs from the public registry alone. Minified: less to parse at every start (cold start is measured in the bench).
  *
  * Layout: dist/bin/coder-fleet-mcp.js and migrations/ side by side as in @org/fleet-store, whose code finds
  * its SQL at `../../migrations/<dialect>/` from its module: from the bundle that is the package's migrations/.
@@ -32,6 +33,37 @@ const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 const rootPkg = readJson(join(root, 'package.json'));
 const appPkg = readJson(join(app, 'package.json'));
 
+/**
+ * The externals are needed only on some paths (a durable store, chat sockets), so they load when first used:
+ * each `import x from '<external>'` becomes a proxy that require()s the package on first touch. A plain
+ * external import would be hoisted to the top of the one-file bundle and load pg, ws and the native SQLite
+ * binding at every start, out of the lazy `import()` the sources use for them.
+ */
+const usedExternals = new Set();
+const lazyExternals = {
+  name: 'lazy-externals',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${EXTERNAL.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'lazy-external' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-external' }, (args) => {
+      usedExternals.add(args.path);
+      return {
+        loader: 'js',
+        contents: `import { createRequire } from 'node:module';
+const name = ${JSON.stringify(args.path)};
+let loaded;
+const load = () => (loaded ??= createRequire(import.meta.url)(name));
+export default new Proxy(function () {}, {
+  construct: (_target, args, newTarget) => Reflect.construct(load(), args),
+  apply: (_target, self, args) => Reflect.apply(load(), self, args),
+  get: (_target, key) => load()[key],
+  has: (_target, key) => key in load(),
+});
+`,
+      };
+    });
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 const result = await build({
   entryPoints: [join(app, 'src/main.ts')],
@@ -41,11 +73,13 @@ const result = await build({
   format: 'esm',
   target: 'node20.19',
   conditions: ['@org/source'],
-  external: [...EXTERNAL, ...OPTIONAL_PEERS],
+  external: OPTIONAL_PEERS,
+  plugins: [lazyExternals],
   // CommonJS dependencies bundled into ESM (ajv in the MCP SDK) call require() for Node built-ins.
   banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);" },
   legalComments: 'linked',
   metafile: true,
+  minify: true,
   logLevel: 'warning',
 });
 
@@ -58,7 +92,7 @@ for (const output of Object.values(result.metafile.outputs))
 const unexpected = [...imported].filter((name) => !EXTERNAL.includes(name) && !OPTIONAL_PEERS.includes(name));
 if (unexpected.length > 0) throw new Error(`the bundle imports packages it does not declare: ${unexpected.join(', ')}`);
 const dependencies = {};
-for (const name of EXTERNAL.filter((n) => imported.has(n))) {
+for (const name of EXTERNAL.filter((n) => imported.has(n) || usedExternals.has(n))) {
   const version = rootPkg.devDependencies[name] ?? rootPkg.dependencies?.[name];
   if (!/^\d+\.\d+\.\d+$/.test(version ?? '')) throw new Error(`${name} must be pinned exactly in the root package.json (found ${version})`);
   dependencies[name] = version;

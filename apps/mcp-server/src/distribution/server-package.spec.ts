@@ -5,7 +5,7 @@
  * Then the README's client setup snippets, each launched as its client would launch it, with the installed bin.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,10 @@ describe('the installed coder-fleet-mcp package', () => {
 
   it('--version prints the version, --help the flags', async () => {
     expect((await npx(['--version'])).stdout.trim()).toBe(VERSION);
+    // Nothing external loads at start (better-sqlite3, pg, ws load on first use): the file alone answers.
+    const alone = join(dir, 'alone.mjs');
+    copyFileSync(join(dir, 'app/node_modules/coder-fleet-mcp/dist/bin/coder-fleet-mcp.js'), alone);
+    expect((await run(process.execPath, [alone, '--version'], { cwd: dir, env: envWith(), encoding: 'utf8' })).stdout.trim()).toBe(VERSION);
     const help = await npx(['--help']);
     expect(help.stderr).toMatch(/--transport\s+FLEET_MCP_TRANSPORT/);
     expect(help.stderr).toContain('--check');
