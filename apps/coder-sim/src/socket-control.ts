@@ -21,7 +21,7 @@ export interface SocketControl {
   drop(filter?: SocketFilter): number;
   /** Send a close frame with `code` (default 1011) and end the connection. */
   close(filter?: SocketFilter, code?: number): number;
-  /** Stop sending frames and pings (frames are lost) until resume(), or for `ms` real milliseconds. */
+  /** Stop sending frames, pings and pongs (frames are lost) until resume(), or for `ms` real milliseconds. */
   stall(filter?: SocketFilter, ms?: number): number;
   resume(filter?: SocketFilter): number;
 }

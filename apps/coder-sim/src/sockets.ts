@@ -39,7 +39,8 @@ export interface SocketHubDeps {
  * Stream: bare JSON arrays of ChatStreamEvent, a snapshot first, then live events.
  */
 export class SocketHub implements SocketControl {
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // Pongs are answered by hand so a stalled socket stops answering pings too (a real stalled link does).
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly sessions = new Set<Session>();
   private readonly pending = new Set<Duplex>();
   private seq = 0;
@@ -131,6 +132,9 @@ export class SocketHub implements SocketControl {
     ws.on('close', () => {
       clearInterval(ping);
       this.sessions.delete(session);
+    });
+    ws.on('ping', (data: Buffer) => {
+      if (!info.stalled && ws.readyState === ws.OPEN) ws.pong(data);
     });
     ws.on('error', () => ws.terminate());
     return session;

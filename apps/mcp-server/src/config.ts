@@ -75,6 +75,7 @@ export const OPTIONS = {
   watchIntervalMs: opt('watch-interval-ms', 'string', 'Fleet watcher poll interval in ms: one tasks-list request per cycle (default 2000)'),
   watchAlwaysOn: opt('watch-always-on', 'boolean', 'Keep the fleet watcher running even when no client waits or subscribes'),
   watchDebounceMs: opt('watch-debounce-ms', 'string', 'A status change must persist this long before it is reported; failures are immediate (default 2000)'),
+  watchReconcileMs: opt('watch-reconcile-ms', 'string', "Poll interval while Coder's chat watch socket pushes every change (chats only); default 15 x --watch-interval-ms, at most 60000"),
   watchMaxBackoffMs: opt('watch-max-backoff-ms', 'string', 'Upper bound of the watcher back-off after Coder errors, in ms (default 60000)'),
   journalSize: opt('journal-size', 'string', 'Fleet events kept in memory for get_fleet_events cursors (default 1000)'),
   capacityWarningPercent: opt('capacity-warning-percent', 'string', 'Capacity warning at this percent of --capacity (default 90)'),
@@ -138,6 +139,7 @@ export const ConfigSchema = z.object({
   watchAlwaysOn: bool.default(false),
   watchDebounceMs: num(0, 3_600_000).default(2_000),
   watchMaxBackoffMs: num(100, 3_600_000).default(60_000),
+  watchReconcileMs: num(50, 3_600_000).optional(),
   journalSize: num(10, 1_000_000).default(1_000),
   capacityWarningPercent: num(1, 100).default(90),
   /** Raw --store / FLEET_MCP_STORE and FLEET_MCP_DATABASE_URL (env only: it may hold a password); see storeConfigOf. */
@@ -205,6 +207,7 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   watchAlwaysOn: 'watchAlwaysOn',
   watchDebounceMs: 'watchDebounceMs',
   watchMaxBackoffMs: 'watchMaxBackoffMs',
+  watchReconcileMs: 'watchReconcileMs',
   journalSize: 'journalSize',
   capacityWarningPercent: 'capacityWarningPercent',
   store: 'store',

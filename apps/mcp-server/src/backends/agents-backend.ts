@@ -10,11 +10,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { partsText, resolveAgentRef, toChatAgent, toChatAgents, truncateText, type Agent, type AttentionThresholds, type ChatExtras } from '@org/fleet-domain';
-import type { Chat, ChatMessage, ChatMessagePart, ChatQueuedMessage, CoderApiError, CoderClient, CoderResult, CreateChatRequest } from '../coder.js';
+import type { Chat, ChatMessage, ChatMessagePart, ChatQueuedMessage, ChatSocket, ChatSocketTuning, CoderApiError, CoderClient, CoderResult, CreateChatRequest } from '../coder.js';
 import type { Clock } from '../clock.js';
 import { fromCoderApiError, fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
-import type { FleetRead, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
+import type { FleetPushHandlers, FleetRead, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
 
 export type ChatsClient = Pick<
   CoderClient,
@@ -29,6 +29,7 @@ export type ChatsClient = Pick<
   | 'promoteQueuedChatMessage'
   | 'getChatCost'
   | 'listMyOrganizations'
+  | 'watchChats'
 >;
 
 /** A chat the caller pinned by id, read fresh from Coder (lifecycle decisions need the current status). */
@@ -65,6 +66,12 @@ export interface AgentsBackend {
   queue(id: string, signal?: AbortSignal): Promise<Outcome<QueuedItem[]>>;
   promoteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
   deleteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
+  /**
+   * Opens Coder's chat watch socket (the token owner's chats): every frame becomes a change of the fleet
+   * (`deleted` or an archived chat: removed; anything else: the chat and its subagents as they are now).
+   * Reconnects by itself; its health goes to `onStatus`.
+   */
+  watch(handlers: FleetPushHandlers): ChatSocket;
 }
 
 /** Raw chat statuses in which Coder queues a new message instead of starting a turn. */
@@ -75,6 +82,7 @@ const ARCHIVABLE_STATUSES: ReadonlySet<string> = new Set(['waiting', 'error']);
 export const DEFAULT_CHAT_PAGE_SIZE = 10_000;
 export const DEFAULT_CHAT_MAX_PAGES = 5;
 const QUEUE_PREVIEW_CHARS = 200;
+const MAX_REMEMBERED_COSTS = 10_000;
 
 export function createAgentsBackend(options: {
   coder: ChatsClient;
@@ -88,6 +96,8 @@ export function createAgentsBackend(options: {
   maxPages?: number;
   /** Idempotency keys of creates (tests pin them). */
   newRequestId?: () => string;
+  /** Back-off and heartbeat of the watch socket (tests shorten them). */
+  socketTuning?: ChatSocketTuning;
 }): AgentsBackend {
   const { coder, clock, thresholds } = options;
   let era: 'v2' | 'experimental' = 'v2';
@@ -101,7 +111,12 @@ export function createAgentsBackend(options: {
   const maxPages = options.maxPages ?? DEFAULT_CHAT_MAX_PAGES;
   const newRequestId = options.newRequestId ?? randomUUID;
   const cache = createSingleFlightCache<CoderResult<FleetRead>>({ clock, ttlMs: options.ttlMs, loadTimeoutMs: options.loadTimeoutMs, shouldCache: (r) => r.ok });
-  const toAgent = (chat: Chat, extras: ChatExtras = {}) => toChatAgent(chat, clock.now(), { ...thresholds, ...extras, era });
+  /**
+   * Costs read by details (GET cost per chat): Coder's chat list carries none, and reading every chat's cost
+   * would cost one request per chat. Fleet reads show them as known (with how many are known).
+   */
+  const costs = new Map<string, ChatExtras>();
+  const toAgent = (chat: Chat, extras: ChatExtras = {}) => toChatAgent(chat, clock.now(), { ...thresholds, ...costs.get(chat.id), ...extras, era });
   const notFound = (ref: string): ToolFailure => fromDomainError({ kind: 'agent_not_found', ref });
   const coderFailure = (error: CoderApiError, action: string, ref: string): ToolFailure =>
     error.kind === 'not_found' ? notFound(ref) : fromCoderApiError(error, { action: `${action} agent '${ref}'`, subject: `Agent '${ref}'`, hints: { usage_limit: USAGE_LIMIT_HINT } });
@@ -118,7 +133,7 @@ export function createAgentsBackend(options: {
       if (r.value.length < pageSize) break;
     }
     const fetchedAt = clock.now();
-    const agents = toChatAgents(chats, fetchedAt, { ...thresholds, era });
+    const agents = toChatAgents(chats, fetchedAt, { ...thresholds, era, ...(costs.size > 0 ? { extras: costs } : {}) });
     return { ok: true, status, value: { agents, count: agents.length, fetchedAt } };
   };
   const list: AgentsBackend['list'] = (listOptions = {}) => cache.get('chats', load, listOptions);
@@ -161,6 +176,13 @@ export function createAgentsBackend(options: {
       await learnEra(signal);
       const [chat, cost, page] = await Promise.all([coder.getChat(id, { signal }), coder.getChatCost(id, { signal }), coder.listChatMessages(id, { limit: 1 }, { signal })]);
       if (!chat.ok) return { ok: false, failure: coderFailure(chat.error, 'read', id) };
+      if (cost.ok) {
+        // A new or changed cost makes the next fleet read map the chats again (the cost shows in fleet totals).
+        if (costs.get(id)?.costMicros !== cost.value.total_cost_micros) cache.invalidate();
+        costs.delete(id);
+        costs.set(id, { costMicros: cost.value.total_cost_micros });
+        if (costs.size > MAX_REMEMBERED_COSTS) costs.delete(costs.keys().next().value as string);
+      }
       const extras: ChatExtras = {
         ...(cost.ok ? { costMicros: cost.value.total_cost_micros } : {}),
         ...(page.ok ? { queuedMessages: page.value.queued_messages ?? [] } : {}),
@@ -244,6 +266,20 @@ export function createAgentsBackend(options: {
       return { ok: true, value: { unchanged: false } };
     },
     queue,
+    watch(handlers) {
+      return coder.watchChats(
+        {
+          onStatus: handlers.onStatus,
+          onEvent(event) {
+            const chat = event.chat as Chat | undefined;
+            if (!chat?.id) return;
+            if (event.kind === 'deleted' || chat.archived) handlers.onChange({ kind: 'remove', id: chat.id });
+            else handlers.onChange({ kind: 'upsert', agents: toChatAgents([chat], clock.now(), { ...thresholds, era, ...(costs.size > 0 ? { extras: costs } : {}) }) });
+          },
+        },
+        options.socketTuning,
+      );
+    },
     async promoteQueued(id, queuedId, signal) {
       const r = await coder.promoteQueuedChatMessage(id, queuedId, { signal });
       if (!r.ok) return { ok: false, failure: r.error.kind === 'not_found' ? queuedNotFound(id, queuedId) : coderFailure(r.error, 'promote a queued message of', id) };

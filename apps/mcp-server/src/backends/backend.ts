@@ -7,7 +7,7 @@
  * cannot do, with the tool that works instead, so a tool refuses clearly before calling Coder.
  */
 import { assertNever, type Agent, type AgentKind } from '@org/fleet-domain';
-import type { CoderResult } from '../coder.js';
+import type { ChatSocketStatus, CoderResult } from '../coder.js';
 import { toolFailure, type ToolFailure } from '../failures.js';
 
 /** What a tool may ask a backend to do (beyond reading the fleet, which every backend does). */
@@ -167,6 +167,30 @@ export interface FleetReadSource {
   list(options?: { force?: boolean }): Promise<CoderResult<FleetRead>>;
   /** Call after any mutation so the next read sees it. */
   invalidate(): void;
+}
+
+/** One change pushed by Coder (the chat watch socket): an agent (with its subagents) as it is now, or gone (archived). */
+export type FleetPushChange = { kind: 'upsert'; agents: readonly Agent[] } | { kind: 'remove'; id: string };
+
+export interface FleetPushHandlers {
+  onChange(change: FleetPushChange): void;
+  /** The socket's health (connecting, connected, reconnecting, auth_failed, failed, closed). */
+  onStatus(status: ChatSocketStatus): void;
+}
+
+export interface FleetPushChannel {
+  close(): Promise<void>;
+  /**
+   * Every agent of the fleet is pushed (a chats-only deployment), so the list poll only reconciles (shared
+   * chats, missed frames) and may run slower; false when tasks are polled too.
+   */
+  readonly coversFleet: boolean;
+}
+
+/** Coder pushes fleet changes over a socket (Agents era); the watcher reconciles with the list poll. */
+export interface FleetPushSource {
+  /** Opens the channel; `undefined` when this deployment pushes nothing (Tasks only). */
+  open(handlers: FleetPushHandlers): Promise<FleetPushChannel | undefined>;
 }
 
 export type WhenBusy = 'queue' | 'fail' | 'interrupt';

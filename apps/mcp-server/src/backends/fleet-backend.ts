@@ -16,11 +16,11 @@ import type { AgentResolver, ResolvedAgent } from '../runtime/agent-resolver.js'
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentsBackend, ChatTarget } from './agents-backend.js';
 import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
-import { supportFor, type Capability, type FleetRead, type FleetReadSource, type Support } from './backend.js';
+import { supportFor, type Capability, type FleetPushSource, type FleetRead, type FleetReadSource, type Support } from './backend.js';
 
 export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget };
 
-export interface FleetBackend extends FleetReadSource {
+export interface FleetBackend extends FleetReadSource, FleetPushSource {
   /** The agent kinds this deployment serves (detected once; a failed detection is retried on the next call). */
   kinds(signal?: AbortSignal): Promise<CoderResult<readonly AgentKind[]>>;
   supports(capability: Capability, kind: AgentKind): Support;
@@ -127,6 +127,12 @@ export function createFleetBackend(deps: {
       return c.ok ? { ok: true, value: { kind: 'chat', chat: c.value } } : c;
     },
     queue: (kind) => queueFor(kind, queues),
+    async open(handlers) {
+      const k = await kinds();
+      if (!k.ok || !k.value.includes('chat')) return undefined;
+      const socket = chats.watch(handlers);
+      return { close: () => socket.close(), coversFleet: !k.value.includes('task') };
+    },
     tasks,
     chats,
   };

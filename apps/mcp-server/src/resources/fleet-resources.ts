@@ -74,7 +74,7 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
         maxAttention: 20,
         outliers: { maxOutliers: MAX_OUTLIERS_IN_STATUS },
       });
-      return json(uri.href, { ...toFleetStatusView(status, {}, ctx), deployment: toDeploymentView(deps.config), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
+      return json(uri.href, { ...toFleetStatusView(status, { socket: deps.runtime.watch.health().socket }, ctx), deployment: toDeploymentView(deps.config), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );
 

@@ -9,7 +9,7 @@ import { createAgentsBackend } from '../backends/agents-backend.js';
 import type { AgentQueue } from '../backends/agent-queue.js';
 import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
 import type { Clock } from '../clock.js';
-import type { CoderClient } from '../coder.js';
+import type { ChatSocketTuning, CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, type FleetWatcher, type Scheduler } from '../watch/index.js';
@@ -40,6 +40,8 @@ export function createFleetRuntime(deps: {
   mutations?: MutationJournal;
   /** Queued input for task agents held by the fleet store (chats use Coder's own queue); absent: none. */
   taskQueue?: AgentQueue;
+  /** Back-off and heartbeat of the chat watch socket (tests shorten them). */
+  chatSocketTuning?: ChatSocketTuning;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const tasks = createTaskListSource({
@@ -61,6 +63,7 @@ export function createFleetRuntime(deps: {
     },
     ttlMs: config.cacheTtlMs,
     loadTimeoutMs: config.requestTimeoutMs,
+    ...(deps.chatSocketTuning ? { socketTuning: deps.chatSocketTuning } : {}),
   });
   const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
   return {
@@ -75,6 +78,6 @@ export function createFleetRuntime(deps: {
       ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
     }),
     mutations: deps.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
-    watch: createFleetWatcherFromConfig({ tasks: backend, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
+    watch: createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
   };
 }

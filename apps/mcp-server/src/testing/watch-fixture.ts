@@ -7,6 +7,7 @@ import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { createCoderClient } from '@org/coder-api-client';
 import { startCoderSim } from '@org/coder-sim';
 import type { Clock } from '../clock.js';
+import type { ChatSocketTuning } from '../coder.js';
 import { makeConfig, type Config, type ConfigInput } from '../config.js';
 import { createLogger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
@@ -36,7 +37,7 @@ export interface WatchFixture {
 }
 
 export async function startWatchFixture(
-  options: { sim?: NonNullable<Parameters<typeof startCoderSim>[0]>; config?: Partial<ConfigInput> } = {},
+  options: { sim?: NonNullable<Parameters<typeof startCoderSim>[0]>; config?: Partial<ConfigInput>; chatSocketTuning?: ChatSocketTuning } = {},
 ): Promise<WatchFixture> {
   const sim = await startCoderSim({ clock: 'manual', seed: 7, agents: 24, scenario: 'steady', ...options.sim });
   const clock: Clock = { now: () => new Date(sim.control.now()) };
@@ -44,7 +45,7 @@ export async function startWatchFixture(
   const log = createLogger({ level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });
   const scheduler = createManualScheduler({ now: () => sim.control.now(), moveClock: (ms) => sim.control.advance(ms) });
-  const runtime = createFleetRuntime({ coder, clock, config, log, scheduler });
+  const runtime = createFleetRuntime({ coder, clock, config, log, scheduler, ...(options.chatSocketTuning ? { chatSocketTuning: options.chatSocketTuning } : {}) });
   const sessions: InProcessClient[] = [];
   let n = 0;
   const openSession = async (capabilities: ClientCapabilities = {}) => {

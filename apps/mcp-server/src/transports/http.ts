@@ -5,7 +5,7 @@
  *                          (per Coder token in coder-token mode, all sharing one FR-015 mutation journal),
  *                          SSE for push, resumable via a per-session bounded event store (Last-Event-ID).
  *   GET /healthz           liveness; no auth, no secrets.
- *   GET /readyz            Coder reachable + token valid + Tasks API (cached briefly); no auth, no secrets.
+ *   GET /readyz            Coder reachable + token valid + Tasks or Chats API + watch socket accepted (cached briefly); no auth, no secrets.
  *
  * Every /mcp request passes, in order: drain check → Host/Origin (DNS rebinding, 403) → bearer auth (401)
  * → session lookup (404, bound to the authenticated principal) → per-session rate limit (429) → body
@@ -210,10 +210,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const replay = createReplayBudget({ maxBytes: config.replayTotalBytes });
   const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
-  const readiness = createReadiness({ coder: options.coder, now, ttlMs: options.readinessTtlMs, timeoutMs: Math.min(config.requestTimeoutMs, 10_000) });
   // One journal for the whole process: per-token runtimes must see each other's mutations (FR-015).
   const mutations = options.mutations ?? options.runtime?.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs });
   const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log, mutations }) };
+  const readiness = createReadiness({
+    coder: options.coder,
+    now,
+    ttlMs: options.readinessTtlMs,
+    timeoutMs: Math.min(config.requestTimeoutMs, 10_000),
+    watchSocket: () => shared.runtime.watch.health().socket,
+  });
   const staticCheck = config.authToken && authMode === 'bearer' ? createStaticTokenCheck(config.authToken) : undefined;
   const coderClientFor =
     options.coderClientFor ??

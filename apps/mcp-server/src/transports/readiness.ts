@@ -1,18 +1,29 @@
 /**
- * /readyz: Coder reachable, the server's token valid, Tasks API present. Cached briefly (and single-flight)
+ * /readyz: Coder reachable, the server's token valid, an agents API present (Tasks, or Chats from 2.32;
+ * 2.37+ has Chats only and is ready), and Coder's chat watch socket not refusing the token. Cached briefly (and single-flight)
  * so probes never hammer Coder. The report carries no URL, user or token: only a status word.
  */
 import type { CoderClient } from '../coder.js';
+import type { SocketHealth } from '../watch/index.js';
 
-export type ReadinessStatus = 'ok' | 'coder_unreachable' | 'token_rejected' | 'tasks_unsupported' | 'coder_error';
+export type ReadinessStatus = 'ok' | 'coder_unreachable' | 'token_rejected' | 'tasks_unsupported' | 'coder_error' | 'watch_socket_rejected';
 
 export interface ReadinessReport {
   ready: boolean;
   coder: ReadinessStatus;
+  /** Why not ready, when a status word is not enough (no URL, user or token). */
+  reason?: string;
   checkedAt: string;
 }
 
-export function createReadiness(options: { coder: CoderClient; now: () => number; ttlMs?: number; timeoutMs: number }): () => Promise<ReadinessReport> {
+export function createReadiness(options: {
+  coder: Pick<CoderClient, 'getMe' | 'detectCapabilities'>;
+  now: () => number;
+  ttlMs?: number;
+  timeoutMs: number;
+  /** The fleet watcher's chat watch socket, read live on every probe. */
+  watchSocket?: () => SocketHealth | null;
+}): () => Promise<ReadinessReport> {
   const ttlMs = options.ttlMs ?? 5000;
   let cached: { report: ReadinessReport; at: number } | undefined;
   let pending: Promise<ReadinessReport> | undefined;
@@ -24,16 +35,22 @@ export function createReadiness(options: { coder: CoderClient; now: () => number
       const kind = me.error.kind;
       status = kind === 'unauthorized' ? 'token_rejected' : kind === 'network' || kind === 'timeout' || kind === 'upstream_unavailable' ? 'coder_unreachable' : 'coder_error';
     } else {
-      const info = await options.coder.getServerInfo({ signal });
-      if (!info.ok) status = 'coder_error';
-      else if (!info.value.features.tasks) status = 'tasks_unsupported';
+      const caps = await options.coder.detectCapabilities({ signal });
+      if (!caps.ok) status = 'coder_error';
+      else if (caps.value.tasks === 'none' && caps.value.chats === 'none') status = 'tasks_unsupported';
     }
     const at = options.now();
     return { ready: status === 'ok', coder: status, checkedAt: new Date(at).toISOString() };
   };
+  const withSocket = (report: ReadinessReport): ReadinessReport => {
+    const socket = options.watchSocket?.();
+    if (!report.ready || socket?.state !== 'auth_failed') return report;
+    const reason = `Coder's chat watch socket refused the server's token${socket.status !== undefined ? ` (HTTP ${socket.status})` : ''}; fleet events fall back to polling. Check the token's agents-access role.`;
+    return { ready: false, coder: 'watch_socket_rejected', reason, checkedAt: report.checkedAt };
+  };
   return async () => {
     const now = options.now();
-    if (cached && now - cached.at < ttlMs) return cached.report;
+    if (cached && now - cached.at < ttlMs) return withSocket(cached.report);
     pending ??= probe()
       .then((report) => {
         cached = { report, at: options.now() };
@@ -42,6 +59,6 @@ export function createReadiness(options: { coder: CoderClient; now: () => number
       .finally(() => {
         pending = undefined;
       });
-    return pending;
+    return withSocket(await pending);
   };
 }

@@ -81,6 +81,21 @@ export const FleetStatusViewSchema = z.object({
     }),
   ),
   outlier_notes: z.array(z.string()).describe('Peer groups too small to compare'),
+  chats: z
+    .object({
+      total: z.number().int(),
+      cost_usd: z.number().nullable().describe('Sum over the chats whose cost is known (get_agent_details reads it); null when none is'),
+      cost_known: z.number().int().describe('Chats whose cost is known'),
+      pull_requests: z.object({
+        total: z.number().int(),
+        by_state: z.record(z.string(), z.number().int()).describe('open, draft, merged, closed (non-zero only)'),
+        changes_requested: z.number().int(),
+        approved: z.number().int(),
+      }),
+    })
+    .optional()
+    .describe('Coder Agents chats only: cost and pull requests'),
+  events_source: z.string().optional().describe("How fleet events arrive (Coder's chat watch socket, or polling)"),
   untrusted_fields: UntrustedFieldsSchema,
 });
 export type FleetStatusView = z.output<typeof FleetStatusViewSchema>;
@@ -88,6 +103,33 @@ export type FleetStatusView = z.output<typeof FleetStatusViewSchema>;
 export interface FleetStatusViewOptions {
   scope?: { template?: string; owner?: string };
   includeOutliers?: boolean;
+  /** The watcher's push socket, when the deployment has one (said in one line). */
+  socket?: { state: string; reason?: string; coversFleet: boolean; reconcileMs: number } | null;
+}
+
+const usd = (micros: number) => Math.round(micros / 10_000) / 100;
+
+function chatsView(s: FleetStatus): FleetStatusView['chats'] {
+  const total = s.byKind.chat;
+  if (total === 0) return undefined;
+  const pr = s.pullRequests;
+  return {
+    total,
+    cost_usd: s.cost.count > 0 ? usd(s.cost.totalMicros) : null,
+    cost_known: s.cost.count,
+    pull_requests: {
+      total: pr.total,
+      by_state: Object.fromEntries(Object.entries(pr.byState).filter(([, n]) => n > 0)),
+      changes_requested: pr.changesRequested,
+      approved: pr.approved,
+    },
+  };
+}
+
+function eventsSource(socket: FleetStatusViewOptions['socket']): string | undefined {
+  if (!socket) return undefined;
+  if (socket.state === 'connected') return `pushed by Coder's chat watch socket${socket.coversFleet ? `; list poll reconciles every ${socket.reconcileMs} ms` : ''}`;
+  return `watch socket ${socket.state}${socket.reason ? ` (${socket.reason})` : ''}: polling instead`;
 }
 
 export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOptions, ctx: ViewContext): FleetStatusView {
@@ -144,6 +186,8 @@ export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOption
         }))
       : [],
     outlier_notes: outliers ? s.outliers.insufficientPeers.slice(0, 10) : [],
+    ...(chatsView(s) ? { chats: chatsView(s) } : {}),
+    ...(eventsSource(options.socket) ? { events_source: eventsSource(options.socket) } : {}),
     // Suggestions can quote what the agent reported about itself.
     untrusted_fields: ['attention[].suggestion'],
   };
@@ -181,6 +225,14 @@ export function renderFleetStatusText(d: FleetStatusView, ctx: ViewContext): str
     lines.push(`Outliers: ${d.outliers_total}${listed < d.outliers_total ? ` (showing ${listed}, most unusual first)` : ''}.`);
     for (const o of d.outliers.slice(0, listed)) lines.push(`- ${o.agent}: ${o.explanation}`);
   }
+  if (d.chats) {
+    const c = d.chats;
+    const cost = c.cost_usd === null ? 'cost not read yet (get_agent_details reads it)' : `cost $${c.cost_usd.toFixed(2)} over ${c.cost_known} of ${c.total}`;
+    const states = Object.entries(c.pull_requests.by_state).map(([k, n]) => `${k} ${n}`).join(', ');
+    const review = [c.pull_requests.changes_requested > 0 && `${c.pull_requests.changes_requested} changes requested`, c.pull_requests.approved > 0 && `${c.pull_requests.approved} approved`].filter(Boolean).join(', ');
+    lines.push(`Chats ${c.total}: ${cost}; PRs ${c.pull_requests.total}${states ? ` (${states}${review ? `; ${review}` : ''})` : ''}.`);
+  }
+  if (d.events_source) lines.push(`Events: ${d.events_source}.`);
   if (d.per_template.length > 1) lines.push(`Templates: ${d.per_template.map((t) => `${t.template} ${t.total}`).join(', ')}.`);
   const next = [ctx.offers('list_agents') && 'list_agents needs_attention=true', ctx.offers('get_agent_details') && 'get_agent_details agent=<owner/name>'].filter(Boolean);
   if (next.length > 0) lines.push(`Next: ${next.join(', then ')}.`);

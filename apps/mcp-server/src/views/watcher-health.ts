@@ -20,6 +20,17 @@ export const WatcherHealthViewSchema = z
     last_cycle_cpu_ms: z.number().nullable(),
     avg_cycle_cpu_ms: z.number().nullable(),
     journal: z.object({ size: z.number().int(), capacity: z.number().int(), evicted: z.number().int() }),
+    socket: z
+      .object({
+        state: z.string().describe('connecting | connected | reconnecting | auth_failed | failed | closed'),
+        reason: z.string().optional(),
+        since: z.string(),
+        events: z.number().int().describe('Changes pushed since the watcher started'),
+        reconnects: z.number().int(),
+        reconcile_ms: z.number().int().describe('List-poll interval while connected (chats only); otherwise interval_ms'),
+      })
+      .nullable()
+      .describe("Coder's chat watch socket (Agents era): changes are pushed, the list poll reconciles; null when polling only"),
   })
   .describe('Health of the fleet watcher that produces the events');
 export type WatcherHealthView = z.output<typeof WatcherHealthViewSchema>;
@@ -41,11 +52,24 @@ export function toWatcherHealthView(h: WatcherHealth): WatcherHealthView {
     last_cycle_cpu_ms: round(h.lastCycleCpuMs),
     avg_cycle_cpu_ms: round(h.avgCycleCpuMs),
     journal: { size: h.journal.size, capacity: h.journal.capacity, evicted: h.journal.evicted },
+    socket: h.socket
+      ? {
+          state: h.socket.state,
+          ...(h.socket.reason ? { reason: h.socket.reason } : {}),
+          since: h.socket.since,
+          events: h.socket.events,
+          reconnects: h.socket.reconnects,
+          reconcile_ms: h.socket.coversFleet ? h.socket.reconcileMs : h.intervalMs,
+        }
+      : null,
   };
 }
 
 /** One line when the watcher is degraded; undefined while it is healthy. */
 export function renderWatcherHealthText(w: WatcherHealthView): string | undefined {
-  if (w.consecutive_failures === 0) return undefined;
-  return `Watcher degraded: ${w.consecutive_failures} failed poll(s) (${w.last_error?.kind ?? 'error'}: ${w.last_error?.message ?? ''}); retrying in ${w.backoff_ms} ms; last success ${w.last_success_at ?? 'never'}.`;
+  const socket = w.socket && w.socket.state !== 'connected' && w.socket.state !== 'connecting'
+    ? `Watch socket ${w.socket.state}${w.socket.reason ? ` (${w.socket.reason})` : ''} since ${w.socket.since}: polling every ${w.interval_ms} ms instead.`
+    : undefined;
+  if (w.consecutive_failures === 0) return socket;
+  return (socket ? `${socket} ` : '') + `Watcher degraded: ${w.consecutive_failures} failed poll(s) (${w.last_error?.kind ?? 'error'}: ${w.last_error?.message ?? ''}); retrying in ${w.backoff_ms} ms; last success ${w.last_success_at ?? 'never'}.`;
 }

@@ -15,15 +15,25 @@
  */
 import { diffFleet, quoteUntrusted, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
-import type { CoderApiError, CoderResult } from '../coder.js';
+import type { ChatSocketStatus, CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
-import type { FleetRead, FleetReadSource } from '../backends/backend.js';
+import type { FleetPushChange, FleetPushChannel, FleetPushSource, FleetRead, FleetReadSource } from '../backends/backend.js';
 import { createEventJournal, type EventJournal, type JournalEntry } from './event-journal.js';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 
 export interface FleetWatcherOptions {
   /** The fleet read (tasks and/or chats: the runtime's backend). */
   tasks: FleetReadSource;
+  /**
+   * Changes Coder pushes (the chat watch socket, Agents era): each is diffed and journaled at once, without
+   * a Coder request; the list poll reconciles (shared chats, missed frames). Absent: polling only.
+   */
+  push?: FleetPushSource;
+  /**
+   * Poll interval while the push socket is connected and covers the whole fleet (chats only). A socket
+   * that drops or fails brings back `intervalMs` within one interval. Default: 15 × intervalMs, at most 60 s.
+   */
+  reconcileMs?: number;
   clock: Clock;
   scheduler?: Scheduler;
   log?: Logger;
@@ -68,6 +78,24 @@ export interface WatcherHealth {
   avgCycleCpuMs: number | null;
   maxCycleCpuMs: number | null;
   journal: { size: number; capacity: number; evicted: number; lastSeq: number };
+  /** The push socket (Coder's chat watch), or null when the deployment pushes nothing / the watcher is stopped. */
+  socket: SocketHealth | null;
+}
+
+export interface SocketHealth {
+  state: ChatSocketStatus['state'];
+  /** Why it is not connected (auth failure, drop, …). */
+  reason?: string;
+  /** HTTP status of a refused upgrade (401/403 for auth_failed). */
+  status?: number;
+  since: string;
+  /** Changes received since the watcher started. */
+  events: number;
+  lastEventAt: string | null;
+  reconnects: number;
+  /** The socket covers the whole fleet, so the list poll runs every `reconcileMs` only. */
+  coversFleet: boolean;
+  reconcileMs: number;
 }
 
 export interface CycleBatch {
@@ -112,8 +140,12 @@ export const FRESHNESS_MS = 250;
 export const MAX_FAILURE_LOOKUPS = 5;
 export const FAILURE_LOOKUP_TIMEOUT_MS = 3_000;
 
+export const DEFAULT_RECONCILE_FACTOR = 15;
+export const MAX_DEFAULT_RECONCILE_MS = 60_000;
+
 export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   const { tasks, clock } = options;
+  const reconcileMs = Math.max(options.intervalMs, options.reconcileMs ?? Math.min(MAX_DEFAULT_RECONCILE_MS, options.intervalMs * DEFAULT_RECONCILE_FACTOR));
   const scheduler = options.scheduler ?? realScheduler;
   const cpuUsage = options.cpuUsage ?? ((prev?: NodeJS.CpuUsage) => process.cpuUsage(prev));
   const journal = createEventJournal({ capacity: options.journalSize });
@@ -158,7 +190,127 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   let waiters = 0;
   const closeHooks = new Set<() => void>();
 
+  // ---- push (Coder's chat watch socket) -------------------------------------------------------------
+  /** Agents of the last successful poll, before push changes. */
+  let base: readonly Agent[] | undefined;
+  /** Push changes newer than the last poll, by root agent id; `seq` orders them against polls. */
+  const overlay = new Map<string, { change: FleetPushChange; seq: number }>();
+  let pushSeq = 0;
+  let channel: FleetPushChannel | undefined;
+  /** Bumped on every open/close: handlers of an older channel are ignored. */
+  let channelGeneration = 0;
+  let socket: { status: ChatSocketStatus; since: number; everConnected: boolean } | undefined;
+  let pushEvents = 0;
+  let lastPushAt: number | undefined;
+  let reconnects = 0;
+  let drainQueued = false;
+  let confirmTimer: TimerHandle | undefined;
+  /** Every diff (poll or push) runs one after another. */
+  let processing: Promise<void> = Promise.resolve();
+  const serial = (fn: () => Promise<void>): Promise<void> => (processing = processing.then(fn, fn));
+  const socketConnected = () => socket?.status.state === 'connected';
+  const pollDelay = () => (consecutiveFailures > 0 ? backoffMs : socketConnected() && channel?.coversFleet ? reconcileMs : options.intervalMs);
+
+  const withOverlay = (agents: readonly Agent[]): readonly Agent[] => {
+    if (overlay.size === 0) return agents;
+    const replaced = new Map<string, Agent>();
+    const removed = new Set<string>();
+    for (const [id, { change }] of overlay) {
+      if (change.kind === 'remove') removed.add(id);
+      else for (const a of change.agents) replaced.set(a.id, a);
+    }
+    const out: Agent[] = [];
+    for (const a of agents) {
+      if (removed.has(a.id)) continue;
+      const pushed = replaced.get(a.id);
+      out.push(pushed ?? a);
+      if (pushed) replaced.delete(a.id);
+    }
+    for (const a of replaced.values()) out.push(a);
+    return out;
+  };
+
+  const drainPush = () => {
+    drainQueued = false;
+    void serial(async () => {
+      if (!running || base === undefined) return;
+      await process_({ agents: withOverlay(base), count: 0, fetchedAt: clock.now() }, 'push');
+      armConfirm();
+    }).catch((error: unknown) => options.log?.error('fleet watcher: push change failed', { error }));
+  };
+
+  /** Debounced changes seen by a push are confirmed by a local re-diff (no Coder request) once the window passed. */
+  const armConfirm = () => {
+    if (confirmTimer || options.debounceMs <= 0 || !snapshot) return;
+    let earliest = Infinity;
+    for (const m of Object.values(snapshot.agents)) if (m.pending) earliest = Math.min(earliest, m.pending.since);
+    if (snapshot.capacity.pending) earliest = Math.min(earliest, snapshot.capacity.pending.since);
+    if (earliest === Infinity) return;
+    confirmTimer = scheduler.schedule(Math.max(1, earliest + options.debounceMs - nowMs()), () => {
+      confirmTimer = undefined;
+      drainPush();
+    });
+  };
+
+  const onPushChange = (generation: number, change: FleetPushChange) => {
+    if (generation !== channelGeneration) return;
+    pushEvents += 1;
+    lastPushAt = nowMs();
+    const id = change.kind === 'remove' ? change.id : change.agents[0]?.id;
+    if (id === undefined) return;
+    overlay.delete(id);
+    overlay.set(id, { change, seq: ++pushSeq });
+    if (drainQueued) return;
+    drainQueued = true;
+    setImmediate(drainPush);
+  };
+
+  const onSocketStatus = (generation: number, status: ChatSocketStatus) => {
+    if (generation !== channelGeneration) return;
+    const was = socket?.status.state;
+    const hadConnected = socket?.everConnected ?? false;
+    socket = { status, since: was === status.state && socket ? socket.since : nowMs(), everConnected: hadConnected || status.state === 'connected' };
+    if (status.state === was) return;
+    if (status.state === 'connected') {
+      if (hadConnected) reconnects += 1;
+      options.log?.info('fleet watcher: watch socket connected', { reconnects });
+      // Back after a drop: reconcile now (changes made while it was down), then slow down again.
+      if (reconnects > 0 && running && consecutiveFailures === 0) arm(0);
+      return;
+    }
+    if (was === 'connected') options.log?.warn('fleet watcher: watch socket lost, polling every interval', { state: status.state, reason: 'reason' in status ? status.reason : undefined });
+    if (status.state === 'auth_failed') options.log?.error('fleet watcher: watch socket refused the token', { status: status.status });
+    // Fall back to polling within one interval.
+    if (running && consecutiveFailures === 0 && (nextPollAt === undefined || nextPollAt - nowMs() > options.intervalMs)) arm(options.intervalMs);
+  };
+
+  const openPush = () => {
+    if (!options.push || channel) return;
+    const generation = ++channelGeneration;
+    options.push
+      .open({ onChange: (c) => onPushChange(generation, c), onStatus: (st) => onSocketStatus(generation, st) })
+      .then((opened) => {
+        if (!opened) return;
+        if (generation !== channelGeneration) return void opened.close();
+        channel = opened;
+      })
+      .catch((error: unknown) => options.log?.warn('fleet watcher: watch socket could not be opened; polling only', { error }));
+  };
+
+  const closePush = () => {
+    channelGeneration += 1;
+    const open = channel;
+    channel = undefined;
+    socket = undefined;
+    overlay.clear();
+    confirmTimer?.cancel();
+    confirmTimer = undefined;
+    void open?.close().catch(() => undefined);
+  };
+
   const fetchFresh = async (): Promise<CoderResult<FleetRead>> => {
+    // With a push channel a cached read may predate a pushed change: always ask Coder (polls are rare then).
+    if (channel) return tasks.list({ force: true });
     const freshness = Math.min(FRESHNESS_MS, options.intervalMs / 4);
     const r = await tasks.list();
     if (!r.ok || nowMs() - r.value.fetchedAt.getTime() <= freshness) return r;
@@ -198,11 +350,12 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     );
   };
 
-  const process_ = async (list: FleetRead) => {
+  const process_ = async (list: FleetRead, source: 'poll' | 'push' = 'poll') => {
     const cpu0 = cpuUsage();
     const now = clock.now();
     // Mapped once by the task-list source, judged as of the read (fetchFresh keeps that within the freshness bound).
-    const agents = list.agents;
+    if (source === 'poll') base = list.agents;
+    const agents = withOverlay(list.agents);
     const diff = diffFleet(snapshot, agents, now, diffOptions);
     snapshot = diff.snapshot;
     latest = { agents, at: now };
@@ -217,15 +370,17 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     totalCpuMs += cpuMs;
     cpuSamples += 1;
     maxCpuMs = Math.max(maxCpuMs ?? 0, cpuMs);
-    const afterFailures = consecutiveFailures;
-    consecutiveFailures = 0;
-    if (afterFailures > 0) {
-      options.log?.info('fleet watcher: Coder reachable again', { afterFailures });
-      tellHealth({ kind: 'recovered', at: now, afterFailures });
+    if (source === 'poll') {
+      const afterFailures = consecutiveFailures;
+      consecutiveFailures = 0;
+      if (afterFailures > 0) {
+        options.log?.info('fleet watcher: Coder reachable again', { afterFailures });
+        tellHealth({ kind: 'recovered', at: now, afterFailures });
+      }
+      backoffMs = 0;
+      lastError = null;
+      lastSuccessAt = now.getTime();
     }
-    backoffMs = 0;
-    lastError = null;
-    lastSuccessAt = now.getTime();
     if (entries.length === 0) return;
     const batch: CycleBatch = { entries, agents, at: now };
     for (const listener of [...listeners]) {
@@ -242,14 +397,21 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     inflight = (async () => {
       cycles += 1;
       lastAttemptAt = nowMs();
+      const seqAtStart = pushSeq;
       let r: CoderResult<FleetRead>;
       try {
         r = await fetchFresh();
       } catch (error) {
         r = { ok: false, error: { kind: 'network', operation: 'GET /api/v2/tasks', message: error instanceof Error ? error.message : String(error) } };
       }
-      if (r.ok) await process_(r.value);
-      else onFailure(r.error);
+      if (r.ok) {
+        const read = r.value;
+        await serial(async () => {
+          // The list was asked for after these pushes: it is at least as new, so it wins over them.
+          for (const [id, o] of overlay) if (o.seq <= seqAtStart) overlay.delete(id);
+          await process_(read);
+        });
+      } else onFailure(r.error);
     })()
       .catch((error: unknown) => {
         // A bug in mapping/diffing must not kill the loop: count it as a failed cycle.
@@ -270,7 +432,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       nextPollAt = undefined;
       if (!running) return;
       await cycle();
-      if (running && !timer) arm(consecutiveFailures > 0 ? backoffMs : options.intervalMs);
+      if (running && !timer) arm(pollDelay());
     });
   };
 
@@ -279,6 +441,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     running = true;
     const age = lastSuccessAt === undefined ? Infinity : nowMs() - lastSuccessAt;
     arm(age >= options.intervalMs ? 0 : options.intervalMs - age);
+    openPush();
     options.log?.debug('fleet watcher started', { intervalMs: options.intervalMs });
   };
 
@@ -288,6 +451,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     timer?.cancel();
     timer = undefined;
     nextPollAt = undefined;
+    closePush();
     options.log?.debug('fleet watcher stopped');
   };
 
@@ -312,9 +476,11 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       if (inflight) return inflight;
       const now = nowMs();
       if (consecutiveFailures > 0 && nextPollAt !== undefined && now < nextPollAt) return;
-      if (lastSuccessAt !== undefined && now - lastSuccessAt < options.intervalMs && consecutiveFailures === 0) return;
+      // A connected push socket keeps the journal current between the (slower) reconciling polls.
+      const fresh = socketConnected() && channel?.coversFleet ? reconcileMs : options.intervalMs;
+      if (lastSuccessAt !== undefined && now - lastSuccessAt < fresh && consecutiveFailures === 0) return;
       await cycle();
-      if (running) arm(consecutiveFailures > 0 ? backoffMs : options.intervalMs);
+      if (running) arm(pollDelay());
     },
     waitFor(match, ms, signal) {
       if (closed) return Promise.resolve('closed');
@@ -373,6 +539,19 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
         avgCycleCpuMs: cpuSamples > 0 ? totalCpuMs / cpuSamples : null,
         maxCycleCpuMs: maxCpuMs,
         journal: { size: journal.size, capacity: journal.capacity, evicted: journal.evicted, lastSeq: journal.lastSeq },
+        socket: socket
+          ? {
+              state: socket.status.state,
+              ...('reason' in socket.status ? { reason: socket.status.reason } : {}),
+              ...('status' in socket.status && socket.status.status !== undefined ? { status: socket.status.status } : {}),
+              since: new Date(socket.since).toISOString(),
+              events: pushEvents,
+              lastEventAt: iso(lastPushAt),
+              reconnects,
+              coversFleet: channel?.coversFleet ?? false,
+              reconcileMs,
+            }
+          : null,
       };
     },
     shutdown() {

@@ -45,3 +45,20 @@ describe('suggestNextActions', () => {
     expect(() => suggestNextActions({ status: 'zombie' as AgentStatus })).toThrow('agent status: "zombie"');
   });
 });
+
+describe('suggestNextActions for a Coder Agents chat', () => {
+  it('is worded for chats: queue, interrupt and archive, never pause/resume or update_agent_task', () => {
+    const tools = (status: Parameters<typeof suggestNextActions>[0]['status']) => suggestNextActions({ status, kind: 'chat' }).map((a) => a.tool);
+    expect(tools('busy')).toEqual(['get_agent_logs', 'send_agent_input', 'interrupt_agent']);
+    expect(tools('blocked')).toContain('interrupt_agent');
+    expect(tools('paused')[0]).toBe('manage_agent_queue');
+    for (const s of ['starting', 'busy', 'idle', 'complete', 'paused', 'offline', 'blocked', 'error', 'unknown', 'stopping'] as const) {
+      const actions = suggestNextActions({ status: s, kind: 'chat' });
+      expect(actions.map((a) => a.tool)).not.toContain('pause_agent');
+      expect(actions.map((a) => a.tool)).not.toContain('resume_agent');
+      expect(actions.map((a) => a.tool)).not.toContain('update_agent_task');
+      expect(actions.map((a) => a.why).join(' ')).not.toMatch(/workspace|task/i);
+    }
+    expect(suggestNextActions({ status: 'idle', kind: 'chat' }).find((a) => a.tool === 'delete_agent')?.why).toMatch(/Archive/);
+  });
+});

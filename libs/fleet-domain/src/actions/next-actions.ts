@@ -83,6 +83,58 @@ function actionsForStatus(status: AgentStatus): NextAction[] {
   }
 }
 
+/** Per-status advice for a Coder Agents chat: chats queue input, interrupt turns and archive instead of delete. */
+function actionsForChat(status: AgentStatus): NextAction[] {
+  switch (status) {
+    case 'starting':
+      return [
+        { tool: 'get_agent_details', why: 'The chat waits for a free agent slot (Coder’s concurrency limit): check again shortly.' },
+        { tool: 'send_agent_input', why: 'Input sent now waits in the chat’s queue.' },
+      ];
+    case 'busy':
+      return [
+        { tool: 'get_agent_logs', why: 'The agent is working on a turn: read its latest messages.' },
+        { tool: 'send_agent_input', why: 'Send input now: Coder queues it for after this turn (when_busy interrupt takes it at once).' },
+        { tool: 'interrupt_agent', why: 'Stop the turn (history kept; it returns to idle).' },
+      ];
+    case 'idle':
+      return [
+        { tool: 'send_agent_input', why: 'The chat waits for your next message.' },
+        { tool: 'get_agent_logs', why: 'Read its last answer before deciding.' },
+        { tool: 'delete_agent', why: 'Archive it when there is nothing more to do (history kept).' },
+      ];
+    case 'complete':
+      return [
+        { tool: 'get_agent_logs', why: 'Its pull request is merged: review the result.' },
+        { tool: 'delete_agent', why: 'Archive it (history kept).' },
+        { tool: 'send_agent_input', why: 'Give it a follow-up request.' },
+      ];
+    case 'paused':
+      return [
+        { tool: 'manage_agent_queue', why: 'The turn ended while the queue head is being edited: see the queue.' },
+        { tool: 'send_agent_input', why: 'Send the next message.' },
+      ];
+    case 'blocked':
+      return [
+        { tool: 'get_agent_details', why: 'The chat waits for client tool results (requires_action; Coder gives up after 5 minutes).' },
+        { tool: 'interrupt_agent', why: 'Cancel the pending tool calls and return the chat to idle.' },
+      ];
+    case 'error':
+      return [
+        { tool: 'get_agent_logs', why: 'The chat’s last turn failed: read its last messages and the error.' },
+        { tool: 'send_agent_input', why: 'Send a message to retry (it clears the error).' },
+        { tool: 'delete_agent', why: 'Archive it if it is not worth retrying.' },
+      ];
+    case 'offline':
+    case 'unknown':
+      return [{ tool: 'get_agent_details', why: 'Coder reports a status this server does not know: check again shortly.' }];
+    case 'stopping':
+      return [{ tool: 'get_agent_details', why: 'The chat is being interrupted and returns to idle within moments: check again, then send input.' }];
+    default:
+      return assertNever(status, 'agent status');
+  }
+}
+
 export interface SuggestNextActionsOptions {
   /** Tools never to suggest, e.g. the tool that is answering (get_agent_details does not suggest itself). */
   readonly exclude?: readonly NextActionTool[];
@@ -95,8 +147,8 @@ export interface SuggestNextActionsOptions {
  * nextTools first (the first carries the attention suggestion, the others the status reason or the tool's
  * purpose), then the per-status advice; no duplicates, no excluded tools.
  */
-export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention'>, options: SuggestNextActionsOptions = {}): NextAction[] {
-  const statusActions = actionsForStatus(agent.status);
+export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention'> & { readonly kind?: Agent['kind'] }, options: SuggestNextActionsOptions = {}): NextAction[] {
+  const statusActions = agent.kind === 'chat' ? actionsForChat(agent.status) : actionsForStatus(agent.status);
   const out: NextAction[] = [];
   const add = (a: NextAction) => {
     if (!options.exclude?.includes(a.tool) && !out.some((x) => x.tool === a.tool)) out.push(a);

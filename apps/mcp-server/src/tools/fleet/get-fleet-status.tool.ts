@@ -19,7 +19,7 @@ export const getFleetStatusTool = defineTool({
   name: 'get_fleet_status',
   title: 'Get fleet status',
   description:
-    'The whole fleet at a glance: counts per status, utilization, capacity, health, completion, durations, per-template breakdown, slow outliers and the agents that need attention (with a suggested next step each). Call this FIRST, optionally scoped to a template or owner. Next: list_agents with needs_attention=true, then get_agent_details on an agent.',
+    'The whole fleet at a glance: counts per status, utilization, capacity, health, completion, durations, per-template breakdown, slow outliers, chat cost and PRs, and the agents that need attention (with a suggested next step each). Call this FIRST, optionally scoped to a template or owner. Next: list_agents with needs_attention=true, then get_agent_details on an agent.',
   toolset: 'fleet',
   effect: 'read',
   inputSchema,
@@ -35,7 +35,7 @@ export const getFleetStatusTool = defineTool({
       outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
     });
     const view = ctx.view();
-    const data = { ...toFleetStatusView(status, { scope, includeOutliers: input.include_outliers }, view), deployment: toDeploymentView(ctx.deps.config) };
+    const data = { ...toFleetStatusView(status, { scope, includeOutliers: input.include_outliers, socket: ctx.runtime.watch.health().socket }, view), deployment: toDeploymentView(ctx.deps.config) };
     const simulated = renderDeploymentText(data.deployment);
     const text = renderFleetStatusText(data, view);
     return success(data, simulated ? `${simulated}\n${text}` : text);

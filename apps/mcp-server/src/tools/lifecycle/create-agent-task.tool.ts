@@ -116,7 +116,8 @@ type WaitReport = NonNullable<Output['wait']>;
 
 /**
  * A Coder Agents chat from the prompt (organization: the token user's; `request_id` fixed per call, so a
- * retried request never makes two chats). Template requirements and waiting are Tasks-only for now.
+ * retried request never makes two chats). `wait_until` re-reads the chat; template requirements are Tasks-only
+ * (a chat's agent picks its own workspace template).
  */
 async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<Output>> {
   const r = await ctx.runtime.backend.chats.create(
@@ -130,18 +131,30 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
     ctx.signal,
   );
   if (!r.ok) return failure(r.failure);
-  const agent = r.value.agent;
+  let agent = r.value.agent;
   const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', agent.id);
+  let wait: WaitReport | undefined;
+  if (input.wait_until) {
+    const id = agent.id;
+    const waited = await waitFor(ctx, agent, input.wait_until, Math.min(input.wait_timeout_ms, MAX_WAIT_MS), async () => {
+      const fresh = await ctx.runtime.backend.chats.load(id, ctx.signal);
+      return fresh.ok ? fresh.value.agent : undefined;
+    });
+    agent = waited.agent;
+    wait = waited.report;
+  }
   const data: Output = {
     agent: { ...toAgentSummaryView(agent), display_name: agent.displayName, template: { id: '', name: '', version_id: '' } },
     requirement_warnings: [],
+    ...(wait ? { wait } : {}),
     ...(conflict ? { conflict } : {}),
     next_actions: offeredNext(ctx, [
       { tool: 'get_agent_details', why: 'Follow the new agent (it is working on the prompt now).' },
       { tool: 'get_agent_logs', why: 'Read its answer once it is idle.' },
     ]),
   };
-  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
+  const waitLine = wait ? [`Wait: ${wait.outcome === 'reached' ? `reached '${wait.target}'` : wait.outcome === 'timeout' ? `not yet '${wait.target}' after ${wait.waited_ms} ms` : wait.outcome === 'failed' ? 'went into error' : 'wait cancelled'} (status ${wait.status}, ${wait.polls} polls).`] : [];
+  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...waitLine, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
 }
 
 export const createAgentTaskTool = defineTool({
@@ -353,7 +366,17 @@ function createFailure(error: CoderApiError, template: string, input: Input): To
   return fromCoderApiError(error, { action: `create an agent on template '${template}'` });
 }
 
-async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, timeoutMs: number): Promise<{ agent: Agent; report: WaitReport }> {
+async function waitFor(
+  ctx: ToolContext,
+  created: Agent,
+  target: WaitTarget,
+  timeoutMs: number,
+  /** Reads the agent again (default: the task); `undefined` when Coder could not answer this time. */
+  reread: () => Promise<Agent | undefined> = async () => {
+    const r = await ctx.deps.coder.getTask(created.owner, created.id, { signal: ctx.signal });
+    return r.ok ? agentOf(ctx, r.value) : undefined;
+  },
+): Promise<{ agent: Agent; report: WaitReport }> {
   const start = ctx.now().getTime();
   let agent = created;
   let polls = 0;
@@ -370,10 +393,10 @@ async function waitFor(ctx: ToolContext, created: Agent, target: WaitTarget, tim
     await ctx.progress(elapsed, timeoutMs, `Waiting for agent ${created.owner}/${created.name} to be ${target}: ${agent.status} (${agent.statusReason})`);
     await ctx.sleep(Math.min(POLL_MS, timeoutMs - elapsed));
     if (ctx.signal.aborted) return report('cancelled');
-    const r = await ctx.deps.coder.getTask(created.owner, created.id, { signal: ctx.signal });
+    const fresh = await reread();
     polls += 1;
     // A failed poll is not fatal (transient errors): keep the last known state and try again.
-    if (r.ok) agent = agentOf(ctx, r.value);
+    if (fresh) agent = fresh;
   }
 }
 
