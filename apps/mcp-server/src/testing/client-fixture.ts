@@ -104,6 +104,7 @@ export async function startFleetFixture(options: FixtureOptions = {}): Promise<F
     resetCounters: () => void sim.control.resetCounters(),
     openSession,
     close: async () => {
+      runtime.watch.shutdown();
       for (const s of sessions) await s.close();
       await main.close();
       await sim.stop();
