@@ -102,6 +102,23 @@ describe.each(['2.37', '2.40'] as const)('Coder %s (Coder Agents only) through a
   });
 });
 
+describe('Coder 2.37: create_agent_task requirements for a chat', () => {
+  it('checks them against the templates the agent may use, before anything is created', async () => {
+    const fx = await startFleetFixture({ sim: { agents: 0, chats: 0, coderVersion: '2.37' } as never });
+    try {
+      const refused = await fx.call('create_agent_task', { input: 'Train the model', requirements: { capabilities: ['quantum-annealer'] } });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(/^requirements_not_met/);
+      expect(fx.sim.control.chats.list()).toHaveLength(0);
+      const fits = await fx.call('create_agent_task', { input: 'Fix the tests', requirements: { cpu: 1 } });
+      expect(fits.isError, textOf(fits)).toBeFalsy();
+      expect(textOf(fits)).toMatch(/Templates meeting the requirements: \S/);
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
 describe('Coder 2.36 (Tasks and chats) through an MCP client', () => {
   it('lists both kinds side by side, each agent saying its kind', async () => {
     const fx = await startFleetFixture({ sim: { agents: 4, scenario: 'mixed', chats: 0, coderVersion: '2.36' } as never });

@@ -116,10 +116,31 @@ type WaitReport = NonNullable<Output['wait']>;
 
 /**
  * A Coder Agents chat from the prompt (organization: the token user's; `request_id` fixed per call, so a
- * retried request never makes two chats). `wait_until` re-reads the chat; template requirements are Tasks-only
- * (a chat's agent picks its own workspace template).
+ * retried request never makes two chats). `wait_until` re-reads the chat; requirements are checked against the
+ * templates the chat's agent may use (it picks its workspace template itself).
  */
 async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<Output>> {
+  // A chat's agent picks its workspace template itself: requirements are checked against the templates it
+  // may use (those this token sees, not deprecated), before anything is created.
+  const requirements = toRequirements(input.requirements);
+  let fitting: string[] = [];
+  if (requirements) {
+    const catalog = await loadTemplateCatalog(ctx.runtime.templates);
+    if (!catalog.ok) return failure(catalog.failure);
+    const ranking = rankTemplates(requirements, catalog.value.filter((e) => !e.facts.deprecated).map((e) => e.facts));
+    fitting = ranking.candidates.map((c) => c.facts.name);
+    const maybe = ranking.uncertain.map((u) => u.facts.name);
+    if (fitting.length === 0 && !(input.allow_unverifiable && maybe.length > 0)) {
+      return failure(
+        toolFailure(
+          'requirements_not_met',
+          `No workspace template the chat's agent can use meets the requirements. Nothing was created.${maybe.length > 0 ? ` These might (only unverifiable requirements): ${maybe.slice(0, 3).join(', ')}.` : ''}`,
+          maybe.length > 0 ? 'Pass allow_unverifiable: true to proceed anyway, or relax the requirements (list_templates shows capabilities and limits).' : 'Relax the requirements (list_templates shows capabilities and limits), or ask a Coder admin for a template that has them.',
+        ),
+      );
+    }
+    if (fitting.length === 0) fitting = maybe;
+  }
   const r = await ctx.runtime.backend.chats.create(
     {
       prompt: input.input,
@@ -154,7 +175,8 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
     ]),
   };
   const waitLine = wait ? [`Wait: ${wait.outcome === 'reached' ? `reached '${wait.target}'` : wait.outcome === 'timeout' ? `not yet '${wait.target}' after ${wait.waited_ms} ms` : wait.outcome === 'failed' ? 'went into error' : 'wait cancelled'} (status ${wait.status}, ${wait.polls} polls).`] : [];
-  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...waitLine, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
+  const fitLine = requirements ? [`Templates meeting the requirements: ${fitting.slice(0, 5).join(', ')} (the agent picks its workspace template itself; pin a workspace with workspace_id).`] : [];
+  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...fitLine, ...waitLine, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
 }
 
 export const createAgentTaskTool = defineTool({
