@@ -9,14 +9,16 @@
  * apps/mcp-server/bench/RESULTS.md. Always exits 0 unless the harness itself breaks.
  *
  * Env: BENCH_RUNS (default 11), BENCH_WARMUP (3), BENCH_SCENARIOS (e.g. "1,2"; default all),
- * BENCH_SIZES (scenario 1, default "100,1000,10000"), BENCH_NO_WRITE=1 (print only).
+ * BENCH_SIZES (scenario 1, default "100,1000,10000"), BENCH_CHAT_SIZES (scenario 6, default "1000,10000"),
+ * BENCH_CHAT_CHANGES (scenario 6, default 1000), BENCH_NO_WRITE=1 (print only).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environment, renderMarkdown, renderText, type BenchReport, type ScenarioResult } from './lib/report.js';
+import { environment, mergeMarkdown, renderMarkdown, renderText, type BenchReport, type ScenarioResult } from './lib/report.js';
 import { alertsScenario } from './scenarios/alerts.js';
+import { chatsScenario } from './scenarios/chats.js';
 import { coldStartScenario } from './scenarios/cold-start.js';
 import { concurrencyScenario } from './scenarios/concurrency.js';
 import { contextCostScenario } from './scenarios/context-cost.js';
@@ -58,6 +60,11 @@ async function main(): Promise<void> {
     { id: '3', title: 'Stdio cold start and memory', run: () => coldStartScenario({ runs, warmup, workspaceRoot: WORKSPACE_ROOT, benchDir: BENCH_DIR }) },
     { id: '4', title: 'Concurrency over Streamable HTTP', run: () => concurrencyScenario({ runs, warmup, workspaceRoot: WORKSPACE_ROOT }) },
     { id: '5', title: 'Alert latency', run: () => alertsScenario() },
+    {
+      id: '6',
+      title: 'Agents era (chats)',
+      run: () => chatsScenario({ sizes: (process.env['BENCH_CHAT_SIZES'] ?? '1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0), runs, warmup, changes: intEnv('BENCH_CHAT_CHANGES', 1000) }),
+    },
   ];
   out(`coder-fleet-mcp bench: ${runs} runs after ${warmup} warm-up, node ${process.version}`);
   const results: ScenarioResult[] = [];
@@ -90,8 +97,10 @@ async function main(): Promise<void> {
   const jsonPath = join(WORKSPACE_ROOT, 'bench/results/latest.json');
   mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  if (only.size === 0) writeFileSync(join(BENCH_DIR, 'RESULTS.md'), renderMarkdown(report));
-  out(`\nwrote ${jsonPath}${only.size === 0 ? ` and ${join(BENCH_DIR, 'RESULTS.md')}` : ' (RESULTS.md only on a full run)'}`);
+  const resultsPath = join(BENCH_DIR, 'RESULTS.md');
+  // A partial run replaces only its own sections: the slow rows can be re-measured without the whole suite.
+  writeFileSync(resultsPath, only.size === 0 ? renderMarkdown(report) : mergeMarkdown(existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : renderMarkdown({ ...report, scenarios: [] }), report));
+  out(`\nwrote ${jsonPath} and ${resultsPath}${only.size === 0 ? '' : ` (sections ${[...only].join(', ')} only)`}`);
 }
 
 function emptyReport(started: Date, runs: number, warmup: number): BenchReport {

@@ -122,3 +122,31 @@ export function renderMarkdown(report: BenchReport): string {
 export function verdict(ok: boolean): Verdict {
   return ok ? 'PASS' : 'FAIL';
 }
+
+/**
+ * RESULTS.md after a partial run (BENCH_SCENARIOS): the scenarios that ran replace their sections (or are
+ * appended), each saying when and on which commit it ran alone; the other sections and the header stay as
+ * the last full run wrote them; the targets line is recounted over the whole file.
+ */
+export function mergeMarkdown(existing: string, partial: BenchReport): string {
+  const fresh = renderMarkdown(partial);
+  const sectionsOf = (text: string): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const part of text.split(/^(?=## \d+\. )/m).slice(1)) {
+      const id = /^## (\d+)\./.exec(part)?.[1];
+      if (id) out.set(id, part.replace(/\n\*\*Targets:[^\n]*\*\*\n*$/, '').trimEnd());
+    }
+    return out;
+  };
+  const head = existing.split(/^(?=## \d+\. )/m)[0]?.trimEnd() ?? '';
+  const sections = sectionsOf(existing);
+  const e = partial.environment;
+  for (const [id, text] of sectionsOf(fresh)) {
+    sections.set(id, `${text}\n- This section ran alone: ${partial.startedAt}, node ${e.node}${e.commit ? `, commit ${e.commit}` : ''}; ${e.warmup} warm-up runs, median of ${e.runs}.`);
+  }
+  const body = [...sections.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([, text]) => text);
+  const merged = [head, ...body].join('\n\n');
+  const pass = (merged.match(/\| PASS \|/g) ?? []).length;
+  const fail = (merged.match(/\| \*\*FAIL\*\* \|/g) ?? []).length;
+  return `${merged}\n\n**Targets: ${pass} PASS, ${fail} FAIL.**\n`;
+}
