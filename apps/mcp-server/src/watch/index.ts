@@ -48,7 +48,8 @@ export function createFleetWatcherFromConfig(deps: {
 
 /** The latest build's job error of the agent's workspace (allow-listed field only, never the raw workspace). */
 export async function explainFailureFromBuild(coder: CoderClient, agent: Agent, signal: AbortSignal): Promise<string | undefined> {
-  if (!agent.workspace.id) return undefined;
+  // A chat's failure is its own (last_error, already in the status reason), not its workspace's build.
+  if (agent.kind === 'chat' || !agent.workspace.id) return undefined;
   const r = await coder.getWorkspace(agent.workspace.id, { signal });
   if (!r.ok) return undefined;
   const error = r.value.latest_build?.job?.error;
