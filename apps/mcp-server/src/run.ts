@@ -78,6 +78,8 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { reason });
+    // A close that never settles (a peer gone mid-write) must not keep the process alive.
+    setTimeout(() => process.exit(0), config.shutdownDrainMs).unref();
     void running
       .close()
       .then(onShutdown)
@@ -85,7 +87,15 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // The client is gone: stdin ended (EOF) or its socket closed without an EOF (peer reset), or a write to
+  // stdout/stderr found no reader (EPIPE). Without this a stdio server outlives its client, and an EPIPE on
+  // stderr, reported by the log itself, would loop through uncaughtException.
   process.stdin.once('end', () => shutdown('stdin closed'));
+  process.stdin.once('close', () => shutdown('stdin closed'));
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET' || error.code === 'ERR_STREAM_DESTROYED') shutdown(`${stream === process.stdout ? 'stdout' : 'stderr'} closed (${error.code})`);
+    });
   process.on('uncaughtException', (error) => log.error('uncaught exception (kept running)', { error }));
   process.on('unhandledRejection', (error) => log.error('unhandled rejection (kept running)', { error }));
   return -1;

@@ -4,7 +4,7 @@
  * `--help`, and `--check` against the simulator (which also proves the store's migrations ship in the package).
  * Then the README's client setup snippets, each launched as its client would launch it, with the installed bin.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ import { VERSION } from '../version.js';
 const run = promisify(execFile);
 
 describe('the installed coder-fleet-mcp package', () => {
+  const transports: StdioClientTransport[] = [];
+  const children: ChildProcess[] = [];
+  const track = <T extends StdioClientTransport>(t: T): T => (transports.push(t), t);
   let dir: string;
   let sim: Awaited<ReturnType<typeof startCoderSim>>;
   /** A clean environment: what a user's shell would have, plus `env`. */
@@ -43,6 +46,9 @@ describe('the installed coder-fleet-mcp package', () => {
     sim = await startCoderSim({ agents: 7, scenario: 'mixed', seed: 11 });
   }, 240_000);
   afterAll(async () => {
+    // Even after a failed or timed-out test: no server started here outlives the suite.
+    for (const t of transports) await t.close().catch(() => undefined);
+    for (const c of children) c.kill('SIGKILL');
     await sim?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -71,13 +77,13 @@ describe('the installed coder-fleet-mcp package', () => {
   });
 
   it('speaks MCP over stdio against a Coder, with nothing but protocol on stdout', async () => {
-    const transport = new StdioClientTransport({
+    const transport = track(new StdioClientTransport({
       command: 'npx',
       args: ['coder-fleet-mcp'],
       cwd: join(dir, 'app'),
       env: envWith({ CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token }),
       stderr: 'pipe',
-    });
+    }));
     const client = new Client({ name: 'package-smoke', version: '0.0.0' });
     await client.connect(transport);
     try {
@@ -89,6 +95,17 @@ describe('the installed coder-fleet-mcp package', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('exits when its client vanishes without a word (pipes closed, no EOF handshake), as after a killed client', async () => {
+    const child = spawn(join(dir, 'app/node_modules/.bin/coder-fleet-mcp'), [], { env: envWith({ CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token }), stdio: 'pipe' });
+    children.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'gone', version: '0' } } })}\n`);
+    await answered;
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe.destroy();
+    expect(await exited).toBe(0);
   });
 
   it('--check reports the deployment (the store opens from the package) and exits 0; a bad token exits 1', async () => {
@@ -128,12 +145,12 @@ describe('the installed coder-fleet-mcp package', () => {
       const distinct = [...new Map(stdio.map((l) => [JSON.stringify([l.command, l.args, Object.keys(l.env).sort()]), l])).values()];
       expect(distinct.length).toBeGreaterThan(0);
       for (const l of distinct) {
-        const transport = new StdioClientTransport({
+        const transport = track(new StdioClientTransport({
           command: l.command,
           args: l.args,
           env: { ...envWith(filled(l.env)), PATH: `${join(dir, 'app/node_modules/.bin')}:${process.env['PATH'] ?? ''}` },
           stderr: 'pipe',
-        });
+        }));
         const client = new Client({ name: l.client, version: '0.0.0' });
         await client.connect(transport);
         try {
@@ -153,6 +170,7 @@ describe('the installed coder-fleet-mcp package', () => {
         env: envWith({ CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token }),
         stdio: 'ignore',
       });
+      children.push(child);
       try {
         await eventually(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200, 600, 50);
         const c = await connectHttpClient(http.url.replace(':8717/', `:${port}/`), { token: null });
