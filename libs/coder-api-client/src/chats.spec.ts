@@ -78,6 +78,18 @@ describe('chat calls', () => {
     expect(fake.calls[1]!.headers['coder-session-token']).toBe(TOKEN);
   });
 
+  it('listChatsIndexed sends the same request and hands the body over indexed, each chat parsed on demand', async () => {
+    const { fake, client } = setup();
+    fake.on('GET /api/v2/chats', json([chat]), json({ chats: [] }));
+    const r = await client.listChatsIndexed({ limit: 50, offset: 100 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect([r.value.length, r.value.id(0)]).toEqual([1, chat.id]);
+    expect(r.value.item(0)).toEqual({ ok: true, value: chat });
+    const url = new URL(fake.calls[1]!.url);
+    expect([url.pathname, url.searchParams.get('limit'), url.searchParams.get('offset')]).toEqual(['/api/v2/chats', '50', '100']);
+    expect(await client.listChatsIndexed()).toMatchObject({ ok: false, error: { kind: 'unexpected_response' } });
+  });
+
   it('an empty query sends no parameters', async () => {
     const { fake, client } = setup();
     fake.on('GET /api/v2/chats', json([]));

@@ -4,6 +4,7 @@
  * Reads are retried like every GET; mutations never are (pass `request_id` to make a create or send safe
  * to repeat yourself).
  */
+import { CHAT_KEYS, ChatListBody } from './chat-list-body.js';
 import { isRecord } from './guards.js';
 import type { Http } from './http.js';
 import { arrayOf, noContent, objectWith, type Parse } from './parse.js';
@@ -20,6 +21,7 @@ import type {
   CoderClient,
   CoderResult,
   CreateChatMessageResponse,
+  ListChatsQuery,
   Organization,
   OrganizationChatModelsResponse,
 } from './types.js';
@@ -37,6 +39,7 @@ export type ChatsApiMethods = Pick<
   CoderClient,
   | 'listMyOrganizations'
   | 'listChats'
+  | 'listChatsIndexed'
   | 'getChat'
   | 'createChat'
   | 'sendChatMessage'
@@ -51,8 +54,6 @@ export type ChatsApiMethods = Pick<
   | 'listChatModels'
 >;
 
-/** Fields every chat carries as strings (a proxy page or another API fails this). */
-export const CHAT_KEYS = ['id', 'status'] as const;
 
 const PATHS = {
   chats: { v2: '/api/v2/chats', experimental: '/api/experimental/chats' },
@@ -113,10 +114,24 @@ export function chatQuery(search: ChatSearch = {}): string | undefined {
   return terms.length > 0 ? terms.join(' ') : undefined;
 }
 
+/** `listChats`' query parameters as Coder spells them. */
+function chatsListQuery(query: ListChatsQuery): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  if (query.q?.trim()) q['q'] = query.q.trim();
+  const labels = Object.entries(query.labels ?? {}).map(([k, v]) => `${k}:${v}`);
+  if (labels.length > 0) q['label'] = labels;
+  if (query.afterId) q['after_id'] = query.afterId;
+  if (query.limit !== undefined) q['limit'] = query.limit;
+  if (query.offset !== undefined) q['offset'] = query.offset;
+  return q;
+}
+
 /** Values with spaces, quotes or colons are quoted (Coder's search syntax); inner quotes are dropped. */
 function quote(value: string): string {
   return /[\s":]/.test(value) ? `"${value.replace(/"/g, '')}"` : value;
 }
+
+export { CHAT_KEYS };
 
 export function createChatsApi(ctx: ChatsContext): ChatsApiMethods {
   const { http } = ctx;
@@ -139,16 +154,17 @@ export function createChatsApi(ctx: ChatsContext): ChatsApiMethods {
       return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params: { path: { user: 'me' } } }), parseOrganizations, opts);
     },
     listChats(query = {}, opts) {
-      const q: Record<string, unknown> = {};
-      if (query.q?.trim()) q['q'] = query.q.trim();
-      const labels = Object.entries(query.labels ?? {}).map(([k, v]) => `${k}:${v}`);
-      if (labels.length > 0) q['label'] = labels;
-      if (query.afterId) q['after_id'] = query.afterId;
-      if (query.limit !== undefined) q['limit'] = query.limit;
-      if (query.offset !== undefined) q['offset'] = query.offset;
+      const q = chatsListQuery(query);
       return routed('GET /api/v2/chats', opts, (route) => {
         const path = PATHS.chats[route];
         return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params: { query: q } }), parseChats, opts);
+      });
+    },
+    listChatsIndexed(query = {}, opts) {
+      const q = chatsListQuery(query);
+      return routed('GET /api/v2/chats', opts, (route) => {
+        const path = PATHS.chats[route];
+        return http.requestBytes('GET', path, (init) => http.raw.GET(path, { ...init, params: { query: q } }), ChatListBody.from, opts);
       });
     },
     getChat(chatId, opts) {

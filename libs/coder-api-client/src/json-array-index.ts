@@ -73,8 +73,11 @@ function equalsAscii(body: Buffer, start: number, end: number, text: string): bo
   return true;
 }
 
-/** Elements of the array under top-level key `key`; `undefined` when the body is not shaped that way. */
-export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | undefined {
+/**
+ * Elements of the array under top-level key `key`, or of the top-level array itself when `key` is `null`
+ * (`[{…},{…}]`, e.g. Coder's chats list); `undefined` when the body is not shaped that way.
+ */
+export function indexJsonArray(body: Buffer, key: string | null): JsonArrayIndex | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
   const ids: (string | undefined)[] = [];
@@ -82,7 +85,9 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
   // Which bracket opened each depth: a `]` must close a `[` (inside an element JSON.parse would catch it,
   // but around the elements a mismatch would silently drop or merge tasks).
   const opened = new Uint8Array(MAX_DEPTH + 1);
-  // Depth 1: the top-level object. The target array's elements open at depth 2 → 3.
+  // Depth 1: the top-level object. The target array's elements open at depth 2 → 3 (1 → 2 for a top-level array).
+  const list = key === null ? 1 : 2;
+  const element = list + 1;
   let keyStart = -1;
   let keyEnd = -1;
   let currentKeyIsTarget = false;
@@ -100,10 +105,10 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
     if (c === QUOTE) {
       const close = closingQuote(body, i);
       if (close < 0) return undefined;
-      if (depth === 1) {
+      if (depth === 1 && key !== null) {
         keyStart = i + 1;
         keyEnd = close;
-      } else if (inTarget && depth === 3 && close - i === 3 && body[i + 1] === LETTER_I && body[i + 2] === LETTER_D) {
+      } else if (inTarget && depth === element && close - i === 3 && body[i + 1] === LETTER_I && body[i + 2] === LETTER_D) {
         // Possibly the element's "id" key: `"id"` then `:` then a string value.
         const colon = nextNonSpace(body, close + 1);
         if (body[colon] === COLON) {
@@ -116,7 +121,7 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
             continue;
           }
         }
-      } else if (inTarget && depth === 2) {
+      } else if (inTarget && depth === list) {
         return undefined; // a string element: not a list of objects
       }
       i = close;
@@ -124,11 +129,11 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
     }
     switch (c) {
       case COLON:
-        if (depth === 1) currentKeyIsTarget = keyStart >= 0 && equalsAscii(body, keyStart, keyEnd, key);
-        else if (inTarget && depth === 2) return undefined;
+        if (depth === 1 && key !== null) currentKeyIsTarget = keyStart >= 0 && equalsAscii(body, keyStart, keyEnd, key);
+        else if (inTarget && depth === list) return undefined;
         break;
       case OPEN_OBJECT:
-        if (inTarget && depth === 2) {
+        if (inTarget && depth === list) {
           if (needComma) return undefined;
           elementStart = i;
           elementId = undefined;
@@ -137,12 +142,12 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
         opened[depth] = OPEN_OBJECT;
         break;
       case OPEN_ARRAY:
-        if (depth === 1 && currentKeyIsTarget) {
+        if (key === null ? depth === 0 : depth === 1 && currentKeyIsTarget) {
           if (arrayOpen >= 0) return undefined; // the key twice: let JSON.parse decide
           arrayOpen = i;
           inTarget = true;
           needComma = false;
-        } else if (inTarget && depth === 2) {
+        } else if (inTarget && depth === list) {
           return undefined; // an array element
         }
         if (++depth > MAX_DEPTH) return undefined;
@@ -151,7 +156,7 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
       case CLOSE_OBJECT:
         if (depth < 1 || opened[depth] !== OPEN_OBJECT) return undefined;
         depth--;
-        if (inTarget && depth === 2) {
+        if (inTarget && depth === list) {
           starts.push(elementStart);
           ends.push(i + 1);
           ids.push(elementId);
@@ -161,7 +166,7 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
       case CLOSE_ARRAY:
         if (depth < 1 || opened[depth] !== OPEN_ARRAY) return undefined;
         depth--;
-        if (inTarget && depth === 1) {
+        if (inTarget && depth === list - 1) {
           if (!needComma && starts.length > 0) return undefined; // trailing comma
           inTarget = false;
           arrayClose = i;
@@ -169,14 +174,14 @@ export function indexJsonArray(body: Buffer, key: string): JsonArrayIndex | unde
         break;
       case COMMA:
         if (depth === 1) currentKeyIsTarget = false;
-        if (inTarget && depth === 2) {
+        if (inTarget && depth === list) {
           if (!needComma) return undefined;
           needComma = false;
         }
         break;
       default:
         // Scalars (numbers, true/false/null) directly in the list are not objects.
-        if (inTarget && depth === 2 && !isSpace(c)) return undefined;
+        if (inTarget && depth === list && !isSpace(c)) return undefined;
     }
   }
   if (depth !== 0 || arrayOpen < 0 || arrayClose < 0) return undefined;

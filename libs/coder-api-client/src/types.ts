@@ -7,6 +7,7 @@
  * in `wire.ts` (a leaf module) and are re-exported here.
  */
 import type { components, operations, paths } from './generated/schema.js';
+import type { ChatListBody } from './chat-list-body.js';
 import type { TaskListBody } from './task-list-body.js';
 import type {
   AnyTask,
@@ -275,6 +276,11 @@ export interface CoderClient {
   // Chats (Coder Agents); each resolves `chats_unsupported` on a deployment without them.
   /** The caller's own chats plus chats shared with them (roots; subagents nested in `children`). */
   listChats(query?: ListChatsQuery, opts?: CallOptions): Promise<CoderResult<Chat[]>>;
+  /**
+   * The same request as `listChats`, returned as the raw body indexed per root chat but not parsed: for
+   * pollers of large fleets that parse only the chats that changed since their last read (see ChatListBody).
+   */
+  listChatsIndexed(query?: ListChatsQuery, opts?: CallOptions): Promise<CoderResult<ChatListBody>>;
   getChat(chatId: string, opts?: CallOptions): Promise<CoderResult<Chat>>;
   /** Creates a chat (201). Pass `request_id` so a retried create never makes two. */
   createChat(body: CreateChatRequest, opts?: CallOptions): Promise<CoderResult<Chat>>;

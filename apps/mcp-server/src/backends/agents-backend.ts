@@ -2,7 +2,8 @@
  * The Agents backend: Coder Agents chats (Chats API, `/api/v2/chats` from 2.37, `/api/experimental/chats`
  * on 2.32–2.36) as fleet agents of kind `chat`. A read is ONE list request (more pages only past
  * `pageSize` chats, bounded by `maxPages`), shared by concurrent callers (single-flight) and mapped by
- * fleet-domain (`toChatAgents`: roots then their subagents). Coder scopes the list: the token's own chats
+ * fleet-domain (roots then their subagents), incrementally: a root chat whose JSON is unchanged since the
+ * previous read keeps its agents (see runtime/chat-list.ts). Coder scopes the list: the token's own chats
  * plus those shared with it.
  *
  * Mutations return typed outcomes; a 404 on a chat is `agent_not_found`, a 409 spend limit `usage_limit`
@@ -13,12 +14,14 @@ import { partsText, resolveAgentRef, toChatAgent, toChatAgents, truncateText, ty
 import type { Chat, ChatMessage, ChatMessagePart, ChatQueuedMessage, ChatSocket, ChatSocketTuning, CoderApiError, CoderClient, CoderResult, CreateChatRequest } from '../coder.js';
 import type { Clock } from '../clock.js';
 import { fromCoderApiError, fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
+import type { ChatListBody } from '@org/coder-api-client';
+import { mapChatsIncrementally, type MappedChats } from '../runtime/chat-list.js';
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
 import type { FleetPushHandlers, FleetRead, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
 
 export type ChatsClient = Pick<
   CoderClient,
-  | 'listChats'
+  | 'listChatsIndexed'
   | 'getChat'
   | 'createChat'
   | 'sendChatMessage'
@@ -121,19 +124,24 @@ export function createAgentsBackend(options: {
   const coderFailure = (error: CoderApiError, action: string, ref: string): ToolFailure =>
     error.kind === 'not_found' ? notFound(ref) : fromCoderApiError(error, { action: `${action} agent '${ref}'`, subject: `Agent '${ref}'`, hints: { usage_limit: USAGE_LIMIT_HINT } });
 
+  let previous: MappedChats | undefined;
   const load = async (signal: AbortSignal): Promise<CoderResult<FleetRead>> => {
     await learnEra(signal);
-    const chats: Chat[] = [];
+    const pages: ChatListBody[] = [];
     let status = 200;
     for (let page = 0; page < maxPages; page++) {
-      const r = await coder.listChats({ limit: pageSize, ...(page > 0 ? { offset: page * pageSize } : {}) }, { signal });
+      const r = await coder.listChatsIndexed({ limit: pageSize, ...(page > 0 ? { offset: page * pageSize } : {}) }, { signal });
       if (!r.ok) return r;
       status = r.status;
-      chats.push(...r.value);
+      pages.push(r.value);
       if (r.value.length < pageSize) break;
     }
     const fetchedAt = clock.now();
-    const agents = toChatAgents(chats, fetchedAt, { ...thresholds, era, ...(costs.size > 0 ? { extras: costs } : {}) });
+    const mapped = mapChatsIncrementally(pages, previous, fetchedAt, { ...thresholds, era, extras: costs });
+    if (!mapped.ok) return { ok: false, error: { kind: 'unexpected_response', status, operation: 'GET /api/v2/chats', message: `Unexpected response shape: ${mapped.problem}.` } };
+    previous = mapped.read;
+    const agents: Agent[] = [];
+    for (const page of mapped.read.slots) for (const family of page) for (const agent of family.agents) agents.push(agent);
     return { ok: true, status, value: { agents, count: agents.length, fetchedAt } };
   };
   const list: AgentsBackend['list'] = (listOptions = {}) => cache.get('chats', load, listOptions);

@@ -1,4 +1,6 @@
 import { buildChat, buildDiffStatus } from '@org/fleet-domain/testing';
+import { ChatListBody } from '@org/coder-api-client';
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { Chat, CoderApiError, CoderResult } from '../coder.js';
 import { manualClock } from '../testing/manual-clock.js';
@@ -11,13 +13,19 @@ import { createFleetBackend, kindsFor } from './fleet-backend.js';
 
 const ok = <T>(value: T, status = 200): CoderResult<T> => ({ ok: true, status, value });
 const fail = (kind: CoderApiError['kind'], status: number, message = 'nope'): CoderResult<never> => ({ ok: false, error: { kind, status, operation: 'test', message } });
+/** A chats page as the client returns it: the JSON body, indexed. */
+const indexed = (chats: readonly Chat[]): CoderResult<ChatListBody> => {
+  const body = ChatListBody.from(Buffer.from(JSON.stringify(chats)));
+  if (!body.ok) throw new Error(body.problem);
+  return ok(body.value);
+};
 const chat = (over: Partial<Chat> = {}): Chat => buildChat(over as never) as unknown as Chat;
 
 /** A fake Chats client: every call is counted; answers come from `over`. */
 function fakeChats(over: Partial<Record<keyof ChatsClient, (...args: never[]) => unknown>> = {}, chats: Chat[] = [chat()]) {
   const calls: { method: string; args: unknown[] }[] = [];
   const defaults: Record<string, (...args: never[]) => unknown> = {
-    listChats: () => ok(chats),
+    listChatsIndexed: () => indexed(chats),
     getChat: (id: string) => {
       const c = chats.find((x) => x.id === id);
       return c ? ok(c) : fail('not_found', 404);
@@ -63,7 +71,7 @@ describe('Agents backend (chats)', () => {
     const r = await b.list();
     expect(r.ok && r.value.agents.map((a) => a.kind)).toEqual(['chat', 'chat']);
     await b.list();
-    expect(fake.count('listChats')).toBe(1);
+    expect(fake.count('listChatsIndexed')).toBe(1);
   });
 
   it('maps an unknown chat status to unknown, never a crash', async () => {
@@ -201,7 +209,7 @@ describe('fleet backend (union) and supports()', () => {
       coder: { detectCapabilities: async () => ok({ version: '2.32.0', raw: 'v2.32.0', tasks: 'v2', chats: 'experimental' }) },
       tasks: tasksSource([]),
       taskResolver: resolver,
-      chats: backendOf(fakeChats({ listChats: () => fail('not_found', 404) })),
+      chats: backendOf(fakeChats({ listChatsIndexed: () => fail('not_found', 404) })),
     });
     expect((await noChats.list()).ok).toBe(true);
     expect(await noChats.kinds()).toMatchObject({ value: ['task'] });

@@ -13,6 +13,7 @@ import { createTaskMapper, reassessAgent, type Agent, type AttentionThresholds }
 import type { TaskListBody } from '@org/coder-api-client';
 import type { Clock } from '../clock.js';
 import type { AnyTask, CoderClient, CoderResult } from '../coder.js';
+import { mapListIncrementally, type MappedList } from './incremental-list.js';
 import { createSingleFlightCache } from './single-flight-cache.js';
 
 export interface TaskList {
@@ -41,12 +42,7 @@ export interface ReadStats {
   readonly bodyBytes: number;
 }
 
-/** What one read leaves for the next: its body and, per task, the agent (null = out of scope). */
-interface MappedRead {
-  readonly body: TaskListBody;
-  readonly slots: readonly (Agent | null)[];
-  readonly indexById: ReadonlyMap<string, number>;
-}
+type MappedRead = MappedList<AnyTask, Agent | null>;
 
 const OPERATION = 'GET /api/v2/tasks';
 
@@ -79,8 +75,10 @@ export function createTaskListSource(options: {
     if (!mapped.ok) return { ok: false, error: { kind: 'unexpected_response', status: r.status, operation: OPERATION, message: `Unexpected response shape: ${mapped.problem}.` } };
     previous = mapped.read;
     stats = { at: fetchedAt, tasks: r.value.length, parsed: mapped.parsed, bodyBytes: r.value.byteLength };
-    const { body, indexById } = mapped.read;
-    const agents = mapped.agents;
+    const body = r.value;
+    const { slots, where } = mapped.read;
+    const agents: Agent[] = [];
+    for (const slot of slots[0] ?? []) if (slot) agents.push(slot);
     return {
       ok: true,
       status: r.status,
@@ -89,9 +87,9 @@ export function createTaskListSource(options: {
         count: agents.length,
         fetchedAt,
         task(id) {
-          const i = indexById.get(id);
-          if (i === undefined || mapped.read.slots[i] === null) return undefined;
-          const t = body.task(i);
+          const at = where.get(id);
+          if (at === undefined || slots[0]?.[at[1]] === null) return undefined;
+          const t = body.task(at[1]);
           return t.ok ? t.value : undefined;
         },
       },
@@ -99,44 +97,16 @@ export function createTaskListSource(options: {
   };
 
   /** Maps one read, reusing the previous read's agent for every task whose bytes did not change. */
-  function mapRead(
-    body: TaskListBody,
-    before: MappedRead | undefined,
-    fetchedAt: Date,
-  ): { ok: true; read: MappedRead; agents: Agent[]; parsed: number } | { ok: false; problem: string } {
-    const n = body.length;
-    const slots = new Array<Agent | null>(n);
-    const indexById = new Map<string, number>();
-    const agents: Agent[] = [];
+  function mapRead(body: TaskListBody, before: MappedRead | undefined, fetchedAt: Date) {
     let map: ((task: AnyTask) => Agent) | undefined;
-    let parsed = 0;
-    for (let i = 0; i < n; i++) {
-      const id = body.id(i);
-      let slot: Agent | null | undefined;
-      if (id !== undefined) {
-        indexById.set(id, i);
-        const j = before?.indexById.get(id);
-        if (before && j !== undefined && body.sameTask(i, before.body, j)) {
-          const kept = before.slots[j];
-          slot = kept ? reassessAgent(kept, fetchedAt, thresholds) : null;
-        }
-      }
-      if (slot === undefined) {
-        const task = body.task(i);
-        if (!task.ok) return { ok: false, problem: task.problem };
-        parsed++;
-        if (id === undefined) indexById.set(task.value.id, i);
-        if (inScope(task.value.owner_name)) {
-          map ??= createTaskMapper(fetchedAt, thresholds);
-          slot = map(task.value);
-        } else {
-          slot = null;
-        }
-      }
-      slots[i] = slot;
-      if (slot) agents.push(slot);
-    }
-    return { ok: true, read: { body, slots, indexById }, agents, parsed };
+    return mapListIncrementally<AnyTask, Agent | null>([body], before, {
+      keep: (kept) => (kept ? reassessAgent(kept, fetchedAt, thresholds) : null),
+      map: (task) => {
+        if (!inScope(task.owner_name)) return null;
+        map ??= createTaskMapper(fetchedAt, thresholds);
+        return map(task);
+      },
+    });
   }
 
   return {
