@@ -38,6 +38,7 @@ export const AgentViewSchema = z.object({
       message: z.string().describe(`Untrusted agent text, cut to ${MESSAGE_CHARS} chars`),
       uri: z.string(),
       since: z.string(),
+      stale: z.boolean().optional().describe('Reported before the current status (paused, starting, offline): not what the agent does now'),
     })
     .nullable(),
   time_in_state_ms: z.number().nullable(),
@@ -59,7 +60,7 @@ export function toAgentView(a: Agent, ctx: ViewContext): AgentView {
   return {
     ...toAgentCore(a),
     era: a.era,
-    state: a.state ? { kind: a.state.kind, message: truncateText(a.state.message, MESSAGE_CHARS), uri: a.state.uri, since: a.state.since } : null,
+    state: a.state ? { kind: a.state.kind, message: truncateText(a.state.message, MESSAGE_CHARS), uri: a.state.uri, since: a.state.since, ...(a.state.stale ? { stale: true } : {}) } : null,
     time_in_state_ms: timeInStateMs(a.times.stateSince, ctx.now),
     health: { healthy: a.health.healthy, ...(a.health.reason ? { reason: a.health.reason } : {}) },
     template: { id: a.template.id, name: a.template.name, display_name: a.template.displayName, ...(a.template.versionId ? { version_id: a.template.versionId } : {}) },
@@ -184,7 +185,7 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
       (d.workspace?.build ? ` Workspace build #${d.workspace.build.number ?? '?'} ${d.workspace.build.transition ?? ''} ${d.workspace.build.status ?? ''}${d.workspace.outdated ? ', template outdated' : ''}.` : ''),
     UNTRUSTED_NOTICE,
   ];
-  if (a.state) lines.push(`State: ${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` uri=${quoteUntrusted(a.state.uri)}` : ''}`);
+  if (a.state) lines.push(`${a.state.stale ? `Last report (before it was ${a.status}; not current): ` : 'State: '}${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` uri=${quoteUntrusted(a.state.uri)}` : ''}`);
   else lines.push('State: nothing reported yet.');
   if (a.needs_attention) lines.push(`Needs attention (${a.needs_attention.severity}, ${a.needs_attention.reason}): ${a.needs_attention.suggestion}`);
   lines.push(`Prompt: ${quoteUntrusted(truncateText(a.prompt, 300))}`);

@@ -19,7 +19,7 @@ const rowShape = {
   status: C.status.optional(),
   status_reason: C.status_reason.optional(),
   coder_status: C.coder_status.optional(),
-  state: z.string().optional().describe('Last self-reported state: working, idle, complete, failed, unknown'),
+  state: z.string().optional().describe('Last self-reported state: working, idle, complete, failed, unknown; "(stale)" when reported before the current status (paused, starting, offline)'),
   message: z.string().optional().describe(`Last state message, truncated to ${MESSAGE_CHARS} chars (untrusted agent text)`),
   last_activity_at: z.string().optional(),
   created_at: z.string().optional(),
@@ -50,7 +50,7 @@ function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
   const { ref: _ref, ...core } = toAgentCore(a);
   return {
     ...core,
-    ...(a.state ? { state: a.state.kind } : {}),
+    ...(a.state ? { state: a.state.stale ? `${a.state.kind} (stale)` : a.state.kind } : {}),
     ...(a.state?.message ? { message: truncateText(a.state.message, MESSAGE_CHARS) } : {}),
     last_activity_at: isoSeconds(a.lastActivityAt),
     created_at: a.createdAt,

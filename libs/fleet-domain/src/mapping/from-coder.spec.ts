@@ -209,3 +209,16 @@ describe('toAgents template sharing', () => {
     expect(c?.template).not.toBe(a?.template);
   });
 });
+
+describe('a report from before the current status is marked stale', () => {
+  it('paused: the last "working" report is not what the agent does now', () => {
+    const paused = toAgent(buildTask({ status: 'paused', workspace_status: 'stopped', current_state: buildState({ state: 'working' }) }), BASE_NOW);
+    expect(paused.status).toBe('paused');
+    expect(paused.state).toMatchObject({ kind: 'working', stale: true });
+  });
+  it('active and working: current', () => {
+    const working = toAgent(buildTask(), BASE_NOW);
+    expect(working.status).toBe('busy');
+    expect(working.state?.stale).toBeUndefined();
+  });
+});

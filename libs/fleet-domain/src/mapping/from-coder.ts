@@ -10,7 +10,7 @@
  * re-rendered only when not already canonical UTC) and builds reason strings only for non-default rows.
  */
 import type { AnyTask } from './coder-types.js';
-import type { Agent, AgentState, AgentStateKind, AgentTemplateRef, NeedsAttention } from '../models/agent.js';
+import { STALE_STATE_STATUSES, type Agent, type AgentState, type AgentStateKind, type AgentTemplateRef, type NeedsAttention } from '../models/agent.js';
 import { deriveStatus, type StatusInput } from '../status/status-table.js';
 import { attentionReason, deriveAttention, fillAttentionInput, type AttentionInput, type AttentionThresholds } from '../status/attention.js';
 import { formatUtcIso, type Instant, parseTimestamp, toEpochMs, utcIso } from './timestamps.js';
@@ -242,6 +242,8 @@ function mapTask(
   const row = deriveStatus(input);
   const status = row.status;
   const statusReason = describe(row.id, row.reason, input, rawHealth?.reason, state);
+  // A stopped or restarting agent reports nothing: its last report must not read as what it does now.
+  if (state && STALE_STATE_STATUSES.includes(status)) state = { ...state, stale: true };
 
   // lastActivityAt: newest of state timestamp, log time, updated_at; reuse the winner's ISO string.
   let lastMs = updatedMs;

@@ -63,7 +63,15 @@ export interface AgentState {
   readonly uri: string;
   /** UTC ISO time of the report. */
   readonly since: string;
+  /**
+   * The report predates the agent's status: it was made before the workspace stopped (paused), while it
+   * ran before a restart (starting) or before the agent was lost (offline). Not what the agent does now.
+   */
+  readonly stale?: boolean;
 }
+
+/** Statuses in which a task agent cannot be reporting: its last report is from before (AgentState.stale). */
+export const STALE_STATE_STATUSES: readonly AgentStatus[] = ['paused', 'starting', 'offline'];
 
 export type AttentionReason =
   | 'error'

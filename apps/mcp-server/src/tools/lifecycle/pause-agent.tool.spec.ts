@@ -23,7 +23,9 @@ describe('pause_agent', () => {
     const r = await rec.call('pause_agent', { agent: `${t.owner}/${t.name}` });
     const out = structured<PauseOut>(r);
     expect(out.already_paused).toBe(false);
-    expect(out.agent).toMatchObject({ id: t.id, status: 'idle' });
+    // Read back after the change: paused (its stop build running), and what it was before.
+    expect(out.agent).toMatchObject({ id: t.id, status: 'paused' });
+    expect(out).toMatchObject({ previous_status: 'idle' });
     expect(out.build).toMatchObject({ transition: 'stop', reason: 'task_manual_pause' });
     expect(out).toMatchObject({ via: 'task_api' });
     expect(out.build?.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -52,11 +54,13 @@ describe('pause_agent', () => {
     expect(structured<PauseOut>(r).already_paused).toBe(true);
   });
 
-  it('fails with a next step when Coder refuses because a build is still running', async () => {
+  it('waits (bounded) for a start build that is still running, then pauses, instead of failing with 409', async () => {
     const t = fx.sim.control.createTask({ owner: 'bob', template: 'python-dev', input: 'still building', name: 'pause-while-building' });
-    const text = expectFailure(await rec.call('pause_agent', { agent: t.id }), 'conflict');
-    expect(text).toMatch(/build/i);
-    expect(text).toContain("'bob/pause-while-building'");
+    const r = await rec.call('pause_agent', { agent: t.id });
+    const out = structured<PauseOut & { previous_status?: string }>(r);
+    expect(out.build).toMatchObject({ transition: 'stop' });
+    expect(out).toMatchObject({ previous_status: 'starting', agent: { status: 'paused' } });
+    expect(textOf(r)).toContain('bob/pause-while-building');
   });
 
   it('maps an unknown agent and a Coder server error', async () => {

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema } from '../../views/agent-core.js';
-import { TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
+import { RACE_WAIT_MS, TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
 });
 
 const outputSchema = z.object({
-  agent: AgentSummaryViewSchema.describe('The agent as it was just before the pause'),
+  agent: AgentSummaryViewSchema.describe('The agent read back after the pause (its build in progress); as found when nothing changed'),
   already_paused: z.boolean().describe('The agent was already paused: nothing was sent to Coder'),
   ...TRANSITION_OUTPUT_FIELDS,
 });
@@ -38,6 +38,8 @@ export const pauseAgentTool = defineTool({
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
+  // A call that meets a running build waits for it (bounded) before answering.
+  timeoutMs: (_input, config) => config.requestTimeoutMs + RACE_WAIT_MS,
   inputSchema,
   outputSchema,
   handle: (input, ctx) => transitionResult(ctx, input.agent, PAUSE, 'already_paused', (o) => transitionText(o, 'is already paused', 'Pausing', 'a stop build')),

@@ -7,17 +7,17 @@
  * running is waited for first; a call interrupted after its stop goes on with the start when repeated.
  * Every build started is reported; the mutation is journalled once.
  */
-import { buildSettled, checkTemplateUpdate, planRebuild, type RebuildAction } from '@org/fleet-domain';
+import { checkTemplateUpdate, planRebuild, type RebuildAction } from '@org/fleet-domain';
 import { z } from 'zod';
-import type { CoderApiError, WorkspaceBuild } from '../../coder.js';
+import type { CoderApiError } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
+import { budgetOf, jobOf, stillBuilding, waitForBuild, type Budget } from './build-wait.js';
 import { fromCoderApiError, fromDomainError, toolFailure, type ToolFailure } from '../../failures.js';
 import { toAgentSummaryView, AgentSummaryViewSchema } from '../../views/agent-core.js';
+import { AgentStatusSchema } from '../../views/parts.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { ACTION_RESULT_FIELDS, BuildSchema, buildView, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation, renderBuild, unsupportedFor, type BuildView, type NextActions, type TargetAgent } from './lifecycle-common.js';
+import { ACTION_RESULT_FIELDS, agentOf, BuildSchema, buildView, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation, renderBuild, unsupportedFor, type BuildView, type NextActions } from './lifecycle-common.js';
 
-/** Poll interval while a build runs (on the server's clock). */
-export const BUILD_POLL_MS = 2_000;
 export const DEFAULT_REBUILD_WAIT_MS = 120_000;
 export const MAX_REBUILD_WAIT_MS = 300_000;
 
@@ -33,7 +33,8 @@ export const rebuildInputSchema = z.object({
 });
 
 export const rebuildOutputSchema = z.object({
-  agent: AgentSummaryViewSchema.describe('The agent as it was before'),
+  agent: AgentSummaryViewSchema.describe('The agent read back at the end of the call'),
+  previous_status: AgentStatusSchema.describe('Its status before the call'),
   outcome: z
     .enum(['started', 'starting', 'stopped'])
     .describe('started: the start build finished; starting: it still runs (the agent comes up shortly); stopped: the stop build outlasted the wait, nothing was started yet (call the tool again to start)'),
@@ -43,11 +44,6 @@ export const rebuildOutputSchema = z.object({
   ...ACTION_RESULT_FIELDS,
 });
 export type RebuildOutput = z.output<typeof rebuildOutputSchema>;
-
-interface Budget {
-  readonly startMs: number;
-  readonly endMs: number;
-}
 
 /** The tool's whole handler. */
 export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuildInputSchema>, action: RebuildAction): Promise<ToolOutcome<RebuildOutput>> {
@@ -64,7 +60,7 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
   }
   const coder = ctx.deps.coder;
   const opts = { signal: ctx.signal };
-  const budget: Budget = { startMs: ctx.now().getTime(), endMs: ctx.now().getTime() + input.wait_timeout_ms };
+  const budget: Budget = budgetOf(ctx, input.wait_timeout_ms);
   const coderFailure = (e: CoderApiError, what: string): ToolFailure => fromCoderApiError(e, { action: `${what} of agent '${ref}'`, subject: `Agent '${ref}'` });
 
   const ws = await coder.getWorkspace(workspaceId, opts);
@@ -100,8 +96,11 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
   const builds: BuildView[] = [];
   const finish = async (outcome: RebuildOutput['outcome'], next: NextActions): Promise<ToolOutcome<RebuildOutput>> => {
     const conflict = builds.length > 0 ? await recordMutation(ctx, target.resolved.id, tool, ref) : undefined;
+    // Read back: the agent as Coder has it now (starting, or up again), not as it was.
+    const now = await coder.getTask(target.resolved.owner, target.resolved.id, opts);
     const out: RebuildOutput = {
-      agent: toAgentSummaryView(target.agent),
+      agent: toAgentSummaryView(now.ok ? agentOf(ctx, now.value) : target.agent),
+      previous_status: target.agent.status,
       outcome,
       builds,
       ...(versionReport ? { template_version: versionReport } : {}),
@@ -162,49 +161,6 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
   ]);
 }
 
-const jobOf = (b: WorkspaceBuild): { transition?: string; jobStatus?: string } => ({
-  ...(b.transition ? { transition: b.transition } : {}),
-  ...(b.job?.status ? { jobStatus: b.job.status } : {}),
-});
-
-type Waited = { ok: true; build: WorkspaceBuild } | { ok: false; failure: ToolFailure };
-
-/**
- * Polls one build until its job has ended, within the budget, with a progress notification per poll.
- * A failed or canceled job is a `build_failed` failure carrying Coder's job error.
- */
-async function waitForBuild(ctx: ToolContext, target: TargetAgent, build: WorkspaceBuild, budget: Budget, what: string, tool: string): Promise<Waited> {
-  let current = build;
-  for (;;) {
-    const status = current.job?.status;
-    if (buildSettled(status)) {
-      if (status === 'succeeded') return { ok: true, build: current };
-      const error = current.job?.error ? `: ${current.job.error}` : '';
-      return {
-        ok: false,
-        failure: toolFailure('build_failed', `${capitalise(what)} (#${current.build_number ?? '?'} ${current.transition ?? ''}) of agent '${target.ref}' ended ${status ?? 'without a status'}${error}.`, 'Read get_agent_details for the workspace state and its build error; fix the cause (template, quota, image) before trying again.'),
-      };
-    }
-    const now = ctx.now().getTime();
-    if (now >= budget.endMs || ctx.signal.aborted) return { ok: false, failure: stillBuilding(target.ref, tool, current, budget) };
-    await ctx.progress(now - budget.startMs, budget.endMs - budget.startMs, `Waiting for ${what} #${current.build_number ?? '?'} of ${target.ref}: ${current.status ?? status ?? 'pending'}`);
-    await ctx.sleep(Math.min(BUILD_POLL_MS, budget.endMs - now));
-    const r = await ctx.deps.coder.getWorkspaceBuild(current.id ?? '', { signal: ctx.signal });
-    if (r.ok) current = r.value;
-    else if (ctx.signal.aborted) return { ok: false, failure: stillBuilding(target.ref, tool, current, budget) };
-  }
-}
-
-/** A build that outlasted the wait: says which, and when to call again. */
-function stillBuilding(ref: string, tool: string, build: WorkspaceBuild | undefined, budget: Budget): ToolFailure {
-  return toolFailure(
-    'build_in_progress',
-    `Workspace build #${build?.build_number ?? '?'} ${build?.transition ?? ''} of agent '${ref}' is still running after ${Math.round((budget.endMs - budget.startMs) / 1000)} s of waiting; Coder accepts no other build until it ends.`,
-    `Call ${tool} again in about ${BUILD_POLL_MS * 5 / 1000} s (or with a larger wait_timeout_ms); get_agent_details shows the build.`,
-    { retryAfterMs: BUILD_POLL_MS * 5 },
-  );
-}
-
 /** Coder refused a build: 409 means another build started meanwhile (another session): say when to retry. */
 function buildRefused(e: CoderApiError, ref: string, tool: string, transition: string, coderFailure: (e: CoderApiError, what: string) => ToolFailure): ToolFailure {
   if (e.kind === 'conflict') {
@@ -213,7 +169,6 @@ function buildRefused(e: CoderApiError, ref: string, tool: string, transition: s
   return coderFailure(e, `start a ${transition} build`);
 }
 
-const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 function rebuildText(o: RebuildOutput, ref: string, tool: string): string {
   const did = o.builds.map(renderBuild).join(', then ');
@@ -221,6 +176,6 @@ function rebuildText(o: RebuildOutput, ref: string, tool: string): string {
   const head =
     o.outcome === 'stopped'
       ? `${tool}: agent ${ref} stopped (${did}); the stop outlasted the ${Math.round(o.waited_ms / 1000)} s wait, so nothing was started yet.`
-      : `${tool}: agent ${ref} (was ${o.agent.status}) ${o.outcome === 'started' ? 'is up again' : 'is starting'}: Coder ran ${did}.`;
+      : `${tool}: agent ${ref} (was ${o.previous_status}, now ${o.agent.status}) ${o.outcome === 'started' ? 'is up again' : 'is starting'}: Coder ran ${did}.`;
   return [head + version, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }

@@ -40,14 +40,15 @@ describe('restart_agent (end to end against the simulator)', () => {
     const { result, progress } = await withProgress({ agent: `${t.owner}/${t.name}` });
     const out = structured<RebuildOut>(result);
     expect(out.outcome).toBe('started');
-    expect(out.agent).toMatchObject({ id: t.id, status: 'idle' });
+    expect(out.agent).toMatchObject({ id: t.id });
+    expect(out).toMatchObject({ previous_status: 'idle' });
     expect(out.builds.map((b) => b.transition)).toEqual(['stop', 'start']);
     expect(out.builds.map((b) => b.status)).toEqual(['stopped', 'running']);
     expect(out.builds[1]?.build_number).toBe((out.builds[0]?.build_number ?? 0) + 1);
     expect(fx.counters()[BUILD_ROUTE]).toBe(2);
     expect(progress.length).toBeGreaterThan(0);
     expect(out.next_actions[0]?.tool).toBe('get_agent_details');
-    expect(textOf(result)).toMatch(/restart_agent: agent .* is up again: Coder ran build #\d+ stop \(stopped\).*, then build #\d+ start \(running\)/);
+    expect(textOf(result)).toMatch(/restart_agent: agent .* \(was idle, now \w+\) is up again: Coder ran build #\d+ stop \(stopped\).*, then build #\d+ start \(running\)/);
     advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'active', 2_000);
   });
 

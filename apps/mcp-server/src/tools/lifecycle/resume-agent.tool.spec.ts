@@ -22,7 +22,8 @@ describe('resume_agent', () => {
     const r = await rec.call('resume_agent', { agent: `${t.owner}/${t.name}` });
     const out = structured<ResumeOut>(r);
     expect(out.already_running).toBe(false);
-    expect(out.agent).toMatchObject({ id: t.id, status: 'paused' });
+    expect(out.agent).toMatchObject({ id: t.id, status: 'starting' });
+    expect(out).toMatchObject({ previous_status: 'paused' });
     expect(out.build).toMatchObject({ transition: 'start', reason: 'task_resume' });
     expect(textOf(r)).toMatch(/Resuming agent .* build #\d+ start/);
     advanceUntil(fx, () => summaryOf(fx, t.id)?.status === 'active');

@@ -7,14 +7,18 @@
  * Coder before 2.29 has no pause/resume routes at all (404 on both trees); there the task's workspace is
  * stopped/started directly, which Coder documents as pausing/resuming the task.
  */
+import { buildSettled, type AgentStatus } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import type { Outcome } from '../../failures.js';
+import type { Outcome, ToolFailure } from '../../failures.js';
+import { budgetOf, jobOf, waitForBuild } from './build-wait.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
+import { AgentStatusSchema } from '../../views/parts.js';
 import { runAgentAction } from './agent-action.js';
 import {
   ACTION_RESULT_FIELDS,
+  agentOf,
   BuildSchema,
   buildView,
   conflictLines,
@@ -43,7 +47,10 @@ export interface TransitionSpec {
 
 export interface TransitionOutcome {
   ref: string;
+  /** After a change: the agent re-read from Coder (its build in progress); otherwise as found. */
   agent: AgentSummaryView;
+  /** Its status before the call (when it changed). */
+  previous_status?: AgentStatus;
   unchanged: boolean;
   /** How Coder was asked: the tasks pause/resume endpoint, or a plain workspace build (Coder < 2.29). */
   via?: 'task_api' | 'workspace_build' | 'chat_interrupt' | 'chat_message';
@@ -53,12 +60,14 @@ export interface TransitionOutcome {
 }
 
 export async function runTransition(ctx: ToolContext, agentRef: string, spec: TransitionSpec): Promise<Outcome<TransitionOutcome>> {
+  const race: RaceState = {};
   const r = await runAgentAction(ctx, agentRef, {
     tool: spec.tool,
     verb: spec.verb,
     capability: spec.verb,
     action: spec.verb,
-    task: (target) => transitionTask(ctx, target, spec),
+    task: (target) => transitionTask(ctx, target, spec, race),
+    recover: async (_target, error) => (error.kind === 'conflict' && race.stillRunning ? { ok: false, failure: race.stillRunning } : undefined),
     chat: (target) => transitionChat(ctx, target, spec),
     chatChanged: (value) => value !== undefined,
   });
@@ -72,19 +81,45 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   }
   if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
   const started = done.value;
+  // Read back: the answer shows the agent as Coder has it now (paused / starting), not as it was.
+  const now = await ctx.deps.coder.getTask(done.target.resolved.owner, done.target.resolved.id, { signal: ctx.signal });
+  const after = now.ok ? { agent: toAgentSummaryView(agentOf(ctx, now.value)), previous_status: done.agent.status } : {};
   return {
     ok: true,
-    value: { ...base, unchanged: false, ...(started ? { via: started.via, build: buildView(started.result) } : {}), next_actions: offeredNext(ctx, spec.nextWhenStarted) },
+    value: { ...base, ...after, unchanged: false, ...(started ? { via: started.via, build: buildView(started.result) } : {}), next_actions: offeredNext(ctx, spec.nextWhenStarted) },
   };
 }
 
 type BuildAnswer = Parameters<typeof buildView>[0];
 
+/** How long pause/resume wait for a build that is still running (then they say when to retry). */
+export const RACE_WAIT_MS = 30_000;
+
+/** What a 409 race left for the refusal path: the build that outlasted the wait, as a failure. */
+interface RaceState {
+  stillRunning?: ToolFailure;
+}
+
 /**
  * The task's pause/resume endpoint; on Coder without those routes (a 404 for a task just read, and the
  * server's features say so) the plain workspace build with the same effect.
  */
-async function transitionTask(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
+async function transitionTask(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec, race: RaceState): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
+  const first = await transitionCall(ctx, target, spec);
+  if (first.ok || first.error.kind !== 'conflict' || !target.task.workspace_id) return first;
+  // 409: most often a build still runs (resume during the pause's stop build). Wait for it, bounded, and retry once.
+  const ws = await ctx.deps.coder.getWorkspace(target.task.workspace_id, { signal: ctx.signal });
+  const running = ws.ok ? ws.value.latest_build : undefined;
+  if (!running || buildSettled(jobOf(running).jobStatus)) return first;
+  const waited = await waitForBuild(ctx, target, running, budgetOf(ctx, RACE_WAIT_MS), `the running ${running.transition ?? ''} build`, spec.tool);
+  if (!waited.ok) {
+    race.stillRunning = waited.failure;
+    return first;
+  }
+  return transitionCall(ctx, target, spec);
+}
+
+async function transitionCall(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
   const opts = { signal: ctx.signal };
   const { owner, id } = target.resolved;
   const r = await spec.call(ctx.deps.coder)(owner, id, opts);
@@ -122,12 +157,13 @@ export function transitionText(o: TransitionOutcome, whenUnchanged: string, doin
       ? `Interrupted agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no pause, so its turn was stopped; it returns to idle with its history kept.`
       : o.via === 'chat_message'
         ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no resume, so a new turn was started.`
-        : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.agent.status}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
+        : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.previous_status ?? o.agent.status}${o.previous_status ? `, now ${o.agent.status}` : ''}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
   return [head, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }
 
 /** The output fields pause_agent and resume_agent share, after `agent` and the tool's own "nothing to do" flag. */
 export const TRANSITION_OUTPUT_FIELDS = {
+  previous_status: AgentStatusSchema.optional().describe('Its status before this call (when it changed; `agent` is then read back after the change)'),
   via: ViaSchema.optional(),
   build: BuildSchema.optional(),
   ...ACTION_RESULT_FIELDS,
