@@ -2,7 +2,7 @@
  * Fleet event: one journal entry as MCP clients see it (snake_case, one flat shape for every kind). Shared by
  * get_fleet_events, the fleet://events resource and the logging notifications of watch/session-delivery.ts.
  */
-import { FLEET_EVENT_KINDS, type FleetEvent, type FleetEventKind } from '@org/fleet-domain';
+import { FLEET_EVENT_KINDS, type EventPage, type FleetEvent, type FleetEventKind } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { EventJournal, JournalEntry } from '../watch/event-journal.js';
 import type { WatcherHealth } from '../watch/fleet-watcher.js';
@@ -22,14 +22,15 @@ export const FleetEventViewSchema = z.object({
   agent_id: z.string().optional(),
   agent: z.string().optional().describe('owner/name'),
   message: z.string().describe('One line; quotes agent-written text (untrusted)'),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('Kind-specific fields (from/to status, reason, state, used/capacity/ratio, flaps)'),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('Kind-specific fields (from/to status, reason, state, used/capacity/ratio, flaps; collapsed = earlier state reports of this agent folded into this one)'),
 });
 export type FleetEventView = z.output<typeof FleetEventViewSchema>;
 
 const DETAIL_KEYS = ['from', 'to', 'flaps', 'reason', 'state', 'stateMessage', 'status', 'lastStatus', 'used', 'capacity', 'ratio'] as const;
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export function toFleetEventView(entry: JournalEntry, journal: Pick<EventJournal, 'cursorFor'>): FleetEventView {
+/** `collapsed`: earlier state reports of the same agent folded into this one (get_fleet_events pages). */
+export function toFleetEventView(entry: JournalEntry, journal: Pick<EventJournal, 'cursorFor'>, collapsed = 0): FleetEventView {
   const e: FleetEvent = entry.event;
   const details: Record<string, string | number | boolean> = {};
   const record = e as unknown as Record<string, unknown>;
@@ -37,6 +38,7 @@ export function toFleetEventView(entry: JournalEntry, journal: Pick<EventJournal
     const v = record[key];
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') details[snake(key)] = v;
   }
+  if (collapsed > 0) details['collapsed'] = collapsed;
   return {
     cursor: journal.cursorFor(entry.seq),
     seq: entry.seq,
@@ -56,7 +58,8 @@ export const FLEET_EVENT_UNTRUSTED_FIELDS = ['message', 'details.state_message',
 
 /** One line: `- #seq at [severity] kind owner/name: "message"`. */
 export function renderFleetEventText(e: FleetEventView): string {
-  return `- #${e.seq} ${e.at} [${e.severity}] ${e.kind}${e.agent ? ` ${e.agent}` : ''}: ${quoteUntrusted(e.message)}`;
+  const folded = typeof e.details['collapsed'] === 'number' ? ` (+${e.details['collapsed']} earlier reports folded)` : '';
+  return `- #${e.seq} ${e.at} [${e.severity}] ${e.kind}${e.agent ? ` ${e.agent}` : ''}: ${quoteUntrusted(e.message)}${folded}`;
 }
 
 // ---- a page of events (get_fleet_events) ---------------------------------------------------------------
@@ -68,6 +71,10 @@ export const FleetEventPageViewSchema = z.object({
   cursor_too_old: z.boolean().describe('The `since` cursor could not be honoured (events were evicted, or the server restarted): events start at the oldest kept'),
   cursor_issue: z.enum(['evicted', 'other_epoch', 'future']).optional(),
   oldest_cursor: z.string().describe('The oldest cursor still answerable without loss'),
+  left_out: z
+    .object({ count: z.number().int(), by_kind: z.record(z.string(), z.number()), by_severity: z.record(z.string(), z.number()), agents: z.number().int() })
+    .optional()
+    .describe('Matching events after this page (limit reached): how many, per kind and severity; call again with next_cursor, or narrow with min_severity, kinds or agent'),
   waited: z.boolean().describe('The call waited for events'),
   timed_out: z.boolean().describe('The wait ended without a matching event'),
   watcher: WatcherHealthViewSchema,
@@ -78,7 +85,8 @@ export type FleetEventPageView = z.output<typeof FleetEventPageViewSchema>;
 
 /** One journal read (JournalRead, or the first call's most recent events) and how the call waited. */
 export interface FleetEventPageSource {
-  entries: readonly JournalEntry[];
+  /** The events shown (each agent's state reports folded) and what the limit left out. */
+  page: EventPage<JournalEntry>;
   journal: Pick<EventJournal, 'cursorFor'>;
   read: { nextCursor: string; hasMore: boolean; cursorTooOld: boolean; cursorIssue?: string; oldestCursor: string };
   waited: boolean;
@@ -90,9 +98,12 @@ export function toFleetEventPageView(p: FleetEventPageSource): FleetEventPageVie
   const { read } = p;
   const issue = read.cursorIssue === 'evicted' || read.cursorIssue === 'other_epoch' || read.cursorIssue === 'future' ? read.cursorIssue : undefined;
   return {
-    events: p.entries.map((e) => toFleetEventView(e, p.journal)),
+    events: p.page.events.map((e) => toFleetEventView(e.entry, p.journal, e.collapsed)),
     next_cursor: read.nextCursor,
     has_more: read.hasMore,
+    ...(p.page.leftOut.count > 0
+      ? { left_out: { count: p.page.leftOut.count, by_kind: { ...p.page.leftOut.byKind }, by_severity: { ...p.page.leftOut.bySeverity }, agents: p.page.leftOut.agents } }
+      : {}),
     cursor_too_old: read.cursorTooOld,
     ...(issue ? { cursor_issue: issue } : {}),
     oldest_cursor: read.oldestCursor,
@@ -115,6 +126,10 @@ export function renderFleetEventPageText(d: FleetEventPageView, options: { first
   if (d.events.length === 0) lines.push(first ? 'No recent fleet events.' : d.timed_out ? 'No matching fleet events arrived while waiting.' : 'No new fleet events.');
   else lines.push(`${d.events.length} fleet event${d.events.length === 1 ? '' : 's'}${first ? ' (most recent)' : ''}${d.has_more ? ', more available' : ''}:`);
   for (const e of d.events) lines.push(renderFleetEventText(e));
+  if (d.left_out) {
+    const counts = (r: Record<string, number>) => Object.entries(r).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ');
+    lines.push(`Left out (limit reached): ${d.left_out.count} more matching events from ${d.left_out.agents} agents (${counts(d.left_out.by_kind)}; ${counts(d.left_out.by_severity)}). Call again with since=next_cursor, or narrow with min_severity, kinds or agent.`);
+  }
   const degraded = renderWatcherHealthText(d.watcher);
   if (degraded) lines.push(degraded);
   lines.push(`next_cursor: ${d.next_cursor}`);

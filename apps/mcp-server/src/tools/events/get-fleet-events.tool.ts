@@ -1,9 +1,10 @@
+import { pageFleetEvents, type EventPage } from '@org/fleet-domain';
 import { z } from 'zod';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { toolFailure } from '../../failures.js';
 import { FleetEventKindSchema, FleetEventPageViewSchema, type FleetEventPageSource, renderFleetEventPageText, toFleetEventPageView } from '../../views/fleet-event.js';
 import { SeveritySchema } from '../../views/parts.js';
-import type { JournalEntry } from '../../watch/event-journal.js';
+import type { JournalEntry, JournalRead } from '../../watch/event-journal.js';
 import { eventFilter } from '../../watch/event-filter.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 
@@ -26,7 +27,8 @@ const inputSchema = z.object({
   min_severity: SeveritySchema.default('info').describe('Only events at least this severe: info, warning (offline, stuck, needs input, capacity), critical (failed)'),
   kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these event kinds (default all)'),
   agent: AgentRefSchema.optional().describe("Only events of this agent: task id, name or 'owner/name'"),
-  limit: z.number().int().min(1).max(200).default(50).describe('At most this many events (has_more tells when there are more: call again with next_cursor)'),
+  fold_state_reports: z.boolean().default(true).describe("Fold each agent's repeated state_changed into its newest (details.collapsed counts them); false: every report"),
+  limit: z.number().int().min(1).max(200).default(50).describe('At most this many events; an agent\'s repeated state reports count once (folded into the newest); left_out summarises the rest: call again with next_cursor'),
 });
 
 
@@ -49,10 +51,10 @@ export const getFleetEventsTool = defineTool({
       const filter = eventFilter({ minSeverity: input.min_severity, ...(input.kinds ? { kinds: input.kinds } : {}), ...(input.agent ? { agent: input.agent } : {}) });
 
       if (input.since === undefined) {
-        const entries = journal.recent(input.limit, filter);
-        return done(entries, { nextCursor: journal.currentCursor(), hasMore: false, cursorTooOld: false, oldestCursor: journal.read(journal.currentCursor()).oldestCursor }, false, false);
+        const recent = pageFleetEvents(journal.recent(input.limit, filter), { limit: input.limit, collapseStateChanges: input.fold_state_reports });
+        return done(recent, { nextCursor: journal.currentCursor(), hasMore: false, cursorTooOld: false, oldestCursor: journal.read(journal.currentCursor()).oldestCursor }, false, false);
       }
-      let read = journal.read(input.since, { limit: input.limit, filter });
+      let read = journal.read(input.since, { filter });
       if (read.cursorIssue === 'malformed') {
         return failure(
           toolFailure('invalid_cursor', `The cursor ${JSON.stringify(input.since)} is not a get_fleet_events cursor.`, 'Pass next_cursor from a previous get_fleet_events call, or omit since to start from now.'),
@@ -64,15 +66,23 @@ export const getFleetEventsTool = defineTool({
         waited = true;
         const outcome = await watch.waitFor((batch) => batch.some(filter), input.wait_ms, ctx.signal);
         timedOut = outcome === 'timeout';
-        read = journal.read(input.since, { limit: input.limit, filter });
+        read = journal.read(input.since, { filter });
       }
-      return done(read.entries, read, waited, timedOut);
+      return done(...limited(read), waited, timedOut);
     } finally {
       release();
     }
 
-    function done(entries: readonly JournalEntry[], read: FleetEventPageSource['read'], waited: boolean, timedOut: boolean) {
-      const view = toFleetEventPageView({ entries, journal: watch.journal, read, waited, timedOut, health: watch.health() });
+    /** At most `limit` events, each agent's state reports folded, the rest summarised; the cursor after the last one covered. */
+    function limited(read: JournalRead): [EventPage<JournalEntry>, FleetEventPageSource['read']] {
+      const page = pageFleetEvents(read.entries, { limit: input.limit, collapseStateChanges: input.fold_state_reports });
+      const last = read.entries[page.consumed - 1];
+      const covered = page.consumed === read.entries.length;
+      return [page, { ...read, nextCursor: covered || !last ? read.nextCursor : watch.journal.cursorFor(last.seq), hasMore: !covered }];
+    }
+
+    function done(page: EventPage<JournalEntry>, read: FleetEventPageSource['read'], waited: boolean, timedOut: boolean) {
+      const view = toFleetEventPageView({ page, journal: watch.journal, read, waited, timedOut, health: watch.health() });
       return success(view, renderFleetEventPageText(view, { first: input.since === undefined }, ctx.view()));
     }
   },
