@@ -91,10 +91,18 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   handle(input: z.output<I>, ctx: ToolContext): Promise<ToolOutcome<z.output<O>>>;
 }
 
-/** Identity function for type inference (Playwright MCP style). */
+/**
+ * Every tool is defined here (Playwright MCP style: for type inference), and every tool's input is strict:
+ * an unknown argument is refused (protocol-guard.ts names it and the accepted ones) instead of silently
+ * ignored, and the advertised JSON schema says `additionalProperties: false`. Nested input objects are
+ * declared with `z.strictObject` (tools.spec.ts checks every advertised input object).
+ */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
-  return tool;
+  return { ...tool, inputSchema: strictInput(tool.inputSchema) };
 }
+
+/** `schema` refusing keys it does not declare (its fields, checks and description kept). */
+export const strictInput = <I extends z.ZodObject>(schema: I): I => schema.strict() as unknown as I;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTool = ToolDefinition<any, any>;

@@ -5,6 +5,7 @@
  *
  * - tools/call: arguments that are not an object, or that fail the tool's input schema, are answered like
  *   every other tool error: an `isError` result "invalid_argument: what. Next: how" (no zod dump, no -32603);
+ *   unknown arguments (every input is strict, define-tool.ts) are named with the ones the tool accepts;
  * - any other method: a params parse failure is -32602 with a one-line summary of the fields;
  * - every error message is clipped (ERROR_MESSAGE_MAX_CHARS) with a marker, so an error never echoes input in bulk.
  *
@@ -60,6 +61,53 @@ const fieldList = (schema: z.ZodObject) => {
   return keys.length === 0 ? 'it takes no arguments' : `fields: ${keys.join(', ')}`;
 };
 
+/** The object schema at `path` inside `schema` (through optional/default/nullable wrappers), if any. */
+function objectAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodObject | undefined {
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    let cur = s;
+    for (let i = 0; i < 5 && cur; i++) {
+      const inner = (cur._zod.def as { innerType?: z.ZodType }).innerType;
+      if (!inner) break;
+      cur = inner;
+    }
+    return cur;
+  };
+  let cur = unwrap(schema);
+  for (const key of path) {
+    const shape = (cur as z.ZodObject | undefined)?.shape as Record<PropertyKey, z.ZodType> | undefined;
+    cur = unwrap(shape?.[key]);
+  }
+  return cur && 'shape' in cur ? (cur as z.ZodObject) : undefined;
+}
+
+const MAX_NAMED_KEYS = 10;
+const nameKeys = (keys: readonly string[]) =>
+  `${keys.slice(0, MAX_NAMED_KEYS).map((k) => `\`${clip(k, 64)}\``).join(', ')}${keys.length > MAX_NAMED_KEYS ? ` and ${keys.length - MAX_NAMED_KEYS} more` : ''}`;
+
+/**
+ * Unknown arguments (zod `unrecognized_keys`, every input object is strict): refused by name, with the
+ * arguments the tool (or that nested object) accepts, so a model never believes an ignored argument counted.
+ */
+function unknownArguments(tool: AnyTool, issues: readonly (Issue & { keys?: readonly string[] })[]): CallToolResult {
+  const parts = issues.map((i) => {
+    const at = i.path.map(String).join('.');
+    const keys = (i.keys ?? []).map((k) => (at ? `${at}.${k}` : k));
+    const accepted = Object.keys(objectAt(tool.inputSchema, i.path)?.shape ?? {});
+    return { keys, where: at ? `in \`${clip(at, 64)}\`` : '', accepted };
+  });
+  const unknown = parts.flatMap((p) => p.keys);
+  const accepted = parts
+    .map((p) => `${p.where ? `${p.where}: ` : ''}${p.accepted.length > 0 ? p.accepted.join(', ') : 'none'}`)
+    .join('; ');
+  return renderFailure(
+    toolFailure(
+      'invalid_argument',
+      `${clip(tool.name, 64)} does not take ${unknown.length === 1 ? 'the argument' : 'the arguments'} ${nameKeys(unknown)}; nothing was done. It accepts: ${accepted}.`,
+      `Call ${clip(tool.name, 64)} again with only the accepted arguments; what the others were meant to do may need another tool (tools/list describes them).`,
+    ),
+  );
+}
+
 /** Wraps every registered request handler of `server` (call after all tools and resources are registered). */
 export function guardRequests(server: McpServer, tools: readonly AnyTool[]): void {
   const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
@@ -77,7 +125,11 @@ export function guardRequests(server: McpServer, tools: readonly AnyTool[]): voi
           return invalidArguments(tool.name, `\`arguments\` must be a JSON object, got ${Array.isArray(args) ? 'an array' : args === null ? 'null' : `a ${typeof args}`}`, fieldList(tool.inputSchema));
         if (tool) {
           const parsed = (tool.inputSchema as z.ZodObject).safeParse(args ?? {});
-          if (!parsed.success) return invalidArguments(tool.name, describeIssues(parsed.error.issues), fieldList(tool.inputSchema));
+          if (!parsed.success) {
+            const unknown = parsed.error.issues.filter((i) => i.code === 'unrecognized_keys');
+            if (unknown.length > 0) return unknownArguments(tool, unknown);
+            return invalidArguments(tool.name, describeIssues(parsed.error.issues), fieldList(tool.inputSchema));
+          }
         }
       }
       try {

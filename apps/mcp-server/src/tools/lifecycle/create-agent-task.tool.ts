@@ -30,7 +30,7 @@ export const POLL_MS = 2_000;
 const NAME_RULE = /^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$/;
 
 const requirementsSchema = z
-  .object({
+  .strictObject({
     capabilities: z
       .array(z.string().min(1).max(100))
       .max(50)
