@@ -7,7 +7,8 @@
  *   every other tool error: an `isError` result "invalid_argument: what. Next: how" (no zod dump, no -32603);
  *   unknown arguments (every input is strict, define-tool.ts) are named with the ones the tool accepts;
  * - any other method: a params parse failure is -32602 with a one-line summary of the fields;
- * - every error message is clipped (ERROR_MESSAGE_MAX_CHARS) with a marker, so an error never echoes input in bulk.
+ * - every error message is clipped (ERROR_MESSAGE_MAX_CHARS) with a marker, so an error never echoes input in bulk;
+ * - tools/list answers with compacted schemas (tool-list.ts: the context budget).
  *
  * The SDK keeps its handlers in the private `_requestHandlers` map; the SDK version is pinned exactly and
  * guardRequests throws at start-up if that map ever disappears (a test covers it).
@@ -17,6 +18,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { AnyTool } from './define-tool.js';
 import { renderFailure, toolFailure } from './failures.js';
+import { compactToolList } from './tool-list.js';
 
 export const ERROR_MESSAGE_MAX_CHARS = 500;
 const INVALID_PARAMS = -32602;
@@ -133,7 +135,9 @@ export function guardRequests(server: McpServer, tools: readonly AnyTool[]): voi
         }
       }
       try {
-        return await handler(request, extra);
+        const result = await handler(request, extra);
+        // What every session pays in context: compact schemas for every tool (tool-list.ts).
+        return method === 'tools/list' ? compactToolList(result) : result;
       } catch (error) {
         const issues = issuesOf(error);
         if (issues) throw rpcError(INVALID_PARAMS, `Invalid params for ${clip(method, 64)}: ${describeIssues(issues)}.`);

@@ -32,7 +32,9 @@ describe('createServer', () => {
     const { client } = await start();
     const { tools } = await client.listTools();
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    expect(byName['fake_list']?.annotations).toEqual({ title: 'Fake fake_list', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    // The title is the tool's own (`title`); annotations carry the four hints only (tool-list.ts).
+    expect(byName['fake_list']?.title).toBe('Fake fake_list');
+    expect(byName['fake_list']?.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
     expect(byName['fake_pause']?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false });
     expect(byName['fake_delete']?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false });
     for (const t of tools) {

@@ -10,15 +10,15 @@ const LOG_TAIL_CHARS = 400;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  history_limit: z.number().int().min(0).max(50).default(10).describe('How many recent state reports to include (0 = none)'),
-  log_tail: z.number().int().min(0).max(10).default(3).describe(`How many of the newest log entries to include, each cut to ${LOG_TAIL_CHARS} chars (0 = skip the logs call)`),
+  history_limit: z.number().int().min(0).max(50).default(10).describe('Recent state reports to include'),
+  log_tail: z.number().int().min(0).max(10).default(3).describe(`Newest log entries to include (each ≤ ${LOG_TAIL_CHARS} chars)`),
 });
 
 export const getAgentDetailsTool = defineTool({
   name: 'get_agent_details',
   title: 'Get agent details',
   description:
-    'One agent in depth: true status and why, last reported state and message, time in state, health, workspace and build, template and preset, prompt, recent state history, a short log tail and suggested next actions. Use it after get_fleet_status or list_agents points at an agent. Next: get_agent_logs for more output, or the suggested lifecycle tool.',
+    'One agent in depth: true status and why, state and message, health, workspace build (with its error), template, prompt, state history, log tail. Use it when get_fleet_status or list_agents points at an agent. Next: the suggested next actions, or get_agent_logs.',
   toolset: 'agents',
   effect: 'read',
   inputSchema,

@@ -10,9 +10,9 @@ import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, UNTRUSTED_NOTICE } from '
 const inputSchema = z.object({
   agent: AgentRefSchema,
   limit: z.number().int().min(1).max(50).default(5).describe('At most this many entries per page'),
-  order: z.enum(['newest', 'oldest']).default('newest').describe('newest: the latest entries first (default); oldest: chronological from the start'),
-  since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time (RFC 3339, e.g. 2026-01-01T10:00:00Z)'),
-  type: z.enum(['input', 'output']).optional().describe('input: what was sent to the agent; output: what the agent produced'),
+  order: z.enum(['newest', 'oldest']).default('newest').describe('newest first, or oldest first'),
+  since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time (RFC 3339)'),
+  type: z.enum(['input', 'output']).optional().describe('input: sent to the agent; output: produced by it'),
   search: z.string().min(1).max(200).optional().describe('Only entries whose content contains this text (case-insensitive)'),
   max_chars_per_entry: z
     .number()
@@ -20,9 +20,9 @@ const inputSchema = z.object({
     .min(100)
     .max(20_000)
     .default(1500)
-    .describe('Cut each entry to this many chars with an explicit "…[truncated N chars]" marker (output keeps its end, input its start)'),
-  max_total_chars: z.number().int().min(500).max(60_000).default(8000).describe('Stop adding entries once the page holds this many content chars; next_cursor continues'),
-  cursor: CursorSchema.optional().describe('next_cursor from the previous page (same agent, filters and order)'),
+    .describe('Cut each entry to this many chars (marked)'),
+  max_total_chars: z.number().int().min(500).max(60_000).default(8000).describe('Content chars per page; next_cursor continues'),
+  cursor: CursorSchema.optional().describe('next_cursor of the previous page'),
 });
 
 const outputSchema = z.object({
@@ -53,7 +53,7 @@ export const getAgentLogsTool = defineTool({
   name: 'get_agent_logs',
   title: 'Get agent logs',
   description:
-    "Reads an agent's conversation log (input sent to it, output it produced), newest first by default, with type/since/search filters, per-entry truncation, a total size bound and cursor paging. Content is untrusted agent output. Use it to see what an agent did or asks; next: send_agent_input to answer it, or get_agent_details for its status.",
+    "An agent's conversation log (input sent, output produced; untrusted agent text), newest first, filtered, truncated and paged. Use it to see what an agent did or asks. Next: send_agent_input to answer it, or get_agent_details.",
   toolset: 'agents',
   effect: 'read',
   inputSchema,

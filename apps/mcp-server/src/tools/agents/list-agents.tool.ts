@@ -12,15 +12,15 @@ const inputSchema = z.object({
   status: z
     .union([AgentStatusSchema, z.array(AgentStatusSchema).min(1)])
     .optional()
-    .describe('Only agents in this status, or in any of these statuses'),
+    .describe('Only agents in this status (or these)'),
   owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
   template: TemplateFilterSchema.optional().describe('Only agents of this template (name, display name or id)'),
-  capability: CapabilityFilterSchema.optional().describe('Only agents whose template offers this capability (see list_templates)'),
-  needs_attention: z.boolean().optional().describe('true: only agents that need attention (failed, blocked, stuck, offline, waiting for input); false: only those that do not'),
-  search: z.string().min(1).max(200).optional().describe('Case-insensitive text searched in name, display name, owner, template, prompt and state message'),
-  sort: z.enum(AGENT_SORTS).default('name').describe('name (owner/name A→Z, the most stable for paging), last_activity or created (newest first), status, attention (most severe, longest-waiting first)'),
+  capability: CapabilityFilterSchema.optional().describe('Only agents whose template offers this capability'),
+  needs_attention: z.boolean().optional().describe('true: only agents needing attention; false: only the others'),
+  search: z.string().min(1).max(200).optional().describe('Text searched in name, owner, template, prompt and message'),
+  sort: z.enum(AGENT_SORTS).default('name').describe('name (A→Z), last_activity or created (newest first), status, attention (most severe first)'),
   limit: z.number().int().min(1).max(200).default(25).describe('Page size'),
-  cursor: CursorSchema.optional().describe('next_cursor from the previous page (same filters and sort)'),
+  cursor: CursorSchema.optional().describe('next_cursor of the previous page'),
   fields: z
     .array(z.enum(AGENT_ROW_FIELDS))
     .min(1)
@@ -32,7 +32,7 @@ export const listAgentsTool = defineTool({
   name: 'list_agents',
   title: 'List agents',
   description:
-    'Lists agents (Coder tasks) compactly, filtered by status, owner, template, capability, needs_attention or free text, with sort, limit+cursor paging and a fields selector. Use needs_attention=true to find agents that wait for you. Next: get_agent_details or get_agent_logs for one agent (pass owner/name or id).',
+    'Agents in compact rows: filtered, sorted, paged (limit + cursor), chosen fields. needs_attention=true finds the agents waiting for you. Next: get_agent_details or get_agent_logs on one agent.',
   toolset: 'agents',
   effect: 'read',
   inputSchema,

@@ -16,19 +16,19 @@ const inputSchema = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('Cursor from a previous call (next_cursor): only events after it. Omit on the first call to get the current cursor and the most recent events'),
+    .describe('next_cursor of a previous call: only later events. Omit on the first call'),
   wait_ms: z
     .number()
     .int()
     .min(0)
     .max(MAX_WAIT_MS)
     .default(0)
-    .describe(`With since: wait up to this long (max ${MAX_WAIT_MS}) for a matching event; returns as soon as one arrives`),
-  min_severity: SeveritySchema.default('info').describe('Only events at least this severe: info, warning (offline, stuck, needs input, capacity), critical (failed)'),
+    .describe('With since: wait up to this long for a matching event'),
+  min_severity: SeveritySchema.default('info').describe('Only events at least this severe'),
   kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these event kinds (default all)'),
-  agent: AgentRefSchema.optional().describe("Only events of this agent: task id, name or 'owner/name'"),
+  agent: AgentRefSchema.optional().describe('Only events of this agent'),
   fold_state_reports: z.boolean().default(true).describe("Fold each agent's repeated state_changed into its newest (details.collapsed counts them); false: every report"),
-  limit: z.number().int().min(1).max(200).default(50).describe('At most this many events; an agent\'s repeated state reports count once (folded into the newest); left_out summarises the rest: call again with next_cursor'),
+  limit: z.number().int().min(1).max(200).default(50).describe("At most this many events (an agent's folded state reports count once); left_out summarises the rest: call again with next_cursor"),
 });
 
 
@@ -36,7 +36,7 @@ export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
   title: 'Get fleet events',
   description:
-    'Fleet alerts and changes since a cursor: agent failed (with reason), task completed, needs input, stuck, offline/recovered, capacity warning/recovered, status and state changes. Call once without `since` to get a cursor, then call with since=next_cursor and wait_ms (up to 30000) to block until something happens: this is the reliable way to be told about the fleet (push notifications are not honoured by every client). Next: get_agent_details on an agent named in an event.',
+    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity, status changes). Call once without since for a cursor, then with since=next_cursor and wait_ms to wait for the next ones (the reliable way to follow the fleet). Next: get_agent_details on an agent named in an event.',
   toolset: 'events',
   effect: 'read',
   inputSchema,

@@ -8,18 +8,18 @@ import { fleetStatusOptions } from '../../runtime/fleet-options.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
 
 const inputSchema = z.object({
-  template: TemplateFilterSchema.optional().describe('Only agents of this template (name, display name or id)'),
+  template: TemplateFilterSchema.optional().describe('Only agents of this template'),
   owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
-  max_attention: z.number().int().min(0).max(200).default(20).describe('At most this many agents in the attention list (most severe first; attention_total has the full count)'),
-  include_outliers: z.boolean().default(true).describe('Include agents that are unusually slow compared with their template peers'),
-  max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers (most unusual first; outliers_total has the full count)'),
+  max_attention: z.number().int().min(0).max(200).default(20).describe('Size of the attention list (most severe first)'),
+  include_outliers: z.boolean().default(true).describe('Include agents unusually slow for their template'),
+  max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers'),
 });
 
 export const getFleetStatusTool = defineTool({
   name: 'get_fleet_status',
   title: 'Get fleet status',
   description:
-    'The whole fleet at a glance: counts per status, utilization, capacity, health, completion, durations, per-template breakdown, slow outliers, chat cost and PRs, and the agents that need attention (with a suggested next step each). Call this FIRST, optionally scoped to a template or owner. Next: list_agents with needs_attention=true, then get_agent_details on an agent.',
+    'The fleet at a glance: counts per status, capacity, health, durations, per template, outliers, chat cost and PRs, and the agents needing attention with the next step. Call this FIRST. Next: list_agents needs_attention=true, then get_agent_details.',
   toolset: 'fleet',
   effect: 'read',
   inputSchema,

@@ -51,37 +51,37 @@ const inputSchema = z.object({
     .max(200)
     .optional()
     .describe(
-      'Template name, display name or id (list_templates); its ACTIVE version is used. Required for a Coder Task; without it, on a deployment with Coder Agents, a chat is created (the agent picks a workspace template itself)',
+      'Template name or id (list_templates; its active version is used). Without it, a Coder Agents chat is created where the deployment has them',
     ),
-  labels: z.record(z.string().min(1).max(64), z.string().max(200)).optional().describe('Coder Agents chats: labels to set on the chat (key: value, ≤ 50)'),
-  workspace_id: z.uuid().optional().describe('Coder Agents chats: pin an existing workspace instead of letting the agent provision one'),
-  model_config_id: z.uuid().optional().describe('Coder Agents chats: the model config to use (default: the organization default)'),
-  plan_mode: z.boolean().optional().describe('Coder Agents chats: start in plan mode (the agent plans before it changes anything)'),
-  preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id of that template version, e.g. "Researcher"'),
+  labels: z.record(z.string().min(1).max(64), z.string().max(200)).optional().describe('Chats: labels (key: value)'),
+  workspace_id: z.uuid().optional().describe('Chats: use this existing workspace'),
+  model_config_id: z.uuid().optional().describe('Chats: model config (default: the organization default)'),
+  plan_mode: z.boolean().optional().describe('Chats: start in plan mode'),
+  preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id of the template'),
   name: z
     .string()
     .max(32)
     .regex(NAME_RULE, 'letters, digits and single hyphens only (Coder name rules)')
     .optional()
-    .describe('Task and workspace name (unique per owner, ≤ 32 chars, letters/digits/hyphens); generated from the input when absent'),
-  display_name: z.string().trim().min(1).max(64).optional().describe('Human title shown in Coder (≤ 64 chars); generated when absent'),
-  owner: z.string().min(1).max(100).default('me').describe('Username (or id) of the user the agent runs as; "me" = the token\'s user'),
+    .describe('Task and workspace name (unique per owner); generated when absent'),
+  display_name: z.string().trim().min(1).max(64).optional().describe('Title shown in Coder; generated when absent'),
+  owner: z.string().min(1).max(100).default('me').describe('User the agent runs as ("me" = the token\'s user)'),
   requirements: requirementsSchema.optional(),
   allow_unverifiable: z
     .boolean()
     .default(false)
-    .describe('Proceed when the only problems are requirements the template cannot prove (no matching parameter or declared limit); they are reported as warnings'),
+    .describe('Proceed when the only problems are requirements the template cannot prove (reported as warnings)'),
   wait_until: z
     .enum(WAIT_TARGETS)
     .optional()
-    .describe('Wait before answering until the agent has started (online), is working, or is idle (finished its first turn); progress is reported while waiting'),
+    .describe('Wait (with progress) until the agent has started, is working, or is idle'),
   wait_timeout_ms: z
     .number()
     .int()
     .min(1_000)
     .max(MAX_WAIT_MS)
     .default(DEFAULT_WAIT_MS)
-    .describe(`Upper bound for wait_until, in ms (≤ ${MAX_WAIT_MS}); the agent is created either way`),
+    .describe('Upper bound for wait_until, in ms'),
 });
 type Input = z.output<typeof inputSchema>;
 
@@ -183,7 +183,7 @@ export const createAgentTaskTool = defineTool({
   name: 'create_agent_task',
   title: 'Create agent task',
   description:
-    "Starts a new AI agent: creates a Coder task from a prompt on a template's active version (optionally with a preset/role), after checking that the server supports tasks, the template can run AI tasks, the owner exists, and the template meets your requirements (each violation listed). Optionally waits (bounded, with progress) until the agent has started, is working or is idle. Next: get_agent_details or get_agent_logs on the returned id; list_templates first to choose a template.",
+    "Starts a new agent from a prompt: a Coder task on a template's active version (with a preset), or a Coder Agents chat; checks the template, owner and requirements first, and can wait (bounded) until it runs. Use list_templates first to choose. Next: get_agent_details on the returned id.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -11,7 +11,7 @@ const inputSchema = z.object({
   confirm: z
     .boolean()
     .default(false)
-    .describe('Set true only after the user agreed to delete this agent. Clients that support elicitation are asked to confirm anyway; for the others this flag is required'),
+    .describe('true only after the user agreed (needed where the client cannot prompt the user)'),
 });
 
 const outputSchema = z.object({
@@ -30,7 +30,7 @@ export const deleteAgentTool = defineTool({
   name: 'delete_agent',
   title: 'Delete agent',
   description:
-    'Deletes an agent for good: Coder deletes its workspace (and everything in it not pushed elsewhere) and removes the task; a Coder Agents chat is archived instead (with its subagents; it must be idle or errored, else interrupt_agent first). Destructive: the user confirms through an elicitation prompt when the client supports it, otherwise pass confirm: true only after the user agreed; a declined confirmation changes nothing. Use it for finished or broken agents; prefer pause_agent to free capacity reversibly. Next: list_agents or create_agent_task.',
+    'Deletes an agent for good: its workspace and unpushed work (a chat is archived instead). The user confirms by prompt, or pass confirm: true only after the user agreed. Use it for finished or broken agents; pause_agent frees capacity reversibly. Next: list_agents.',
   toolset: 'lifecycle',
   effect: 'destructive',
   // A repeated call by name can hit a newly created agent of the same name: not idempotent.

@@ -20,7 +20,7 @@ export const interruptAgentTool = defineTool({
   name: 'interrupt_agent',
   title: 'Interrupt agent',
   description:
-    "Stops the running turn of a Coder Agents chat: the agent returns to idle with its history kept, and its queued input (if any) runs next. Coder Tasks cannot be interrupted: for a task agent this refuses and names pause_agent. Next: send_agent_input with new instructions, or delete_agent to archive it.",
+    "Stops the running turn of a Coder Agents chat: it returns to idle, history kept, and its queued input runs next (tasks cannot: use pause_agent). Next: send_agent_input with new instructions.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

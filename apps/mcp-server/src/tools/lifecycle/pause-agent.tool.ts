@@ -34,7 +34,7 @@ export const pauseAgentTool = defineTool({
   name: 'pause_agent',
   title: 'Pause agent',
   description:
-    "Pauses an agent: Coder stops its workspace (a 'stop' build) and keeps the task, its prompt and a log snapshot, freeing capacity. Use it for agents that are idle, done for now, or should not continue yet; pausing a paused agent changes nothing. Next: update_agent_task to change its task, resume_agent to continue, or delete_agent when the work is finished.",
+    "Pauses an agent: its workspace stops (task, prompt and log kept), freeing capacity; a chat's turn is interrupted. Use it for agents idle or done for now. Next: update_agent_task, resume_agent, or delete_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

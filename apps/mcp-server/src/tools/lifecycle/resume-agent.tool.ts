@@ -33,7 +33,7 @@ export const resumeAgentTool = defineTool({
   name: 'resume_agent',
   title: 'Resume agent',
   description:
-    "Resumes a paused agent: Coder starts its workspace again (a 'start' build) and the agent continues with its (possibly updated) task input. Use it on agents that list_agents or get_agent_details show as paused; resuming a running agent changes nothing. Next: get_agent_details until it is idle or busy, then send_agent_input if it needs instructions.",
+    "Resumes a paused agent: its workspace starts again and it continues with its (possibly updated) task input; a chat is sent 'continue'. Use it on paused agents. Next: get_agent_details until it runs.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

@@ -13,7 +13,7 @@ export const MAX_INPUT_CHARS = 100_000;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The message to send to the agent, as a user message (an instruction, an answer to its question, a follow-up task)'),
+  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The message: an instruction, an answer, a follow-up task'),
   when_busy: z
     .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
     .default('queue')
@@ -38,7 +38,7 @@ export const sendAgentInputTool = defineTool({
   name: 'send_agent_input',
   title: 'Send input to agent',
   description:
-    "Sends a message to an agent that is waiting for input (idle, blocked on a question, or done and ready for a follow-up); the agent starts working on it. Fails fast, without sending and with the next step, when the agent is busy, paused, starting, offline or errored; a failed send always quotes your input back so it is not lost. Next: get_agent_details or get_agent_logs to follow the work.",
+    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy chat queues it; otherwise a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -26,7 +26,7 @@ export const updateAgentTaskTool = defineTool({
   name: 'update_agent_task',
   title: 'Update agent task',
   description:
-    "Replaces the task input (prompt) of a PAUSED agent; the agent works on the new input when it is resumed. Use it to re-scope or correct an assignment without deleting the agent and its workspace; it fails with the next step when the agent is not paused. Next: resume_agent.",
+    "Replaces the task input (prompt) of a PAUSED task agent, to re-scope its work without deleting it; it works on the new input once resumed. Next: resume_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

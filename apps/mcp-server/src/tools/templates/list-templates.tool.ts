@@ -6,18 +6,18 @@ import { renderTemplateListText, TemplateListViewSchema, toTemplateListView } fr
 import { loadTemplateCatalog } from '../../runtime/template-facts.js';
 
 const inputSchema = z.object({
-  include_non_ai: z.boolean().default(false).describe('Also list templates that cannot run AI tasks (shown for completeness, not usable with create_agent_task)'),
+  include_non_ai: z.boolean().default(false).describe('Also templates that cannot run AI tasks'),
   include_deprecated: z.boolean().default(false).describe('Also list deprecated templates'),
-  capability: CapabilityFilterSchema.optional().describe('Only templates offering this capability (e.g. "gpu", "python", "preset:Operator")'),
-  search: z.string().min(1).max(200).optional().describe('Case-insensitive text searched in name, display name and description'),
-  include_parameters: z.boolean().default(true).describe('Include each template\'s rich parameters (set false for a shorter answer)'),
+  capability: CapabilityFilterSchema.optional().describe('Only templates offering this capability (e.g. "gpu")'),
+  search: z.string().min(1).max(200).optional().describe('Text searched in name and description'),
+  include_parameters: z.boolean().default(true).describe('Include rich parameters'),
 });
 
 export const listTemplatesTool = defineTool({
   name: 'list_templates',
   title: 'List templates',
   description:
-    'The catalogue of templates that can run AI tasks: each with its active version, presets (roles), parameters, derived capabilities and resource limits. Use it to choose where to start new work. Next: create_agent_task with template (name or id) and optionally preset and requirements.',
+    'Templates that can run AI tasks: active version, presets (roles), parameters, capabilities, limits. Use it to choose where to start new work. Next: create_agent_task with template and preset.',
   toolset: 'templates',
   effect: 'read',
   inputSchema,
