@@ -66,6 +66,7 @@ export * from './metrics/fleet-status.js';
 export * from './outliers/detect-outliers.js';
 export * from './text/truncate.js';
 export * from './text/quote.js';
+export * from './text/terminal.js';
 export * from './capabilities/declared.js';
 export * from './capabilities/template-facts.js';
 export * from './capabilities/check-assignment.js';

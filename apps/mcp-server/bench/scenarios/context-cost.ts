@@ -11,6 +11,7 @@ import type { CoderSim } from '@org/coder-sim';
 import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, startInProcessServer, startSim } from '../lib/harness.js';
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
 import { fmtBytes } from '../lib/stats.js';
+import { TOOL_LIST_BUDGET_CHARS } from '../../src/tool-list.js';
 
 const LIST_RATIO_TARGET = 0.25;
 const LOGS_MAX_BYTES = 8 * 1024;
@@ -106,6 +107,7 @@ export async function contextCostScenario(): Promise<ScenarioResult> {
           `get_agent_logs: each rendering stays within ${fmtBytes(LOGS_MAX_BYTES)} (the content budget is 8,000 chars), but text + structuredContent together are ${fmtBytes(s.both)} because the content is carried twice.`,
         );
     }
+    rows.push(...(await issue15Rows(server)));
   } finally {
     await server.close();
     await sim.stop();
@@ -136,6 +138,72 @@ export async function contextCostScenario(): Promise<ScenarioResult> {
     }
   }
   return { id: '2', title: 'Context cost (tool output vs Coder raw JSON)', rows, notes };
+}
+
+// eslint-disable-next-line no-control-regex -- ESC starts every ANSI escape.
+const DECORATION = /[\u001b\u2500-\u259f]/g;
+const GENERIC_CAPABILITIES = new Set(['full', 'stack', 'dev', 'site', 'node-full-stack']);
+
+/**
+ * What every session pays before its first call (tools/list), and the waste issue #15 removed from answers:
+ * a suggestion repeated per attention line, terminal decoration in log text, junk words among capabilities.
+ */
+async function issue15Rows(server: Awaited<ReturnType<typeof startInProcessServer>>): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const list = await server.client.listTools();
+  const listChars = JSON.stringify(list).length;
+  const largest = [...list.tools].sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0];
+  rows.push({
+    case: `tools/list (${list.tools.length} tools, every one documented)`,
+    value: `${fmtCount(listChars)} chars ≈ ${fmtCount(tokens(listChars))} tok`,
+    target: `<= ${fmtCount(TOOL_LIST_BUDGET_CHARS)} chars`,
+    verdict: verdict(listChars <= TOOL_LIST_BUDGET_CHARS),
+    data: { chars: listChars, tools: list.tools.length, largest: largest?.name, largestChars: largest ? JSON.stringify(largest).length : 0 },
+  });
+
+  const status = expectOk('get_fleet_status', await server.call('get_fleet_status', { max_attention: 200 }));
+  const text = status.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+  const attention = (status.structuredContent as { attention: { suggestion: string }[] }).attention;
+  const distinct = [...new Set(attention.map((a) => a.suggestion))];
+  const mostSaid = Math.max(0, ...distinct.map((sug) => text.split(sug).length - 1));
+  rows.push({
+    case: `get_fleet_status text, max_attention 200: ${attention.length} attention entries, ${distinct.length} distinct suggestions`,
+    value: `${fmtBytes(Buffer.byteLength(text))} text; a suggestion said at most ${mostSaid}x`,
+    target: 'each suggestion once',
+    verdict: verdict(mostSaid <= 1),
+    data: { entries: attention.length, suggestions: distinct.length, mostSaid, textBytes: Buffer.byteLength(text) },
+  });
+
+  const busiest = (await server.call('list_agents', { limit: 200, sort: 'last_activity', fields: ['status'] })).structuredContent as { agents: { id: string }[] };
+  let decorated = 0;
+  let entries = 0;
+  for (const a of busiest.agents.slice(0, 20)) {
+    const logs = await server.call('get_agent_logs', { agent: a.id, limit: 50, max_total_chars: 60_000 });
+    if (logs.isError) continue;
+    for (const e of (logs.structuredContent as { entries: { content: string }[] }).entries) {
+      entries++;
+      decorated += (e.content.match(DECORATION) ?? []).length;
+    }
+  }
+  rows.push({
+    case: `get_agent_logs entries of 20 agents (${entries} entries): terminal decoration left`,
+    value: `${fmtCount(decorated)} box-drawing/ANSI chars`,
+    target: '0',
+    verdict: verdict(decorated === 0),
+    data: { entries, decorated },
+  });
+
+  const templates = (await server.call('list_templates', { include_non_ai: true, include_deprecated: true })).structuredContent as { templates: { capabilities: string[] }[] };
+  const capabilities = templates.templates.flatMap((t) => t.capabilities);
+  const junk = capabilities.filter((c) => GENERIC_CAPABILITIES.has(c));
+  rows.push({
+    case: `list_templates capabilities (${capabilities.length} over ${templates.templates.length} templates): generic words`,
+    value: junk.length === 0 ? 'none' : junk.join(', '),
+    target: 'none',
+    verdict: verdict(junk.length === 0),
+    data: { capabilities: capabilities.length, junk },
+  });
+  return rows;
 }
 
 /** The agent whose log has the largest entry (the simulator seeds ~80 KB terminal screens), with its raw logs size. */

@@ -193,6 +193,24 @@ export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOption
   };
 }
 
+/**
+ * The attention list with each suggestion said once: agents sharing the same suggestion (18 failed agents
+ * all told "Inspect it with get_agent_details …") are listed under it, in the order of the list (most severe first).
+ */
+export function attentionLines(attention: readonly Pick<FleetStatusView['attention'][number], 'agent' | 'status' | 'reason' | 'severity' | 'suggestion'>[]): string[] {
+  const groups = new Map<string, typeof attention>();
+  for (const a of attention) {
+    const key = `${a.severity}\u0000${a.suggestion}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first] = group as [(typeof attention)[number]];
+    if (group.length === 1) return `- [${first.severity}] ${first.agent} ${first.status}/${first.reason}: ${first.suggestion}`;
+    const agents = group.map((a) => `${a.agent} (${a.status}/${a.reason})`).join(', ');
+    return `- [${first.severity}] ${group.length} agents: ${first.suggestion} Agents: ${agents}.`;
+  });
+}
+
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
 export function renderFleetStatusText(d: FleetStatusView, ctx: ViewContext): string {
@@ -216,7 +234,7 @@ export function renderFleetStatusText(d: FleetStatusView, ctx: ViewContext): str
   }
   if (d.attention_total > 0) {
     lines.push(`Needs attention: ${d.attention_total}${d.attention.length < d.attention_total ? ` (showing ${d.attention.length})` : ''}. ${UNTRUSTED_NOTICE}`);
-    for (const a of d.attention) lines.push(`- [${a.severity}] ${a.agent} ${a.status}/${a.reason}: ${a.suggestion}`);
+    lines.push(...attentionLines(d.attention));
   } else if (d.total > 0) {
     lines.push('No agent needs attention.');
   }

@@ -164,7 +164,7 @@ describe('checkAssignment', () => {
       pythonDev,
       { capabilities: ['image-processing-v2'] },
       'missing_capability',
-      'missing capability "image-processing-v2" (template "python-dev" offers: python, docker, gpu-none, python-dev, dev)',
+      'missing capability "image-processing-v2" (template "python-dev" offers: python, docker, gpu-none, python-dev)',
     ],
     ['memory limit', small, { memoryGb: 8 }, 'exceeds_limit', 'requires 8 GB memory but template "small" allows at most 4 GB (parameter "memory" options 2, 4)'],
     ['cpu limit', small, { cpu: 8 }, 'exceeds_limit', 'requires 8 CPUs but template "small" allows at most 2 CPUs (parameter "cpu" options 1, 2)'],

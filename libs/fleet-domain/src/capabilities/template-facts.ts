@@ -4,7 +4,8 @@
  * never a raw parameter value: numbers are limits, "none"/"false" mean absent. Sources, in the order they
  * appear in `capabilities`:
  * 1. declared capabilities (operator file, see declared.ts),
- * 2. template name and display name tokens (`python-dev` -> `python-dev`, `python`, `dev`),
+ * 2. the template name and its meaningful words (`python-dev` -> `python-dev`, `python`; generic words such as
+ *    `dev`, `full`, `stack` are not capabilities), and the display name's when it says other words,
  * 3. `ai-task` when the template supports Coder Tasks (caller-known `hasAiTask`, or an "AI Prompt" parameter),
  * 4. presets as `preset:<name>` (roles such as `preset:researcher`),
  * 5. capability-like parameters (see `parameterCapabilities`): named options of a "kind" parameter as bare
@@ -180,12 +181,26 @@ function limitFromParameter(p: TemplateVersionParameter, kind: LimitKind): Resou
   return { source: 'parameter', parameter: name, origin: `parameter "${name}" has no options or maximum` };
 }
 
+/**
+ * Words of template names that say nothing about what the template can do ("python-dev" offers python,
+ * not "dev"; "Node Full-stack" offers node, not "full" and "stack"): never capabilities on their own.
+ */
+const GENERIC_WORDS = new Set([
+  'dev', 'devel', 'development', 'site', 'full', 'stack', 'fullstack', 'small', 'medium', 'large', 'xl', 'mini', 'base', 'basic', 'default',
+  'standard', 'std', 'simple', 'general', 'main', 'new', 'old', 'my', 'the', 'and', 'for', 'with', 'template', 'workspace', 'env',
+  'environment', 'box', 'vm', 'machine', 'container', 'image', 'sandbox', 'playground', 'starter', 'kit', 'test', 'demo', 'v1', 'v2',
+]);
+
+/** The meaningful words of a template name: at least two characters, not a generic word. */
 function tokens(text: string): string[] {
   return text
     .toLowerCase()
     .split(/[^a-z0-9.+]+/)
-    .filter((t) => t.length >= 2);
+    .filter((t) => t.length >= 2 && !GENERIC_WORDS.has(t));
 }
+
+/** The same words whatever the punctuation: "Node Full-stack" and "node-fullstack" are one name. */
+const sameWords = (a: string, b: string) => a.toLowerCase().replace(/[^a-z0-9]+/g, '') === b.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /** Parameters whose options name a kind of thing: their option values are capabilities as they are. */
 const KIND_PARAMETER = /^(languages?|lang|runtimes?|stacks?|frameworks?|toolchains?|tools|ides?|editors?|os|distro)$/;
@@ -271,7 +286,7 @@ export function deriveTemplateFacts(input: TemplateFactsInput): TemplateFacts {
   for (const c of declared?.capabilities ?? []) add(c, 'declared');
   if (name) add(name, 'template-name');
   for (const t of tokens(name)) add(t, 'template-name');
-  if (displayName !== name) {
+  if (displayName !== name && !sameWords(displayName, name)) {
     add(displayName, 'display-name');
     for (const t of tokens(displayName)) add(t, 'display-name');
   }

@@ -62,6 +62,14 @@ describe('truncation', () => {
     expect(short.map((e) => [e.content, e.truncated])).toEqual([['hi', false]]);
   });
 
+  it('counts and cuts the text without terminal decoration (a frame alone is not a cut)', () => {
+    const framed: LogEntryLike = { id: 1, type: 'output', time: '2026-01-01T00:00:00Z', content: '● done\n╭────╮\n│ >  │\n╰────╯' };
+    expect(fitLogEntries([framed], { maxCharsPerEntry: 100, maxTotalChars: 100 })).toEqual([
+      { id: 1, type: 'output', time: '2026-01-01T00:00:00Z', content: '● done\n\n>', truncated: false, originalChars: 9 },
+    ]);
+    expect(logTail([framed], 1, 100)[0]).toMatchObject({ content: '● done\n\n>', truncated: false });
+  });
+
   it('logTail: the newest n in chronological order, cut', () => {
     expect(logTail(LOG, 2, 400).map((e) => e.id)).toEqual([3, 4]);
     expect(logTail(LOG, 0, 400)).toEqual([]);

@@ -6,6 +6,7 @@
  */
 import type { TaskLogEntry } from '../mapping/coder-types.js';
 import { parseTimestamp } from '../mapping/timestamps.js';
+import { stripTerminalDecoration } from '../text/terminal.js';
 import { truncateText, truncationMarker } from '../text/truncate.js';
 
 /** The fields of a log entry these functions read (Coder's TaskLogEntry has them). */
@@ -42,9 +43,12 @@ export function newestLogTime(entries: readonly LogEntryLike[]): string | undefi
   return entries.reduce<string | undefined>((max, e) => (!max || e.time > max ? e.time : max), undefined);
 }
 
-/** Output keeps its end (the latest screen), input its start (the instruction). */
+/**
+ * Output keeps its end (the latest screen), input its start (the instruction); both without terminal
+ * decoration (ANSI escapes, box drawing), so the budget is spent on words.
+ */
 export function truncateLogContent(e: LogEntryLike, maxChars: number): string {
-  return truncateText(e.content, maxChars, { keep: e.type === 'output' ? 'tail' : 'head' });
+  return truncateText(stripTerminalDecoration(e.content), maxChars, { keep: e.type === 'output' ? 'tail' : 'head' });
 }
 
 export interface FittedLogEntry {
@@ -53,6 +57,7 @@ export interface FittedLogEntry {
   readonly time: string;
   readonly content: string;
   readonly truncated: boolean;
+  /** Length of the entry without terminal decoration (what `content` was cut from). */
   readonly originalChars: number;
 }
 
@@ -68,11 +73,12 @@ export function fitLogEntries(page: readonly LogEntryLike[], budget: { readonly 
   const out: FittedLogEntry[] = [];
   let used = 0;
   for (const e of page) {
+    const chars = stripTerminalDecoration(e.content).length;
     const room = Math.min(budget.maxCharsPerEntry, budget.maxTotalChars - used);
-    if (out.length > 0 && room < Math.min(MIN_USEFUL_CHARS, e.content.length)) break;
-    const content = truncateLogContent(e, Math.max(room, truncationMarker(e.content.length).length));
+    if (out.length > 0 && room < Math.min(MIN_USEFUL_CHARS, chars)) break;
+    const content = truncateLogContent(e, Math.max(room, truncationMarker(chars).length));
     used += content.length;
-    out.push({ id: e.id, type: e.type, time: e.time, content, truncated: content.length < e.content.length, originalChars: e.content.length });
+    out.push({ id: e.id, type: e.type, time: e.time, content, truncated: content.length < chars, originalChars: chars });
   }
   return out;
 }
@@ -81,7 +87,8 @@ export function fitLogEntries(page: readonly LogEntryLike[], budget: { readonly 
 export function logTail(entries: readonly LogEntryLike[], n: number, maxChars: number): FittedLogEntry[] {
   const sorted = [...entries].sort((a, b) => (a.time === b.time ? a.id - b.id : a.time < b.time ? -1 : 1));
   return sorted.slice(Math.max(0, sorted.length - Math.max(0, n))).map((e) => {
+    const chars = stripTerminalDecoration(e.content).length;
     const content = truncateLogContent(e, maxChars);
-    return { id: e.id, type: e.type, time: e.time, content, truncated: content.length < e.content.length, originalChars: e.content.length };
+    return { id: e.id, type: e.type, time: e.time, content, truncated: content.length < chars, originalChars: chars };
   });
 }

@@ -56,6 +56,15 @@ describe('get_agent_logs', () => {
     expect(text.match(/<<<end agent-output /g)).toHaveLength(5);
   });
 
+  it('strips terminal decoration (box drawing, ANSI escapes) from the entries', async () => {
+    const raw = await fx.coder.getTaskLogs(fx.sim.control.task(busiest)?.owner ?? 'admin', busiest);
+    expect(raw.ok && raw.value.logs.some((l) => /[\u2500-\u259f]/.test(l.content))).toBe(true);
+    const r = await logs({ agent: busiest, limit: 50, max_total_chars: 60_000 });
+    expect(r.entries.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex -- ESC starts every ANSI escape.
+    for (const e of r.entries) expect(e.content).not.toMatch(/[\u001b\u2500-\u259f]/);
+  });
+
   it('pages oldest-first with a cursor, each entry exactly once', async () => {
     const first = await logs({ agent: busiest, order: 'oldest', limit: 3 });
     const ids = first.entries.map((e) => e.id);

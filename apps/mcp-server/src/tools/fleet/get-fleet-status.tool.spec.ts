@@ -39,6 +39,16 @@ describe('get_fleet_status', () => {
     expect(text).toContain('Next: list_agents needs_attention=true');
   });
 
+  it('says each suggestion once in its text, listing the agents it applies to', async () => {
+    const r = await fx.call('get_fleet_status', { max_attention: 200 });
+    const s = structured<FleetStatusOut>(r);
+    const text = textOf(r);
+    const suggestions = new Set(s.attention.map((a) => a.suggestion));
+    expect(suggestions.size).toBeLessThan(s.attention.length);
+    for (const suggestion of suggestions) expect(text.split(suggestion).length - 1, suggestion).toBe(1);
+    for (const a of s.attention) expect(text).toContain(a.agent);
+  });
+
   it('caps outliers at max_outliers (most unusual first) and reports outliers_total', async () => {
     const all = structured<FleetStatusOut>(await fx.call('get_fleet_status', { max_outliers: 200 }));
     expect(all.outliers_total).toBeGreaterThan(1);

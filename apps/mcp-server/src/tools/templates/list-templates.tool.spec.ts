@@ -52,14 +52,14 @@ describe('list_templates', () => {
     expect(short.templates.every((t) => t.parameters === undefined)).toBe(true);
   });
 
-  it('derives meaningful capabilities: named options, not numbers or "none"; numeric options as parameter limits', async () => {
+  it('derives meaningful capabilities: named options, not numbers or "none", not generic name words; numeric options as parameter limits', async () => {
     const all = await list({ include_non_ai: true, include_deprecated: true });
     const byName = new Map(all.templates.map((t) => [t.name, t]));
     expect(byName.get('gpu-ml')?.capabilities).toEqual(expect.arrayContaining(['gpu', 'gpu-a10g', 'gpu-a100']));
     expect(byName.get('node-fullstack')?.capabilities).toContain('node');
     expect(byName.get('node-fullstack')?.parameter_limits).toEqual([expect.objectContaining({ parameter: 'node_version', min: 20, max: 22 })]);
     for (const t of all.templates) {
-      for (const c of t.capabilities) expect(c, `${t.name}: ${c}`).not.toMatch(/^(\d+|none|true|false|eu|us|param:.*)$/);
+      for (const c of t.capabilities) expect(c, `${t.name}: ${c}`).not.toMatch(/^(\d+|none|true|false|eu|us|param:.*|full|stack|dev|site|node-full-stack)$/);
     }
     expect((await list({ capability: 'gpu-a100' })).templates.map((t) => t.name)).toEqual(['gpu-ml']);
   });
