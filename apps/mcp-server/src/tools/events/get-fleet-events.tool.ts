@@ -36,7 +36,7 @@ export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
   title: 'Get fleet events',
   description:
-    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity, status changes). Call once without since for a cursor, then with since=next_cursor and wait_ms to wait for the next ones (the reliable way to follow the fleet). Next: get_agent_details on an agent named in an event.',
+    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then with since=next_cursor and wait_ms to wait for more. Next: get_agent_details on an agent named in an event.',
   toolset: 'events',
   effect: 'read',
   inputSchema,

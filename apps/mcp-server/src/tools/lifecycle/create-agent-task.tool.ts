@@ -183,7 +183,7 @@ export const createAgentTaskTool = defineTool({
   name: 'create_agent_task',
   title: 'Create agent task',
   description:
-    "Starts a new agent from a prompt: a Coder task on a template's active version (with a preset), or a Coder Agents chat; checks the template, owner and requirements first, and can wait (bounded) until it runs. Use list_templates first to choose. Next: get_agent_details on the returned id.",
+    "Starts a new agent from a prompt: a Coder task on a template (with a preset), or a Coder Agents chat; checks template, owner and requirements first; can wait until it runs. Choose with list_templates first. Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

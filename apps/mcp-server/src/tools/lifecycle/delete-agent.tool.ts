@@ -30,7 +30,7 @@ export const deleteAgentTool = defineTool({
   name: 'delete_agent',
   title: 'Delete agent',
   description:
-    'Deletes an agent for good: its workspace and unpushed work (a chat is archived instead). The user confirms by prompt, or pass confirm: true only after the user agreed. Use it for finished or broken agents; pause_agent frees capacity reversibly. Next: list_agents.',
+    'Deletes an agent for good, with its workspace and unpushed work (a chat is archived). The user confirms by prompt, or pass confirm: true once the user agreed. Prefer pause_agent to free capacity. Next: list_agents.',
   toolset: 'lifecycle',
   effect: 'destructive',
   // A repeated call by name can hit a newly created agent of the same name: not idempotent.
