@@ -80,7 +80,9 @@ const because = (e: CoderApiError) => {
   const status = e.status ? ` (HTTP ${e.status})` : '';
   const detail = e.detail && e.detail !== e.message ? ` — ${e.detail.slice(0, 300)}` : '';
   const validations = e.validations?.length ? ` Invalid fields: ${e.validations.map((v) => `${v.field}: ${v.detail}`).join('; ')}.` : '';
-  return `${status}: ${e.message || 'no message'}${detail}.${validations}`;
+  const said = `${e.message || 'no message'}${detail}`;
+  // Coder's own sentence may end with a period already: one full stop, never "..".
+  return `${status}: ${said}${/[.!?]$/.test(said) ? '' : '.'}${validations}`;
 };
 
 const seconds = (ms: number | undefined) => (ms === undefined ? 'a few seconds' : `${Math.max(1, Math.ceil(ms / 1000))} s`);

@@ -172,7 +172,7 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
       .map((x) => ({ tool: x.tool, why: onlyOfferedTools(x.why, ctx.offers) })),
     notes: [...s.notes],
     content_trust: CONTENT_TRUST,
-    untrusted_fields: [...AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`), 'history[].message', 'log_tail.entries[].content'],
+    untrusted_fields: [...AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`), 'history[].message', 'log_tail.entries[].content', 'workspace.build.job_error'],
   };
 }
 
@@ -183,6 +183,8 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
     `Template ${a.template.name}${a.preset ? `, preset ${a.preset}` : ''}; created ${a.created_at}; last activity ${a.last_activity_at}.`,
     `Health: ${a.health.healthy ? 'healthy' : `unhealthy${a.health.reason ? ` (${a.health.reason})` : ''}`}.` +
       (d.workspace?.build ? ` Workspace build #${d.workspace.build.number ?? '?'} ${d.workspace.build.transition ?? ''} ${d.workspace.build.status ?? ''}${d.workspace.outdated ? ', template outdated' : ''}.` : ''),
+    // The cause of a failed build (Coder's provisioner output, may quote template text: untrusted).
+    ...(d.workspace?.build?.job_error ? [`Build error: ${quoteUntrusted(truncateText(d.workspace.build.job_error, 500))}`] : []),
     UNTRUSTED_NOTICE,
   ];
   if (a.state) lines.push(`${a.state.stale ? `Last report (before it was ${a.status}; not current): ` : 'State: '}${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` uri=${quoteUntrusted(a.state.uri)}` : ''}`);

@@ -71,7 +71,7 @@ function actionsForStatus(status: AgentStatus): NextAction[] {
       ];
     case 'error':
       return [
-        { tool: 'get_agent_logs', why: 'The agent or its workspace failed: read the last output.' },
+        { tool: 'get_agent_details', why: 'The agent or its workspace failed: its details show the cause (the workspace build error).' },
         { tool: 'delete_agent', why: 'Delete it and create_agent_task again to retry.' },
       ];
     case 'unknown':

@@ -153,6 +153,11 @@ function make(
   return { reason, severity: ATTENTION_SEVERITY[reason], since, suggestion, nextTools };
 }
 
+/** The agent's own last word when it reported a failure (` — it said "…"`), else nothing. */
+function failureMessage(input: AttentionInput): string {
+  return input.state?.kind === 'failed' && input.state.message ? ` — it said${quoted(input.state.message)}` : '';
+}
+
 function quoted(message: string | undefined): string {
   return message ? ` ${quoteUntrusted(truncateText(message.replace(/\s+/g, ' ').trim(), MESSAGE_PREVIEW))}` : '';
 }
@@ -208,8 +213,9 @@ export function deriveAttention(
         reason,
         since,
         iso,
-        `Agent failed: ${input.statusReason}. Inspect it with get_agent_details and get_agent_logs; to retry, delete_agent and create_agent_task.`,
-        ['get_agent_details', 'get_agent_logs', 'delete_agent', 'create_agent_task'],
+        // Coder serves no logs for a task in error (409): the cause is the build error get_agent_details shows.
+        `Agent failed: ${input.statusReason}${failureMessage(input)}. get_agent_details shows the cause (the workspace build error); to retry, delete_agent and create_agent_task.`,
+        ['get_agent_details', 'delete_agent', 'create_agent_task'],
       );
     case 'offline':
       return make(
@@ -307,7 +313,8 @@ function chatErrorAttention(input: AttentionInput, since: number, iso: string | 
   );
 }
 
-const STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'send_agent_input', 'pause_agent'];
+// A busy task refuses input (Coder Tasks has no queue): a stuck one is read, then paused, never nudged.
+const STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'pause_agent'];
 const IDLE_TOOLS: readonly SuggestedTool[] = ['send_agent_input', 'get_agent_logs', 'pause_agent'];
 const CHAT_STUCK_TOOLS: readonly SuggestedTool[] = ['get_agent_logs', 'interrupt_agent', 'send_agent_input'];
 const CHAT_IDLE_TOOLS: readonly SuggestedTool[] = ['send_agent_input', 'get_agent_logs', 'delete_agent'];
@@ -319,7 +326,7 @@ function timedText(reason: 'stuck' | 'idle_waiting', chat: boolean, duration: st
       : `Chat has been idle for ${duration}, waiting for input. Send the next instruction with send_agent_input, or delete_agent to archive it.`;
   }
   return reason === 'stuck'
-    ? `Agent has been working for ${duration} without a state change; it may be stuck. Check get_agent_logs; nudge it with send_agent_input or stop it with pause_agent.`
+    ? `Agent has been working for ${duration} without a state change; it may be stuck. Check get_agent_logs; if it is, pause_agent stops it (it takes input once resumed and idle).`
     : `Agent has been idle for ${duration}, waiting for input. Send the next instruction with send_agent_input, or pause_agent to free capacity.`;
 }
 

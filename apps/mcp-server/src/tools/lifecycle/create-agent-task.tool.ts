@@ -363,10 +363,11 @@ async function rejected(ctx: ToolContext, entry: TemplateEntry, requirements: As
   let hint = base.hint;
   const catalog = await loadTemplateCatalog(ctx.runtime.templates);
   if (catalog.ok) {
-    const ranking = rankTemplates(
-      requirements,
-      catalog.value.filter((e) => e.facts.hasAiTask !== false && !e.facts.deprecated).map((e) => e.facts),
-    );
+    // Only templates known to run AI tasks are proposed (one of unknown kind may refuse with template_not_ai);
+    // when none is known, the unknown ones are all there is.
+    const usable = catalog.value.filter((e) => e.facts.hasAiTask !== false && !e.facts.deprecated);
+    const known = usable.filter((e) => e.facts.hasAiTask === true);
+    const ranking = rankTemplates(requirements, (known.length > 0 ? known : usable).map((e) => e.facts));
     const fits = ranking.candidates.slice(0, 3).map((c) => c.facts.name);
     const maybe = ranking.uncertain.slice(0, 3).map((u) => u.facts.name);
     if (fits.length > 0) hint = `Templates that satisfy every requirement: ${fits.join(', ')}; call create_agent_task with one of them. Otherwise: ${base.hint}`;
