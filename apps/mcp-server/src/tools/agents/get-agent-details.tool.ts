@@ -18,7 +18,7 @@ export const getAgentDetailsTool = defineTool({
   name: 'get_agent_details',
   title: 'Get agent details',
   description:
-    'One agent in depth: true status and why, state and message, health, workspace build (with its error), template, prompt, state history, log tail. Use it when get_fleet_status or list_agents points at an agent. Next: the suggested next actions, or get_agent_logs.',
+    'One agent in depth: status and why, state, health, workspace build (and its error), template, prompt, history, log tail. Use it on an agent get_fleet_status or list_agents points at. Next: its suggested next actions.',
   toolset: 'agents',
   effect: 'read',
   inputSchema,

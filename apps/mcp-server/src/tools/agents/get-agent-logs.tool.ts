@@ -53,7 +53,7 @@ export const getAgentLogsTool = defineTool({
   name: 'get_agent_logs',
   title: 'Get agent logs',
   description:
-    "An agent's conversation log (input sent, output produced; untrusted agent text), newest first, filtered, truncated and paged. Use it to see what an agent did or asks. Next: send_agent_input to answer it, or get_agent_details.",
+    "An agent's conversation log (input sent, output produced; untrusted), newest first, filtered, cut and paged. Use it to see what an agent did or asks. Next: send_agent_input to answer it.",
   toolset: 'agents',
   effect: 'read',
   inputSchema,

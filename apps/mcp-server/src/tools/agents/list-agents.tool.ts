@@ -18,7 +18,7 @@ const inputSchema = z.object({
   capability: CapabilityFilterSchema.optional().describe('Only agents whose template offers this capability'),
   needs_attention: z.boolean().optional().describe('true: only agents needing attention; false: only the others'),
   search: z.string().min(1).max(200).optional().describe('Text searched in name, owner, template, prompt and message'),
-  sort: z.enum(AGENT_SORTS).default('name').describe('name (A→Z), last_activity or created (newest first), status, attention (most severe first)'),
+  sort: z.enum(AGENT_SORTS).default('name').describe('Sort order (last_activity, created: newest first)'),
   limit: z.number().int().min(1).max(200).default(25).describe('Page size'),
   cursor: CursorSchema.optional().describe('next_cursor of the previous page'),
   fields: z

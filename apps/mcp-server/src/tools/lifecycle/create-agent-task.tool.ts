@@ -35,13 +35,13 @@ const requirementsSchema = z
       .array(z.string().min(1).max(100))
       .max(50)
       .optional()
-      .describe('Capabilities the work needs, as list_templates shows them (e.g. "python", "gpu", "preset:researcher")'),
+      .describe('Capabilities needed, as list_templates names them'),
     cpu: z.number().positive().max(1024).optional().describe('CPU cores needed'),
     memory_gb: z.number().positive().max(65_536).optional().describe('Memory needed, in GB'),
     disk_gb: z.number().positive().max(1_048_576).optional().describe('Disk needed, in GB'),
-    gpu: z.boolean().optional().describe('Needs a GPU (checked as the capability "gpu")'),
+    gpu: z.boolean().optional().describe('Needs a GPU'),
   })
-  .describe('What the work needs; checked against the template BEFORE anything is created');
+  .describe('What the work needs; checked before anything is created');
 
 const inputSchema = z.object({
   input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The task prompt: what the agent should do'),
@@ -51,7 +51,7 @@ const inputSchema = z.object({
     .max(200)
     .optional()
     .describe(
-      'Template name or id (list_templates; its active version is used). Without it, a Coder Agents chat is created where the deployment has them',
+      'Template name or id (its active version is used); without it, a Coder Agents chat',
     ),
   labels: z.record(z.string().min(1).max(64), z.string().max(200)).optional().describe('Chats: labels (key: value)'),
   workspace_id: z.uuid().optional().describe('Chats: use this existing workspace'),
@@ -70,7 +70,7 @@ const inputSchema = z.object({
   allow_unverifiable: z
     .boolean()
     .default(false)
-    .describe('Proceed when the only problems are requirements the template cannot prove (reported as warnings)'),
+    .describe('Proceed when requirements are only unprovable (warnings)'),
   wait_until: z
     .enum(WAIT_TARGETS)
     .optional()

@@ -34,7 +34,7 @@ export const pauseAgentTool = defineTool({
   name: 'pause_agent',
   title: 'Pause agent',
   description:
-    "Pauses an agent: its workspace stops (task, prompt and log kept), freeing capacity; a chat's turn is interrupted. Use it for agents idle or done for now. Next: update_agent_task, resume_agent, or delete_agent.",
+    "Pauses an agent: its workspace stops (task, prompt and log kept), freeing capacity; a chat's turn is interrupted. Use it for agents idle or done for now. Next: resume_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

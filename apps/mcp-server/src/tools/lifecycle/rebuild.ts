@@ -29,7 +29,7 @@ export const rebuildInputSchema = z.object({
     .min(0)
     .max(MAX_REBUILD_WAIT_MS)
     .default(DEFAULT_REBUILD_WAIT_MS)
-    .describe(`Upper bound in ms for waiting on the builds (≤ ${MAX_REBUILD_WAIT_MS}); progress is reported while waiting`),
+    .describe('Upper bound in ms for waiting on the builds'),
 });
 
 export const rebuildOutputSchema = z.object({

@@ -5,7 +5,7 @@ export const restartAgentTool = defineTool({
   name: 'restart_agent',
   title: 'Restart agent',
   description:
-    "Restarts an agent's workspace: a stop build, then a start build on the same template version, waiting (bounded, with progress) and reporting both builds; a stopped workspace is just started, a running build is waited for first. Use it for an agent that is offline, unhealthy or hung while its workspace runs (resume_agent only continues paused agents). Next: get_agent_details.",
+    "Restarts an agent's workspace (stop, then start on the same version), waiting with progress and reporting both builds. Use it for an agent offline, unhealthy or hung while running (resume_agent only continues paused ones). Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -18,7 +18,7 @@ const inputSchema = z.object({
     .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
     .default('queue')
     .describe(
-      "When the agent is busy: 'queue' (default; a chat keeps it in Coder's queue and runs it after the current turn, a task refuses), 'fail' (send nothing), 'interrupt' (a chat stops its turn and takes the input now; tasks cannot)",
+      "If busy: queue (after the current turn), fail (send nothing), interrupt (chats: stop the turn, take it now)",
     ),
 });
 

@@ -5,7 +5,7 @@ export const updateAgentTemplateTool = defineTool({
   name: 'update_agent_template',
   title: 'Update agent template',
   description:
-    "Moves an agent to its template's active version: a stop build, then a start build on that version, waiting (bounded, with progress) and reporting both. Refuses, changing nothing, when the agent already runs on it or the new version drops a parameter the agent uses (or requires one it lacks). Use it when get_agent_details says the template is outdated. Next: get_agent_details.",
+    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current or a parameter it uses is gone. Use it when get_agent_details says the template is outdated. Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
