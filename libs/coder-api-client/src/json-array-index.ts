@@ -13,7 +13,7 @@
  * the body by parsing `envelope`. Anything unexpected returns `undefined`: the caller then parses the body
  * the ordinary way, which also produces the precise error.
  */
-import type { Buffer } from 'node:buffer';
+import type { ByteBody } from './byte-body.js';
 
 export interface JsonArrayIndex {
   /** Byte offset where element i starts (`{`). */
@@ -43,7 +43,7 @@ const MAX_DEPTH = 512;
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Index of the quote closing the string whose opening quote is at `open`, or -1 when unterminated. */
-function closingQuote(body: Buffer, open: number): number {
+function closingQuote(body: ByteBody, open: number): number {
   let j = open + 1;
   for (;;) {
     j = body.indexOf(QUOTE, j);
@@ -56,18 +56,18 @@ function closingQuote(body: Buffer, open: number): number {
 }
 
 /** Whether `byte` occurs in body[start, end) (a short range: an id). */
-function hasByte(body: Buffer, byte: number, start: number, end: number): boolean {
+function hasByte(body: ByteBody, byte: number, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (body[i] === byte) return true;
   return false;
 }
 
-function nextNonSpace(body: Buffer, from: number): number {
+function nextNonSpace(body: ByteBody, from: number): number {
   let i = from;
   while (isSpace(body[i])) i++;
   return i;
 }
 
-function equalsAscii(body: Buffer, start: number, end: number, text: string): boolean {
+function equalsAscii(body: ByteBody, start: number, end: number, text: string): boolean {
   if (end - start !== text.length) return false;
   for (let i = 0; i < text.length; i++) if (body[start + i] !== text.charCodeAt(i)) return false;
   return true;
@@ -77,7 +77,7 @@ function equalsAscii(body: Buffer, start: number, end: number, text: string): bo
  * Elements of the array under top-level key `key`, or of the top-level array itself when `key` is `null`
  * (`[{…},{…}]`, e.g. Coder's chats list); `undefined` when the body is not shaped that way.
  */
-export function indexJsonArray(body: Buffer, key: string | null): JsonArrayIndex | undefined {
+export function indexJsonArray(body: ByteBody, key: string | null): JsonArrayIndex | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
   const ids: (string | undefined)[] = [];

@@ -9,6 +9,7 @@
  * drove memory and GC time up at scale). TaskListBody and ChatListBody are this with their item shapes.
  */
 import { Buffer } from 'node:buffer';
+import type { ByteBody } from './byte-body.js';
 import { isRecord } from './guards.js';
 import { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 import type { Parse, Parsed } from './parse.js';
@@ -27,7 +28,7 @@ export interface JsonListShape<T> {
 
 /** What `indexJsonList` found: the bytes it keeps, their index, and the list's count. */
 export interface IndexedJsonList {
-  readonly body: Buffer;
+  readonly body: ByteBody;
   readonly index: JsonArrayIndex;
   readonly count: number;
 }
@@ -73,7 +74,7 @@ function fromParsed<T>(body: Buffer, shape: JsonListShape<T>): Parsed<IndexedJso
 }
 
 export class JsonListBody<T> {
-  protected readonly body: Buffer;
+  protected readonly body: ByteBody;
   protected readonly index: JsonArrayIndex;
   /** Coder's `count` (falls back to the number of items). */
   readonly count: number;
