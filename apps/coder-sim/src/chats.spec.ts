@@ -147,6 +147,20 @@ describe('chats on Coder 2.37 (Agents era)', () => {
     expect((await create({ request_id: 'req-1' }, 'sim-alice-token')).id).not.toBe(a.id);
   });
 
+  it('recognises a repeated message request_id (a retry after a lost answer sends nothing twice)', async () => {
+    const chat = await create();
+    const body = { content: text('only once please'), request_id: 'msg-req-1' };
+    const first = await api('POST', `/api/v2/chats/${chat.id}/messages`, { body });
+    const again = await api('POST', `/api/v2/chats/${chat.id}/messages`, { body });
+    expect(again.status).toBe(first.status);
+    expect(again.body).toEqual(first.body);
+    const all = (await api('GET', `/api/v2/chats/${chat.id}/messages?limit=100`)).body;
+    const copies = [...all.messages, ...(all.queued_messages ?? [])].filter((m: { content: { text?: string }[] }) => m.content.some((p) => p.text === 'only once please'));
+    expect(copies).toHaveLength(1);
+    const other = await api('POST', `/api/v2/chats/${chat.id}/messages`, { body: { content: text('different'), request_id: 'msg-req-1' } });
+    expect(other.status).toBe(409);
+  });
+
   it('moves a PR through review (diff_status) and serves the diff', async () => {
     const chat = await create();
     sim.control.chats.setPullRequest(chat.id, { draft: true });

@@ -65,6 +65,25 @@ export function toolFailure(code: FailureCode, message: string, hint: string, ex
   return { code, message, hint, ...extra };
 }
 
+/**
+ * D1: the request may have been applied by Coder but its answer never came back (connection reset after
+ * the request left, timeout). `delivery: 'not_sent'` (the connection was never made) and any HTTP status are
+ * definite answers; a cancelled caller (`callerAborted`) is answered by the tool funnel, not re-read.
+ */
+export function mayHaveBeenApplied(error: CoderApiError, callerAborted = false): boolean {
+  if (callerAborted) return false;
+  return (error.kind === 'network' || error.kind === 'timeout') && error.delivery !== 'not_sent';
+}
+
+/** The failure when a re-read after a lost answer cannot tell whether the mutation happened. */
+export function outcomeUnknown(what: string, why: string, check: string): ToolFailure {
+  return toolFailure(
+    'outcome_unknown',
+    `${what}: the request reached Coder or may have, but its answer was lost (${why}), and a re-read could not confirm the result.`,
+    `Do not simply retry: ${check}`,
+  );
+}
+
 export interface CoderFailureContext {
   /** What we tried, as a phrase: "list tasks", "read the logs of agent 'alice/fix-bug'". */
   action: string;

@@ -7,6 +7,7 @@
  *   every other tool error: an `isError` result "invalid_argument: what. Next: how" (no zod dump, no -32603);
  *   unknown arguments (every input is strict, define-tool.ts) are named with the ones the tool accepts;
  * - any other method: a params parse failure is -32602 with a one-line summary of the fields;
+ * - a resource URI longer than MAX_URI_CHARS is -32602 before any handler parses it;
  * - every error message is clipped (ERROR_MESSAGE_MAX_CHARS) with a marker, so an error never echoes input in bulk;
  * - tools/list answers with compacted schemas (tool-list.ts: the context budget).
  *
@@ -21,6 +22,8 @@ import { renderFailure, toolFailure } from './failures.js';
 import { compactToolList } from './tool-list.js';
 
 export const ERROR_MESSAGE_MAX_CHARS = 500;
+/** Longest resource URI accepted (fleet:// URIs are short; the SDK answered a 1 MiB one with -32603). */
+export const MAX_URI_CHARS = 2_048;
 const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
 
@@ -134,6 +137,9 @@ export function guardRequests(server: McpServer, tools: readonly AnyTool[]): voi
           }
         }
       }
+      const uri = request.params?.['uri'];
+      if (typeof uri === 'string' && uri.length > MAX_URI_CHARS)
+        throw rpcError(INVALID_PARAMS, `Invalid params for ${clip(method, 64)}: \`uri\` is ${uri.length} characters; resource URIs of this server are at most ${MAX_URI_CHARS}.`);
       try {
         const result = await handler(request, extra);
         // What every session pays in context: compact schemas for every tool (tool-list.ts).

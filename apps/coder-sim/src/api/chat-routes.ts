@@ -260,17 +260,27 @@ function sendMessage(req: SimRequest, ctx: RouteContext): SimResponse {
   if (text.trim() === '') validation('Invalid request.', 'content', 'content must not be empty');
   const busy = optionalString(body, 'busy_behavior') ?? 'queue';
   if (busy !== 'queue' && busy !== 'interrupt') validation('Invalid request.', 'busy_behavior', 'must be queue or interrupt');
+  // request_id: a repeat of the same request (a client retrying after a lost answer) gets the first answer, nothing is sent twice.
+  const requestId = optionalString(body, 'request_id');
+  const fingerprint = JSON.stringify([body['content'], busy, body['model_config_id'] ?? null]);
+  const seen = requestId ? ctx.fleet.chats.store.messageRequest(chat.id, requestId) : undefined;
+  if (seen) {
+    if (seen.fingerprint !== fingerprint) fail(409, 'This request_id was already used with a different message.');
+    return json(seen.answer);
+  }
   const modelId = optionalString(body, 'model_config_id');
   if (modelId !== undefined && ctx.fleet.chats.store.model(modelId.toLowerCase())?.organizationId !== chat.organizationId) validation('Invalid request.', 'model_config_id', 'Model not found in this organization.');
   if (modelId !== undefined) chat.modelConfigId = modelId.toLowerCase();
   const result = attempt(() => ctx.fleet.chats.send(chat, text, busy, caller.id));
   const model = ctx.fleet.chats.store.model(chat.modelConfigId);
-  return json({
+  const answer = {
     queued: result.queued,
     ...(result.message ? { message: toChatMessage(ctx.fleet, chat, result.message, model) } : {}),
     ...(result.messages.length > 0 ? { messages: result.messages.map((m) => toChatMessage(ctx.fleet, chat, m, model)) } : {}),
     ...(result.queuedMessage ? { queued_message: toQueuedMessage(ctx.fleet, chat, result.queuedMessage) } : {}),
-  } satisfies CreateChatMessageResponse);
+  } satisfies CreateChatMessageResponse;
+  if (requestId) ctx.fleet.chats.store.rememberMessageRequest(chat.id, requestId, fingerprint, answer);
+  return json(answer);
 }
 
 function interruptChat(req: SimRequest, ctx: RouteContext): SimResponse {

@@ -13,11 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { partsText, resolveAgentRef, toChatAgent, toChatAgents, truncateText, type Agent, type AttentionThresholds, type ChatExtras } from '@org/fleet-domain';
 import type { Chat, ChatMessage, ChatMessagePart, ChatQueuedMessage, ChatSocket, ChatSocketTuning, CoderApiError, CoderClient, CoderResult, CreateChatRequest } from '../coder.js';
 import type { Clock } from '../clock.js';
-import { fromCoderApiError, fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
+import { fromCoderApiError, fromDomainError, mayHaveBeenApplied, outcomeUnknown, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
 import type { ChatListBody } from '@org/coder-api-client';
 import { mapChatsIncrementally, type MappedChats } from '../runtime/chat-list.js';
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
-import type { FleetPushHandlers, FleetRead, MessageEntry, MessagePage, QueuedItem, SendOutcome, WhenBusy } from './backend.js';
+import { toMutationSignals, type FleetPushHandlers, type FleetRead, type MessageEntry, type MessagePage, type MutationSignals, type QueuedItem, type SendOutcome, type WhenBusy } from './backend.js';
 
 export type ChatsClient = Pick<
   CoderClient,
@@ -62,10 +62,15 @@ export interface AgentsBackend {
   /** Fresh chat plus cost and queue (three Coder requests). */
   details(id: string, signal?: AbortSignal): Promise<Outcome<Agent>>;
   messages(id: string, page: { cursor?: string; limit: number; maxBytes: number }, signal?: AbortSignal): Promise<Outcome<MessagePage>>;
-  create(request: ChatCreateRequest, signal?: AbortSignal): Promise<Outcome<{ agent: Agent; requestId: string }>>;
-  sendInput(target: ChatTarget, text: string, options: { whenBusy: WhenBusy }, signal?: AbortSignal): Promise<Outcome<SendOutcome>>;
-  interrupt(target: ChatTarget, signal?: AbortSignal): Promise<Outcome<{ agent: Agent; unchanged: boolean }>>;
-  archive(target: ChatTarget, signal?: AbortSignal): Promise<Outcome<{ unchanged: boolean }>>;
+  /**
+   * Mutations (D1): when Coder's answer is lost, create and send ask again with the same `request_id` (fixed
+   * before the first attempt, so Coder recognises the repeat and nothing is doubled), interrupt and archive
+   * re-read the chat; `recovered` says what that found. If even that cannot tell: `outcome_unknown`.
+   */
+  create(request: ChatCreateRequest, signal?: AbortSignal | MutationSignals): Promise<Outcome<{ agent: Agent; requestId: string; recovered?: string }>>;
+  sendInput(target: ChatTarget, text: string, options: { whenBusy: WhenBusy }, signal?: AbortSignal | MutationSignals): Promise<Outcome<SendOutcome>>;
+  interrupt(target: ChatTarget, signal?: AbortSignal | MutationSignals): Promise<Outcome<{ agent: Agent; unchanged: boolean; recovered?: string }>>;
+  archive(target: ChatTarget, signal?: AbortSignal | MutationSignals): Promise<Outcome<{ unchanged: boolean; recovered?: string }>>;
   queue(id: string, signal?: AbortSignal): Promise<Outcome<QueuedItem[]>>;
   promoteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
   deleteQueued(id: string, queuedId: number, signal?: AbortSignal): Promise<Outcome<void>>;
@@ -207,7 +212,9 @@ export function createAgentsBackend(options: {
       if (!r.ok) return { ok: false, failure: coderFailure(r.error, 'read the messages of', id) };
       return { ok: true, value: boundPage(r.value.messages, r.value.has_more, page.maxBytes) };
     },
-    async create(request, signal) {
+    async create(request, signals) {
+      const s = toMutationSignals(signals);
+      const signal = s.caller;
       await learnEra(signal);
       // Fixed before the first attempt: a retried create (ours or the client's transport) never makes two chats.
       const requestId = newRequestId();
@@ -228,12 +235,28 @@ export function createAgentsBackend(options: {
         ...(request.systemPrompt ? { system_prompt: request.systemPrompt } : {}),
         ...(request.planMode ? { plan_mode: 'plan' } : {}),
       } as CreateChatRequest;
-      const r = await coder.createChat(body, { signal });
-      if (!r.ok) return { ok: false, failure: fromCoderApiError(r.error, { action: 'create an agent chat', hints: { usage_limit: USAGE_LIMIT_HINT } }) };
+      const createFailure = (error: CoderApiError) => fromCoderApiError(error, { action: 'create an agent chat', hints: { usage_limit: USAGE_LIMIT_HINT } });
+      const r = await coder.createChat(body, { signal: s.request });
+      if (r.ok) {
+        cache.invalidate();
+        return { ok: true, value: { agent: toAgent(r.value), requestId } };
+      }
+      if (!mayHaveBeenApplied(r.error, signal?.aborted)) return { ok: false, failure: createFailure(r.error) };
+      // The answer was lost: ask again with the same request_id; Coder answers with the chat it made for it.
+      const again = await coder.createChat(body, { signal: s.reread() });
       cache.invalidate();
-      return { ok: true, value: { agent: toAgent(r.value), requestId } };
+      if (again.ok) {
+        const recovered = `Coder's answer to the create was lost (${r.error.kind}); asking again with the same request id returned agent ${again.value.id}: one chat, no duplicate.`;
+        return { ok: true, value: { agent: toAgent(again.value), requestId, recovered } };
+      }
+      return {
+        ok: false,
+        failure: outcomeUnknown('Creating an agent chat may or may not have happened', r.error.kind, 'check with list_agents whether a chat with this prompt appeared (newest first) before creating it again.'),
+      };
     },
-    async sendInput(target, text, { whenBusy }, signal) {
+    async sendInput(target, text, { whenBusy }, signals) {
+      const s = toMutationSignals(signals);
+      const signal = s.caller;
       const busy = BUSY_STATUSES.has(target.chat.status);
       if (busy && whenBusy === 'fail') {
         return {
@@ -243,32 +266,71 @@ export function createAgentsBackend(options: {
           }),
         };
       }
-      const r = await coder.sendChatMessage(
-        target.id,
-        { content: [{ type: 'text', text }], busy_behavior: whenBusy === 'interrupt' ? 'interrupt' : 'queue', request_id: newRequestId() },
-        { signal },
-      );
+      // Fixed before the first attempt: Coder recognises a repeat of this request_id as the same message.
+      const body = { content: [{ type: 'text' as const, text }], busy_behavior: whenBusy === 'interrupt' ? ('interrupt' as const) : ('queue' as const), request_id: newRequestId() };
+      let r = await coder.sendChatMessage(target.id, body, { signal: s.request });
+      let recovered: string | undefined;
+      if (!r.ok && mayHaveBeenApplied(r.error, signal?.aborted)) {
+        const lost = r.error.kind;
+        r = await coder.sendChatMessage(target.id, body, { signal: s.reread() });
+        cache.invalidate();
+        if (!r.ok) {
+          return {
+            ok: false,
+            failure: outcomeUnknown(
+              `The input to agent ${target.id} may or may not have been delivered`,
+              lost,
+              `check with get_agent_logs agent=${target.id} (is it there, or queued in get_agent_details?) before sending it again.`,
+            ),
+          };
+        }
+        recovered = `Coder's answer was lost (${lost}); asking again with the same request id, Coder recognised the message: it is there once.`;
+      }
       if (!r.ok) return { ok: false, failure: coderFailure(r.error, 'send input to', target.id) };
       cache.invalidate();
+      const extra = recovered ? { recovered } : {};
       const queuedId = r.value.queued_message?.id;
       if (r.value.queued && queuedId !== undefined) {
         const q = await queue(target.id, signal);
         const position = q.ok ? (q.value.find((m) => m.id === queuedId)?.position ?? q.value.length) : (target.agent.queue?.count ?? 0) + 1;
-        return { ok: true, value: { kind: 'queued', agent: target.agent, position: Math.max(1, position), queuedMessageId: queuedId } };
+        return { ok: true, value: { kind: 'queued', agent: target.agent, position: Math.max(1, position), queuedMessageId: queuedId, ...extra } };
       }
-      return { ok: true, value: { kind: 'delivered', agent: target.agent, interrupted: busy && whenBusy === 'interrupt' } };
+      return { ok: true, value: { kind: 'delivered', agent: target.agent, interrupted: busy && whenBusy === 'interrupt', ...extra } };
     },
-    async interrupt(target, signal) {
+    async interrupt(target, signals) {
+      const s = toMutationSignals(signals);
       if (!BUSY_STATUSES.has(target.chat.status)) return { ok: true, value: { agent: target.agent, unchanged: true } };
-      const r = await coder.interruptChat(target.id, { signal });
+      const r = await coder.interruptChat(target.id, { signal: s.request });
+      if (!r.ok && mayHaveBeenApplied(r.error, s.caller?.aborted)) {
+        // The answer was lost: the chat as re-read says whether the turn is stopping or stopped.
+        const now = await coder.getChat(target.id, { signal: s.reread() });
+        cache.invalidate();
+        if (now.ok && (now.value.status === 'interrupting' || !BUSY_STATUSES.has(now.value.status))) {
+          return { ok: true, value: { agent: toAgent(now.value), unchanged: false, recovered: `Coder's answer to the interrupt was lost (${r.error.kind}); a re-read shows the chat ${now.value.status === 'interrupting' ? 'stopping its turn' : `no longer running (${now.value.status})`}.` } };
+        }
+        return {
+          ok: false,
+          failure: outcomeUnknown(`Interrupting agent ${target.id} may or may not have happened`, r.error.kind, `check with get_agent_details agent=${target.id}; interrupting again is safe (it does nothing when no turn runs).`),
+        };
+      }
       if (!r.ok) return { ok: false, failure: coderFailure(r.error, 'interrupt', target.id) };
       cache.invalidate();
       return { ok: true, value: { agent: toAgent(r.value), unchanged: false } };
     },
-    async archive(target, signal) {
+    async archive(target, signals) {
+      const s = toMutationSignals(signals);
       if (target.chat.archived) return { ok: true, value: { unchanged: true } };
       if (!ARCHIVABLE_STATUSES.has(target.chat.status) || (target.chat.children ?? []).some((c) => !ARCHIVABLE_STATUSES.has(c.status))) return { ok: false, failure: busyArchiveFailure(target) };
-      const r = await coder.archiveChat(target.id, true, { signal });
+      const r = await coder.archiveChat(target.id, true, { signal: s.request });
+      if (!r.ok && mayHaveBeenApplied(r.error, s.caller?.aborted)) {
+        const now = await coder.getChat(target.id, { signal: s.reread() });
+        cache.invalidate();
+        if (now.ok && now.value.archived) return { ok: true, value: { unchanged: false, recovered: `Coder's answer to the archive was lost (${r.error.kind}); a re-read shows the chat archived.` } };
+        return {
+          ok: false,
+          failure: outcomeUnknown(`Archiving agent ${target.id} may or may not have happened`, r.error.kind, `check with get_agent_details agent=${target.id} (archived or not) before calling delete_agent again.`),
+        };
+      }
       if (!r.ok) return { ok: false, failure: r.error.kind === 'conflict' ? busyArchiveFailure(target) : coderFailure(r.error, 'archive', target.id) };
       cache.invalidate();
       return { ok: true, value: { unchanged: false } };

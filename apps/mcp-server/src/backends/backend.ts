@@ -10,6 +10,22 @@ import { assertNever, type Agent, type AgentKind } from '@org/fleet-domain';
 import type { ChatSocketStatus, CoderResult } from '../coder.js';
 import { toolFailure, type ToolFailure } from '../failures.js';
 
+/**
+ * Signals of one mutation that may lose its answer (D1): `request` bounds the mutation itself (cut early so
+ * a re-read fits in the tool's time), `reread` gives a fresh signal per re-read, `caller` is the tool's own
+ * (aborted = the client cancelled: no re-read). A bare AbortSignal is used for all three.
+ */
+export interface MutationSignals {
+  readonly caller?: AbortSignal;
+  readonly request?: AbortSignal;
+  readonly reread: () => AbortSignal | undefined;
+}
+
+export function toMutationSignals(signal: AbortSignal | MutationSignals | undefined): MutationSignals {
+  if (signal === undefined || signal instanceof AbortSignal) return { ...(signal ? { caller: signal, request: signal } : {}), reread: () => signal };
+  return signal;
+}
+
 /** What a tool may ask a backend to do (beyond reading the fleet, which every backend does). */
 export type Capability =
   | 'create'
@@ -197,10 +213,14 @@ export type WhenBusy = 'queue' | 'fail' | 'interrupt';
 export const WHEN_BUSY: readonly WhenBusy[] = ['queue', 'fail', 'interrupt'];
 
 /** What happened to input sent to an agent. */
-export type SendOutcome =
+export type SendOutcome = (
   | { kind: 'delivered'; agent: Agent; interrupted: boolean }
   /** Waiting in Coder's queue of the agent; position 1 = next. */
-  | { kind: 'queued'; agent: Agent; position: number; queuedMessageId: number };
+  | { kind: 'queued'; agent: Agent; position: number; queuedMessageId: number }
+) & {
+  /** Coder's answer was lost and a repeat (same request id) or re-read found this outcome (D1). */
+  recovered?: string;
+};
 
 export interface QueuedItem {
   id: number;

@@ -66,9 +66,12 @@ describe('stdio: every line gets an answer (D9)', () => {
   it('answers invalid JSON with -32700 and a batch or a non-JSON-RPC value with -32600', async () => {
     const s = await start();
     expect(await s.send('{not json')).toMatchObject({ id: null, error: { code: -32700 } });
+    // Where the id can still be read, the error carries it (stdio-proto.mjs matches answers by id).
+    expect(await s.send('{"jsonrpc":"2.0","id":"raw-1","method":"ping"')).toMatchObject({ id: 'raw-1', error: { code: -32700 } });
     const batch = await s.send(JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'ping' }]));
-    expect(batch).toMatchObject({ id: null, error: { code: -32600 } });
+    expect(batch).toMatchObject({ id: 1, error: { code: -32600 } });
     expect(batch.error?.message).toMatch(/batches are not supported/);
+    expect(await s.send(JSON.stringify([{ jsonrpc: '2.0', method: 'notifications/initialized' }]))).toMatchObject({ id: null, error: { code: -32600 } });
     expect(await s.send(JSON.stringify({ jsonrpc: '1.0', id: 7, method: 'ping' }))).toMatchObject({ id: 7, error: { code: -32600 } });
     expect(await s.send('42')).toMatchObject({ id: null, error: { code: -32600 } });
     // Still serving.
@@ -78,7 +81,7 @@ describe('stdio: every line gets an answer (D9)', () => {
   it('refuses and logs an oversized line, then keeps serving', async () => {
     const s = await start(1024);
     const reply = await s.send(s.rpc(1, 'tools/call', { name: 'fake_status', arguments: { mode: 'x'.repeat(5000) } }));
-    expect(reply).toMatchObject({ id: null, error: { code: -32600 } });
+    expect(reply).toMatchObject({ id: 1, error: { code: -32600 } });
     expect(reply.error?.message).toMatch(/exceeds the 1024-byte limit/);
     expect(s.logs.join('')).toMatch(/refused a message longer than the line limit/);
     expect(await s.send(s.rpc(2, 'ping', {}))).toMatchObject({ id: 2, result: {} });
@@ -111,5 +114,9 @@ describe('stdio: every line gets an answer (D9)', () => {
       expect(text.length).toBeGreaterThan(0);
       expect(text.length).toBeLessThan(ERROR_MESSAGE_MAX_CHARS + 200);
     }
+    // An oversized resource URI is bad params (-32602), not an internal error (stdio-proto.mjs: -32603 before).
+    const read = await s.send(s.rpc(9, 'resources/read', { uri: huge }));
+    expect(read.error?.code).toBe(-32602);
+    expect(read.error?.message).toMatch(/`uri` is \d+ characters; resource URIs of this server are at most 2048/);
   });
 });

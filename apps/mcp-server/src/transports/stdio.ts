@@ -23,6 +23,20 @@ const usableId = (value: unknown): RpcId => {
   return (typeof id === 'string' && id.length <= 200) || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 };
 
+/**
+ * The id of a line that is not valid JSON, when it can still be read (`"id": "x"` or `"id": 7` before the
+ * break): the client can then match the error to its request. Null otherwise, as JSON-RPC requires.
+ */
+const salvagedId = (line: string): RpcId => {
+  const m = /"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,15})\s*[,}]/.exec(line.slice(0, 4096));
+  if (!m?.[1]) return null;
+  try {
+    return usableId({ id: JSON.parse(m[1]) as unknown });
+  } catch {
+    return null;
+  }
+};
+
 export interface LineTransportOptions {
   stdin?: Readable;
   stdout?: Writable;
@@ -44,6 +58,8 @@ export class LineTransport implements Transport {
   /** Inside an oversized line: drop bytes until its newline. */
   private discarding = false;
   private discarded = 0;
+  /** The start of the discarded line: its id, when readable, goes on the refusal. */
+  private discardedHead = '';
   private closed = false;
 
   constructor(private readonly options: LineTransportOptions = {}) {
@@ -58,7 +74,7 @@ export class LineTransport implements Transport {
       const at = rest.indexOf(0x0a);
       const piece = at === -1 ? rest : rest.subarray(0, at);
       if (this.discarding) this.discarded += piece.length;
-      else if (this.size + piece.length > this.maxLineBytes) this.startDiscarding(piece.length);
+      else if (this.size + piece.length > this.maxLineBytes) this.startDiscarding(piece);
       else {
         this.chunks.push(piece);
         this.size += piece.length;
@@ -71,9 +87,10 @@ export class LineTransport implements Transport {
   private readonly onError = (error: Error) => this.onerror?.(error);
   private readonly onEnd = () => void this.close();
 
-  private startDiscarding(more: number) {
+  private startDiscarding(piece: Buffer) {
     this.discarding = true;
-    this.discarded = this.size + more;
+    this.discarded = this.size + piece.length;
+    this.discardedHead = Buffer.concat([...this.chunks, piece.subarray(0, 4096)]).subarray(0, 4096).toString('utf8');
     this.chunks = [];
     this.size = 0;
   }
@@ -82,7 +99,9 @@ export class LineTransport implements Transport {
     if (this.discarding) {
       this.discarding = false;
       this.options.log?.warn('stdio: refused a message longer than the line limit', { bytes: this.discarded, limitBytes: this.maxLineBytes });
-      this.reply(rpcError(null, -32600, `Invalid Request: message of ${this.discarded} bytes exceeds the ${this.maxLineBytes}-byte limit of this server's stdio transport; it was discarded.`));
+      const id = salvagedId(this.discardedHead);
+      this.discardedHead = '';
+      this.reply(rpcError(id, -32600, `Invalid Request: message of ${this.discarded} bytes exceeds the ${this.maxLineBytes}-byte limit of this server's stdio transport; it was discarded.`));
       return;
     }
     const line = Buffer.concat(this.chunks, this.size).toString('utf8').replace(/\r$/, '');
@@ -98,10 +117,16 @@ export class LineTransport implements Transport {
       value = JSON.parse(line);
     } catch {
       this.options.log?.debug('stdio: a line is not JSON', { bytes: line.length });
-      return this.reply(rpcError(null, -32700, 'Parse error: the line is not valid JSON. Send one JSON-RPC message per line.'));
+      return this.reply(rpcError(salvagedId(line), -32700, 'Parse error: the line is not valid JSON. Send one JSON-RPC message per line.'));
     }
-    if (Array.isArray(value))
-      return this.reply(rpcError(null, -32600, 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them). Send one message per line.'));
+    if (Array.isArray(value)) {
+      // Every request in the batch gets the refusal under its own id (so a client can match it); no id: one answer, id null.
+      const batchRefusal = 'Invalid Request: JSON-RPC batches are not supported (MCP 2025-06-18 removed them). Send one message per line.';
+      const ids = value.map(usableId).filter((id): id is string | number => id !== null).slice(0, 100);
+      if (ids.length === 0) return this.reply(rpcError(null, -32600, batchRefusal));
+      for (const id of new Set(ids)) this.reply(rpcError(id, -32600, batchRefusal));
+      return;
+    }
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (!parsed.success) {
       const isReply = typeof value === 'object' && value !== null && !('method' in value);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canOwnAgents,
   checkAgentAction,
+  effectAfterLostAnswer,
   explainCoderRefusal,
   isRaceRefusal,
   nextActionsAfterCreate,
@@ -227,5 +228,26 @@ describe('canOwnAgents', () => {
     ['suspended', false],
   ] as const)('a %s user -> %s', (status, can) => {
     expect(canOwnAgents(status === undefined ? {} : { status })).toBe(can);
+  });
+});
+
+describe('effectAfterLostAnswer (D1: a lost answer is re-read, never "not sent")', () => {
+  const at = (status: AgentStatus, ws?: string) => ({ status, ...(ws ? { workspace: { status: ws } } : {}) });
+  it('pause shows as a stop build or a paused agent', () => {
+    expect(effectAfterLostAnswer('pause', at('paused', 'stopped'))).toBe('applied');
+    expect(effectAfterLostAnswer('pause', at('offline', 'stopping'))).toBe('applied');
+    expect(effectAfterLostAnswer('pause', at('busy', 'running'))).toBe('unknown');
+    expect(effectAfterLostAnswer('pause', 'gone')).toBe('unknown');
+  });
+  it('resume shows as a start build or a running agent, never while still paused', () => {
+    expect(effectAfterLostAnswer('resume', at('starting', 'starting'))).toBe('applied');
+    expect(effectAfterLostAnswer('resume', at('idle', 'running'))).toBe('applied');
+    expect(effectAfterLostAnswer('resume', at('paused', 'stopped'))).toBe('unknown');
+    expect(effectAfterLostAnswer('resume', 'gone')).toBe('unknown');
+  });
+  it('delete shows as a gone agent or a delete build', () => {
+    expect(effectAfterLostAnswer('delete', 'gone')).toBe('applied');
+    expect(effectAfterLostAnswer('delete', at('offline', 'deleting'))).toBe('applied');
+    expect(effectAfterLostAnswer('delete', at('idle', 'running'))).toBe('unknown');
   });
 });

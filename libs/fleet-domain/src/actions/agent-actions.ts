@@ -217,6 +217,36 @@ export function explainCoderRefusal(action: AgentAction, r: CoderRefusal, before
   }
 }
 
+// ---- lost answers: did the request take effect? ---------------------------------------------------
+
+/** The agent as re-read after a lost answer; `gone` when Coder no longer knows it (404). */
+export type AgentAfterLostAnswer = Pick<Agent, 'status'> & { readonly workspace?: { readonly status?: string } };
+
+/** Workspace statuses that show a stop build (pause) or a start build (resume) or a delete build was started. */
+const STOP_BUILD_STATUSES: readonly string[] = ['stopping', 'stopped'];
+const START_BUILD_STATUSES: readonly string[] = ['pending', 'starting', 'running'];
+const DELETE_BUILD_STATUSES: readonly string[] = ['deleting', 'deleted'];
+
+/**
+ * D1: a pause, resume or delete left for Coder but its answer was lost (connection reset, timeout). Does the
+ * agent as re-read show the action's effect? `applied`: report it done ("a re-read shows …"); `unknown`: the
+ * caller is told how to check, never "not sent" (the bytes left). A stop/start/delete build in progress
+ * counts as applied: that build is what the action asks Coder for.
+ */
+export function effectAfterLostAnswer(action: 'pause' | 'resume' | 'delete', after: AgentAfterLostAnswer | 'gone'): 'applied' | 'unknown' {
+  const ws = after === 'gone' ? undefined : after.workspace?.status;
+  switch (action) {
+    case 'pause':
+      return after !== 'gone' && (after.status === 'paused' || (ws !== undefined && STOP_BUILD_STATUSES.includes(ws))) ? 'applied' : 'unknown';
+    case 'resume':
+      return after !== 'gone' && after.status !== 'paused' && (RUNNING_OR_STARTING.includes(after.status) || (ws !== undefined && START_BUILD_STATUSES.includes(ws))) ? 'applied' : 'unknown';
+    case 'delete':
+      return after === 'gone' || (ws !== undefined && DELETE_BUILD_STATUSES.includes(ws)) ? 'applied' : 'unknown';
+    default:
+      return assertNever(action, 'lifecycle action');
+  }
+}
+
 // ---- create_agent_task: waiting for a new agent, and what to do next ---------------------------------
 
 /**

@@ -19,6 +19,8 @@ const MODEL_SPECS = [
   { provider: 'openai', model: 'gpt-5', displayName: 'GPT-5', isDefault: false, contextLimit: 400_000 },
 ] as const;
 
+const MAX_MESSAGE_REQUESTS = 10_000;
+
 /** A create request remembered for `request_id` idempotency (same id + same input → same chat). */
 interface RequestRecord {
   fingerprint: string;
@@ -32,6 +34,8 @@ export class ChatStore {
   readonly models: SimChatModel[] = [];
   private readonly byId = new Map<string, SimChat>();
   private readonly requests = new Map<string, RequestRecord>();
+  /** Answers to sent messages by `chat/request_id` (a repeat gets the first answer; bounded, oldest dropped). */
+  private readonly messageRequests = new Map<string, { fingerprint: string; answer: unknown }>();
   private messageSeq = 0;
   private queuedSeq = 0;
 
@@ -116,6 +120,15 @@ export class ChatStore {
 
   rememberRequest(ownerId: string, requestId: string, fingerprint: string, chatId: string): void {
     this.requests.set(`${ownerId}/${requestId}`, { fingerprint, chatId });
+  }
+
+  messageRequest(chatId: string, requestId: string): { fingerprint: string; answer: unknown } | undefined {
+    return this.messageRequests.get(`${chatId}/${requestId}`);
+  }
+
+  rememberMessageRequest(chatId: string, requestId: string, fingerprint: string, answer: unknown): void {
+    this.messageRequests.set(`${chatId}/${requestId}`, { fingerprint, answer });
+    if (this.messageRequests.size > MAX_MESSAGE_REQUESTS) this.messageRequests.delete(this.messageRequests.keys().next().value as string);
   }
 
   /** Total cost of the owner's chats (the spend-limit check). */

@@ -19,7 +19,7 @@ import { fromAssignmentViolations, fromCoderApiError, toolFailure, type Outcome,
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { ACTION_RESULT_FIELDS, agentOf, conflictLines, nextLines, offeredNext, recordMutation } from './lifecycle-common.js';
-import { answerLost, mutationSignal, outcomeUnknown, rereadSignal, taskNameFor } from './outcome.js';
+import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal, taskNameFor } from './outcome.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
 export const MAX_WAIT_MS = 120_000;
@@ -63,7 +63,7 @@ const inputSchema = z.object({
     .max(32)
     .regex(NAME_RULE, 'letters, digits and single hyphens only (Coder name rules)')
     .optional()
-    .describe('Task and workspace name (unique per owner); generated when absent'),
+    .describe('Task and workspace name (unique per owner); generated from input, template, preset and owner when absent (a repeat is recognised, not doubled)'),
   display_name: z.string().trim().min(1).max(64).optional().describe('Title shown in Coder; generated when absent'),
   owner: z.string().min(1).max(100).default('me').describe('User the agent runs as ("me" = the token\'s user)'),
   requirements: requirementsSchema.optional(),
@@ -149,10 +149,11 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
       ...(input.model_config_id ? { modelConfigId: input.model_config_id } : {}),
       ...(input.plan_mode ? { planMode: true } : {}),
     },
-    ctx.signal,
+    mutationSignals(ctx),
   );
   if (!r.ok) return failure(r.failure);
   let agent = r.value.agent;
+  const recovered = r.value.recovered;
   const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', agent.id);
   let wait: WaitReport | undefined;
   if (input.wait_until) {
@@ -169,6 +170,7 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
     requirement_warnings: [],
     ...(wait ? { wait } : {}),
     ...(conflict ? { conflict } : {}),
+    ...(recovered ? { recovered } : {}),
     next_actions: offeredNext(ctx, [
       { tool: 'get_agent_details', why: 'Follow the new agent (it is working on the prompt now).' },
       { tool: 'get_agent_logs', why: 'Read its answer once it is idle.' },
@@ -176,7 +178,7 @@ async function createChat(ctx: ToolContext, input: Input): Promise<ToolOutcome<O
   };
   const waitLine = wait ? [`Wait: ${wait.outcome === 'reached' ? `reached '${wait.target}'` : wait.outcome === 'timeout' ? `not yet '${wait.target}' after ${wait.waited_ms} ms` : wait.outcome === 'failed' ? 'went into error' : 'wait cancelled'} (status ${wait.status}, ${wait.polls} polls).`] : [];
   const fitLine = requirements ? [`Templates meeting the requirements: ${fitting.slice(0, 5).join(', ')} (the agent picks its workspace template itself; pin a workspace with workspace_id).`] : [];
-  return success(data, [`Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...fitLine, ...waitLine, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
+  return success(data, [...(recovered ? [recovered] : []), `Created agent ${agent.id} (a Coder Agents chat, ${agent.status}); it is working on the prompt.`, ...fitLine, ...waitLine, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
 }
 
 export const createAgentTaskTool = defineTool({
@@ -253,7 +255,7 @@ export const createAgentTaskTool = defineTool({
 
     // 5. Create, under a name fixed before the first attempt (D1): a lost answer is re-read by that name,
     // and a retry with it collides (or is recognised as the same request) instead of making a second agent.
-    const name = input.name ?? taskNameFor(input.input);
+    const name = input.name ?? taskNameFor(input.input, [username, versionId, preset.value?.id ?? '', input.input.trim()]);
     const created = await coder.createTask(
       username,
       {

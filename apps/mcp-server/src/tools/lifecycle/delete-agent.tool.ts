@@ -4,7 +4,8 @@ import { toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { commitAgentAction, prepareAgentAction, type AgentActionSpec } from './agent-action.js';
-import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext } from './lifecycle-common.js';
+import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext, recoverByReread } from './lifecycle-common.js';
+import { mutationSignal, mutationSignals } from './outcome.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -43,8 +44,10 @@ export const deleteAgentTool = defineTool({
       verb: 'delete',
       capability: 'delete',
       action: 'delete',
-      task: ({ resolved }) => ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: ctx.signal }),
-      chat: (target) => ctx.runtime.backend.chats.archive(target, ctx.signal),
+      // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline.
+      task: ({ resolved }) => ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: mutationSignal(ctx) }),
+      recover: recoverByReread(ctx, 'delete', (ref) => `check with get_agent_details agent=${ref}: if it is still there and not deleting, call delete_agent again.`),
+      chat: (target) => ctx.runtime.backend.chats.archive(target, mutationSignals(ctx)),
     };
     const prepared = await prepareAgentAction(ctx, input.agent, spec);
     if (!prepared.ok) return failure(prepared.failure);
@@ -80,12 +83,15 @@ export const deleteAgentTool = defineTool({
 
     const r = await commitAgentAction(ctx, prepared.value, spec);
     if (!r.ok) return failure(r.failure);
+    const done = r.value;
+    const recovered = done.kind === 'task' && done.changed ? done.recovered : done.kind === 'chat' ? (done.value as { recovered?: string } | undefined)?.recovered : undefined;
     const data: Output = {
       deleted: true,
       ...(chat ? { archived: true } : {}),
       confirmation: asked === 'accepted' ? 'accepted' : 'argument',
       agent: view,
       ...(r.value.conflict ? { conflict: r.value.conflict } : {}),
+      ...(recovered ? { recovered } : {}),
       next_actions: offeredNext(ctx, [
         { tool: 'list_agents', why: 'The agent disappears from the fleet once its workspace is deleted (usually within a minute).' },
         { tool: 'create_agent_task', why: 'Start new work, if this agent was replaced.' },
@@ -94,6 +100,7 @@ export const deleteAgentTool = defineTool({
     return success(
       data,
       [
+        ...(recovered ? [recovered] : []),
         chat
           ? `Archived agent ${ref} (a Coder Agents chat, status ${agent.status}) and its subagents; Coder keeps its history.`
           : `Deleted agent ${ref} (id ${agent.id}, template ${agent.template.name}, status at deletion ${agent.status}); Coder is deleting its workspace now.`,

@@ -4,6 +4,7 @@ import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-co
 import { AgentRefSchema } from '../shared/schemas.js';
 import { runAgentAction } from './agent-action.js';
 import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext } from './lifecycle-common.js';
+import { mutationSignals } from './outcome.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -33,16 +34,18 @@ export const interruptAgentTool = defineTool({
       capability: 'interrupt',
       // Only chats can be interrupted (supports() refuses tasks first, naming pause_agent): the domain action is the pause.
       action: 'pause',
-      chat: (target) => ctx.runtime.backend.chats.interrupt(target, ctx.signal),
+      chat: (target) => ctx.runtime.backend.chats.interrupt(target, mutationSignals(ctx)),
       chatChanged: (value) => !value.unchanged,
     });
     if (!r.ok) return failure(r.failure);
     const done = r.value;
     const after = done.kind === 'chat' ? done.value.agent : done.agent;
+    const recovered = done.kind === 'chat' ? done.value.recovered : undefined;
     const data: Output = {
       agent: toAgentSummaryView(after),
       already_idle: !done.changed,
       ...(done.conflict ? { conflict: done.conflict } : {}),
+      ...(recovered ? { recovered } : {}),
       next_actions: offeredNext(ctx, [
         { tool: 'send_agent_input', why: 'Give the agent its next instruction.' },
         { tool: 'get_agent_logs', why: 'See where the turn stopped.' },
@@ -51,6 +54,6 @@ export const interruptAgentTool = defineTool({
     const head = done.changed
       ? `Interrupted agent ${done.ref} (was ${done.agent.status}); it returns to idle with its history kept.`
       : `Agent ${done.ref} had no turn running (${done.agent.status}): nothing changed.`;
-    return success(data, [head, ...conflictLines(data.conflict), ...nextLines(data.next_actions)].join('\n'));
+    return success(data, [...(recovered ? [recovered] : []), head, ...conflictLines(data.conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });

@@ -5,7 +5,7 @@
  * (last write wins; an earlier mutation of the same agent by ANOTHER session within the window is named).
  */
 import { createHash } from 'node:crypto';
-import { assertNever, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction, type AgentKind } from '@org/fleet-domain';
+import { assertNever, effectAfterLostAnswer, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction, type AgentKind } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
@@ -15,6 +15,7 @@ import { unsupportedFailure, type Capability } from '../../backends/backend.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { quoteUntrusted } from '../../views/untrusted.js';
+import { answerLost, outcomeUnknown, rereadSignal } from './outcome.js';
 
 export interface TargetAgent {
   resolved: ResolvedAgent;
@@ -32,6 +33,33 @@ async function rereadAgent(ctx: ToolContext, target: TargetAgent): Promise<Agent
   const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
   return r.ok ? agentOf(ctx, r.value) : undefined;
 }
+
+/** D1: the task as re-read after a lost answer: the agent, `gone` (Coder answers 404), or undefined (no answer). */
+export async function rereadAfterLostAnswer(ctx: ToolContext, target: TargetAgent): Promise<Agent | 'gone' | undefined> {
+  const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: rereadSignal(ctx) });
+  if (r.ok) return agentOf(ctx, r.value);
+  return r.error.kind === 'not_found' ? 'gone' : undefined;
+}
+
+/**
+ * D1 for pause, resume and delete (the `recover` of their action): when the request left but its answer was
+ * lost, the task as re-read says whether the action took effect (`recovered`), else the outcome is unknown
+ * and `check` says how to find out; never "not sent" or "retry".
+ */
+export function recoverByReread(ctx: ToolContext, action: 'pause' | 'resume' | 'delete', check: (ref: string) => string) {
+  return async (target: TargetAgent, error: CoderApiError): Promise<Outcome<{ recovered: string }> | undefined> => {
+    if (!answerLost(error, ctx)) return undefined;
+    const after = await rereadAfterLostAnswer(ctx, target);
+    if (!after || effectAfterLostAnswer(action, after) !== 'applied') {
+      return { ok: false, failure: outcomeUnknown(`The ${action} of agent ${target.ref} may or may not have started`, error.kind, check(target.ref)) };
+    }
+    const shown = after === 'gone' ? 'the agent is gone' : `the agent is ${after.status}${after.workspace?.status ? ` (workspace ${after.workspace.status})` : ''}`;
+    return { ok: true, value: { recovered: `Coder's answer to the ${action} was lost (${error.kind}); a re-read shows it took effect: ${shown}.` } };
+  };
+}
+
+/** Output field of every lifecycle tool whose mutation may lose its answer. */
+export const RecoveredSchema = z.string().optional().describe('Present when Coder’s answer was lost: what a re-read (or a recognised repeat of the same request) found');
 
 /** A lifecycle target of any kind: a task (read fresh) or a chat (read fresh by the Agents backend). */
 export type AnyTarget = { kind: 'task'; target: TargetAgent } | { kind: 'chat'; target: ChatTarget; ref: string };
@@ -139,6 +167,7 @@ export async function recordMutation(ctx: ToolContext, agentId: string, action: 
 /** The output fields every lifecycle answer ends with: a conflict notice, when there is one, and the next steps. */
 export const ACTION_RESULT_FIELDS = {
   conflict: ConflictSchema.optional(),
+  recovered: RecoveredSchema,
   next_actions: NextActionsSchema,
 };
 

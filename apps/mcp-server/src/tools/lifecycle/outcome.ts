@@ -10,10 +10,13 @@
  *   or a definite answer from Coder (any HTTP status);
  * - `outcomeUnknown` is the failure when even the re-read cannot tell.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
-import { toolFailure, type ToolFailure } from '../../failures.js';
+import { mayHaveBeenApplied } from '../../failures.js';
+import type { MutationSignals } from '../../backends/backend.js';
+
+export { outcomeUnknown } from '../../failures.js';
 
 /** Share of the tool timeout the mutation request may use; the rest is for the re-read. */
 export const MUTATION_SHARE = 0.6;
@@ -31,22 +34,24 @@ export function rereadSignal(ctx: ToolContext): AbortSignal {
   return AbortSignal.any([ctx.signal, AbortSignal.timeout(budget)]);
 }
 
-/** True when the request may have been applied by Coder but no answer came back. */
+/** True when the request may have been applied by Coder but no answer came back (see mayHaveBeenApplied). */
 export function answerLost(error: CoderApiError, ctx: ToolContext): boolean {
-  if (ctx.signal.aborted) return false; // the client cancelled or the tool timed out: the funnel answers
-  return (error.kind === 'network' || error.kind === 'timeout') && error.delivery !== 'not_sent';
+  return mayHaveBeenApplied(error, ctx.signal.aborted); // a cancelled client or a timed-out tool: the funnel answers
 }
 
-export function outcomeUnknown(what: string, why: string, check: string): ToolFailure {
-  return toolFailure(
-    'outcome_unknown',
-    `${what}: the request reached Coder or may have, but its answer was lost (${why}), and a re-read could not confirm the result.`,
-    `Do not simply retry: ${check}`,
-  );
+/** The signals a backend mutation uses (the request's own, cut early; a fresh one per re-read; the caller's). */
+export function mutationSignals(ctx: ToolContext): MutationSignals {
+  return { caller: ctx.signal, request: mutationSignal(ctx), reread: () => rereadSignal(ctx) };
 }
 
-/** A Coder name for a new task, fixed before the first attempt so a retry collides instead of duplicating. */
-export function taskNameFor(prompt: string, random: () => string = () => randomBytes(2).toString('hex')): string {
+/**
+ * A Coder name for a new task, fixed before the first attempt so a retry collides instead of duplicating:
+ * a slug of the prompt plus 4 hex of a hash of `request` (owner, template version, preset, prompt). The
+ * same request repeated (a client retrying after a lost answer or a timeout, even without a name) gets the
+ * same name, so it is recognised as the earlier attempt instead of making a second agent.
+ */
+export function taskNameFor(prompt: string, request: readonly string[] = [prompt]): string {
+  const suffix = createHash('sha256').update(request.join('\n')).digest('hex').slice(0, 4);
   const words = prompt
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
@@ -60,5 +65,5 @@ export function taskNameFor(prompt: string, random: () => string = () => randomB
     if (next.length > 22) break;
     slug = next;
   }
-  return `${slug || 'task'}-${random()}`;
+  return `${slug || 'task'}-${suffix}`;
 }

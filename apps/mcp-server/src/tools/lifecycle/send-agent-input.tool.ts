@@ -5,7 +5,7 @@ import { defineTool, failure, success, type ToolContext } from '../../define-too
 import type { Outcome, ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { answerLost, mutationSignal, outcomeUnknown, rereadSignal } from './outcome.js';
+import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal } from './outcome.js';
 import { runAgentAction } from './agent-action.js';
 import { ACTION_RESULT_FIELDS, conflictLines, nextLines, notSentText, offeredNext, type TargetAgent } from './lifecycle-common.js';
 
@@ -29,7 +29,6 @@ const outputSchema = z.object({
   queue_position: z.number().int().optional().describe("Position in Coder's queue of this agent (1 = next); present when queued"),
   interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
-  recovered: z.string().optional().describe('Present when Coder’s answer was lost: what a re-read found'),
   ...ACTION_RESULT_FIELDS,
 });
 type Output = z.output<typeof outputSchema>;
@@ -53,7 +52,7 @@ export const sendAgentInputTool = defineTool({
       action: 'send_input',
       task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
       recover: (target, error) => recoverLostSend(ctx, target, error, text),
-      chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, ctx.signal),
+      chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, mutationSignals(ctx)),
       onFailure: (f) => notSent(f, text),
     });
     if (!r.ok) return failure(r.failure);
@@ -65,7 +64,7 @@ export const sendAgentInputTool = defineTool({
     ];
     const sent = done.kind === 'chat' ? done.value : { kind: 'delivered' as const, agent, interrupted: false };
     const queued = sent.kind === 'queued';
-    const recovered = done.kind === 'task' && done.changed ? done.recovered : undefined;
+    const recovered = done.kind === 'task' && done.changed ? done.recovered : done.kind === 'chat' ? done.value.recovered : undefined;
     const data: Output = {
       agent: toAgentSummaryView(sent.agent),
       sent: true,

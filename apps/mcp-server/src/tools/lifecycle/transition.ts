@@ -16,6 +16,7 @@ import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { runAgentAction } from './agent-action.js';
+import { mutationSignal, mutationSignals } from './outcome.js';
 import {
   ACTION_RESULT_FIELDS,
   agentOf,
@@ -24,6 +25,7 @@ import {
   conflictLines,
   nextLines,
   offeredNext,
+  recoverByReread,
   renderBuild,
   ViaSchema,
   type BuildView,
@@ -56,18 +58,21 @@ export interface TransitionOutcome {
   via?: 'task_api' | 'workspace_build' | 'chat_interrupt' | 'chat_message';
   build?: BuildView;
   conflict?: ConflictNotice;
+  /** Coder's answer was lost; what a re-read found (D1). */
+  recovered?: string;
   next_actions: NextActions;
 }
 
 export async function runTransition(ctx: ToolContext, agentRef: string, spec: TransitionSpec): Promise<Outcome<TransitionOutcome>> {
   const race: RaceState = {};
+  const reread = recoverByReread(ctx, spec.verb, (ref) => `check with get_agent_details agent=${ref}; ${spec.tool} does nothing when the agent is already ${spec.verb === 'pause' ? 'paused' : 'running'}, so calling it again after that check is safe.`);
   const r = await runAgentAction(ctx, agentRef, {
     tool: spec.tool,
     verb: spec.verb,
     capability: spec.verb,
     action: spec.verb,
     task: (target) => transitionTask(ctx, target, spec, race),
-    recover: async (_target, error) => (error.kind === 'conflict' && race.stillRunning ? { ok: false, failure: race.stillRunning } : undefined),
+    recover: async (target, error) => (error.kind === 'conflict' && race.stillRunning ? { ok: false, failure: race.stillRunning } : reread(target, error)),
     chat: (target) => transitionChat(ctx, target, spec),
     chatChanged: (value) => value !== undefined,
   });
@@ -77,7 +82,8 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   if (done.kind === 'chat') {
     if (!done.value) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why: 'See what the chat is doing.' }]) } };
     const why = spec.verb === 'pause' ? 'The chat returns to idle once the turn stops.' : 'The chat is working again.';
-    return { ok: true, value: { ...base, unchanged: false, via: done.value, next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
+    const recoveredChat = done.value.recovered;
+    return { ok: true, value: { ...base, unchanged: false, via: done.value.via, ...(recoveredChat ? { recovered: recoveredChat } : {}), next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
   }
   if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
   const started = done.value;
@@ -86,7 +92,14 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
   const after = now.ok ? { agent: toAgentSummaryView(agentOf(ctx, now.value)), previous_status: done.agent.status } : {};
   return {
     ok: true,
-    value: { ...base, ...after, unchanged: false, ...(started ? { via: started.via, build: buildView(started.result) } : {}), next_actions: offeredNext(ctx, spec.nextWhenStarted) },
+    value: {
+      ...base,
+      ...after,
+      unchanged: false,
+      ...(started ? { via: started.via, build: buildView(started.result) } : {}),
+      ...(done.recovered ? { recovered: done.recovered } : {}),
+      next_actions: offeredNext(ctx, spec.nextWhenStarted),
+    },
   };
 }
 
@@ -120,7 +133,8 @@ async function transitionTask(ctx: ToolContext, target: TargetAgent, spec: Trans
 }
 
 async function transitionCall(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
-  const opts = { signal: ctx.signal };
+  // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline.
+  const opts = { signal: mutationSignal(ctx) };
   const { owner, id } = target.resolved;
   const r = await spec.call(ctx.deps.coder)(owner, id, opts);
   if (r.ok) return { ...r, value: { via: 'task_api', result: r.value } };
@@ -140,13 +154,14 @@ export const CHAT_RESUME_MESSAGE = 'continue';
  * history kept), resume sends "continue". Already idle (pause) or already working (resume): nothing is sent
  * (`undefined`).
  */
-async function transitionChat(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Outcome<'chat_interrupt' | 'chat_message' | undefined>> {
+async function transitionChat(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Outcome<{ via: 'chat_interrupt' | 'chat_message'; recovered?: string } | undefined>> {
   const busy = ['busy', 'starting', 'stopping', 'blocked'].includes(target.agent.status);
   if (spec.verb === 'pause' ? !busy : busy) return { ok: true, value: undefined };
   const chats = ctx.runtime.backend.chats;
-  const r = spec.verb === 'pause' ? await chats.interrupt(target, ctx.signal) : await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, ctx.signal);
+  const signals = mutationSignals(ctx);
+  const r = spec.verb === 'pause' ? await chats.interrupt(target, signals) : await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, signals);
   if (!r.ok) return r;
-  return { ok: true, value: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message' };
+  return { ok: true, value: { via: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message', ...(r.value.recovered ? { recovered: r.value.recovered } : {}) } };
 }
 
 /** Compact text: "Pausing agent a/b (id …, was idle): Coder started build #2 stop (stopping) id …" or the no-op line. */
@@ -158,7 +173,7 @@ export function transitionText(o: TransitionOutcome, whenUnchanged: string, doin
       : o.via === 'chat_message'
         ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no resume, so a new turn was started.`
         : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.previous_status ?? o.agent.status}${o.previous_status ? `, now ${o.agent.status}` : ''}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
-  return [head, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
+  return [...(o.recovered ? [o.recovered] : []), head, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }
 
 /** The output fields pause_agent and resume_agent share, after `agent` and the tool's own "nothing to do" flag. */
