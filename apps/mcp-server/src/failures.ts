@@ -42,6 +42,8 @@ export type LocalFailureCode =
   | 'cancelled'
   | 'unknown_tool'
   | 'outcome_unknown'
+  // an answer over the 64 KB ceiling that could not be cut to fit (answer-ceiling.ts)
+  | 'answer_too_large'
   // a capability the agent's kind (task, chat) lacks: backends/backend.ts supports()
   | 'not_supported'
   | 'internal_error';

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { assertNever } from '@org/fleet-domain';
+import { ANSWER_TEXT_MAX_CHARS, fitStructured, STRUCTURED_MAX_BYTES } from './answer-ceiling.js';
 import type { Toolset } from './config.js';
 import { sleepOn } from './clock.js';
 import { annotationsFor, type AnyTool, type ConfirmOutcome, type ServerDeps, type SessionInfo, type Sleep, type ToolContext } from './define-tool.js';
@@ -43,11 +45,7 @@ export interface FleetServer {
 
 export const SERVER_NAME = 'coder-fleet-mcp';
 
-/**
- * The documented ceiling of a tool answer's text (D3): tools page their content (limit/cursor) to stay
- * far below it; anything above is cut here with a visible marker and logged, so no answer can grow without bound.
- */
-export const ANSWER_TEXT_MAX_CHARS = 64 * 1024;
+export { ANSWER_TEXT_MAX_CHARS } from './answer-ceiling.js';
 
 function capText(text: string, log: Logger): string {
   if (text.length <= ANSWER_TEXT_MAX_CHARS) return text;
@@ -184,7 +182,22 @@ export function createServer(options: CreateServerOptions): FleetServer {
         const rendered = renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
         return { ...rendered, content: rendered.content.map((c) => (c.type === 'text' ? { ...c, text: capText(c.text, toolLog) } : c)) };
       }
-      return { content: [{ type: 'text', text: capText(outcome.value.text, toolLog) }], structuredContent: outcome.value.data as Record<string, unknown> };
+      // The same ceiling on structuredContent (answer-ceiling.ts): paging tools fit themselves; this is the net.
+      const fitted = fitStructured(outcome.value.data, tool.outputSchema);
+      switch (fitted.kind) {
+        case 'fits':
+          return { content: [{ type: 'text', text: capText(outcome.value.text, toolLog) }], structuredContent: outcome.value.data as Record<string, unknown> };
+        case 'cut':
+          toolLog.warn('tool answer structuredContent over the ceiling: cut', { bytes: fitted.originalBytes, cutTo: fitted.bytes, max: STRUCTURED_MAX_BYTES });
+          return { content: [{ type: 'text', text: capText(`${outcome.value.text}\n${fitted.note}`, toolLog) }], structuredContent: fitted.data as Record<string, unknown> };
+        case 'too_large':
+          toolLog.warn('tool answer structuredContent over the ceiling: refused', { bytes: fitted.originalBytes, max: STRUCTURED_MAX_BYTES });
+          return renderFailure(
+            toolFailure('answer_too_large', `${tool.name} would answer with ${fitted.originalBytes} bytes of structured data, over this server's ${STRUCTURED_MAX_BYTES}-byte ceiling.`, 'Ask for less: a smaller limit, filters, or fewer fields.'),
+          );
+        default:
+          return assertNever(fitted);
+      }
     } catch (error) {
       const reportId = randomUUID().slice(0, 8);
       toolLog.error('unexpected error in tool', { reportId, error });

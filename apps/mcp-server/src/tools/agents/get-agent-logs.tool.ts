@@ -1,4 +1,5 @@
 import { filterLogEntries, fitLogEntries, logSortKey, parseTimestamp, truncateText, type LogEntryLike } from '@org/fleet-domain';
+import { fitPage } from '../../answer-ceiling.js';
 import { z } from 'zod';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { fromCoderApiError } from '../../failures.js';
@@ -83,32 +84,37 @@ export const getAgentLogsTool = defineTool({
     const keyOf = (e: LogEntryLike) => logSortKey(e, input.order);
     // Page by count first, then trim the page to the total size bound (the cursor follows what was returned).
     const { page, total, nextCursor: pageCursor } = paginate(matching, keyOf, (e) => String(e.id), { limit: input.limit, after, query });
-    const entries: Output['entries'] = fitLogEntries(page, { maxCharsPerEntry: input.max_chars_per_entry, maxTotalChars: input.max_total_chars }).map((e) => ({
-      id: e.id,
-      type: e.type,
-      time: e.time,
-      content: e.content,
-      truncated: e.truncated,
-      original_chars: e.originalChars,
-    }));
-    const last = entries[entries.length - 1];
-    const lastEntry = last ? page.find((e) => e.id === last.id) : undefined;
-    const hasMore = entries.length < page.length || pageCursor !== undefined;
-    const nextCursor = lastEntry && hasMore ? encodeCursor({ q: query, k: keyOf(lastEntry), i: String(lastEntry.id) }) : undefined;
-    const data: Output = {
-      agent: ref,
-      agent_id: id,
-      order: input.order,
-      entries,
-      returned: entries.length,
-      total_matching: total,
-      ...(nextCursor ? { next_cursor: nextCursor } : {}),
-      ...(r.value.snapshot !== undefined ? { snapshot: r.value.snapshot } : {}),
-      ...(r.value.snapshot_at ? { snapshot_at: r.value.snapshot_at } : {}),
-      content_trust: CONTENT_TRUST,
-      untrusted_fields: ['entries[].content'],
+    // Within the answer ceiling too (escaped or multi-byte text can outgrow max_total_chars): fitPage lowers the bound.
+    const build = (maxTotalChars: number) => {
+      const entries: Output['entries'] = fitLogEntries(page, { maxCharsPerEntry: input.max_chars_per_entry, maxTotalChars }).map((e) => ({
+        id: e.id,
+        type: e.type,
+        time: e.time,
+        content: e.content,
+        truncated: e.truncated,
+        original_chars: e.originalChars,
+      }));
+      const last = entries[entries.length - 1];
+      const lastEntry = last ? page.find((e) => e.id === last.id) : undefined;
+      const hasMore = entries.length < page.length || pageCursor !== undefined;
+      const nextCursor = lastEntry && hasMore ? encodeCursor({ q: query, k: keyOf(lastEntry), i: String(lastEntry.id) }) : undefined;
+      const data: Output = {
+        agent: ref,
+        agent_id: id,
+        order: input.order,
+        entries,
+        returned: entries.length,
+        total_matching: total,
+        ...(nextCursor ? { next_cursor: nextCursor } : {}),
+        ...(r.value.snapshot !== undefined ? { snapshot: r.value.snapshot } : {}),
+        ...(r.value.snapshot_at ? { snapshot_at: r.value.snapshot_at } : {}),
+        content_trust: CONTENT_TRUST,
+        untrusted_fields: ['entries[].content'],
+      };
+      return { data, text: render(data) };
     };
-    return success(data, render(data));
+    const fitted = fitPage(input.max_total_chars, build);
+    return success(fitted.data, fitted.text);
   },
 });
 

@@ -1,10 +1,11 @@
 import { AGENT_SORTS, agentSortKey, matchesAgentQuery } from '@org/fleet-domain';
+import { fitPage } from '../../answer-ceiling.js';
 import { z } from 'zod';
 import { OwnerFilterSchema, TemplateFilterSchema, CapabilityFilterSchema, CursorSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { AGENT_ROW_FIELDS, AgentListViewSchema, DEFAULT_AGENT_ROW_FIELDS, renderAgentListText, toAgentListView } from '../../views/agent-row.js';
 import { AgentStatusSchema } from '../../views/parts.js';
-import { decodeCursor, paginate, queryHash } from '../shared/cursor.js';
+import { decodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
 import { templatesWithCapability } from '../../runtime/template-facts.js';
 
@@ -39,7 +40,7 @@ export const listAgentsTool = defineTool({
   outputSchema: AgentListViewSchema,
   async handle(input, ctx) {
     const query = queryHash({ ...input, cursor: undefined, limit: undefined, fields: undefined });
-    let after;
+    let after: CursorPayload | undefined;
     if (input.cursor) {
       const c = decodeCursor(input.cursor, query, 'list_agents');
       if (!c.ok) return failure(c.failure);
@@ -63,10 +64,14 @@ export const listAgentsTool = defineTool({
         search: input.search,
       }),
     );
-    const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit: input.limit, after, query });
     const fields = input.fields ?? DEFAULT_AGENT_ROW_FIELDS;
     const vc = ctx.view();
-    const view = toAgentListView({ agents: page, total, fleetTotal: fleet.value.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.value.fetchedAt }, fields, vc);
-    return success(view, renderAgentListText(view, fields, input.sort, vc));
+    // A page of many agents with every field can outgrow the answer ceiling: fitPage shortens it (the cursor follows).
+    const fitted = fitPage(input.limit, (limit) => {
+      const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit, after, query });
+      const view = toAgentListView({ agents: page, total, fleetTotal: fleet.value.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.value.fetchedAt }, fields, vc);
+      return { data: view, text: renderAgentListText(view, fields, input.sort, vc) };
+    });
+    return success(fitted.data, fitted.text);
   },
 });
