@@ -23,6 +23,7 @@ import { coldStartScenario } from './scenarios/cold-start.js';
 import { concurrencyScenario } from './scenarios/concurrency.js';
 import { contextCostScenario } from './scenarios/context-cost.js';
 import { fleetQueryScenario } from './scenarios/fleet-query.js';
+import { rssSoakScenario } from './scenarios/rss-soak.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const WORKSPACE_ROOT = resolve(BENCH_DIR, '../../..');
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       title: 'Agents era (chats)',
       run: () => chatsScenario({ sizes: (process.env['BENCH_CHAT_SIZES'] ?? '1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0), runs, warmup, changes: intEnv('BENCH_CHAT_CHANGES', 1000) }),
     },
+    { id: '7', title: 'RSS soak over Streamable HTTP', run: () => rssSoakScenario({ workspaceRoot: WORKSPACE_ROOT }) },
   ];
   out(`coder-fleet-mcp bench: ${runs} runs after ${warmup} warm-up, node ${process.version}`);
   const results: ScenarioResult[] = [];

@@ -72,6 +72,7 @@ export * from './capabilities/template-facts.js';
 export * from './capabilities/check-assignment.js';
 export * from './events/diff-fleet.js';
 export * from './events/event-page.js';
+export * from './events/watcher-health.js';
 export * from './actions/next-actions.js';
 export * from './actions/agent-actions.js';
 export * from './actions/rebuild.js';

@@ -26,7 +26,7 @@ export const FleetEventViewSchema = z.object({
 });
 export type FleetEventView = z.output<typeof FleetEventViewSchema>;
 
-const DETAIL_KEYS = ['from', 'to', 'flaps', 'reason', 'state', 'stateMessage', 'status', 'lastStatus', 'used', 'capacity', 'ratio'] as const;
+const DETAIL_KEYS = ['from', 'to', 'flaps', 'reason', 'state', 'stateMessage', 'status', 'lastStatus', 'used', 'capacity', 'ratio', 'source', 'errorKind', 'httpStatus', 'afterFailures'] as const;
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** `collapsed`: earlier state reports of the same agent folded into this one (get_fleet_events pages). */

@@ -13,7 +13,18 @@
  * (interval × 2^n, capped). Health (last success, consecutive failures, back-off, CPU per cycle) is
  * reported by `health()`. All timers go through the injected Scheduler and time through the Clock.
  */
-import { diffFleet, quoteUntrusted, truncateText, type Agent, type AttentionThresholds, type DiffFleetOptions, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
+import {
+  diffFleet,
+  quoteUntrusted,
+  truncateText,
+  watcherHealthEvent,
+  type Agent,
+  type AttentionThresholds,
+  type DiffFleetOptions,
+  type FleetEvent,
+  type FleetSnapshot,
+  type WatcherHealthChange,
+} from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { ChatSocketStatus, CoderApiError, CoderResult } from '../coder.js';
 import type { Logger } from '../log.js';
@@ -107,12 +118,12 @@ export interface CycleBatch {
 export type WaitOutcome = 'matched' | 'timeout' | 'aborted' | 'closed';
 
 /**
- * The watcher lost or regained Coder (D8: a watcher blinded by 401 or an outage used to stay silent).
- * `degraded` on the first failed cycle after a success (or at start), `recovered` on the next success.
+ * The watcher lost or regained Coder or the store (D8: a watcher blinded by 401 or an outage used to stay
+ * silent). Coder: `degraded` on the first failed cycle after a success (or at start), `recovered` on the next
+ * success; the store: as its owner reports it (reportStoreHealth). Each change is also a journal entry
+ * (get_fleet_events, fleet://events) and wakes waiting calls.
  */
-export type WatcherHealthChange =
-  | { kind: 'degraded'; at: Date; error: { kind: string; status?: number }; backoffMs: number }
-  | { kind: 'recovered'; at: Date; afterFailures: number };
+export type { WatcherHealthChange };
 
 export interface FleetWatcher {
   readonly journal: EventJournal;
@@ -127,8 +138,10 @@ export interface FleetWatcher {
   waitFor(match: (entries: readonly JournalEntry[]) => boolean, ms: number, signal?: AbortSignal): Promise<WaitOutcome>;
   /** Called after every successful cycle that produced entries (errors in listeners are logged, never thrown). */
   onBatch(listener: (batch: CycleBatch) => void): () => void;
-  /** Called when the watcher degrades (Coder unreachable, token rejected) and when it recovers. */
-  onHealthChange(listener: (change: WatcherHealthChange) => void): () => void;
+  /** Called when the watcher degrades (Coder unreachable, token rejected, store down) and when it recovers, with its journal entry. */
+  onHealthChange(listener: (change: WatcherHealthChange, entry: JournalEntry) => void): () => void;
+  /** The store's owner reports its state; a change (ok ↔ failing) becomes a health change. */
+  reportStoreHealth(status: { ok: true } | { ok: false; kind: string }): void;
   /** The agents of the last successful poll. */
   latest(): { agents: readonly Agent[]; at: Date } | undefined;
   health(): WatcherHealth;
@@ -177,13 +190,27 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   let maxCpuMs: number | null = null;
   let cpuSamples = 0;
   const listeners = new Set<(batch: CycleBatch) => void>();
-  const healthListeners = new Set<(change: WatcherHealthChange) => void>();
+  const healthListeners = new Set<(change: WatcherHealthChange, entry: JournalEntry) => void>();
+  /** A health change: a journal entry (pull), a batch (wakes waits, resource updates), then the listeners (push). */
   const tellHealth = (change: WatcherHealthChange) => {
+    const [entry] = journal.append([watcherHealthEvent(change)], change.at.getTime());
+    if (!entry) return;
+    publish({ entries: [entry], agents: latest?.agents ?? [], at: change.at });
     for (const listener of [...healthListeners]) {
       try {
-        listener(change);
+        listener(change, entry);
       } catch (error) {
         options.log?.error('fleet watcher: health listener failed', { error });
+      }
+    }
+  };
+  let storeFailures = 0;
+  const publish = (batch: CycleBatch) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(batch);
+      } catch (error) {
+        options.log?.error('fleet watcher: listener failed', { error });
       }
     }
   };
@@ -326,7 +353,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     const fields = { kind: error.kind, status: error.status, operation: error.operation, consecutiveFailures, backoffMs };
     if (consecutiveFailures === 1) {
       options.log?.warn('fleet watcher: Coder request failed, backing off', fields);
-      tellHealth({ kind: 'degraded', at: clock.now(), error: { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}) }, backoffMs });
+      tellHealth({ kind: 'degraded', source: 'coder', at: clock.now(), error: { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}) }, retryMs: backoffMs });
     } else options.log?.debug('fleet watcher: still failing', fields);
   };
 
@@ -375,21 +402,14 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       consecutiveFailures = 0;
       if (afterFailures > 0) {
         options.log?.info('fleet watcher: Coder reachable again', { afterFailures });
-        tellHealth({ kind: 'recovered', at: now, afterFailures });
+        tellHealth({ kind: 'recovered', source: 'coder', at: now, afterFailures });
       }
       backoffMs = 0;
       lastError = null;
       lastSuccessAt = now.getTime();
     }
     if (entries.length === 0) return;
-    const batch: CycleBatch = { entries, agents, at: now };
-    for (const listener of [...listeners]) {
-      try {
-        listener(batch);
-      } catch (error) {
-        options.log?.error('fleet watcher: listener failed', { error });
-      }
-    }
+    publish({ entries, agents, at: now });
   };
 
   const cycle = (): Promise<void> => {
@@ -515,6 +535,18 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     onHealthChange(listener) {
       healthListeners.add(listener);
       return () => void healthListeners.delete(listener);
+    },
+    reportStoreHealth(status) {
+      if (closed) return;
+      if (!status.ok) {
+        storeFailures += 1;
+        if (storeFailures === 1) tellHealth({ kind: 'degraded', source: 'store', at: clock.now(), error: { kind: status.kind } });
+        return;
+      }
+      if (storeFailures === 0) return;
+      const afterFailures = storeFailures;
+      storeFailures = 0;
+      tellHealth({ kind: 'recovered', source: 'store', at: clock.now(), afterFailures });
     },
     latest: () => latest,
     health() {

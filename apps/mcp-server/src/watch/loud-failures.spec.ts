@@ -42,7 +42,48 @@ describe('push alerts are loud and labelled (D8)', () => {
       ['info', 'watcher_recovered', undefined],
     ]);
     expect(String(health[0]?.data['message'])).toMatch(/Fleet alerts are paused: Coder rejected the server’s session token \(unauthorized, HTTP 401\)/);
+    // The same changes are get_fleet_events entries (pull), with the cursor the push carried.
+    const events = await f.main.call('get_fleet_events', { kinds: ['watcher_degraded', 'watcher_recovered'], limit: 10 });
+    const listed = (events.structuredContent as { events: { kind: string; cursor: string; severity: string; details: Record<string, unknown> }[] }).events;
+    expect(listed.map((e) => [e.kind, e.severity, e.details['source'], e.details['error_kind']])).toEqual([
+      ['watcher_degraded', 'warning', 'coder', 'unauthorized'],
+      ['watcher_recovered', 'info', 'coder', undefined],
+      ['watcher_degraded', 'warning', 'coder', 'upstream_unavailable'],
+      ['watcher_recovered', 'info', 'coder', undefined],
+    ]);
+    expect(listed[0]?.cursor).toBe(health[0]?.data['cursor']);
     release();
+  });
+
+  it('a store that goes down (and comes back) is a warning push and a get_fleet_events entry too', async () => {
+    const f = (fx = await startWatchFixture());
+    const got: Note[] = [];
+    f.main.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push({ level: n.params.level, data: n.params.data as Record<string, unknown> }));
+    f.watch.reportStoreHealth({ ok: false, kind: 'unavailable' });
+    f.watch.reportStoreHealth({ ok: false, kind: 'unavailable' }); // still down: no second notice
+    f.watch.reportStoreHealth({ ok: true });
+    await f.until(() => got.filter((n) => String(n.data['kind']).startsWith('watcher_')).length === 2, 'store notices');
+    expect(got.map((n) => [n.level, n.data['kind'], n.data['source']])).toEqual([
+      ['warning', 'watcher_degraded', 'store'],
+      ['info', 'watcher_recovered', 'store'],
+    ]);
+    expect(String(got[0]?.data['message'])).toMatch(/^The fleet store is unavailable \(unavailable\): events and conflict checks are kept in this process's memory only/);
+    const events = await f.main.call('get_fleet_events', { kinds: ['watcher_degraded', 'watcher_recovered'] });
+    expect((events.structuredContent as { events: { kind: string }[] }).events.map((e) => e.kind)).toEqual(['watcher_degraded', 'watcher_recovered']);
+  });
+
+  it('a waiting get_fleet_events call wakes up when the watcher degrades', async () => {
+    const f = (fx = await startWatchFixture());
+    const first = await f.main.call('get_fleet_events', {});
+    const since = (first.structuredContent as { next_cursor: string }).next_cursor;
+    const waiting = f.main.call('get_fleet_events', { since, wait_ms: 30_000, min_severity: 'warning' });
+    await f.until(() => f.watch.health().waiters > 0, 'the wait');
+    f.sim.control.faults.status(401, { route: 'GET /api/v2/tasks' });
+    await f.advance(2_000);
+    const r = await waiting;
+    const page = r.structuredContent as { events: { kind: string }[]; timed_out: boolean };
+    expect(page.timed_out).toBe(false);
+    expect(page.events.map((e) => e.kind)).toContain('watcher_degraded');
   });
 
   it('alert notifications name their untrusted fields', async () => {

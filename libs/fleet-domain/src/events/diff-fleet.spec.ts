@@ -83,7 +83,7 @@ describe('diffFleet', () => {
   });
 
   it('every FleetEventKind is covered by the tables above and below', () => {
-    expect(FLEET_EVENT_KINDS).toHaveLength(15);
+    expect(FLEET_EVENT_KINDS).toHaveLength(17) // + watcher_degraded, watcher_recovered (watcher-health.spec.ts);
   });
 
   describe('debounce', () => {

@@ -48,7 +48,10 @@ export type FleetEventKind =
   | 'capacity_recovered'
   | 'action_required'
   | 'pr_opened'
-  | 'pr_merged';
+  | 'pr_merged'
+  /** The watcher lost Coder (token rejected, outage) or the store: alerts are paused / history is in memory only. */
+  | 'watcher_degraded'
+  | 'watcher_recovered';
 
 export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'agent_created',
@@ -66,6 +69,8 @@ export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'action_required',
   'pr_opened',
   'pr_merged',
+  'watcher_degraded',
+  'watcher_recovered',
 ];
 
 interface EventBase<K extends FleetEventKind> {
@@ -94,7 +99,12 @@ export type FleetEvent =
   | (EventBase<'capacity_recovered'> & { readonly used: number; readonly capacity: number; readonly ratio: number })
   | (EventBase<'action_required'> & { readonly deadlineAt?: string; readonly toolNames?: readonly string[] })
   | (EventBase<'pr_opened'> & { readonly prNumber?: number; readonly url?: string; readonly draft: boolean })
-  | (EventBase<'pr_merged'> & { readonly prNumber?: number; readonly url?: string });
+  | (EventBase<'pr_merged'> & { readonly prNumber?: number; readonly url?: string })
+  | (EventBase<'watcher_degraded'> & { readonly source: WatcherHealthSource; readonly errorKind: string; readonly httpStatus?: number })
+  | (EventBase<'watcher_recovered'> & { readonly source: WatcherHealthSource; readonly afterFailures: number });
+
+/** What the watcher depends on: Coder (its polls) or the fleet store (history, conflicts across processes). */
+export type WatcherHealthSource = 'coder' | 'store';
 
 /** What the snapshot remembers about one agent. */
 export interface AgentMemory {
