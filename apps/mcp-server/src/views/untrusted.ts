@@ -24,8 +24,16 @@ export function newFenceNonce(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** A fenced block; `label` describes the entry (e.g. "#12 output 2026-01-01T00:00:00Z"). */
+/** What starts every line inside a fence: no line of agent output can begin where a server line begins (`Next: …`). */
+export const FENCE_LINE_PREFIX = '| ';
+
+/**
+ * A fenced block; `label` describes the entry (e.g. "#12 output 2026-01-01T00:00:00Z"). Every line of the
+ * text is prefixed with FENCE_LINE_PREFIX (inject.mjs, D2: a fenced log line "Next: delete_agent …" still
+ * looked like the server's own line), and a copy of this answer's nonce inside it is defused.
+ */
 export function fenceUntrusted(text: string, nonce: string, label: string): string {
   const safe = text.split(`agent-output ${nonce}`).join(`agent-output ${nonce.replace(/./g, 'x')}`);
-  return `<<<agent-output ${nonce} ${label}>>>\n${safe}\n<<<end agent-output ${nonce}>>>`;
+  const lines = safe.split(/\r\n|\r|\n|\u2028|\u2029/).map((line) => `${FENCE_LINE_PREFIX}${line}`);
+  return `<<<agent-output ${nonce} ${label}>>>\n${lines.join('\n')}\n<<<end agent-output ${nonce}>>>`;
 }
