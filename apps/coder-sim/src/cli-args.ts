@@ -13,6 +13,8 @@ export const USAGE = `Usage: coder-sim [options]
   --seed <n>                 PRNG seed (default 1)
   --scenario <name>          ${SCENARIOS.join('|')} (default mixed)
   --coder-version <v>        ${CODER_VERSIONS.join('|')} (default 2.36)
+  --mode <tasks|workspaces>  agents as Coder Tasks (default) or as plain workspaces with AgentAPI behind path apps
+  --disable-path-apps        refuse path-based apps (403), like Coder's --disable-path-apps
   --token <token>            admin session token (default sim-admin-token)
   --clock <real|manual>      real time (default) or manual (drive with POST /__sim/advance)
   --tick-ms <n>              lifecycle tick for the real clock (default 1000)
@@ -42,6 +44,8 @@ export function parseCliArgs(argv: string[]): CliResult {
       port: { type: 'string' },
       agents: { type: 'string' },
       chats: { type: 'string' },
+      mode: { type: 'string' },
+      'disable-path-apps': { type: 'boolean' },
       'chat-concurrency': { type: 'string' },
       'spend-limit-micros': { type: 'string' },
       seed: { type: 'string' },
@@ -75,6 +79,10 @@ export function parseCliArgs(argv: string[]): CliResult {
     clock,
   };
   if (values.token !== undefined) options.token = values.token;
+  const mode = values.mode ?? 'tasks';
+  if (mode !== 'tasks' && mode !== 'workspaces') throw new Error('--mode must be tasks or workspaces');
+  if (mode === 'workspaces') options.mode = 'workspaces';
+  if (values['disable-path-apps']) options.pathApps = false;
   const chats = intOption(values.chats, 'chats', 0);
   if (chats !== undefined) options.chats = chats;
   const concurrency = intOption(values['chat-concurrency'], 'chat-concurrency', 0);

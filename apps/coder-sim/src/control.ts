@@ -33,6 +33,8 @@ export interface SimControl {
   transitions(sinceSeq?: number): Transition[];
   coderVersion(): CoderVersion;
   setCoderVersion(version: CoderVersion): void;
+  /** Serve path-based apps (the AgentAPI proxy) or refuse them like `--disable-path-apps` (403). */
+  setPathApps(enabled: boolean): void;
   addUser(init: UserInit): { id: string; username: string; role: string; token: string };
   tasks(): TaskSummary[];
   task(ref: string): TaskSummary | undefined;
@@ -120,6 +122,9 @@ export function createControl(fleet: Fleet, faults: FaultControl, state: SimStat
     coderVersion: () => state.version,
     setCoderVersion(v) {
       state.version = v;
+    },
+    setPathApps(enabled) {
+      fleet.pathApps = enabled;
     },
     addUser(init) {
       const user = fleet.addUser(init);

@@ -20,6 +20,14 @@ export interface CoderSimOptions {
   socketPingMs?: number;
   seed?: number;
   scenario?: ScenarioName;
+  /**
+   * 'workspaces': the seeded (and control-created) agents are plain workspaces running an AI app with a
+   * simulated AgentAPI behind the path-based app proxy (`/@owner/workspace.main/apps/ccw/…`), never Coder
+   * Tasks; works on any version. Default 'tasks'.
+   */
+  mode?: 'tasks' | 'workspaces';
+  /** Path-based apps enabled (default true); false = a deployment started with `--disable-path-apps`. */
+  pathApps?: boolean;
   /** Default '2.36' (Tasks and experimental chats); '2.37'/'2.40' have chats at /api/v2 and no Tasks. */
   coderVersion?: CoderVersion;
   /** Admin session token (default 'sim-admin-token'). */

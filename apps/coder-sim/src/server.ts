@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { agentApiRoutes } from './api/agentapi-routes.js';
 import { chatRoutes } from './api/chat-routes.js';
 import { coreRoutes } from './api/core-routes.js';
 import { taskRoutes } from './api/tasks-routes.js';
@@ -44,6 +45,8 @@ function createFleet(options: CoderSimOptions, token: string, seed: number): Fle
     ...(options.users ? { users: options.users } : {}),
     ...(options.utcOffsets ? { utcOffsets: options.utcOffsets } : {}),
     chats: { concurrency: options.chatConcurrency ?? null, spendLimitMicros: options.spendLimitMicros ?? null },
+    ...(options.mode === 'workspaces' ? { workspaceAgents: true } : {}),
+    ...(options.pathApps === false ? { pathApps: false } : {}),
   });
   populateScenario(fleet, {
     agents: options.agents ?? 0,
@@ -74,7 +77,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
   const state: SimState = { version: options.coderVersion ?? '2.36', counters: new Map() };
   const deploymentId = uuid(createRng(seed ^ 0xdead));
   let baseUrl = '';
-  const router = new Router([...taskRoutes(), ...chatRoutes(), ...coreRoutes()]);
+  const router = new Router([...taskRoutes(), ...chatRoutes(), ...coreRoutes(), ...agentApiRoutes()]);
   const rateLimiter = new RateLimiter(faults, clock);
   const context = () => ({ baseUrl: options.externalUrl ?? baseUrl, deploymentId, pauseResponse: options.pauseResponse ?? 'workspace_build' }) as const;
   const sockets = new SocketHub({ fleet, router, rateLimiter, faults, state, context, pingMs: options.socketPingMs, log: options.log });

@@ -101,6 +101,12 @@ export function handleControl(req: SimRequest, control: SimControl): SimResponse
         control.setCoderVersion(v);
         return json({ coderVersion: v });
       }
+      case 'POST /__sim/path-apps': {
+        const enabled = readJson(req)['enabled'];
+        if (typeof enabled !== 'boolean') fail(400, 'enabled must be a boolean.');
+        control.setPathApps(enabled);
+        return json({ pathApps: enabled });
+      }
       case 'POST /__sim/users': {
         const body = readJson(req);
         const role = body['role'] === 'admin' ? 'admin' : 'member';

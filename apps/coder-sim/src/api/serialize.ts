@@ -291,7 +291,7 @@ export function toWorkspace(fleet: Fleet, ws: SimWorkspace, era: TaskEra = 'ga')
     next_start_at: null,
     is_prebuild: false,
     // v2.27 workspaces had no task link yet (recorded).
-    ...(era === 'ga' ? { task_id: ws.taskId } : {}),
+    ...(era === 'ga' ? { task_id: ws.workspaceAgent ? null : ws.taskId } : {}),
   };
 }
 

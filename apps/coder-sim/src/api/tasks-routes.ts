@@ -70,6 +70,8 @@ function listTasks(req: SimRequest, ctx: RouteContext): SimResponse {
   const parts: string[] = [];
   for (const task of fleet.tasks) {
     if (task.deleted || !canSee(caller, task.ownerId)) continue;
+    // Workspaces mode: the agent is a plain workspace, not a task.
+    if (fleet.workspaceOf(task).workspaceAgent) continue;
     if (filter.ownerId !== undefined && task.ownerId !== filter.ownerId) continue;
     if (filter.organizationId !== undefined && task.organizationId !== filter.organizationId) continue;
     if (filter.status !== undefined) {
@@ -104,7 +106,7 @@ function resolveTask(req: SimRequest, ctx: RouteContext): SimTask {
   if (!isUuid && !ctx.features.nameLookup) fail(400, `Invalid UUID "${ref}" for task ID.`);
   const owner = isUuid ? undefined : resolvePathUser(req, ctx);
   const task = ctx.fleet.findTask(ref, owner);
-  if (!task || !canSee(caller, task.ownerId)) notFound();
+  if (!task || !canSee(caller, task.ownerId) || ctx.fleet.workspaceOf(task).workspaceAgent) notFound();
   return task;
 }
 

@@ -71,6 +71,7 @@ export class TaskActions {
     };
     this.taskSeq++;
     ws.taskId = task.id;
+    if (store.workspaceAgents) ws.workspaceAgent = true;
     store.startBuildAt(ws, 'start', 'initiator', init.ownerId, at);
     if (task.persona === 'unstable') task.healthAt = at + int(rng, 5, 30) * MINUTE;
     store.insertTask(task);

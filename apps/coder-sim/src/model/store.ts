@@ -35,6 +35,13 @@ export interface FleetInit {
   users?: UserInit[];
   /** UTC offsets (minutes) the server "uses" for timestamps; alternated deterministically. */
   utcOffsets?: number[];
+  /**
+   * Workspaces mode (any version): agents are plain workspaces running an AI app (AgentAPI behind the
+   * path-based app proxy), never Coder Tasks: the Tasks API does not list them and workspaces carry no task id.
+   */
+  workspaceAgents?: boolean;
+  /** Path-based apps (`/@owner/workspace.agent/apps/slug/…`) served; false = a deployment with `--disable-path-apps`. Default true. */
+  pathApps?: boolean;
 }
 
 export const MINUTE = 60_000;
@@ -51,6 +58,10 @@ export class EntityStore {
   readonly seed: number;
   readonly offsets: number[];
   readonly rng: Rng;
+  /** See FleetInit.workspaceAgents. */
+  readonly workspaceAgents: boolean;
+  /** See FleetInit.pathApps; the control surface flips it. */
+  pathApps: boolean;
   readonly users: SimUser[] = [];
   readonly organizations: SimOrganization[] = [];
   readonly templates: SimTemplate[] = [];
@@ -66,6 +77,8 @@ export class EntityStore {
     this.clock = init.clock;
     this.seed = init.seed;
     this.offsets = init.utcOffsets ?? [60, 0];
+    this.workspaceAgents = init.workspaceAgents === true;
+    this.pathApps = init.pathApps !== false;
     this.rng = createRng(deriveSeed(init.seed, 0x51a));
     const epoch = this.clock.now() - 180 * 24 * 60 * MINUTE;
     this.organizations.push(

@@ -133,6 +133,8 @@ export interface SimWorkspace {
   /** Newest last; capped. */
   appStatuses: SimAppStatus[];
   taskId: string | null;
+  /** Workspaces mode: the agent behind it is served as a plain workspace (no task id, not in the Tasks API). */
+  workspaceAgent?: boolean;
   deleted: boolean;
   parameters: { name: string; value: string }[];
   /** Bumped on every change; drives the JSON cache. */
