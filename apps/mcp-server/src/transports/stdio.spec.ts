@@ -83,6 +83,9 @@ describe('stdio: every line gets an answer (D9)', () => {
     const reply = await s.send(s.rpc(1, 'tools/call', { name: 'fake_status', arguments: { mode: 'x'.repeat(5000) } }));
     expect(reply).toMatchObject({ id: 1, error: { code: -32600 } });
     expect(reply.error?.message).toMatch(/exceeds the 1024-byte limit/);
+    // The SDK writes the id last: it is read from the end of the discarded line (fuzz.mjs waited 70 s before).
+    const sdkOrder = JSON.stringify({ method: 'tools/call', params: { name: 'fake_status', arguments: { mode: 'x'.repeat(5000) } }, jsonrpc: '2.0', id: 42 });
+    expect(await s.send(sdkOrder)).toMatchObject({ id: 42, error: { code: -32600 } });
     expect(s.logs.join('')).toMatch(/refused a message longer than the line limit/);
     expect(await s.send(s.rpc(2, 'ping', {}))).toMatchObject({ id: 2, result: {} });
   });

@@ -23,12 +23,19 @@ const usableId = (value: unknown): RpcId => {
   return (typeof id === 'string' && id.length <= 200) || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 };
 
+/** A JSON-RPC id literal (string up to 200 chars, or an integer). */
+const ID = String.raw`("(?:[^"\\]|\\.){0,200}"|-?\d{1,15})`;
+/** The top-level id as a client writes it: first (`{"jsonrpc":"2.0","id":…`) or last (`…,"id":7}`, the SDK's order). */
+const LEADING_ID = new RegExp(String.raw`^\s*\{\s*(?:"jsonrpc"\s*:\s*"[^"]*"\s*,\s*)?"id"\s*:\s*${ID}\s*[,}]`);
+const TRAILING_ID = new RegExp(String.raw`[,{]\s*"id"\s*:\s*${ID}\s*\}\s*$`);
+
 /**
- * The id of a line that is not valid JSON, when it can still be read (`"id": "x"` or `"id": 7` before the
- * break): the client can then match the error to its request. Null otherwise, as JSON-RPC requires.
+ * The id of a line that cannot be parsed or was too long to read, when it can still be seen at the start or
+ * the end of the line (`head`, `tail`): the client can then match the error to its request (it would wait
+ * for a timeout otherwise). Null otherwise, as JSON-RPC requires.
  */
-const salvagedId = (line: string): RpcId => {
-  const m = /"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,15})\s*[,}]/.exec(line.slice(0, 4096));
+const salvagedId = (head: string, tail: string = head): RpcId => {
+  const m = LEADING_ID.exec(head.slice(0, 4096)) ?? TRAILING_ID.exec(tail.slice(-4096));
   if (!m?.[1]) return null;
   try {
     return usableId({ id: JSON.parse(m[1]) as unknown });
@@ -60,6 +67,8 @@ export class LineTransport implements Transport {
   private discarded = 0;
   /** The start of the discarded line: its id, when readable, goes on the refusal. */
   private discardedHead = '';
+  /** The last bytes of the discarded line (the SDK writes the id last). */
+  private discardedTail = '';
   private closed = false;
 
   constructor(private readonly options: LineTransportOptions = {}) {
@@ -73,7 +82,10 @@ export class LineTransport implements Transport {
     while (rest.length > 0) {
       const at = rest.indexOf(0x0a);
       const piece = at === -1 ? rest : rest.subarray(0, at);
-      if (this.discarding) this.discarded += piece.length;
+      if (this.discarding) {
+        this.discarded += piece.length;
+        this.discardedTail = (this.discardedTail + piece.subarray(-512).toString('latin1')).slice(-512);
+      }
       else if (this.size + piece.length > this.maxLineBytes) this.startDiscarding(piece);
       else {
         this.chunks.push(piece);
@@ -91,6 +103,7 @@ export class LineTransport implements Transport {
     this.discarding = true;
     this.discarded = this.size + piece.length;
     this.discardedHead = Buffer.concat([...this.chunks, piece.subarray(0, 4096)]).subarray(0, 4096).toString('utf8');
+    this.discardedTail = piece.subarray(-512).toString('latin1');
     this.chunks = [];
     this.size = 0;
   }
@@ -99,8 +112,9 @@ export class LineTransport implements Transport {
     if (this.discarding) {
       this.discarding = false;
       this.options.log?.warn('stdio: refused a message longer than the line limit', { bytes: this.discarded, limitBytes: this.maxLineBytes });
-      const id = salvagedId(this.discardedHead);
+      const id = salvagedId(this.discardedHead, this.discardedTail);
       this.discardedHead = '';
+      this.discardedTail = '';
       this.reply(rpcError(id, -32600, `Invalid Request: message of ${this.discarded} bytes exceeds the ${this.maxLineBytes}-byte limit of this server's stdio transport; it was discarded.`));
       return;
     }
