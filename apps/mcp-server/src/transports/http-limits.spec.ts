@@ -46,8 +46,9 @@ describe('HTTP rate limit before a session: per principal and client (D7)', () =
     await fx?.close();
     fx = undefined;
   });
-  const noise = async (forwardedFor: string, n: number) => {
-    for (let i = 0; i < n; i++) await (await post(fx!.http.mcpUrl, { jsonrpc: '2.0', id: i, method: 'tools/list' }, { ...auth, 'X-Forwarded-For': forwardedFor })).text();
+  /** `n` session-less requests from one client: bad ones (tools/list, cannot open a session) or initializes. */
+  const noise = async (forwardedFor: string, n: number, kind: 'bad' | 'initialize' = 'initialize') => {
+    for (let i = 0; i < n; i++) await (await post(fx!.http.mcpUrl, kind === 'bad' ? { jsonrpc: '2.0', id: i, method: 'tools/list' } : initializeBody(i), { ...auth, 'X-Forwarded-For': forwardedFor })).text();
   };
 
   it('behind a trusted proxy, one noisy client does not lock out another client’s initialize', async () => {
@@ -57,6 +58,15 @@ describe('HTTP rate limit before a session: per principal and client (D7)', () =
     expect(blocked.status).toBe(429);
     const other = await post(fx.http.mcpUrl, initializeBody(), { ...auth, 'X-Forwarded-For': '198.51.100.2' });
     expect(other.status).toBe(200);
+  });
+
+  it('a flood of session-less requests that cannot open a session never locks out an initialize (http-abuse.mjs)', async () => {
+    fx = await startHttpFixture({ config: { rateLimitPerMinute: 60, rateLimitBurst: 3 } });
+    await noise('203.0.113.1', 10, 'bad');
+    const flooded = await post(fx.http.mcpUrl, { jsonrpc: '2.0', id: 99, method: 'tools/list' }, auth);
+    expect(flooded.status).toBe(429);
+    const init = await post(fx.http.mcpUrl, initializeBody(), auth);
+    expect(init.status).toBe(200);
   });
 
   it('without --trusted-proxies, X-Forwarded-For is ignored (a client cannot pick a fresh bucket)', async () => {

@@ -384,16 +384,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return send(res, 404, jsonRpcError(-32001, 'Session not found: it expired or was closed. Start a new session (initialize).'));
 
     // Before a session exists: one bucket per principal and client (a trusted proxy's X-Forwarded-For names
-    // the client), so one noisy client behind the proxy does not lock everyone out (D7).
-    const limitKey = session
-      ? `s:${session.id}` // closeSession forgets `s:<id>`
-      : `a:${caller.principal.id}:${clientAddress(req.socket.remoteAddress, header(req, 'x-forwarded-for'), proxies)}`;
-    // One token per request now; a batch pays for its other messages once its body is read (D4).
-    if (!spend(res, limitKey, 1)) return;
+    // the client), so one noisy client behind the proxy does not lock everyone out (D7); and within it,
+    // requests that cannot open a session pay from a bucket of their own, so a flood of them never locks
+    // out an initialize (http-abuse.mjs: 80 bad session-less POSTs, then a 429 for a legitimate initialize).
+    const clientKey = `a:${caller.principal.id}:${clientAddress(req.socket.remoteAddress, header(req, 'x-forwarded-for'), proxies)}`;
+    // With a session: one token per request now; a batch pays for its other messages once its body is read (D4).
+    const limitKey = session ? `s:${session.id}` : `${clientKey}:init`; // closeSession forgets `s:<id>`
+    if (session && !spend(res, limitKey, 1)) return;
     if (session) session.lastSeen = now();
 
     if (method !== 'POST') {
-      if (!session) return send(res, 400, jsonRpcError(-32000, 'Bad Request: send the mcp-session-id header of an initialized session.'));
+      if (!session) {
+        if (!spend(res, `${clientKey}:other`, 1)) return;
+        return send(res, 400, jsonRpcError(-32000, 'Bad Request: send the mcp-session-id header of an initialized session.'));
+      }
       return session.transport.handleRequest(req, res);
     }
 
@@ -406,9 +410,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     } catch {
       return send(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON.'));
     }
-    if (Array.isArray(body) && body.length > 1 && !spend(res, limitKey, body.length - 1, body.length)) return;
-    if (session) return track(res, () => session.transport.handleRequest(req, res, body), () => session.events.delivered(requestIds(body)));
+    if (session) {
+      if (Array.isArray(body) && body.length > 1 && !spend(res, limitKey, body.length - 1, body.length)) return;
+      return track(res, () => session.transport.handleRequest(req, res, body), () => session.events.delivered(requestIds(body)));
+    }
     const initializing = Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+    const messages = Array.isArray(body) ? body.length : 1;
+    if (!spend(res, initializing ? limitKey : `${clientKey}:other`, messages, Array.isArray(body) ? messages : undefined)) return;
     if (!initializing) return send(res, 400, jsonRpcError(-32000, 'Bad Request: no mcp-session-id header; start with an initialize request.'));
     return openSession(req, res, body, caller);
   }
