@@ -1,5 +1,6 @@
 import { pageFleetEvents, type EventPage } from '@org/fleet-domain';
 import { z } from 'zod';
+import { fitPage } from '../../answer-ceiling.js';
 import { defineTool, failure, success } from '../../define-tool.js';
 import { toolFailure } from '../../failures.js';
 import { FleetEventKindSchema, FleetEventPageViewSchema, type FleetEventPageSource, renderFleetEventPageText, toFleetEventPageView } from '../../views/fleet-event.js';
@@ -68,14 +69,22 @@ export const getFleetEventsTool = defineTool({
         timedOut = outcome === 'timeout';
         read = journal.read(input.since, { filter });
       }
-      return done(...limited(read), waited, timedOut);
+      const since = read;
+      // Within the answer ceiling (answer-ceiling.ts): a page that would be larger holds fewer events, and its
+      // cursor continues right after the last one covered (the server's net would cut events the cursor skips).
+      const fitted = fitPage(input.limit, (limit) => {
+        const [page, r] = limited(since, limit);
+        const view = toFleetEventPageView({ page, journal: watch.journal, read: r, waited, timedOut, health: watch.health() });
+        return { data: view, text: renderFleetEventPageText(view, { first: false }, ctx.view()) };
+      });
+      return success(fitted.data, fitted.text);
     } finally {
       release();
     }
 
     /** At most `limit` events, each agent's state reports folded, the rest summarised; the cursor after the last one covered. */
-    function limited(read: JournalRead): [EventPage<JournalEntry>, FleetEventPageSource['read']] {
-      const page = pageFleetEvents(read.entries, { limit: input.limit, collapseStateChanges: input.fold_state_reports });
+    function limited(read: JournalRead, limit = input.limit): [EventPage<JournalEntry>, FleetEventPageSource['read']] {
+      const page = pageFleetEvents(read.entries, { limit, collapseStateChanges: input.fold_state_reports });
       const last = read.entries[page.consumed - 1];
       const covered = page.consumed === read.entries.length;
       return [page, { ...read, nextCursor: covered || !last ? read.nextCursor : watch.journal.cursorFor(last.seq), hasMore: !covered }];
