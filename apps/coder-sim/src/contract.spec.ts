@@ -495,7 +495,8 @@ describe.each(CHAT_PREFIXES)('chat routes under %s', (prefix) => {
     await call({ method: 'GET', template: C('/{chat}/stream'), params: { chat: NIL_UUID }, status: 404 });
   });
 
-  it.runIf(prefix === '/api/v2')('lists org-scoped chat models', async () => {
+  // Org-scoped models exist only in the /api/v2 form (2.37+); the experimental era registers no such test.
+  if (prefix === '/api/v2') it('lists org-scoped chat models', async () => {
     const res = await call({ method: 'GET', template: '/api/v2/organizations/{organization}/chats/models', params: { organization: org }, status: 200 });
     expect(res.body.models.filter((m: { is_default: boolean }) => m.is_default)).toHaveLength(1);
     await call({ method: 'GET', template: '/api/v2/organizations/{organization}/chats/models', params: { organization: NIL_UUID }, status: 404 });
