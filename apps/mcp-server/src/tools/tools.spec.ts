@@ -11,6 +11,7 @@ import { createServer } from '../server.js';
 import { connectInProcess, type InProcessClient } from '../testing/in-process.js';
 import { manualClock } from '../testing/manual-clock.js';
 import { stubCoder } from '../testing/stub-coder.js';
+import { onlyOfferedTools, TOOL_NAME } from '../views/parts.js';
 import { ALL_TOOLS } from './index.js';
 
 async function toolsFor(overrides: Partial<ConfigInput> = {}): Promise<{ tools: Tool[]; session: InProcessClient }> {
@@ -36,6 +37,13 @@ describe('tool contract', () => {
     expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS.map((t) => t.name));
     expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
     for (const t of tools) expect(t.name).toMatch(/^[a-z][a-z0-9_]{2,63}$/);
+  });
+
+  it('every tool name is recognised in advice text, so an unregistered one is always filtered out', () => {
+    for (const tool of ALL_TOOLS) {
+      expect([...tool.name.matchAll(TOOL_NAME)].map((m) => m[0])).toEqual([tool.name]);
+      expect(onlyOfferedTools(`Look again later. Then ${tool.name}.`, (t) => t !== tool.name)).toBe('Look again later.');
+    }
   });
 
   it('sets title, description and all four annotation hints explicitly on every tool', () => {

@@ -66,8 +66,11 @@ export function toAttentionPart(n: Pick<NeedsAttention, 'reason' | 'severity' | 
   };
 }
 
-/** A tool name as our own prose writes it (verb first, snake_case): get_agent_details, list_agents, … */
-const TOOL_NAME = /\b(?:get|list|create|send|pause|resume|restart|update|delete)_[a-z]+(?:_[a-z]+)*\b/g;
+/**
+ * A tool name as our own prose writes it (verb first, snake_case): get_agent_details, list_agents, … Views sit
+ * below the tool registry, so the verbs are listed here; tools.spec.ts proves every registered name matches.
+ */
+export const TOOL_NAME = /\b(?:get|list|create|send|pause|resume|restart|update|delete|interrupt|manage)_[a-z]+(?:_[a-z]+)*\b/g;
 
 /**
  * Advice text (fleet-domain suggestions, failure hints) without the sentences or clauses that name a tool
