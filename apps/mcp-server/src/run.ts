@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import { storeConfigOf, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createFleetRuntime } from './runtime/fleet-runtime.js';
-import { createStoreMutationJournal, type MutationJournal } from './runtime/mutation-journal.js';
+import { memoryStoreHandle, storeHandleForTarget, type StoreHandle } from './runtime/store-handle.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -57,17 +57,17 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
   const log = createLogger({ level: config.logLevel, secrets: config.authToken ? [config.sessionToken, config.authToken] : [config.sessionToken] });
   const coder = coderClientFor(config);
   const clock = options.clock ?? systemClock;
-  const mutations = storeMutationJournal(config, clock, log);
+  const store = storeHandleFor(config, clock, log);
   const onShutdown = async () => {
-    await mutations?.close();
+    await store.close();
     await options.onShutdown?.();
   };
   if (config.transport === 'http') {
     // Loaded only when serving HTTP: a stdio server (the common case) starts without the HTTP stack.
     const { serveHttp } = await import('./transports/serve-http.js');
-    return serveHttp({ config, coder, log, clock, onShutdown, ...(mutations ? { mutations } : {}) });
+    return serveHttp({ config, coder, log, clock, onShutdown, store });
   }
-  const runtime = createFleetRuntime({ coder, clock, config, log, ...(mutations ? { mutations } : {}) });
+  const runtime = createFleetRuntime({ coder, clock, config, log, store });
   const fleet = createServer({ coder, clock, config, log, runtime });
   const running = await serveStdio(fleet, { log });
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, simulated: config.simulated, tools: fleet.toolNames });
@@ -102,13 +102,11 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
 }
 
 /**
- * The FR-015 mutation journal in the durable store (shared with every process on the same store). The store
- * opens on the first mutation, never on the start-up path; memory (`--store memory`) keeps it in-process.
+ * The durable store this process uses (--store, FLEET_MCP_DATABASE_URL, else a SQLite file per Coder URL). It
+ * opens on first use, never on the start-up path: the driver (native better-sqlite3, or pg) loads only then.
  */
-function storeMutationJournal(config: Config, clock: Clock, log: Logger): (MutationJournal & { close(): Promise<void> }) | undefined {
+function storeHandleFor(config: Config, clock: Clock, log: Logger): StoreHandle {
   const store = storeConfigOf(config, process.env, process.cwd());
-  if (!store.ok || store.value.target.kind === 'memory') return undefined;
-  const target = store.value.target;
-  // openStore loads its driver (native better-sqlite3, or pg) only then: cold start stays as without a store.
-  return createStoreMutationJournal({ open: () => openStore(target, { clock }), clock, windowMs: config.conflictWindowMs, log });
+  // parseConfig already refused a bad value; memory is only the defensive answer.
+  return store.ok ? storeHandleForTarget(store.value.target, clock, log) : memoryStoreHandle(clock, log);
 }

@@ -12,9 +12,11 @@ import type { Clock } from '../clock.js';
 import type { ChatSocketTuning, CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createFleetWatcherFromConfig, type FleetWatcher, type Scheduler } from '../watch/index.js';
+import { createFleetWatcherFromConfig, realScheduler, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
-import { createMutationJournal, type MutationJournal } from './mutation-journal.js';
+import { createLeadership, type Leadership } from './leadership.js';
+import { createStoreMutationJournal, type MutationJournal } from './mutation-journal.js';
+import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 import { attentionThresholds } from './fleet-options.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
@@ -28,6 +30,10 @@ export interface FleetRuntime {
   mutations: MutationJournal;
   /** The fleet watcher + event journal (runs only while a session is interested; see watch/). */
   watch: FleetWatcher;
+  /** The durable store (journal, samples, queue, leases); opens on first use, degrades instead of failing. */
+  store: StoreHandle;
+  /** The background lease among processes sharing the store (not started here: `start()` is idempotent). */
+  leadership: Leadership;
 }
 
 export function createFleetRuntime(deps: {
@@ -42,8 +48,14 @@ export function createFleetRuntime(deps: {
   taskQueue?: AgentQueue;
   /** Back-off and heartbeat of the chat watch socket (tests shorten them). */
   chatSocketTuning?: ChatSocketTuning;
+  /** The process's store (shared by per-token runtimes); an in-memory one when absent. */
+  store?: StoreHandle;
+  /** The process's background lease (shared by per-token runtimes); one on `store` when absent. */
+  leadership?: Leadership;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
+  const store = deps.store ?? memoryStoreHandle(clock, deps.log);
+  const scheduler = deps.scheduler ?? realScheduler;
   const tasks = createTaskListSource({
     coder,
     clock,
@@ -66,6 +78,12 @@ export function createFleetRuntime(deps: {
     ...(deps.chatSocketTuning ? { socketTuning: deps.chatSocketTuning } : {}),
   });
   const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
+  const watch = createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, scheduler, ...(deps.log ? { log: deps.log } : {}) });
+  // #18: a store that goes down (or comes back) is a fleet event and a warning notification, like Coder's.
+  store.onStatus((status) => {
+    if (status.state === 'degraded') watch.reportStoreHealth({ ok: false, kind: status.error?.kind ?? 'failed' });
+    else if (status.state === 'ok') watch.reportStoreHealth({ ok: true });
+  });
   return {
     backend,
     tasks,
@@ -77,7 +95,9 @@ export function createFleetRuntime(deps: {
       loadTimeoutMs: config.requestTimeoutMs,
       ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
     }),
-    mutations: deps.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs }),
-    watch: createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, ...(deps.log ? { log: deps.log } : {}), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) }),
+    mutations: deps.mutations ?? createStoreMutationJournal({ store, clock, windowMs: config.conflictWindowMs }),
+    watch,
+    store,
+    leadership: deps.leadership ?? createLeadership({ store, scheduler, ...(deps.log ? { log: deps.log } : {}) }),
   };
 }

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '@org/fleet-store';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../log.js';
 import { manualClock } from '../testing/manual-clock.js';
 import { createMutationJournal, createStoreMutationJournal } from './mutation-journal.js';
+import { createStoreHandle, storeHandleForTarget } from './store-handle.js';
 
 describe('createMutationJournal', () => {
   it('reports an earlier mutation of the same agent by another session within the window', async () => {
@@ -30,8 +30,10 @@ describe('createStoreMutationJournal (FR-015 across processes)', () => {
     try {
       const clock = manualClock();
       const target = { kind: 'sqlite' as const, path: join(dir, 'fleet.sqlite'), isDefault: false };
-      const a = createStoreMutationJournal({ open: () => openStore(target, { clock }), clock, windowMs: 60_000 });
-      const b = createStoreMutationJournal({ open: () => openStore(target, { clock }), clock, windowMs: 60_000 });
+      const storeA = storeHandleForTarget(target, clock);
+      const storeB = storeHandleForTarget(target, clock);
+      const a = createStoreMutationJournal({ store: storeA, clock, windowMs: 60_000 });
+      const b = createStoreMutationJournal({ store: storeB, clock, windowMs: 60_000 });
       expect(await a.record({ agentId: 'x', sessionId: 'process-a', action: 'pause_agent' })).toBeUndefined();
       clock.advance(5_000);
       expect(await b.record({ agentId: 'x', sessionId: 'process-b', action: 'send_agent_input' })).toMatchObject({
@@ -41,8 +43,8 @@ describe('createStoreMutationJournal (FR-015 across processes)', () => {
       });
       clock.advance(120_000);
       expect(await a.record({ agentId: 'x', sessionId: 'process-a', action: 'resume_agent' })).toBeUndefined();
-      await a.close();
-      await b.close();
+      await storeA.close();
+      await storeB.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -52,15 +54,18 @@ describe('createStoreMutationJournal (FR-015 across processes)', () => {
     const clock = manualClock();
     const warnings: string[] = [];
     const log = { warn: (message: string) => warnings.push(message) } as unknown as Logger;
-    const journal = createStoreMutationJournal({
+    const store = createStoreHandle({
       open: async () => ({ ok: false, error: { kind: 'disk_full', operation: 'open', message: 'full', hint: 'free space', retryable: false } }),
+      adapter: 'sqlite',
+      location: 'sqlite /nowhere',
       clock,
-      windowMs: 60_000,
       log,
     });
+    const journal = createStoreMutationJournal({ store, clock, windowMs: 60_000 });
     expect(await journal.record({ agentId: 'x', sessionId: 's1', action: 'pause_agent' })).toBeUndefined();
     expect(await journal.record({ agentId: 'x', sessionId: 's2', action: 'resume_agent' })).toMatchObject({ sessionId: 's1' });
     expect(warnings).toHaveLength(1);
-    await journal.close();
+    expect(store.status()).toMatchObject({ state: 'degraded', error: { kind: 'disk_full' } });
+    await store.close();
   });
 });

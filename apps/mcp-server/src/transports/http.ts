@@ -23,7 +23,8 @@ import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
-import { createMutationJournal, type MutationJournal } from '../runtime/mutation-journal.js';
+import { createStoreMutationJournal, type MutationJournal } from '../runtime/mutation-journal.js';
+import { memoryStoreHandle, type StoreHandle } from '../runtime/store-handle.js';
 import { createServer, type CreateServerOptions, type FleetServer } from '../server.js';
 import { VERSION } from '../version.js';
 import {
@@ -62,6 +63,8 @@ export interface HttpServerOptions {
    * token's), so conflicts are noticed across callers. Default: `runtime.mutations`, else a new one.
    */
   mutations?: MutationJournal;
+  /** The process's durable store, shared by every runtime of this server. Default: `runtime.store`, else in-memory. */
+  store?: StoreHandle;
   /** coder-token mode: the Coder client for a caller's token (default: createCoderClient with the config). */
   coderClientFor?: (token: string) => CoderClient;
   /** Builds one session's MCP server (default: createServer). */
@@ -211,8 +214,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const policy = hostPolicy(config.host, config.allowedHosts, config.allowedOrigins);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst, now });
   // One journal for the whole process: per-token runtimes must see each other's mutations (FR-015).
-  const mutations = options.mutations ?? options.runtime?.mutations ?? createMutationJournal({ clock, windowMs: config.conflictWindowMs });
-  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log, mutations }) };
+  const store = options.store ?? options.runtime?.store ?? memoryStoreHandle(clock, log);
+  const mutations = options.mutations ?? options.runtime?.mutations ?? createStoreMutationJournal({ store, clock, windowMs: config.conflictWindowMs });
+  const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log, mutations, store }) };
+  const leadership = shared.runtime.leadership;
   const readiness = createReadiness({
     coder: options.coder,
     now,
@@ -230,7 +235,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
     makeContext: (token) => {
       const coder = coderClientFor(token);
-      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations }) };
+      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations, store, leadership }) };
     },
   });
 

@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { checkCoder } from '../startup-check.js';
 import { resolveAuthMode } from '../security/auth.js';
 import { VERSION } from '../version.js';
-import type { MutationJournal } from '../runtime/mutation-journal.js';
+import type { StoreHandle } from '../runtime/store-handle.js';
 import { checkHttpStartup, startHttpServer, type HttpServerHandle } from './http.js';
 
 export interface ServeHttpOptions {
@@ -20,8 +20,8 @@ export interface ServeHttpOptions {
   log: Logger;
   clock: Clock;
   onShutdown?: () => Promise<void>;
-  /** The process-wide FR-015 journal (the durable store's); in-process when absent. */
-  mutations?: MutationJournal;
+  /** The process's durable store (journal, samples, queue, leases); in-memory when absent. */
+  store?: StoreHandle;
   /** Process hooks (tests pass fakes). */
   exit?: (code: number) => void;
   onSignal?: (signal: 'SIGTERM' | 'SIGINT', handler: () => void) => void;
@@ -46,7 +46,7 @@ export async function serveHttp(options: ServeHttpOptions): Promise<number> {
   for (const w of startup.warnings) log.warn(w);
   let handle: HttpServerHandle;
   try {
-    handle = await startHttpServer({ config, coder, log, clock: options.clock, ...(options.mutations ? { mutations: options.mutations } : {}) });
+    handle = await startHttpServer({ config, coder, log, clock: options.clock, ...(options.store ? { store: options.store } : {}) });
   } catch (error) {
     console.error(`coder-fleet-mcp: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
     return 1;
