@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, realScheduler, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
+import { createBackground, type Background } from './background.js';
 import { createLeadership, type Leadership } from './leadership.js';
 import { createStoreMutationJournal, type MutationJournal } from './mutation-journal.js';
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
@@ -34,6 +35,8 @@ export interface FleetRuntime {
   store: StoreHandle;
   /** The background lease among processes sharing the store (not started here: `start()` is idempotent). */
   leadership: Leadership;
+  /** Jobs that run only in the lease holder (watcher journal writes, sampler, queue dispatcher). */
+  background: Background;
 }
 
 export function createFleetRuntime(deps: {
@@ -52,10 +55,13 @@ export function createFleetRuntime(deps: {
   store?: StoreHandle;
   /** The process's background lease (shared by per-token runtimes); one on `store` when absent. */
   leadership?: Leadership;
+  /** The process's background jobs (shared by per-token runtimes); one on `leadership` when absent. */
+  background?: Background;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const store = deps.store ?? memoryStoreHandle(clock, deps.log);
   const scheduler = deps.scheduler ?? realScheduler;
+  const leadership = deps.leadership ?? createLeadership({ store, scheduler, ...(deps.log ? { log: deps.log } : {}) });
   const tasks = createTaskListSource({
     coder,
     clock,
@@ -98,6 +104,7 @@ export function createFleetRuntime(deps: {
     mutations: deps.mutations ?? createStoreMutationJournal({ store, clock, windowMs: config.conflictWindowMs }),
     watch,
     store,
-    leadership: deps.leadership ?? createLeadership({ store, scheduler, ...(deps.log ? { log: deps.log } : {}) }),
+    leadership,
+    background: deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) }),
   };
 }
