@@ -14,6 +14,7 @@ import type { ToolContext } from '../../define-tool.js';
 import { fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import type { Capability } from '../../backends/backend.js';
+import { waitWhileStarting } from './build-wait.js';
 import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
 
 export interface AgentActionSpec<TaskValue, ChatValue> {
@@ -25,6 +26,8 @@ export interface AgentActionSpec<TaskValue, ChatValue> {
   capability: Capability;
   /** fleet-domain's action: checked against a task agent before Coder is called, and used to read Coder's refusal. */
   action: AgentAction;
+  /** A task agent that is starting is waited for (bounded) before the check, instead of refused (send: it takes input once up). */
+  waitWhileStarting?: boolean;
   /** The Coder call for a task agent (absent: the kind is refused by `capability`). */
   task?: (target: TargetAgent) => Promise<CoderResult<TaskValue>>;
   /**
@@ -66,7 +69,12 @@ export async function prepareAgentAction<TV, CV>(ctx: ToolContext, ref: string, 
     const chat = loaded.value.target;
     return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.value.ref, id: chat.id } };
   }
-  const target = loaded.value.target;
+  let target = loaded.value.target;
+  if (spec.waitWhileStarting) {
+    const up = await waitWhileStarting(ctx, target, spec.tool);
+    if (!up.ok) return failed(spec, up.failure);
+    target = up.value;
+  }
   const plan = checkAgentAction(target.agent, spec.action);
   if (!plan.ok) return failed(spec, fromDomainError(plan.error));
   return { ok: true, value: { kind: 'task', target, agent: target.agent, ref: target.ref, id: target.resolved.id, plan: plan.value } };
@@ -104,4 +112,10 @@ export async function runAgentAction<TV, CV>(ctx: ToolContext, ref: string, spec
 
 function notServed(prepared: PreparedAction, spec: { verb: string }): ToolFailure {
   return toolFailure('not_supported', `Cannot ${spec.verb} agent ${prepared.ref}: this server has no such action for a ${prepared.kind} agent.`, 'Call get_agent_details for what the agent supports.');
+}
+
+/** A chat re-read after a change (the answer shows it as it is now); `undefined` when Coder cannot answer. */
+export async function readBackChat(ctx: ToolContext, id: string): Promise<Agent | undefined> {
+  const r = await ctx.runtime.backend.chats.load(id, ctx.signal);
+  return r.ok ? r.value.agent : undefined;
 }

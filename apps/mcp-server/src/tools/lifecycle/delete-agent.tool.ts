@@ -6,6 +6,7 @@ import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-co
 import { commitAgentAction, prepareAgentAction, type AgentActionSpec } from './agent-action.js';
 import { ACTION_RESULT_FIELDS, conflictLines, nextLines, offeredNext, recoverByReread } from './lifecycle-common.js';
 import { mutationSignal, mutationSignals } from './outcome.js';
+import { raceRecover, raceTimeoutMs, retryAfterBuild, type RaceState } from './build-wait.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -36,17 +37,20 @@ export const deleteAgentTool = defineTool({
   effect: 'destructive',
   // A repeated call by name can hit a newly created agent of the same name: not idempotent.
   idempotent: false,
+  timeoutMs: raceTimeoutMs,
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
+    const race: RaceState = {};
     const spec: AgentActionSpec<unknown, unknown> = {
       tool: 'delete_agent',
       verb: 'delete',
       capability: 'delete',
       action: 'delete',
-      // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline.
-      task: ({ resolved }) => ctx.deps.coder.deleteTask(resolved.owner, resolved.id, { signal: mutationSignal(ctx) }),
-      recover: recoverByReread(ctx, 'delete', (ref) => `check with get_agent_details agent=${ref}: if it is still there and not deleting, call delete_agent again.`),
+      // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline. A 409 (a
+      // Coder that does not cancel the running build for a delete) waits for that build, bounded.
+      task: (target) => retryAfterBuild(ctx, target, 'delete_agent', () => ctx.deps.coder.deleteTask(target.resolved.owner, target.resolved.id, { signal: mutationSignal(ctx) }), race),
+      recover: raceRecover(race, recoverByReread(ctx, 'delete', (ref) => `check with get_agent_details agent=${ref}: if it is still there and not deleting, call delete_agent again.`)),
       chat: (target) => ctx.runtime.backend.chats.archive(target, mutationSignals(ctx)),
     };
     const prepared = await prepareAgentAction(ctx, input.agent, spec);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineTool } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema } from '../../views/agent-core.js';
-import { RACE_WAIT_MS, TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
+import { raceTimeoutMs } from './build-wait.js';
+import { TRANSITION_OUTPUT_FIELDS, transitionResult, transitionText, type TransitionSpec } from './transition.js';
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -38,7 +39,7 @@ export const resumeAgentTool = defineTool({
   effect: 'write',
   idempotent: true,
   // A call that meets a running build waits for it (bounded) before answering.
-  timeoutMs: (_input, config) => config.requestTimeoutMs + RACE_WAIT_MS,
+  timeoutMs: raceTimeoutMs,
   inputSchema,
   outputSchema,
   handle: (input, ctx) => transitionResult(ctx, input.agent, RESUME, 'already_running', (o) => transitionText(o, `is not paused (${o.agent.status})`, 'Resuming', 'a start build')),

@@ -51,9 +51,12 @@ describe('send_agent_input', () => {
     expect(await expectNotSent(t.id, 'agent_paused')).toContain('resume_agent');
   });
 
-  it('fails fast while the agent is starting, offline or errored', async () => {
+  it('waits (bounded) while the agent is starting, then says when to retry; fails fast while it is offline or errored', async () => {
     const starting = fx.sim.control.createTask({ owner: 'bob', template: 'small', input: 'new', name: 'send-starting' });
-    await expectNotSent(starting.id, 'agent_starting');
+    // Its build never advances: the bounded wait runs out (writes-read-back.spec: an agent that comes up in time gets the input).
+    const held = fx.sim.control.fleet.taskById(starting.id);
+    if (held) held.nextAt = Number.POSITIVE_INFINITY;
+    expect(await expectNotSent(starting.id, 'build_in_progress')).toContain('retry_after_ms=10000');
     const offline = runningAgent(fx, 'idle', 'bob');
     fx.sim.control.disconnectAgent(offline.id);
     expect(await expectNotSent(offline.id, 'agent_offline')).toMatch(/get_agent_details/);

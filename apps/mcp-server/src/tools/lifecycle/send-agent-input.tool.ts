@@ -6,7 +6,9 @@ import type { Outcome, ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal } from './outcome.js';
-import { runAgentAction } from './agent-action.js';
+import { readBackChat, runAgentAction } from './agent-action.js';
+import { AgentStatusSchema } from '../../views/parts.js';
+import { raceTimeoutMs } from './build-wait.js';
 import { ACTION_RESULT_FIELDS, conflictLines, nextLines, notSentText, offeredNext, type TargetAgent } from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
@@ -23,7 +25,8 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummaryViewSchema.describe('The agent as it was when the input was sent (it turns busy right after)'),
+  agent: AgentSummaryViewSchema.describe('Chats: read back after the send; tasks: as it was when the input was sent (it turns busy right after)'),
+  previous_status: AgentStatusSchema.optional().describe('Chats: its status before the send'),
   sent: z.literal(true),
   delivery: z.enum(['delivered', 'queued']).optional().describe("Chats: 'queued' when the agent was busy and Coder queued the input (see queue_position)"),
   queue_position: z.number().int().optional().describe("Position in Coder's queue of this agent (1 = next); present when queued"),
@@ -41,6 +44,8 @@ export const sendAgentInputTool = defineTool({
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,
+  // A starting task is waited for (bounded) before the input is sent.
+  timeoutMs: raceTimeoutMs,
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
@@ -50,6 +55,7 @@ export const sendAgentInputTool = defineTool({
       verb: 'send input to',
       capability: 'send_input',
       action: 'send_input',
+      waitWhileStarting: true,
       task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
       recover: (target, error) => recoverLostSend(ctx, target, error, text),
       chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, mutationSignals(ctx)),
@@ -65,8 +71,11 @@ export const sendAgentInputTool = defineTool({
     const sent = done.kind === 'chat' ? done.value : { kind: 'delivered' as const, agent, interrupted: false };
     const queued = sent.kind === 'queued';
     const recovered = done.kind === 'task' && done.changed ? done.recovered : done.kind === 'chat' ? done.value.recovered : undefined;
+    // A chat is read back (running its turn, or busy with the input queued); a task's own report comes later.
+    const after = done.kind === 'chat' ? await readBackChat(ctx, done.id) : undefined;
     const data: Output = {
-      agent: toAgentSummaryView(sent.agent),
+      agent: toAgentSummaryView(after ?? sent.agent),
+      ...(after ? { previous_status: sent.agent.status } : {}),
       sent: true,
       ...(done.kind === 'chat' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
       input_chars: text.length,
@@ -84,8 +93,8 @@ export const sendAgentInputTool = defineTool({
     };
     const head =
       sent.kind === 'queued'
-        ? `Queued ${text.length} chars for agent ${ref} (was ${sent.agent.status}): position ${sent.position} in Coder's queue; it runs after the current turn.`
-        : `Sent ${text.length} chars to agent ${ref} (${done.kind === 'task' ? `id ${agent.id}, ` : ''}was ${sent.agent.status}${sent.interrupted ? ', its turn was interrupted' : ''}); it is working on it now.`;
+        ? `Queued ${text.length} chars for agent ${ref} (was ${sent.agent.status}${after ? `, now ${after.status}` : ''}): position ${sent.position} in Coder's queue; it runs after the current turn.`
+        : `Sent ${text.length} chars to agent ${ref} (${done.kind === 'task' ? `id ${agent.id}, ` : ''}was ${sent.agent.status}${after ? `, now ${after.status}` : ''}${sent.interrupted ? ', its turn was interrupted' : ''}); it is working on it now.`;
     return success(data, [...(recovered ? [recovered] : []), head, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });

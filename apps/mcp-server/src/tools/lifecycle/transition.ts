@@ -7,15 +7,15 @@
  * Coder before 2.29 has no pause/resume routes at all (404 on both trees); there the task's workspace is
  * stopped/started directly, which Coder documents as pausing/resuming the task.
  */
-import { buildSettled, type AgentStatus } from '@org/fleet-domain';
+import type { Agent, AgentStatus } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import type { Outcome, ToolFailure } from '../../failures.js';
-import { budgetOf, jobOf, waitForBuild } from './build-wait.js';
+import type { Outcome } from '../../failures.js';
+import { raceRecover, retryAfterBuild, type RaceState } from './build-wait.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
 import { AgentStatusSchema } from '../../views/parts.js';
-import { runAgentAction } from './agent-action.js';
+import { readBackChat, runAgentAction } from './agent-action.js';
 import { mutationSignal, mutationSignals } from './outcome.js';
 import {
   ACTION_RESULT_FIELDS,
@@ -71,8 +71,9 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     verb: spec.verb,
     capability: spec.verb,
     action: spec.verb,
-    task: (target) => transitionTask(ctx, target, spec, race),
-    recover: async (target, error) => (error.kind === 'conflict' && race.stillRunning ? { ok: false, failure: race.stillRunning } : reread(target, error)),
+    // 409: most often a build still runs (resume during the pause's stop build): wait for it, bounded, and retry once.
+    task: (target) => retryAfterBuild(ctx, target, spec.tool, () => transitionCall(ctx, target, spec), race),
+    recover: raceRecover(race, reread),
     chat: (target) => transitionChat(ctx, target, spec),
     chatChanged: (value) => value !== undefined,
   });
@@ -83,7 +84,10 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     if (!done.value) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why: 'See what the chat is doing.' }]) } };
     const why = spec.verb === 'pause' ? 'The chat returns to idle once the turn stops.' : 'The chat is working again.';
     const recoveredChat = done.value.recovered;
-    return { ok: true, value: { ...base, unchanged: false, via: done.value.via, ...(recoveredChat ? { recovered: recoveredChat } : {}), next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
+    // Read back: the chat as Coder has it now (stopping its turn, or running again), not as it was.
+    const after = done.value.agent ?? (await readBackChat(ctx, done.id));
+    const readBack = after ? { agent: toAgentSummaryView(after), previous_status: done.agent.status } : {};
+    return { ok: true, value: { ...base, ...readBack, unchanged: false, via: done.value.via, ...(recoveredChat ? { recovered: recoveredChat } : {}), next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
   }
   if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
   const started = done.value;
@@ -105,33 +109,10 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
 
 type BuildAnswer = Parameters<typeof buildView>[0];
 
-/** How long pause/resume wait for a build that is still running (then they say when to retry). */
-export const RACE_WAIT_MS = 30_000;
-
-/** What a 409 race left for the refusal path: the build that outlasted the wait, as a failure. */
-interface RaceState {
-  stillRunning?: ToolFailure;
-}
-
 /**
  * The task's pause/resume endpoint; on Coder without those routes (a 404 for a task just read, and the
  * server's features say so) the plain workspace build with the same effect.
  */
-async function transitionTask(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec, race: RaceState): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
-  const first = await transitionCall(ctx, target, spec);
-  if (first.ok || first.error.kind !== 'conflict' || !target.task.workspace_id) return first;
-  // 409: most often a build still runs (resume during the pause's stop build). Wait for it, bounded, and retry once.
-  const ws = await ctx.deps.coder.getWorkspace(target.task.workspace_id, { signal: ctx.signal });
-  const running = ws.ok ? ws.value.latest_build : undefined;
-  if (!running || buildSettled(jobOf(running).jobStatus)) return first;
-  const waited = await waitForBuild(ctx, target, running, budgetOf(ctx, RACE_WAIT_MS), `the running ${running.transition ?? ''} build`, spec.tool);
-  if (!waited.ok) {
-    race.stillRunning = waited.failure;
-    return first;
-  }
-  return transitionCall(ctx, target, spec);
-}
-
 async function transitionCall(ctx: ToolContext, target: TargetAgent, spec: TransitionSpec): Promise<CoderResult<{ via: 'task_api' | 'workspace_build'; result: BuildAnswer }>> {
   // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline.
   const opts = { signal: mutationSignal(ctx) };
@@ -154,14 +135,20 @@ export const CHAT_RESUME_MESSAGE = 'continue';
  * history kept), resume sends "continue". Already idle (pause) or already working (resume): nothing is sent
  * (`undefined`).
  */
-async function transitionChat(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Outcome<{ via: 'chat_interrupt' | 'chat_message'; recovered?: string } | undefined>> {
+async function transitionChat(ctx: ToolContext, target: ChatTarget, spec: TransitionSpec): Promise<Outcome<{ via: 'chat_interrupt' | 'chat_message'; agent?: Agent; recovered?: string } | undefined>> {
   const busy = ['busy', 'starting', 'stopping', 'blocked'].includes(target.agent.status);
   if (spec.verb === 'pause' ? !busy : busy) return { ok: true, value: undefined };
   const chats = ctx.runtime.backend.chats;
   const signals = mutationSignals(ctx);
-  const r = spec.verb === 'pause' ? await chats.interrupt(target, signals) : await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, signals);
-  if (!r.ok) return r;
-  return { ok: true, value: { via: spec.verb === 'pause' ? 'chat_interrupt' : 'chat_message', ...(r.value.recovered ? { recovered: r.value.recovered } : {}) } };
+  const recovered = (value: { recovered?: string }) => (value.recovered ? { recovered: value.recovered } : {});
+  if (spec.verb === 'pause') {
+    // The interrupt answers with the chat as it is now (stopping its turn).
+    const r = await chats.interrupt(target, signals);
+    return r.ok ? { ok: true, value: { via: 'chat_interrupt', agent: r.value.agent, ...recovered(r.value) } } : r;
+  }
+  // A message's answer has no chat: the caller reads it back.
+  const r = await chats.sendInput(target, CHAT_RESUME_MESSAGE, { whenBusy: 'queue' }, signals);
+  return r.ok ? { ok: true, value: { via: 'chat_message', ...recovered(r.value) } } : r;
 }
 
 /** Compact text: "Pausing agent a/b (id …, was idle): Coder started build #2 stop (stopping) id …" or the no-op line. */
@@ -169,12 +156,15 @@ export function transitionText(o: TransitionOutcome, whenUnchanged: string, doin
   const head = o.unchanged
     ? `Agent ${o.ref} (id ${o.agent.id}) ${whenUnchanged}: nothing changed.`
     : o.via === 'chat_interrupt'
-      ? `Interrupted agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no pause, so its turn was stopped; it returns to idle with its history kept.`
+      ? `Interrupted agent ${o.ref} (a Coder Agents chat, ${wasNow(o)}): Coder Agents has no pause, so its turn was stopped; it returns to idle with its history kept.`
       : o.via === 'chat_message'
-        ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, was ${o.agent.status}): Coder Agents has no resume, so a new turn was started.`
-        : `${doing} agent ${o.ref} (id ${o.agent.id}, was ${o.previous_status ?? o.agent.status}${o.previous_status ? `, now ${o.agent.status}` : ''}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
+        ? `Sent "${CHAT_RESUME_MESSAGE}" to agent ${o.ref} (a Coder Agents chat, ${wasNow(o)}): Coder Agents has no resume, so a new turn was started.`
+        : `${doing} agent ${o.ref} (id ${o.agent.id}, ${wasNow(o)}): Coder started ${o.build ? renderBuild(o.build) : fallbackBuild}.`;
   return [...(o.recovered ? [o.recovered] : []), head, ...conflictLines(o.conflict), ...nextLines(o.next_actions)].join('\n');
 }
+
+/** "was busy, now stopping" after a read back; "was busy" when the read back failed. */
+const wasNow = (o: TransitionOutcome): string => `was ${o.previous_status ?? o.agent.status}${o.previous_status ? `, now ${o.agent.status}` : ''}`;
 
 /** The output fields pause_agent and resume_agent share, after `agent` and the tool's own "nothing to do" flag. */
 export const TRANSITION_OUTPUT_FIELDS = {

@@ -3,6 +3,7 @@ import { defineTool, failure, success } from '../../define-tool.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { runAgentAction } from './agent-action.js';
+import { raceRecover, raceTimeoutMs, retryAfterBuild, type RaceState } from './build-wait.js';
 import { ACTION_RESULT_FIELDS, conflictLines, echo, nextLines, offeredNext } from './lifecycle-common.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
@@ -30,15 +31,19 @@ export const updateAgentTaskTool = defineTool({
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
+  timeoutMs: raceTimeoutMs,
   inputSchema,
   outputSchema,
   async handle(input, ctx) {
+    const race: RaceState = {};
     const r = await runAgentAction(ctx, input.agent, {
       tool: 'update_agent_task',
       verb: 'update the task of',
       capability: 'update_input',
       action: 'update_input',
-      task: ({ resolved }) => ctx.deps.coder.updateTaskInput(resolved.owner, resolved.id, input.input, { signal: ctx.signal }),
+      // 409 right after a pause: its stop build still runs; wait for it (bounded) and update then.
+      task: (target) => retryAfterBuild(ctx, target, 'update_agent_task', () => ctx.deps.coder.updateTaskInput(target.resolved.owner, target.resolved.id, input.input, { signal: ctx.signal }), race),
+      recover: raceRecover(race),
     });
     if (!r.ok) return failure(r.failure);
     const { agent, ref } = r.value;

@@ -3,11 +3,11 @@
  * (no stale `State: working` next to `paused`), and a call that meets a running build waits for it
  * (bounded) or says exactly when to retry, instead of passing Coder's bare 409 on.
  */
-import { describe, expect, it } from 'vitest';
-import type { FleetFixture } from '../../testing/client-fixture.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
 import { textOf } from '../../testing/in-process.js';
 import { expectFailure, structured } from '../../testing/tool-assertions.js';
-import { lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
+import { advanceUntil, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
 
 interface Details {
   agent: { status: string; state: { kind: string; stale?: boolean } | null };
@@ -60,5 +60,105 @@ describe('writes read back true', () => {
     } finally {
       fx.sim.control.faults.clear(fault);
     }
+  });
+
+  // #15 item 6, the other writes: the same rule as pause/resume (wait, bounded, or say when to retry).
+  const holdBuild = (taskId: string) => {
+    // The build never advances (as a hung provisioner would): the bounded wait runs out.
+    const task = fx.sim.control.fleet.taskById(taskId);
+    if (task) task.nextAt = Number.POSITIVE_INFINITY;
+  };
+
+  it('update_agent_task refused (409) while the pause is still stopping waits for the stop build, then updates', async () => {
+    const t = runningAgent(fx, 'idle');
+    expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+    expect(summaryOf(fx, t.id)?.phase).toBe('stopping');
+    // A Coder that refuses the update until the stop build has ended (the simulator accepts it earlier).
+    const fault = fx.sim.control.faults.status(409, { route: 'PATCH */tasks/{user}/{task}/input', times: 1 });
+    try {
+      const out = structured<{ updated: boolean }>(await rec.call('update_agent_task', { agent: t.id, input: 'new scope' }));
+      expect(out.updated).toBe(true);
+      expect(summaryOf(fx, t.id)?.phase).toBe('stopped');
+    } finally {
+      fx.sim.control.faults.clear(fault);
+    }
+  });
+
+  it('delete_agent refused (409) during a build waits for it and deletes; a build outlasting the wait says when to retry', async () => {
+    const t = runningAgent(fx, 'idle');
+    expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+    const once = fx.sim.control.faults.status(409, { route: 'DELETE */tasks/{user}/{task}', times: 1 });
+    try {
+      expect(structured<{ deleted: boolean }>(await rec.call('delete_agent', { agent: t.id, confirm: true })).deleted).toBe(true);
+    } finally {
+      fx.sim.control.faults.clear(once);
+    }
+
+    const u = runningAgent(fx, 'idle');
+    expect((await fx.coder.pauseTask(u.owner, u.id)).ok).toBe(true);
+    holdBuild(u.id);
+    const always = fx.sim.control.faults.status(409, { route: 'DELETE */tasks/{user}/{task}' });
+    try {
+      const text = expectFailure(await rec.call('delete_agent', { agent: u.id, confirm: true }), 'build_in_progress');
+      expect(text).toMatch(/Workspace build #\d+ stop of agent '.*' is still running after 30 s/);
+      expect(text).toContain('retry_after_ms=10000');
+      expect(text).toContain('Call delete_agent again in about 10 s');
+    } finally {
+      fx.sim.control.faults.clear(always);
+    }
+  });
+
+  it('send_agent_input to a starting agent waits until it is up instead of refusing it as not ready', async () => {
+    const t = runningAgent(fx, 'idle');
+    expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+    advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'stopped', 2_000);
+    expect((await fx.coder.resumeTask(t.owner, t.id)).ok).toBe(true);
+    // Its start build done, its agent still booting (at most ~20 s more in the simulator: within the wait).
+    advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'agent_starting', 1_000);
+    const r = await rec.call('send_agent_input', { agent: t.id, input: 'after the restart, also fix the docs' });
+    // Up again, it either takes the input or is already back at its work (busy): never 'not ready'.
+    if (r.isError) expect(expectFailure(r, 'agent_busy')).toContain('is busy');
+    else expect(structured<{ sent: boolean }>(r).sent).toBe(true);
+    expect(summaryOf(fx, t.id)?.status).toBe('active');
+  });
+
+  it('send_agent_input to an agent that stays starting past the wait says when to retry, quoting the input back', async () => {
+    const t = runningAgent(fx, 'idle');
+    expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+    advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'stopped', 2_000);
+    expect((await fx.coder.resumeTask(t.owner, t.id)).ok).toBe(true);
+    holdBuild(t.id);
+    const text = expectFailure(await rec.call('send_agent_input', { agent: t.id, input: 'hold on' }), 'build_in_progress');
+    expect(text).toMatch(/is still starting \(.*\) after 30 s of waiting/);
+    expect(text).toContain('retry_after_ms=10000');
+    expect(text).toContain('Call send_agent_input again in about 10 s');
+    expect(text).toContain('The input was NOT sent');
+  });
+});
+
+describe('writes read back true: Coder Agents chats', () => {
+  let fx: FleetFixture;
+  beforeAll(async () => {
+    fx = await startFleetFixture({ sim: { agents: 0, chats: 0, coderVersion: '2.37' } as never });
+  });
+  afterAll(async () => fx?.close());
+
+  it('pause, resume and send answer with the chat as it is after the change, and its status before', async () => {
+    const chat = fx.sim.control.chats.create({ text: 'Refactor the parser' });
+    fx.sim.control.chats.setStatus(chat.id, 'running');
+    const paused = await fx.call('pause_agent', { agent: chat.id });
+    const p = structured<TransitionOut>(paused);
+    expect(p.previous_status).toBe('busy');
+    expect(p.agent.status).not.toBe('busy');
+    expect(textOf(paused)).toMatch(new RegExp(`was busy, now ${p.agent.status}\\)`));
+
+    fx.sim.control.chats.setStatus(chat.id, 'waiting');
+    const resumed = structured<TransitionOut>(await fx.call('resume_agent', { agent: chat.id }));
+    expect(resumed).toMatchObject({ previous_status: 'idle', agent: { status: 'busy' } });
+
+    fx.sim.control.chats.setStatus(chat.id, 'waiting');
+    const sent = await fx.call('send_agent_input', { agent: chat.id, input: 'Also add tests' });
+    expect(structured<TransitionOut>(sent)).toMatchObject({ previous_status: 'idle', agent: { status: 'busy' } });
+    expect(textOf(sent)).toMatch(/was idle, now busy/);
   });
 });
