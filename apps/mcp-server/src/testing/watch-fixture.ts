@@ -11,6 +11,7 @@ import type { ChatSocketTuning } from '../coder.js';
 import { makeConfig, type Config, type ConfigInput } from '../config.js';
 import { createLogger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import type { StoreHandle } from '../runtime/store-handle.js';
 import { createServer } from '../server.js';
 import { countTasksList } from './client-fixture.js';
 import { connectInProcess, type InProcessClient } from './in-process.js';
@@ -37,7 +38,7 @@ export interface WatchFixture {
 }
 
 export async function startWatchFixture(
-  options: { sim?: NonNullable<Parameters<typeof startCoderSim>[0]>; config?: Partial<ConfigInput>; chatSocketTuning?: ChatSocketTuning } = {},
+  options: { sim?: NonNullable<Parameters<typeof startCoderSim>[0]>; config?: Partial<ConfigInput>; chatSocketTuning?: ChatSocketTuning; store?: StoreHandle } = {},
 ): Promise<WatchFixture> {
   const sim = await startCoderSim({ clock: 'manual', seed: 7, agents: 24, scenario: 'steady', ...options.sim });
   const clock: Clock = { now: () => new Date(sim.control.now()) };
@@ -45,7 +46,15 @@ export async function startWatchFixture(
   const log = createLogger({ level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });
   const scheduler = createManualScheduler({ now: () => sim.control.now(), moveClock: (ms) => sim.control.advance(ms) });
-  const runtime = createFleetRuntime({ coder, clock, config, log, scheduler, ...(options.chatSocketTuning ? { chatSocketTuning: options.chatSocketTuning } : {}) });
+  const runtime = createFleetRuntime({
+    coder,
+    clock,
+    config,
+    log,
+    scheduler,
+    ...(options.chatSocketTuning ? { chatSocketTuning: options.chatSocketTuning } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
   const sessions: InProcessClient[] = [];
   let n = 0;
   const openSession = async (capabilities: ClientCapabilities = {}) => {

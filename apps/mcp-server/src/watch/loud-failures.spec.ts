@@ -3,7 +3,9 @@
  * and push alerts carried agent-written text without a trust label.
  */
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { openStore, type FleetStore, type StoreResult } from '@org/fleet-store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createStoreHandle } from '../runtime/store-handle.js';
 import { startWatchFixture, type WatchFixture } from '../testing/watch-fixture.js';
 
 let fx: WatchFixture | undefined;
@@ -70,6 +72,32 @@ describe('push alerts are loud and labelled (D8)', () => {
     expect(String(got[0]?.data['message'])).toMatch(/^The fleet store is unavailable \(unavailable\): events and conflict checks are kept in this process's memory only/);
     const events = await f.main.call('get_fleet_events', { kinds: ['watcher_degraded', 'watcher_recovered'] });
     expect((events.structuredContent as { events: { kind: string }[] }).events.map((e) => e.kind)).toEqual(['watcher_degraded', 'watcher_recovered']);
+  });
+
+  it('the runtime store failing under a mutation record raises the same warning, and its recovery the info', async () => {
+    const database: { back?: StoreResult<FleetStore> } = {};
+    let clockMs = 0;
+    const store = createStoreHandle({
+      open: async () => database.back ?? { ok: false, error: { kind: 'unavailable', operation: 'open', message: 'connection refused', hint: 'start it', retryable: true } },
+      adapter: 'postgres',
+      location: 'postgres db/test schema fleet',
+      clock: { now: () => new Date(clockMs) },
+      reopenIntervalMs: 0,
+    });
+    const f = (fx = await startWatchFixture({ store }));
+    clockMs = f.sim.control.now();
+    const got: Note[] = [];
+    f.main.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push({ level: n.params.level, data: n.params.data as Record<string, unknown> }));
+    // What every mutating tool does after its write (the write itself never depends on the store).
+    await f.runtime.mutations.record({ agentId: 'a', sessionId: 's1', action: 'pause_agent' });
+    database.back = await openStore({ kind: 'memory' });
+    await f.runtime.mutations.record({ agentId: 'a', sessionId: 's1', action: 'resume_agent' });
+    await f.until(() => got.filter((n) => String(n.data['kind']).startsWith('watcher_')).length === 2, 'store notices');
+    expect(got.filter((n) => String(n.data['kind']).startsWith('watcher_')).map((n) => [n.level, n.data['kind'], n.data['source']])).toEqual([
+      ['warning', 'watcher_degraded', 'store'],
+      ['info', 'watcher_recovered', 'store'],
+    ]);
+    await store.close();
   });
 
   it('a waiting get_fleet_events call wakes up when the watcher degrades', async () => {
