@@ -82,3 +82,7 @@ export * from './query/agent-ref.js';
 export type * from './errors.js';
 export * from './logs/log-view.js';
 export * from './logs/chat-log.js';
+export * from './trends/trend-window.js';
+export * from './trends/period-change.js';
+export * from './trends/sparkline.js';
+export * from './trends/fleet-samples.js';
