@@ -138,6 +138,17 @@ describe('store options', () => {
     expect(env.kind === 'error' && env.errors.join('\n')).toMatch(/FLEET_MCP_DATABASE_URL/);
   });
 
+  it('--sample-interval: seconds, default 60, 0 turns sampling off, a bad value names the flag', () => {
+    const ok = (r: ReturnType<typeof load>) => (r.kind === 'ok' ? r.config.sampleInterval : undefined);
+    expect(ok(load([]))).toBe(60);
+    expect(ok(load(['--sample-interval', '0']))).toBe(0);
+    expect(ok(load([], { ...base, FLEET_MCP_SAMPLE_INTERVAL: '300' }))).toBe(300);
+    for (const bad of ['-1', '1.5', 'soon', '86401']) {
+      const r = load([`--sample-interval=${bad}`]);
+      expect(r.kind === 'error' && r.errors.join('\n')).toMatch(/FLEET_MCP_SAMPLE_INTERVAL or --sample-interval/);
+    }
+  });
+
   it('accepts memory, sqlite: and postgres:// stores', () => {
     for (const store of ['memory', 'sqlite:/tmp/fleet.sqlite', 'postgres://db/fleet']) expect(load(['--store', store]).kind).toBe('ok');
   });

@@ -81,6 +81,7 @@ export const OPTIONS = {
   capacityWarningPercent: opt('capacity-warning-percent', 'string', 'Capacity warning at this percent of --capacity (default 90)'),
   store: opt('store', 'string', `Durable history: memory | sqlite:<path> | postgres://… (or ${DATABASE_URL_ENV}); default a SQLite file per Coder URL under $XDG_STATE_HOME/coder-fleet-mcp/`),
   retentionDays: opt('retention-days', 'string', 'Days of history kept in the store (default 30)'),
+  sampleInterval: opt('sample-interval', 'string', 'Seconds between fleet metric samples stored for get_fleet_trends (default 60; 0 = off)'),
 } as const satisfies Record<string, OptionSpec>;
 type OptionKey = keyof typeof OPTIONS;
 
@@ -146,6 +147,8 @@ export const ConfigSchema = z.object({
   store: z.string().optional(),
   databaseUrl: z.string().optional(),
   retentionDays: z.union([z.string(), z.number()]).optional(),
+  /** Seconds between trend samples (0: no sampler). */
+  sampleInterval: num(0, 86_400).default(60),
   /**
    * Set only by the `nx serve` launcher when it serves its in-process Coder simulator (never a flag or env:
    * a real deployment can never claim to be simulated, nor hide that it is). Shown in serverInfo, the
@@ -212,6 +215,7 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   capacityWarningPercent: 'capacityWarningPercent',
   store: 'store',
   retentionDays: 'retentionDays',
+  sampleInterval: 'sampleInterval',
 };
 
 const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;

@@ -18,7 +18,8 @@ import { createBackground, type Background } from './background.js';
 import { createLeadership, type Leadership } from './leadership.js';
 import { createStoreMutationJournal, type MutationJournal } from './mutation-journal.js';
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
-import { attentionThresholds } from './fleet-options.js';
+import { attentionThresholds, fleetStatusOptions } from './fleet-options.js';
+import { createSampler, type Sampler } from './sampler.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
@@ -37,6 +38,8 @@ export interface FleetRuntime {
   leadership: Leadership;
   /** Jobs that run only in the lease holder (watcher journal writes, sampler, queue dispatcher). */
   background: Background;
+  /** The trend sampler of this process (a background job; see runtime/sampler.ts). */
+  sampler: Sampler;
 }
 
 export function createFleetRuntime(deps: {
@@ -57,6 +60,8 @@ export function createFleetRuntime(deps: {
   leadership?: Leadership;
   /** The process's background jobs (shared by per-token runtimes); one on `leadership` when absent. */
   background?: Background;
+  /** The process's trend sampler (shared by per-token runtimes); one registered on `background` when absent. */
+  sampler?: Sampler;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const store = deps.store ?? memoryStoreHandle(clock, deps.log);
@@ -90,6 +95,12 @@ export function createFleetRuntime(deps: {
     if (status.state === 'degraded') watch.reportStoreHealth({ ok: false, kind: status.error?.kind ?? 'failed' });
     else if (status.state === 'ok') watch.reportStoreHealth({ ok: true });
   });
+  const background = deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) });
+  let sampler = deps.sampler;
+  if (!sampler) {
+    sampler = createSampler({ fleet: backend, store, clock, scheduler, intervalMs: config.sampleInterval * 1000, statusOptions: fleetStatusOptions(config), ...(deps.log ? { log: deps.log } : {}) });
+    if (config.sampleInterval > 0) background.register(sampler);
+  }
   return {
     backend,
     tasks,
@@ -105,6 +116,7 @@ export function createFleetRuntime(deps: {
     watch,
     store,
     leadership,
-    background: deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) }),
+    background,
+    sampler,
   };
 }
