@@ -134,8 +134,9 @@ describe('Coder 2.36 (Tasks and chats) through an MCP client', () => {
       const refused = await fx.call('interrupt_agent', { agent: task?.id ?? '' });
       expect(refused.isError).toBe(true);
       expect(textOf(refused)).toMatch(/^not_supported.*pause_agent/s);
-      const taskQueue = await fx.call('manage_agent_queue', { agent: task?.id ?? '' });
-      expect(textOf(taskQueue)).toMatch(/^not_supported/);
+      // Task agents queue in this server's store, chats in Coder's own queue: one tool, two queues.
+      const taskQueue = await ok<{ queue: string; items: unknown[] }>('manage_agent_queue', { agent: task?.id ?? '' });
+      expect(taskQueue).toMatchObject({ queue: 'store', items: [] });
       const status = await ok<{ total: number; chats?: { total: number } }>('get_fleet_status');
       expect(status.total).toBe(rows.length);
       expect(status.chats?.total).toBe(1);

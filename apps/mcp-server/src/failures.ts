@@ -46,6 +46,8 @@ export type LocalFailureCode =
   | 'answer_too_large'
   // a capability the agent's kind (task, chat) lacks: backends/backend.ts supports()
   | 'not_supported'
+  // the fleet store (history, queued input) failed: the answer says what failed and what to do
+  | 'store_unavailable'
   | 'internal_error';
 /** Closed: a new failure code is added to LocalFailureCode (or comes with a new CoderApiError kind). */
 export type FailureCode = CoderApiError['kind'] | LocalFailureCode;

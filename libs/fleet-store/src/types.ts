@@ -305,6 +305,11 @@ export interface FleetStore {
     claim(agentId: string, claimant: string): Promise<StoreResult<QueueItem | null>>;
     /** Closes a claimed item (delivered or failed), with an outcome detail. */
     complete(id: number, state: 'delivered' | 'failed', outcome?: string): Promise<StoreResult<QueueChange>>;
+    /**
+     * Puts a claimed item back, in its old place (the delivery did not happen: the agent turned busy again, or
+     * a new dispatcher found its dead predecessor's claim undelivered).
+     */
+    release(id: number): Promise<StoreResult<QueueChange>>;
     reprioritise(id: number, priority: Priority): Promise<StoreResult<QueueChange>>;
     /** Moves a queued item to the head of its agent's queue. */
     promote(id: number): Promise<StoreResult<QueueChange>>;

@@ -2,8 +2,8 @@
  * Queued input per agent, behind one interface so `manage_agent_queue` never knows whose queue it is:
  *
  *   chat agents  Coder's own per-chat queue (queued messages; delete / promote routes). Never a second queue.
- *   task agents  a queue held in the fleet store (issue #14): plugged in through `createFleetBackend({ taskQueue })`.
- *                Until one is plugged in, task agents answer a clear `not_supported` (Coder Tasks has no queue).
+ *   task agents  a queue held in the fleet store (runtime/store-task-queue.ts), plugged in by `createFleetRuntime`;
+ *                a backend built without one answers a clear `not_supported` (Coder Tasks has no queue).
  *
  * Item ids are strings on the wire (Coder's int64 queued-message ids, or a store row id), positions 1 = next.
  */
@@ -46,7 +46,8 @@ export interface AgentQueue {
   cancel(agentId: string, itemId: string, signal?: AbortSignal): Promise<Outcome<void>>;
 }
 
-const notQueued = (agentId: string, itemId: string): Outcome<never> => ({
+/** The refusal for an item id that is not (or no longer) in the agent's queue. */
+export const notQueued = (agentId: string, itemId: string): Outcome<never> => ({
   ok: false,
   failure: toolFailure('not_found', `Agent ${agentId} has no queued item '${itemId}' (already delivered, promoted or cancelled).`, 'Call manage_agent_queue with action list for the current queue.'),
 });

@@ -111,7 +111,7 @@ export function createFleetBackend(deps: {
       tasks.invalidate();
       chats.invalidate();
     },
-    supports: (capability, kind) => supportFor(kind, capability),
+    supports: (capability, kind) => (kind === 'task' && capability === 'queue_when_busy' && deps.taskQueue ? TASK_QUEUE_SUPPORT : supportFor(kind, capability)),
     async resolve(ref, signal) {
       if (ref.trim() === '') return { ok: false, failure: fromDomainError({ kind: 'invalid_agent_ref', ref }) };
       const k = await kinds(signal);
@@ -137,3 +137,6 @@ export function createFleetBackend(deps: {
     chats,
   };
 }
+
+/** Task agents queue input in this server's store when it holds a task queue (Coder Tasks has none). */
+const TASK_QUEUE_SUPPORT: Support = { supported: true, how: "Held in this server's store and delivered once when the agent is idle (manage_agent_queue)." };

@@ -6,7 +6,6 @@
  * notices work across callers with different Coder tokens.
  */
 import { createAgentsBackend } from '../backends/agents-backend.js';
-import type { AgentQueue } from '../backends/agent-queue.js';
 import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
 import type { Clock } from '../clock.js';
 import type { ChatSocketTuning, CoderClient } from '../coder.js';
@@ -20,6 +19,7 @@ import { createStoreMutationJournal, type MutationJournal } from './mutation-jou
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 import { attentionThresholds, fleetStatusOptions } from './fleet-options.js';
 import { createSampler, type Sampler } from './sampler.js';
+import { createStoreTaskQueue, type StoreTaskQueue } from './store-task-queue.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
 
@@ -40,6 +40,8 @@ export interface FleetRuntime {
   background: Background;
   /** The trend sampler of this process (a background job; see runtime/sampler.ts). */
   sampler: Sampler;
+  /** Queued input of task agents, held in `store` (chats use Coder's own queue, never this one). */
+  taskQueue: StoreTaskQueue;
 }
 
 export function createFleetRuntime(deps: {
@@ -50,8 +52,8 @@ export function createFleetRuntime(deps: {
   scheduler?: Scheduler;
   /** The process-wide FR-015 journal when several runtimes serve one process (created for this runtime when absent). */
   mutations?: MutationJournal;
-  /** Queued input for task agents held by the fleet store (chats use Coder's own queue); absent: none. */
-  taskQueue?: AgentQueue;
+  /** Queued input for task agents (chats use Coder's own queue); absent: one held in `store`. */
+  taskQueue?: StoreTaskQueue;
   /** Back-off and heartbeat of the chat watch socket (tests shorten them). */
   chatSocketTuning?: ChatSocketTuning;
   /** The process's store (shared by per-token runtimes); an in-memory one when absent. */
@@ -88,7 +90,8 @@ export function createFleetRuntime(deps: {
     loadTimeoutMs: config.requestTimeoutMs,
     ...(deps.chatSocketTuning ? { socketTuning: deps.chatSocketTuning } : {}),
   });
-  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
+  const taskQueue = deps.taskQueue ?? createStoreTaskQueue({ store });
+  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, taskQueue });
   const watch = createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, scheduler, ...(deps.log ? { log: deps.log } : {}) });
   // #18: a store that goes down (or comes back) is a fleet event and a warning notification, like Coder's.
   store.onStatus((status) => {
@@ -118,5 +121,6 @@ export function createFleetRuntime(deps: {
     leadership,
     background,
     sampler,
+    taskQueue,
   };
 }

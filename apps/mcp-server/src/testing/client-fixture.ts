@@ -17,6 +17,7 @@ import type { CoderClient } from '../coder.js';
 import { makeConfig, type Config, type ConfigInput } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import type { StoreHandle } from '../runtime/store-handle.js';
 import { createServer, type FleetServer } from '../server.js';
 import { connectInProcess, type InProcessClient } from './in-process.js';
 
@@ -31,6 +32,8 @@ export interface FixtureOptions {
   captureLogs?: boolean;
   /** Token the server's client uses (default: the sim's admin token), e.g. a bad one for 401 paths. */
   coderToken?: string;
+  /** The runtime's store (default: in memory), e.g. one that fails for degraded-store paths. */
+  store?: StoreHandle;
 }
 
 export interface FleetFixture extends InProcessClient {
@@ -79,7 +82,7 @@ export async function startFleetFixture(options: FixtureOptions = {}): Promise<F
   const logs: string[] = [];
   const log: Logger = createLogger(options.captureLogs ? { level: 'debug', write: (l) => logs.push(l) } : { level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });
-  const runtime = createFleetRuntime({ coder, clock, config });
+  const runtime = createFleetRuntime({ coder, clock, config, ...(options.store ? { store: options.store } : {}) });
   const sessions: InProcessClient[] = [];
   const openSession = async (capabilities: ClientCapabilities = {}) => {
     const s = await connectInProcess(createServer({ coder, clock, config, log, runtime }), capabilities);
@@ -107,6 +110,8 @@ export async function startFleetFixture(options: FixtureOptions = {}): Promise<F
       runtime.watch.shutdown();
       for (const s of sessions) await s.close();
       await main.close();
+      await runtime.background.stop();
+      await runtime.store.close();
       await sim.stop();
     },
   };

@@ -14,6 +14,8 @@ import {
 } from '@org/fleet-domain';
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
+import { QueueItemViewSchema, renderQueueItemText, toQueueItemView } from './queue-item.js';
+import type { QueueItem } from '../backends/agent-queue.js';
 import { AttentionShape, ContentTrustSchema, onlyOfferedTools, toAttentionPart, UntrustedFieldsSchema, type ViewContext } from './parts.js';
 import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
@@ -142,6 +144,10 @@ export const AgentDetailsViewSchema = z.object({
     unavailable_reason: z.string().optional(),
   }),
   next_actions: z.array(z.object({ tool: z.string(), why: z.string() })).describe('Suggested next tool calls, most useful first'),
+  queue: z
+    .object({ count: z.number().int(), head: z.array(QueueItemViewSchema) })
+    .optional()
+    .describe("Task agents: input waiting in this server's queue (head first; manage_agent_queue)"),
   notes: z.array(z.string()).describe('Parts that could not be loaded'),
   content_trust: ContentTrustSchema,
   untrusted_fields: UntrustedFieldsSchema,
@@ -154,6 +160,8 @@ export interface AgentDetailsSource {
   workspace?: WorkspaceView;
   history: readonly AppStatusView[];
   logs?: { entries: readonly FittedLogEntry[]; snapshot?: boolean } | { unavailableReason: string };
+  /** Task agents: this server's queue of input for the agent (absent: not loaded). */
+  queue?: { count: number; head: readonly QueueItem[] };
   notes: readonly string[];
 }
 
@@ -170,9 +178,16 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
     next_actions: suggestNextActions(s.agent, { exclude: ['get_agent_details'], templateOutdated: s.workspace?.outdated === true && s.agent.kind === 'task' })
       .filter((x) => ctx.offers(x.tool))
       .map((x) => ({ tool: x.tool, why: onlyOfferedTools(x.why, ctx.offers) })),
+    ...(s.queue ? { queue: { count: s.queue.count, head: s.queue.head.map(toQueueItemView) } } : {}),
     notes: [...s.notes],
     content_trust: CONTENT_TRUST,
-    untrusted_fields: [...AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`), 'history[].message', 'log_tail.entries[].content', 'workspace.build.job_error'],
+    untrusted_fields: [
+      ...AGENT_VIEW_UNTRUSTED_FIELDS.map((f) => `agent.${f}`),
+      'history[].message',
+      'log_tail.entries[].content',
+      'workspace.build.job_error',
+      ...(s.queue ? ['queue.head[].preview'] : []),
+    ],
   };
 }
 
@@ -201,6 +216,10 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
     for (const e of d.log_tail.entries) lines.push(fenceUntrusted(e.content, nonce, `#${e.id} ${e.type} ${e.time}`));
   } else if (d.log_tail.unavailable_reason) {
     lines.push(`Logs unavailable: ${d.log_tail.unavailable_reason}`);
+  }
+  if (d.queue && d.queue.count > 0) {
+    lines.push(`Queued input (${d.queue.count}, next first; manage_agent_queue):`);
+    for (const q of d.queue.head) lines.push(renderQueueItemText(q));
   }
   for (const n of d.notes) lines.push(`Note: ${n}`);
   if (d.next_actions.length > 0) lines.push(`Next: ${d.next_actions.map((x) => `${x.tool} (${x.why})`).join('; ')}`);

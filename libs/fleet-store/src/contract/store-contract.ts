@@ -320,6 +320,20 @@ export function storeContract(target: ContractTarget): void {
       expect(all.map((i) => i.state).sort()).toEqual(['cancelled', 'delivered']);
     });
 
+    test('release puts a claimed item back in its old place; nothing else can be released', async () => {
+      const { store } = await fresh();
+      const a = value(await store.queue.enqueue(item('a1', 'normal', 'a'))).item;
+      value(await store.queue.enqueue(item('a1', 'normal', 'b')));
+      const head = value(await store.queue.claim('a1', 'd1'));
+      expect(head?.id).toBe(a.id);
+      const back = changed(value(await store.queue.release(a.id)));
+      expect(back).toMatchObject({ state: 'queued', claimedBy: null });
+      expect(value(await store.queue.claim('a1', 'd2'))?.id).toBe(a.id);
+      expect(changed(value(await store.queue.complete(a.id, 'delivered'))).state).toBe('delivered');
+      expect(value(await store.queue.release(a.id)).outcome).toBe('not_queued');
+      expect(value(await store.queue.release(9_999_999)).outcome).toBe('not_found');
+    });
+
     test('many concurrent claims deliver each item exactly once', async () => {
       const { store } = await fresh();
       for (let i = 0; i < 20; i++) value(await store.queue.enqueue(item(`a${i % 2}`, 'normal', `m${i}`)));

@@ -499,6 +499,13 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
         );
       },
 
+      async release(id) {
+        checkId(id);
+        return guard('queue.release', 'write', (tx) =>
+          changeQueued(tx, id, () => ({ sql: "UPDATE queue SET state = 'queued', claimed_by = NULL, updated_at = ?", params: [now()] }), ['claimed']),
+        );
+      },
+
       async reprioritise(id, priority) {
         checkId(id);
         checkPriority(priority);

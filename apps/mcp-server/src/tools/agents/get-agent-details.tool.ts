@@ -7,6 +7,8 @@ import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 
 const LOG_TAIL_CHARS = 400;
+/** Queued items shown (the count covers all; manage_agent_queue lists every one). */
+const QUEUE_HEAD_ITEMS = 3;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
@@ -40,11 +42,13 @@ export const getAgentDetailsTool = defineTool({
     const fresh = await coder.getTask(owner, id, opts);
     if (!fresh.ok) return failure(fromCoderApiError(fresh.error, { action: `read agent '${ref}'`, subject: `Agent '${ref}'` }));
     const task = fresh.value;
-    const [ws, logs] = await Promise.all([
+    const [ws, logs, queue] = await Promise.all([
       task.workspace_id ? coder.getWorkspace(task.workspace_id, opts) : Promise.resolve(undefined),
       input.log_tail > 0 ? coder.getTaskLogs(owner, id, opts) : Promise.resolve(undefined),
+      ctx.runtime.taskQueue.summary(id, QUEUE_HEAD_ITEMS),
     ]);
     const notes: string[] = [];
+    if (!queue.ok) notes.push(`queued input unknown: ${queue.failure.message}`);
     if (ws && !ws.ok) notes.push(`workspace unavailable: ${fromCoderApiError(ws.error, { action: 'read the workspace' }).message}`);
     const newest = logs?.ok ? newestLogTime(logs.value.logs) : undefined;
     const presetName = ws?.ok ? await presetNameOf(ctx, ws.value.latest_build?.template_version_id, ws.value.latest_build?.template_version_preset_id) : undefined;
@@ -62,6 +66,7 @@ export const getAgentDetailsTool = defineTool({
                 : { unavailableReason: fromCoderApiError(logs.error, { action: `read the logs of '${ref}'` }).message },
             }
           : {}),
+        ...(queue.ok && queue.value.count > 0 ? { queue: queue.value } : {}),
         notes,
       },
       ctx.view(),

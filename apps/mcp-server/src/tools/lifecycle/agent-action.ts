@@ -15,7 +15,7 @@ import { fromDomainError, toolFailure, type Outcome, type ToolFailure } from '..
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import type { Capability } from '../../backends/backend.js';
 import { waitWhileStarting } from './build-wait.js';
-import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
+import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type AnyTarget, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
 
 export interface AgentActionSpec<TaskValue, ChatValue> {
   /** The tool, as the mutation journal (and so conflict notices) names it. */
@@ -63,13 +63,18 @@ const failed = <T>(spec: { onFailure?: (f: ToolFailure) => ToolFailure }, failur
 export async function prepareAgentAction<TV, CV>(ctx: ToolContext, ref: string, spec: AgentActionSpec<TV, CV>): Promise<Outcome<PreparedAction>> {
   const loaded = await loadAnyTarget(ctx, ref, spec.verb);
   if (!loaded.ok) return loaded;
-  const unsupported = unsupportedFor(ctx, loaded.value.target.agent.kind, spec.capability);
+  return prepareLoadedAction(ctx, loaded.value, spec);
+}
+
+/** The checks of `prepareAgentAction` on an agent already loaded (send looks at it first: a busy task queues). */
+export async function prepareLoadedAction<TV, CV>(ctx: ToolContext, loaded: AnyTarget, spec: AgentActionSpec<TV, CV>): Promise<Outcome<PreparedAction>> {
+  const unsupported = unsupportedFor(ctx, loaded.target.agent.kind, spec.capability);
   if (unsupported) return failed(spec, unsupported);
-  if (loaded.value.kind === 'chat') {
-    const chat = loaded.value.target;
-    return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.value.ref, id: chat.id } };
+  if (loaded.kind === 'chat') {
+    const chat = loaded.target;
+    return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.ref, id: chat.id } };
   }
-  let target = loaded.value.target;
+  let target = loaded.target;
   if (spec.waitWhileStarting) {
     const up = await waitWhileStarting(ctx, target, spec.tool);
     if (!up.ok) return failed(spec, up.failure);

@@ -57,18 +57,4 @@ describe('manage_agent_queue', () => {
       await fx.close();
     }
   });
-
-  it('on a task answers clearly that nothing is queued for task agents', async () => {
-    const fx = await startFleetFixture({ sim: { agents: 3, scenario: 'mixed', coderVersion: '2.29' } });
-    try {
-      const list = structured<{ agents: { id: string }[] }>(await fx.call('list_agents', { limit: 1 }));
-      const r = await fx.call('manage_agent_queue', { agent: list.agents[0]?.id ?? '' });
-      expect(r.isError).toBe(true);
-      expect(textOf(r)).toMatch(/^not_supported/);
-      expect(textOf(r)).toMatch(/Nothing is queued for task agents/);
-      expect(textOf(r)).toMatch(/send_agent_input/);
-    } finally {
-      await fx.close();
-    }
-  });
 });

@@ -40,10 +40,14 @@ describe('send_agent_input', () => {
     expect(structured<SendOut>(await send(t.id)).agent.status).toBe('blocked');
   });
 
-  it('fails fast with agent_busy while the agent works, keeping the input', async () => {
+  it("with when_busy 'fail' refuses with agent_busy while the agent works, keeping the input", async () => {
     const t = runningAgent(fx, 'working');
-    const text = await expectNotSent(t.id, 'agent_busy');
+    fx.resetCounters();
+    const text = expectFailure(await rec.call('send_agent_input', { agent: t.id, input: INPUT, when_busy: 'fail' }), 'agent_busy');
+    expect(text).toContain(JSON.stringify(INPUT));
     expect(text).toMatch(/idle/);
+    expect(text).toMatch(/when_busy='queue'/);
+    expect(fx.counters()[SEND_ROUTE]).toBeUndefined();
   });
 
   it('fails fast with agent_paused and suggests resume_agent', async () => {

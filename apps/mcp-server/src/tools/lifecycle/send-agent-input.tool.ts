@@ -1,15 +1,27 @@
+import { checkAgentAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { CoderApiError } from '../../coder.js';
-import { WHEN_BUSY, type WhenBusy } from '../../backends/backend.js';
-import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
-import type { Outcome, ToolFailure } from '../../failures.js';
+import { QUEUE_PRIORITIES, type QueuePriority } from '../../backends/agent-queue.js';
+import { WHEN_BUSY, type SendOutcome, type WhenBusy } from '../../backends/backend.js';
+import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
+import { toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal } from './outcome.js';
-import { readBackChat, runAgentAction } from './agent-action.js';
+import { commitAgentAction, prepareLoadedAction, readBackChat, type AgentActionSpec } from './agent-action.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { raceTimeoutMs } from './build-wait.js';
-import { ACTION_RESULT_FIELDS, conflictLines, nextLines, notSentText, offeredNext, type TargetAgent } from './lifecycle-common.js';
+import {
+  ACTION_RESULT_FIELDS,
+  anonymiseSession,
+  conflictLines,
+  loadAnyTarget,
+  nextLines,
+  notSentText,
+  offeredNext,
+  recordMutation,
+  type TargetAgent,
+} from './lifecycle-common.js';
 
 export const MAX_INPUT_CHARS = 100_000;
 
@@ -20,16 +32,23 @@ const inputSchema = z.object({
     .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
     .default('queue')
     .describe(
-      "If busy: queue (after the current turn), fail (send nothing), interrupt (chats: stop the turn, take it now)",
+      "If busy: queue (delivered once idle: Coder's queue for chats, this server's store for tasks), fail (send nothing), interrupt (chats: stop the turn, take it now)",
     ),
+  priority: z
+    .enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]])
+    .optional()
+    .describe('Order in the queue of a task agent (default normal; urgent first). Chats: normal only (Coder queues in order)'),
 });
 
 const outputSchema = z.object({
   agent: AgentSummaryViewSchema.describe('Chats: read back after the send; tasks: as it was when the input was sent (it turns busy right after)'),
   previous_status: AgentStatusSchema.optional().describe('Chats: its status before the send'),
-  sent: z.literal(true),
-  delivery: z.enum(['delivered', 'queued']).optional().describe("Chats: 'queued' when the agent was busy and Coder queued the input (see queue_position)"),
-  queue_position: z.number().int().optional().describe("Position in Coder's queue of this agent (1 = next); present when queued"),
+  sent: z.boolean().describe("false: held in this server's queue until the agent is idle"),
+  delivery: z.enum(['delivered', 'queued']).optional().describe("'queued' when the agent was busy (see queue, queue_position)"),
+  queue: z.enum(['coder', 'store']).optional().describe("Whose queue holds it: Coder's (chats) or this server's store (tasks)"),
+  queue_position: z.number().int().optional().describe('Position in the queue (1 = next); present when queued'),
+  queue_item: z.string().optional().describe('Store queue item id (manage_agent_queue item)'),
+  priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('Store queue priority'),
   interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
   ...ACTION_RESULT_FIELDS,
@@ -40,7 +59,7 @@ export const sendAgentInputTool = defineTool({
   name: 'send_agent_input',
   title: 'Send input to agent',
   description:
-    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy chat queues it; otherwise a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
+    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy agent queues it (when_busy, priority; see manage_agent_queue); otherwise a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,
@@ -50,7 +69,7 @@ export const sendAgentInputTool = defineTool({
   outputSchema,
   async handle(input, ctx) {
     const text = input.input;
-    const r = await runAgentAction(ctx, input.agent, {
+    const spec: AgentActionSpec<unknown, SendOutcome> = {
       tool: 'send_agent_input',
       verb: 'send input to',
       capability: 'send_input',
@@ -59,8 +78,19 @@ export const sendAgentInputTool = defineTool({
       task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
       recover: (target, error) => recoverLostSend(ctx, target, error, text),
       chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, mutationSignals(ctx)),
-      onFailure: (f) => notSent(f, text),
-    });
+      onFailure: (f) => notSent(busyHint(f, input.when_busy), text),
+    };
+    const loaded = await loadAnyTarget(ctx, input.agent, spec.verb);
+    if (!loaded.ok) return failure(loaded.failure);
+    const target = loaded.value;
+    if (target.kind === 'chat' && input.priority !== undefined && input.priority !== 'normal') return failure(notSent(CHAT_PRIORITY_REFUSED, text));
+    if (target.kind === 'task' && input.when_busy === 'queue' && ctx.runtime.backend.supports('queue_when_busy', 'task').supported) {
+      const check = checkAgentAction(target.target.agent, 'send_input');
+      if (!check.ok && check.error.kind === 'agent_busy') return queueTaskInput(ctx, target.target, text, input.priority ?? 'normal');
+    }
+    const prepared = await prepareLoadedAction(ctx, target, spec);
+    if (!prepared.ok) return failure(prepared.failure);
+    const r = await commitAgentAction(ctx, prepared.value, spec);
     if (!r.ok) return failure(r.failure);
     const done = r.value;
     const { agent, ref, conflict } = done;
@@ -77,7 +107,7 @@ export const sendAgentInputTool = defineTool({
       agent: toAgentSummaryView(after ?? sent.agent),
       ...(after ? { previous_status: sent.agent.status } : {}),
       sent: true,
-      ...(done.kind === 'chat' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
+      ...(done.kind === 'chat' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue: 'coder' as const, queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
       input_chars: text.length,
       ...(conflict ? { conflict } : {}),
       ...(recovered ? { recovered } : {}),
@@ -86,7 +116,7 @@ export const sendAgentInputTool = defineTool({
         queued
           ? [
               { tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' },
-              { tool: 'get_agent_details', why: 'See the queue and the current turn.' },
+              { tool: 'manage_agent_queue', why: 'List, promote or cancel queued input.' },
             ]
           : working,
       ),
@@ -98,6 +128,48 @@ export const sendAgentInputTool = defineTool({
     return success(data, [...(recovered ? [recovered] : []), head, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });
+
+/**
+ * A busy task agent: the input waits in this server's store and the queue dispatcher (the process holding the
+ * background lease) delivers it once the agent is idle. A store failure refuses with the input quoted back.
+ */
+async function queueTaskInput(ctx: ToolContext, target: TargetAgent, text: string, priority: QueuePriority): Promise<ToolOutcome<Output>> {
+  const { id, owner } = target.resolved;
+  const q = await ctx.runtime.taskQueue.enqueue({ agentId: id, owner, ref: target.ref }, text, { priority, queuedBy: anonymiseSession(ctx.session.id) });
+  if (!q.ok) return failure(notSent({ ...q.failure, message: `Agent ${target.ref} is busy and its input could not be queued. ${q.failure.message}` }, text));
+  // The dispatcher runs in the lease holder; make sure this process takes part in the lease.
+  void ctx.runtime.background.ensureStarted();
+  const conflict = await recordMutation(ctx, id, 'send_agent_input', target.ref);
+  const data: Output = {
+    agent: toAgentSummaryView(target.agent),
+    sent: false,
+    delivery: 'queued',
+    queue: 'store',
+    queue_position: q.value.position,
+    queue_item: q.value.id,
+    priority: q.value.priority,
+    input_chars: text.length,
+    ...(conflict ? { conflict } : {}),
+    next_actions: offeredNext(ctx, [
+      { tool: 'manage_agent_queue', why: `List, reprioritise, promote or cancel it (item ${q.value.id}).` },
+      { tool: 'get_agent_details', why: 'See the agent and its queue.' },
+    ]),
+  };
+  const head = `Queued ${text.length} chars for agent ${target.ref} (${target.agent.status}): item ${q.value.id}, position ${q.value.position}, priority ${q.value.priority} in this server's queue; delivered once when the agent is idle.`;
+  return success(data, [head, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
+}
+
+const CHAT_PRIORITY_REFUSED = toolFailure(
+  'not_supported',
+  "Coder's queue of a chat has no priorities: queued messages run in order.",
+  "Send without priority (or normal); to run it first, use when_busy='interrupt' or manage_agent_queue action promote after it is queued.",
+  { details: { kind: 'chat', next_tools: ['manage_agent_queue'] } },
+);
+
+/** A task refused as busy because the caller chose when_busy 'fail': say how to queue it instead. */
+function busyHint(f: ToolFailure, whenBusy: WhenBusy): ToolFailure {
+  return f.code === 'agent_busy' && whenBusy === 'fail' ? { ...f, hint: `${f.hint} Or send with when_busy='queue': it is delivered once the agent is idle.` } : f;
+}
 
 /** D1: the input left but no answer came back. Never "NOT sent": re-read the log for this input. */
 async function recoverLostSend(ctx: ToolContext, target: TargetAgent, error: CoderApiError, text: string): Promise<Outcome<{ recovered: string }> | undefined> {
