@@ -12,6 +12,7 @@ import type { ChatSocketTuning, CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, realScheduler, type FleetWatcher, type Scheduler } from '../watch/index.js';
+import { createBuildErrors, type BuildErrors } from './build-errors.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
 import { createBackground, type Background } from './background.js';
 import { createLeadership, type Leadership } from './leadership.js';
@@ -42,6 +43,8 @@ export interface FleetRuntime {
   sampler: Sampler;
   /** Queued input of task agents, held in `store` (chats use Coder's own queue, never this one). */
   taskQueue: StoreTaskQueue;
+  /** Why failed task agents failed (their latest build's error), read on demand for the attention list. */
+  buildErrors: BuildErrors;
 }
 
 export function createFleetRuntime(deps: {
@@ -122,5 +125,6 @@ export function createFleetRuntime(deps: {
     background,
     sampler,
     taskQueue,
+    buildErrors: createBuildErrors(coder),
   };
 }

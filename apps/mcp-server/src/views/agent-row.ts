@@ -4,7 +4,7 @@
 import { ageMs, formatAge, isoSeconds, truncateText, type Agent, type AgentSort } from '@org/fleet-domain';
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
-import { AttentionReasonSchema, onlyOfferedTools, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
+import { AttentionReasonSchema, BUILD_ERROR_TEXT_CHARS, BuildErrorSchema, onlyOfferedTools, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
 import { inlineValue, quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
 const MESSAGE_CHARS = 64;
@@ -27,6 +27,7 @@ const rowShape = {
   attention: AttentionReasonSchema.optional().describe('Why the agent needs attention (absent when it does not)'),
   attention_severity: SeveritySchema.optional(),
   suggestion: z.string().optional().describe('What to do about it'),
+  build_error: BuildErrorSchema,
   template: z.string().optional(),
   preset: z.string().optional(),
   healthy: z.boolean().optional(),
@@ -42,11 +43,13 @@ export type AgentRowField = Exclude<keyof typeof rowShape, 'id'>;
 export const AGENT_ROW_FIELDS = Object.keys(rowShape).filter((k) => k !== 'id') as [AgentRowField, ...AgentRowField[]];
 /** Chat facts (kind, cost, PR, queue) are absent on task agents, so their rows do not change. */
 export const DEFAULT_AGENT_ROW_FIELDS: readonly AgentRowField[] = ['name', 'owner', 'status', 'message', 'last_activity_at', 'attention', 'kind', 'cost_usd', 'pr', 'queued'];
+/** The attention list (needs_attention=true) also says why failed tasks failed. */
+export const DEFAULT_ATTENTION_ROW_FIELDS: readonly AgentRowField[] = [...DEFAULT_AGENT_ROW_FIELDS, 'build_error'];
 /** Row fields holding agent-written text (attention suggestions may quote the agent's own message). */
-const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion', 'display_name', 'status_reason']);
+const UNTRUSTED_ROW_FIELDS: ReadonlySet<AgentRowField> = new Set(['message', 'prompt', 'suggestion', 'display_name', 'status_reason', 'build_error']);
 
 /** Every row field of one agent (absent facts left out). */
-function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
+function fullRow(a: Agent, offers: ViewContext['offers'], buildError: string | undefined): AgentRowView {
   const { ref: _ref, ...core } = toAgentCore(a);
   return {
     ...core,
@@ -56,6 +59,7 @@ function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
     created_at: a.createdAt,
     updated_at: a.updatedAt,
     ...(a.needsAttention ? { attention: a.needsAttention.reason, attention_severity: a.needsAttention.severity, suggestion: onlyOfferedTools(a.needsAttention.suggestion, offers) } : {}),
+    ...(buildError ? { build_error: buildError } : {}),
     template: a.template.name,
     ...(a.preset ? { preset: a.preset } : {}),
     healthy: a.health.healthy,
@@ -65,8 +69,8 @@ function fullRow(a: Agent, offers: ViewContext['offers']): AgentRowView {
   };
 }
 
-export function toAgentRowView(a: Agent, fields: readonly AgentRowField[], ctx: ViewContext): AgentRowView {
-  const all = fullRow(a, ctx.offers);
+export function toAgentRowView(a: Agent, fields: readonly AgentRowField[], ctx: ViewContext, buildError?: string): AgentRowView {
+  const all = fullRow(a, ctx.offers, buildError);
   const row: Record<string, unknown> = { id: all.id };
   for (const f of fields) if (all[f] !== undefined) row[f] = all[f];
   return row as AgentRowView;
@@ -85,9 +89,13 @@ export const AgentListViewSchema = z.object({
 });
 export type AgentListView = z.output<typeof AgentListViewSchema>;
 
-export function toAgentListView(page: { agents: readonly Agent[]; total: number; fleetTotal: number; nextCursor?: string; fetchedAt: Date }, fields: readonly AgentRowField[], ctx: ViewContext): AgentListView {
+export function toAgentListView(
+  page: { agents: readonly Agent[]; total: number; fleetTotal: number; nextCursor?: string; fetchedAt: Date; buildErrors?: ReadonlyMap<string, string> },
+  fields: readonly AgentRowField[],
+  ctx: ViewContext,
+): AgentListView {
   return {
-    agents: page.agents.map((a) => toAgentRowView(a, fields, ctx)),
+    agents: page.agents.map((a) => toAgentRowView(a, fields, ctx, page.buildErrors?.get(a.id))),
     returned: page.agents.length,
     total_matching: page.total,
     fleet_total: page.fleetTotal,
@@ -98,7 +106,7 @@ export function toAgentListView(page: { agents: readonly Agent[]; total: number;
 }
 
 /** Fields the text line shows in its fixed positions (the others follow as `field=value`). */
-const TEXT_INLINE_FIELDS: ReadonlySet<AgentRowField> = new Set(['name', 'owner', 'status', 'attention', 'last_activity_at', 'message', 'prompt']);
+const TEXT_INLINE_FIELDS: ReadonlySet<AgentRowField> = new Set(['name', 'owner', 'status', 'attention', 'last_activity_at', 'message', 'prompt', 'build_error']);
 
 /**
  * One dense line per agent (clients that ignore structured output read this). Sorted by name, agents are
@@ -138,6 +146,7 @@ export function renderAgentRowText(a: AgentRowView, fields: readonly AgentRowFie
     if (v !== undefined) parts.push(`${f}=${inlineValue(v)}`);
   }
   if (a.message !== undefined) parts.push(quoteUntrusted(a.message));
+  if (a.build_error !== undefined) parts.push(`build_error=${quoteUntrusted(truncateText(a.build_error, BUILD_ERROR_TEXT_CHARS))}`);
   if (a.prompt !== undefined) parts.push(`prompt=${quoteUntrusted(a.prompt)}`);
   if (!fields.includes('owner') || !fields.includes('name')) parts.push(`id=${a.id}`);
   return parts.join(' ');

@@ -1,12 +1,14 @@
 /**
  * Fleet status: fleet-domain's computeFleetStatus as get_fleet_status and fleet://status show it.
  */
-import { agentRef, formatDuration, type FleetStatus } from '@org/fleet-domain';
+import { agentRef, formatDuration, truncateText, type FleetStatus } from '@org/fleet-domain';
 import { z } from 'zod';
 import {
   AgentStatusSchema,
   AttentionReasonSchema,
   AttentionShape,
+  BUILD_ERROR_TEXT_CHARS,
+  BuildErrorSchema,
   DurationStatsSchema,
   StatusCountsSchema,
   toAttentionPart,
@@ -14,7 +16,7 @@ import {
   UntrustedFieldsSchema,
   type ViewContext,
 } from './parts.js';
-import { UNTRUSTED_NOTICE } from './untrusted.js';
+import { quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
 
 export const FleetStatusViewSchema = z.object({
   at: z.string().describe('Time of the computation (UTC ISO)'),
@@ -50,6 +52,7 @@ export const FleetStatusViewSchema = z.object({
         template: z.string(),
         status: AgentStatusSchema,
         ...AttentionShape,
+        build_error: BuildErrorSchema,
       }),
     )
     .describe('Agents needing attention, most severe first'),
@@ -103,6 +106,8 @@ export type FleetStatusView = z.output<typeof FleetStatusViewSchema>;
 export interface FleetStatusViewOptions {
   scope?: { template?: string; owner?: string };
   includeOutliers?: boolean;
+  /** Agent id → its failed build's error (runtime/build-errors.ts), shown with the agent in the attention list. */
+  buildErrors?: ReadonlyMap<string, string>;
   /** The watcher's push socket, when the deployment has one (said in one line). */
   socket?: { state: string; reason?: string; coversFleet: boolean; reconcileMs: number } | null;
 }
@@ -159,6 +164,7 @@ export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOption
       template: a.templateName,
       status: a.status,
       ...toAttentionPart(a, ctx),
+      ...(options.buildErrors?.get(a.agentId) ? { build_error: options.buildErrors.get(a.agentId) } : {}),
     })),
     per_template: s.perTemplate.map((t) => ({
       template_id: t.templateId,
@@ -188,8 +194,8 @@ export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOption
     outlier_notes: outliers ? s.outliers.insufficientPeers.slice(0, 10) : [],
     ...(chatsView(s) ? { chats: chatsView(s) } : {}),
     ...(eventsSource(options.socket) ? { events_source: eventsSource(options.socket) } : {}),
-    // Suggestions can quote what the agent reported about itself.
-    untrusted_fields: ['attention[].suggestion'],
+    // Suggestions can quote what the agent reported about itself; build errors quote provisioner output.
+    untrusted_fields: ['attention[].suggestion', 'attention[].build_error'],
   };
 }
 
@@ -197,16 +203,18 @@ export function toFleetStatusView(s: FleetStatus, options: FleetStatusViewOption
  * The attention list with each suggestion said once: agents sharing the same suggestion (18 failed agents
  * all told "Inspect it with get_agent_details …") are listed under it, in the order of the list (most severe first).
  */
-export function attentionLines(attention: readonly Pick<FleetStatusView['attention'][number], 'agent' | 'status' | 'reason' | 'severity' | 'suggestion'>[]): string[] {
+export function attentionLines(attention: readonly Pick<FleetStatusView['attention'][number], 'agent' | 'status' | 'reason' | 'severity' | 'suggestion' | 'build_error'>[]): string[] {
   const groups = new Map<string, typeof attention>();
   for (const a of attention) {
     const key = `${a.severity}\u0000${a.suggestion}`;
     groups.set(key, [...(groups.get(key) ?? []), a]);
   }
+  // The cause is the agent's own: said with the agent, never folded into the shared suggestion.
+  const cause = (a: (typeof attention)[number]) => (a.build_error ? `build error: ${quoteUntrusted(truncateText(a.build_error, BUILD_ERROR_TEXT_CHARS))}` : '');
   return [...groups.values()].map((group) => {
     const [first] = group as [(typeof attention)[number]];
-    if (group.length === 1) return `- [${first.severity}] ${first.agent} ${first.status}/${first.reason}: ${first.suggestion}`;
-    const agents = group.map((a) => `${a.agent} (${a.status}/${a.reason})`).join(', ');
+    if (group.length === 1) return `- [${first.severity}] ${first.agent} ${first.status}/${first.reason}: ${first.suggestion}${first.build_error ? ` Cause, ${cause(first)}.` : ''}`;
+    const agents = group.map((a) => `${a.agent} (${a.status}/${a.reason}${a.build_error ? `; ${cause(a)}` : ''})`).join(', ');
     return `- [${first.severity}] ${group.length} agents: ${first.suggestion} Agents: ${agents}.`;
   });
 }

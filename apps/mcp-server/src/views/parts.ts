@@ -56,6 +56,11 @@ export const AttentionShape = {
 };
 export type AttentionPart = z.output<z.ZodObject<typeof AttentionShape>>;
 
+/** A failed task's latest workspace build error (Coder's provisioner output, may quote template text: untrusted). */
+export const BuildErrorSchema = z.string().optional().describe("Failed task: its workspace build's error (untrusted)");
+/** How a build error reads in text: quoted, cut, after the agent it belongs to. */
+export const BUILD_ERROR_TEXT_CHARS = 300;
+
 export function toAttentionPart(n: Pick<NeedsAttention, 'reason' | 'severity' | 'since' | 'suggestion' | 'nextTools'>, ctx: ViewContext): AttentionPart {
   return {
     reason: n.reason,

@@ -7,8 +7,8 @@ import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { FleetPushSource, FleetReadSource } from '../backends/backend.js';
-import type { Agent } from '@org/fleet-domain';
 import { fleetStatusOptions } from '../runtime/fleet-options.js';
+import { explainFailureFromBuild } from '../runtime/build-errors.js';
 import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -44,14 +44,4 @@ export function createFleetWatcherFromConfig(deps: {
     ...fleetStatusOptions(config),
     ...(coder ? { explainFailure: (agent, signal) => explainFailureFromBuild(coder, agent, signal) } : {}),
   });
-}
-
-/** The latest build's job error of the agent's workspace (allow-listed field only, never the raw workspace). */
-export async function explainFailureFromBuild(coder: CoderClient, agent: Agent, signal: AbortSignal): Promise<string | undefined> {
-  // A chat's failure is its own (last_error, already in the status reason), not its workspace's build.
-  if (agent.kind === 'chat' || !agent.workspace.id) return undefined;
-  const r = await coder.getWorkspace(agent.workspace.id, { signal });
-  if (!r.ok) return undefined;
-  const error = r.value.latest_build?.job?.error;
-  return error ? error.replace(/\s+/g, ' ').trim() : undefined;
 }

@@ -206,9 +206,10 @@ describe('nextActionsAfterCreate', () => {
     ['complete', undefined, ['get_agent_logs', 'send_agent_input']],
     ['blocked', 'timeout', ['get_agent_logs', 'send_agent_input']],
     ['busy', 'reached', ['get_agent_logs', 'get_agent_details']],
-    ['starting', 'timeout', ['get_agent_details', 'get_agent_logs']],
-    ['error', undefined, ['get_agent_details', 'get_agent_logs']],
-    ['unknown', 'cancelled', ['get_agent_details', 'get_agent_logs']],
+    // No logs suggested before the agent works (Coder 2.27 answers 409) or for a task in error (409).
+    ['starting', 'timeout', ['get_agent_details']],
+    ['error', undefined, ['get_agent_details', 'delete_agent']],
+    ['unknown', 'cancelled', ['get_agent_details']],
   ];
   it.each(table)('%s after wait %s -> %j', (status, outcome, tools) => {
     const next = nextActionsAfterCreate(status, outcome);

@@ -287,7 +287,7 @@ export function waitVerdict(status: AgentStatus, target: WaitTarget): 'reached' 
 
 /** Next tools after creating an agent, given its last read status and how the optional wait ended. */
 export function nextActionsAfterCreate(status: AgentStatus, outcome?: WaitOutcome): NextAction[] {
-  if (outcome === 'failed') {
+  if (outcome === 'failed' || status === 'error') {
     return [
       { tool: 'get_agent_details', why: 'The agent went into error while starting: see why.' },
       { tool: 'delete_agent', why: 'Delete it and create_agent_task again (maybe on another template).' },
@@ -307,15 +307,13 @@ export function nextActionsAfterCreate(status: AgentStatus, outcome?: WaitOutcom
         { tool: 'get_agent_logs', why: 'It is working: follow its output.' },
         { tool: 'get_agent_details', why: 'Check when it turns idle (waiting for input) or complete.' },
       ];
+    // No get_agent_logs before it works: Coder without log snapshots (2.27) answers 409 for a task not yet
+    // active, and there is nothing to read yet anyway. (A task in error has none either: answered above.)
     case 'starting':
     case 'paused':
     case 'offline':
-    case 'error':
     case 'unknown':
-      return [
-        { tool: 'get_agent_details', why: 'The workspace starts and the agent begins within a minute or two: check its status.' },
-        { tool: 'get_agent_logs', why: 'Follow its output once it works.' },
-      ];
+      return [{ tool: 'get_agent_details', why: 'The workspace starts and the agent begins within a minute or two: check its status, then read its output with get_agent_logs.' }];
     default:
       return assertNever(status, 'agent status');
   }

@@ -3,7 +3,7 @@ import { fitPage } from '../../answer-ceiling.js';
 import { z } from 'zod';
 import { OwnerFilterSchema, TemplateFilterSchema, CapabilityFilterSchema, CursorSchema } from '../shared/schemas.js';
 import { defineTool, failure, success } from '../../define-tool.js';
-import { AGENT_ROW_FIELDS, AgentListViewSchema, DEFAULT_AGENT_ROW_FIELDS, renderAgentListText, toAgentListView } from '../../views/agent-row.js';
+import { AGENT_ROW_FIELDS, AgentListViewSchema, DEFAULT_AGENT_ROW_FIELDS, DEFAULT_ATTENTION_ROW_FIELDS, renderAgentListText, toAgentListView } from '../../views/agent-row.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { decodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
@@ -26,7 +26,7 @@ const inputSchema = z.object({
     .array(z.enum(AGENT_ROW_FIELDS))
     .min(1)
     .optional()
-    .describe(`Fields per agent besides id (default: ${DEFAULT_AGENT_ROW_FIELDS.join(', ')})`),
+    .describe(`Fields per agent besides id (default: ${DEFAULT_AGENT_ROW_FIELDS.join(', ')}; needs_attention=true adds build_error)`),
 });
 
 export const listAgentsTool = defineTool({
@@ -64,12 +64,15 @@ export const listAgentsTool = defineTool({
         search: input.search,
       }),
     );
-    const fields = input.fields ?? DEFAULT_AGENT_ROW_FIELDS;
+    const fields = input.fields ?? (input.needs_attention ? DEFAULT_ATTENTION_ROW_FIELDS : DEFAULT_AGENT_ROW_FIELDS);
     const vc = ctx.view();
+    const pageOf = (limit: number) => paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit, after, query });
+    // Failed tasks on the page get their cause (a bounded, cached build lookup), not just a pointer to it.
+    const buildErrors = fields.includes('build_error') && matching.some((a) => a.status === 'error' && a.kind !== 'chat') ? await ctx.runtime.buildErrors.of(pageOf(input.limit).page, ctx.signal) : undefined;
     // A page of many agents with every field can outgrow the answer ceiling: fitPage shortens it (the cursor follows).
     const fitted = fitPage(input.limit, (limit) => {
-      const { page, nextCursor, total } = paginate(matching, (a) => agentSortKey(a, input.sort), (a) => a.id, { limit, after, query });
-      const view = toAgentListView({ agents: page, total, fleetTotal: fleet.value.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.value.fetchedAt }, fields, vc);
+      const { page, nextCursor, total } = pageOf(limit);
+      const view = toAgentListView({ agents: page, total, fleetTotal: fleet.value.agents.length, ...(nextCursor ? { nextCursor } : {}), fetchedAt: fleet.value.fetchedAt, ...(buildErrors ? { buildErrors } : {}) }, fields, vc);
       return { data: view, text: renderAgentListText(view, fields, input.sort, vc) };
     });
     return success(fitted.data, fitted.text);

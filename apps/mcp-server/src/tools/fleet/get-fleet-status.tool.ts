@@ -34,8 +34,12 @@ export const getFleetStatusTool = defineTool({
       maxAttention: input.max_attention,
       outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
     });
+    // The failed agents shown get their cause (a bounded, cached build lookup), not just a pointer to it.
+    const failed = new Set(status.attention.filter((a) => a.status === 'error').map((a) => a.agentId));
+    const buildErrors = failed.size > 0 ? await ctx.runtime.buildErrors.of(scoped.filter((a) => failed.has(a.id)), ctx.signal) : undefined;
     const view = ctx.view();
-    const data = { ...toFleetStatusView(status, { scope, includeOutliers: input.include_outliers, socket: ctx.runtime.watch.health().socket }, view), deployment: toDeploymentView(ctx.deps.config) };
+    const options = { scope, includeOutliers: input.include_outliers, socket: ctx.runtime.watch.health().socket, ...(buildErrors ? { buildErrors } : {}) };
+    const data = { ...toFleetStatusView(status, options, view), deployment: toDeploymentView(ctx.deps.config) };
     const simulated = renderDeploymentText(data.deployment);
     const text = renderFleetStatusText(data, view);
     return success(data, simulated ? `${simulated}\n${text}` : text);

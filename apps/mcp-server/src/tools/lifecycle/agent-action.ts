@@ -14,7 +14,7 @@ import type { ToolContext } from '../../define-tool.js';
 import { fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import type { Capability } from '../../backends/backend.js';
-import { waitWhileStarting } from './build-wait.js';
+import { waitWhileInterrupting, waitWhileStarting } from './build-wait.js';
 import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type AnyTarget, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
 
 export interface AgentActionSpec<TaskValue, ChatValue> {
@@ -28,6 +28,8 @@ export interface AgentActionSpec<TaskValue, ChatValue> {
   action: AgentAction;
   /** A task agent that is starting is waited for (bounded) before the check, instead of refused (send: it takes input once up). */
   waitWhileStarting?: boolean;
+  /** A chat whose turn is being interrupted is waited for (bounded) before the call (delete: Coder archives idle chats only). */
+  waitWhileInterrupting?: boolean;
   /** The Coder call for a task agent (absent: the kind is refused by `capability`). */
   task?: (target: TargetAgent) => Promise<CoderResult<TaskValue>>;
   /**
@@ -71,7 +73,12 @@ export async function prepareLoadedAction<TV, CV>(ctx: ToolContext, loaded: AnyT
   const unsupported = unsupportedFor(ctx, loaded.target.agent.kind, spec.capability);
   if (unsupported) return failed(spec, unsupported);
   if (loaded.kind === 'chat') {
-    const chat = loaded.target;
+    let chat = loaded.target;
+    if (spec.waitWhileInterrupting) {
+      const settled = await waitWhileInterrupting(ctx, chat, spec.tool);
+      if (!settled.ok) return failed(spec, settled.failure);
+      chat = settled.value;
+    }
     return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.ref, id: chat.id } };
   }
   let target = loaded.target;

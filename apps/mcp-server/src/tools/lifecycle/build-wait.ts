@@ -9,10 +9,13 @@ import { buildSettled } from '@org/fleet-domain';
 import type { CoderApiError, CoderResult, WorkspaceBuild } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
+import type { ChatTarget } from '../../backends/agents-backend.js';
 import { agentOf, type TargetAgent } from './lifecycle-common.js';
 
 /** Poll interval while a build runs (on the server's clock). */
 export const BUILD_POLL_MS = 2_000;
+/** Poll interval while a chat's turn is being interrupted (Coder stops a turn within seconds). */
+const CHAT_POLL_MS = 1_000;
 /** When a caller is told to try again after a build (or a start) outlasted the wait. */
 const RETRY_AFTER_MS = BUILD_POLL_MS * 5;
 
@@ -134,6 +137,34 @@ export async function waitWhileStarting(ctx: ToolContext, target: TargetAgent, t
     await ctx.sleep(Math.min(BUILD_POLL_MS, budget.endMs - now));
     const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
     if (r.ok) current = { ...current, task: r.value, agent: agentOf(ctx, r.value) };
+  }
+  return { ok: true, value: current };
+}
+
+const interrupting = (c: ChatTarget): boolean => c.chat.status === 'interrupting' || (c.chat.children ?? []).some((child) => child.status === 'interrupting');
+
+/**
+ * A chat whose turn (or a subagent's) is being interrupted is in no state Coder archives: poll it (bounded,
+ * progress per poll) until the interrupt has ended. The chat as last read, or, when the bound is reached, an
+ * `agent_busy` failure saying when to call `tool` again.
+ */
+export async function waitWhileInterrupting(ctx: ToolContext, target: ChatTarget, tool: string): Promise<Outcome<ChatTarget>> {
+  const budget = budgetOf(ctx, RACE_WAIT_MS);
+  let current = target;
+  while (interrupting(current)) {
+    const now = ctx.now().getTime();
+    if (now >= budget.endMs || ctx.signal.aborted) {
+      return {
+        ok: false,
+        failure: toolFailure('agent_busy', `Agent ${target.id} is still stopping its turn after ${Math.round((budget.endMs - budget.startMs) / 1000)} s of waiting.`, `Call ${tool} again in about ${RETRY_AFTER_MS / 1000} s; get_agent_details shows when it is idle.`, {
+          retryAfterMs: RETRY_AFTER_MS,
+        }),
+      };
+    }
+    await ctx.progress(now - budget.startMs, budget.endMs - budget.startMs, `Waiting for ${target.id} to stop its turn`);
+    await ctx.sleep(Math.min(CHAT_POLL_MS, budget.endMs - now));
+    const r = await ctx.runtime.backend.chats.load(current.id, ctx.signal);
+    if (r.ok) current = r.value;
   }
   return { ok: true, value: current };
 }

@@ -47,6 +47,8 @@ export const deleteAgentTool = defineTool({
       verb: 'delete',
       capability: 'delete',
       action: 'delete',
+      // Right after interrupt_agent (what a busy chat's refusal suggests) the turn is still stopping: wait for it.
+      waitWhileInterrupting: true,
       // Cut early (D1): a lost answer leaves time to re-read the task before the tool's deadline. A 409 (a
       // Coder that does not cancel the running build for a delete) waits for that build, bounded.
       task: (target) => retryAfterBuild(ctx, target, 'delete_agent', () => ctx.deps.coder.deleteTask(target.resolved.owner, target.resolved.id, { signal: mutationSignal(ctx) }), race),

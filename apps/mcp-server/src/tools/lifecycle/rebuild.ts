@@ -7,7 +7,7 @@
  * running is waited for first; a call interrupted after its stop goes on with the start when repeated.
  * Every build started is reported; the mutation is journalled once.
  */
-import { checkTemplateUpdate, planRebuild, type RebuildAction } from '@org/fleet-domain';
+import { checkAgentAction, checkTemplateUpdate, planRebuild, type RebuildAction } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { CoderApiError } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
@@ -98,15 +98,18 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
     const conflict = builds.length > 0 ? await recordMutation(ctx, target.resolved.id, tool, ref) : undefined;
     // Read back: the agent as Coder has it now (starting, or up again), not as it was.
     const now = await coder.getTask(target.resolved.owner, target.resolved.id, opts);
+    const after = now.ok ? agentOf(ctx, now.value) : undefined;
+    // Input is suggested only to an agent that takes it now (up again, it may already be back at its work).
+    const takesInput = after !== undefined && checkAgentAction(after, 'send_input').ok;
     const out: RebuildOutput = {
-      agent: toAgentSummaryView(now.ok ? agentOf(ctx, now.value) : target.agent),
+      agent: toAgentSummaryView(after ?? target.agent),
       previous_status: target.agent.status,
       outcome,
       builds,
       ...(versionReport ? { template_version: versionReport } : {}),
       waited_ms: ctx.now().getTime() - budget.startMs,
       ...(conflict ? { conflict } : {}),
-      next_actions: offeredNext(ctx, next),
+      next_actions: offeredNext(ctx, takesInput ? next : next.filter((n) => n.tool !== 'send_agent_input')),
     };
     return success(out, rebuildText(out, ref, tool));
   };

@@ -161,4 +161,14 @@ describe('writes read back true: Coder Agents chats', () => {
     expect(structured<TransitionOut>(sent)).toMatchObject({ previous_status: 'idle', agent: { status: 'busy' } });
     expect(textOf(sent)).toMatch(/was idle, now busy/);
   });
+
+  it('delete_agent right after interrupt_agent (what a busy chat\'s refusal suggests) waits for the turn to stop, then archives', async () => {
+    const chat = fx.sim.control.chats.create({ text: 'Write the changelog' });
+    fx.sim.control.chats.setStatus(chat.id, 'running');
+    expect(textOf(await fx.call('delete_agent', { agent: chat.id, confirm: true }))).toMatch(/^agent_busy: .*\nNext: Call interrupt_agent first/s);
+    expect(structured<{ already_idle: boolean }>(await fx.call('interrupt_agent', { agent: chat.id })).already_idle).toBe(false);
+    expect(fx.sim.control.chats.get(chat.id)?.status).toBe('interrupting');
+    const r = await fx.call('delete_agent', { agent: chat.id, confirm: true });
+    expect(structured<{ deleted: boolean; archived?: boolean }>(r)).toMatchObject({ deleted: true, archived: true });
+  });
 });
