@@ -20,6 +20,7 @@ import { createStoreMutationJournal, type MutationJournal } from './mutation-jou
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 import { attentionThresholds, fleetStatusOptions } from './fleet-options.js';
 import { createSampler, type Sampler } from './sampler.js';
+import { createQueueDispatcher, type QueueDispatcher } from './queue-dispatcher.js';
 import { createStoreTaskQueue, type StoreTaskQueue } from './store-task-queue.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
@@ -45,6 +46,8 @@ export interface FleetRuntime {
   taskQueue: StoreTaskQueue;
   /** Why failed task agents failed (their latest build's error), read on demand for the attention list. */
   buildErrors: BuildErrors;
+  /** Delivers queued task input once the agent is idle (a background job; see runtime/queue-dispatcher.ts). */
+  dispatcher: QueueDispatcher;
 }
 
 export function createFleetRuntime(deps: {
@@ -67,6 +70,8 @@ export function createFleetRuntime(deps: {
   background?: Background;
   /** The process's trend sampler (shared by per-token runtimes); one registered on `background` when absent. */
   sampler?: Sampler;
+  /** The process's queue dispatcher (shared by per-token runtimes: it delivers with the first runtime's Coder client). */
+  dispatcher?: QueueDispatcher;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const store = deps.store ?? memoryStoreHandle(clock, deps.log);
@@ -107,6 +112,21 @@ export function createFleetRuntime(deps: {
     sampler = createSampler({ fleet: backend, store, clock, scheduler, intervalMs: config.sampleInterval * 1000, statusOptions: fleetStatusOptions(config), ...(deps.log ? { log: deps.log } : {}) });
     if (config.sampleInterval > 0) background.register(sampler);
   }
+  let dispatcher = deps.dispatcher;
+  if (!dispatcher) {
+    dispatcher = createQueueDispatcher({
+      store,
+      coder,
+      fleet: backend,
+      clock,
+      scheduler,
+      holder: () => leadership.holder,
+      thresholds: attentionThresholds(config),
+      alert: (event) => watch.report([event]),
+      ...(deps.log ? { log: deps.log } : {}),
+    });
+    background.register(dispatcher);
+  }
   return {
     backend,
     tasks,
@@ -126,5 +146,6 @@ export function createFleetRuntime(deps: {
     sampler,
     taskQueue,
     buildErrors: createBuildErrors(coder),
+    dispatcher,
   };
 }

@@ -217,7 +217,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const store = options.store ?? options.runtime?.store ?? memoryStoreHandle(clock, log);
   const mutations = options.mutations ?? options.runtime?.mutations ?? createStoreMutationJournal({ store, clock, windowMs: config.conflictWindowMs });
   const shared: CallerContext = { coder: options.coder, runtime: options.runtime ?? createFleetRuntime({ coder: options.coder, clock, config, log, mutations, store }) };
-  const { leadership, background, sampler } = shared.runtime;
+  const { leadership, background, sampler, dispatcher } = shared.runtime;
   const readiness = createReadiness({
     coder: options.coder,
     now,
@@ -235,7 +235,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
     makeContext: (token) => {
       const coder = coderClientFor(token);
-      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations, store, leadership, background, sampler }) };
+      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations, store, leadership, background, sampler, dispatcher }) };
     },
   });
 

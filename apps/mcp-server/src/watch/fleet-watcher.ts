@@ -142,6 +142,8 @@ export interface FleetWatcher {
   onHealthChange(listener: (change: WatcherHealthChange, entry: JournalEntry) => void): () => void;
   /** The store's owner reports its state; a change (ok ↔ failing) becomes a health change. */
   reportStoreHealth(status: { ok: true } | { ok: false; kind: string }): void;
+  /** Events raised outside a poll (a queued input that failed): journaled, pushed and waking waits like a cycle's. */
+  report(events: readonly FleetEvent[]): void;
   /** The agents of the last successful poll. */
   latest(): { agents: readonly Agent[]; at: Date } | undefined;
   health(): WatcherHealth;
@@ -547,6 +549,12 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       const afterFailures = storeFailures;
       storeFailures = 0;
       tellHealth({ kind: 'recovered', source: 'store', at: clock.now(), afterFailures });
+    },
+    report(events) {
+      if (closed || events.length === 0) return;
+      const at = clock.now();
+      const entries = journal.append(events, at.getTime());
+      if (entries.length > 0) publish({ entries, agents: latest?.agents ?? [], at });
     },
     latest: () => latest,
     health() {

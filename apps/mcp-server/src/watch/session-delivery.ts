@@ -27,7 +27,7 @@ export const MAX_LOG_MESSAGES_PER_CYCLE = 20;
 
 const LOG_LEVEL: Readonly<Record<Severity, LoggingLevel | undefined>> = { info: undefined, warning: 'warning', critical: 'error' };
 /** Alert kinds sent as logging notifications (status_changed/state_changed would repeat them as noise). */
-export const LOGGED_ALERT_KINDS: ReadonlySet<FleetEventKind> = new Set<FleetEventKind>(['agent_failed', 'agent_offline', 'stuck', 'needs_input', 'action_required', 'capacity_warning']);
+export const LOGGED_ALERT_KINDS: ReadonlySet<FleetEventKind> = new Set<FleetEventKind>(['agent_failed', 'agent_offline', 'stuck', 'needs_input', 'action_required', 'capacity_warning', 'queued_input_failed']);
 
 /**
  * Every alert notification says which of its fields carry agent-written text (D8: push alerts carried

@@ -51,7 +51,9 @@ export type FleetEventKind =
   | 'pr_merged'
   /** The watcher lost Coder (token rejected, outage) or the store: alerts are paused / history is in memory only. */
   | 'watcher_degraded'
-  | 'watcher_recovered';
+  | 'watcher_recovered'
+  /** Input queued for a task agent (send_agent_input when_busy queue) could not be delivered. */
+  | 'queued_input_failed';
 
 export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'agent_created',
@@ -71,6 +73,7 @@ export const FLEET_EVENT_KINDS: readonly FleetEventKind[] = [
   'pr_merged',
   'watcher_degraded',
   'watcher_recovered',
+  'queued_input_failed',
 ];
 
 interface EventBase<K extends FleetEventKind> {
@@ -101,7 +104,8 @@ export type FleetEvent =
   | (EventBase<'pr_opened'> & { readonly prNumber?: number; readonly url?: string; readonly draft: boolean })
   | (EventBase<'pr_merged'> & { readonly prNumber?: number; readonly url?: string })
   | (EventBase<'watcher_degraded'> & { readonly source: WatcherHealthSource; readonly errorKind: string; readonly httpStatus?: number })
-  | (EventBase<'watcher_recovered'> & { readonly source: WatcherHealthSource; readonly afterFailures: number });
+  | (EventBase<'watcher_recovered'> & { readonly source: WatcherHealthSource; readonly afterFailures: number })
+  | (EventBase<'queued_input_failed'> & { readonly queueItem: string; readonly reason: string });
 
 /** What the watcher depends on: Coder (its polls) or the fleet store (history, conflicts across processes). */
 export type WatcherHealthSource = 'coder' | 'store';
