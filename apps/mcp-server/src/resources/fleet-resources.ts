@@ -8,7 +8,7 @@
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { byAttention, computeFleetStatus, resolveAgentRef, type Agent } from '@org/fleet-domain';
+import { byAttention, computeFleetStatus, pageFleetEvents, resolveAgentRef, type Agent } from '@org/fleet-domain';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { fromDomainError } from '../failures.js';
@@ -126,15 +126,16 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
     FLEET_EVENTS_URI,
     {
       title: 'Fleet events',
-      description: `The ${RECENT_EVENTS_IN_RESOURCE} most recent fleet events (alerts and changes) with the current cursor for get_fleet_events (JSON). Subscribe to be told when new events arrive.`,
+      description: `The ${RECENT_EVENTS_IN_RESOURCE} most recent fleet events (alerts and changes; each agent's state reports folded into its newest) with the current cursor for get_fleet_events (JSON). Subscribe to be told when new events arrive.`,
       mimeType: 'application/json',
     },
     async (uri) => {
       const watch = deps.runtime.watch;
-      const entries = watch.journal.recent(RECENT_EVENTS_IN_RESOURCE);
+      // As get_fleet_events pages them: each agent's repeated state reports folded into its newest (details.collapsed).
+      const page = pageFleetEvents(watch.journal.recent(RECENT_EVENTS_IN_RESOURCE), { limit: RECENT_EVENTS_IN_RESOURCE });
       return json(uri.href, {
         cursor: watch.journal.currentCursor(),
-        events: entries.map((e) => toFleetEventView(e, watch.journal)),
+        events: page.events.map((e) => toFleetEventView(e.entry, watch.journal, e.collapsed)),
         watcher: toWatcherHealthView(watch.health()),
         content_trust: CONTENT_TRUST,
         untrusted_fields: FLEET_EVENT_UNTRUSTED_FIELDS.map((f) => `events[].${f}`),

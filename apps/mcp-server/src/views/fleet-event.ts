@@ -2,7 +2,7 @@
  * Fleet event: one journal entry as MCP clients see it (snake_case, one flat shape for every kind). Shared by
  * get_fleet_events, the fleet://events resource and the logging notifications of watch/session-delivery.ts.
  */
-import { FLEET_EVENT_KINDS, type EventPage, type FleetEvent, type FleetEventKind } from '@org/fleet-domain';
+import { FLEET_EVENT_KINDS, type EventPage, type FleetEvent, type FleetEventKind, type Severity } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { EventJournal, JournalEntry } from '../watch/event-journal.js';
 import type { WatcherHealth } from '../watch/fleet-watcher.js';
@@ -75,6 +75,7 @@ export const FleetEventPageViewSchema = z.object({
     .object({ count: z.number().int(), by_kind: z.record(z.string(), z.number()), by_severity: z.record(z.string(), z.number()), agents: z.number().int() })
     .optional()
     .describe('Matching events after this page (limit reached): how many, per kind and severity; call again with next_cursor, or narrow with min_severity, kinds or agent'),
+  default_min_severity: SeveritySchema.optional().describe('The severity floor this call used by default (a large fleet; no min_severity given): pass min_severity=info for every event'),
   waited: z.boolean().describe('The call waited for events'),
   timed_out: z.boolean().describe('The wait ended without a matching event'),
   watcher: WatcherHealthViewSchema,
@@ -92,6 +93,8 @@ export interface FleetEventPageSource {
   waited: boolean;
   timedOut: boolean;
   health: WatcherHealth;
+  /** The floor a large fleet's unscoped read used by default (fleet-domain defaultMinSeverity). */
+  defaultMinSeverity?: Severity;
 }
 
 export function toFleetEventPageView(p: FleetEventPageSource): FleetEventPageView {
@@ -107,6 +110,7 @@ export function toFleetEventPageView(p: FleetEventPageSource): FleetEventPageVie
     cursor_too_old: read.cursorTooOld,
     ...(issue ? { cursor_issue: issue } : {}),
     oldest_cursor: read.oldestCursor,
+    ...(p.defaultMinSeverity ? { default_min_severity: p.defaultMinSeverity } : {}),
     waited: p.waited,
     timed_out: p.timedOut,
     watcher: toWatcherHealthView(p.health),
@@ -126,6 +130,7 @@ export function renderFleetEventPageText(d: FleetEventPageView, options: { first
   if (d.events.length === 0) lines.push(first ? 'No recent fleet events.' : d.timed_out ? 'No matching fleet events arrived while waiting.' : 'No new fleet events.');
   else lines.push(`${d.events.length} fleet event${d.events.length === 1 ? '' : 's'}${first ? ' (most recent)' : ''}${d.has_more ? ', more available' : ''}:`);
   for (const e of d.events) lines.push(renderFleetEventText(e));
+  if (d.default_min_severity) lines.push(`Large fleet: only ${d.default_min_severity} events and worse by default; pass min_severity=info (or agent, or kinds) for the rest.`);
   if (d.left_out) {
     const counts = (r: Record<string, number>) => Object.entries(r).sort(([, a], [, b]) => b - a).map(([k, n]) => `${k} ${n}`).join(', ');
     lines.push(`Left out (limit reached): ${d.left_out.count} more matching events from ${d.left_out.agents} agents (${counts(d.left_out.by_kind)}; ${counts(d.left_out.by_severity)}). Call again with since=next_cursor, or narrow with min_severity, kinds or agent.`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageFleetEvents, summarizeFleetEvents, type FleetEvent } from '../index.js';
+import { defaultMinSeverity, LARGE_FLEET_AGENTS, pageFleetEvents, summarizeFleetEvents, type FleetEvent } from '../index.js';
 
 const state = (agentId: string, n: number): FleetEvent => ({ kind: 'state_changed', severity: 'info', agentId, agentName: agentId, owner: 'alice', at: '2026-01-01T00:00:00Z', state: 'working', stateMessage: `step ${n}`, message: `${agentId} reports step ${n}` });
 const offline = (agentId: string): FleetEvent => ({ kind: 'agent_offline', severity: 'warning', agentId, agentName: agentId, owner: 'alice', at: '2026-01-01T00:00:00Z', reason: 'lost', message: `${agentId} is offline` });
@@ -29,5 +29,16 @@ describe('pageFleetEvents', () => {
   it('an empty input is an empty page', () => {
     expect(pageFleetEvents([], { limit: 5 })).toEqual({ events: [], consumed: 0, leftOut: { count: 0, byKind: {}, bySeverity: {}, agents: 0 } });
     expect(summarizeFleetEvents([offline('x')]).agents).toBe(1);
+  });
+});
+
+describe('defaultMinSeverity', () => {
+  it('starts a large fleet at warning, unless the read is scoped to an agent or to kinds', () => {
+    expect(defaultMinSeverity(LARGE_FLEET_AGENTS + 1, {})).toBe('warning');
+    expect(defaultMinSeverity(LARGE_FLEET_AGENTS, {})).toBe('info');
+    expect(defaultMinSeverity(10_000, { agent: 'alice/fix-ci' })).toBe('info');
+    expect(defaultMinSeverity(10_000, { kinds: ['state_changed'] })).toBe('info');
+    expect(defaultMinSeverity(10_000, { kinds: [] })).toBe('warning');
+    expect(defaultMinSeverity(null, {})).toBe('info');
   });
 });

@@ -38,6 +38,20 @@ export interface EventPageOptions {
   readonly collapseStateChanges?: boolean;
 }
 
+/** From this many agents on, an unscoped read defaults to warning and above (README "Large fleets"). */
+export const LARGE_FLEET_AGENTS = 500;
+
+/**
+ * The severity floor of a read that names none. A large fleet's info stream (state reports, starts,
+ * completions: tens per second at 10,000 agents) buries the alerts a model reads events for, so an
+ * unscoped read of a fleet over LARGE_FLEET_AGENTS agents starts at `warning`. A read scoped to one agent
+ * or to chosen kinds asked for those events: `info`. So does a fleet whose size is unknown yet.
+ */
+export function defaultMinSeverity(fleetSize: number | null, scope: { readonly agent?: string; readonly kinds?: readonly string[] }): Severity {
+  if (scope.agent !== undefined || (scope.kinds !== undefined && scope.kinds.length > 0)) return 'info';
+  return fleetSize !== null && fleetSize > LARGE_FLEET_AGENTS ? 'warning' : 'info';
+}
+
 /** Which events are low-value noise to fold per agent: an agent's self-reported state changes. */
 const foldKey = (e: FleetEvent): string | undefined => (e.kind === 'state_changed' ? (e.agentId ?? e.agentName) : undefined);
 

@@ -8,6 +8,7 @@ import { textOf } from '../../testing/in-process.js';
 import { structured } from '../../testing/tool-assertions.js';
 import { startWatchFixture, type WatchFixture } from '../../testing/watch-fixture.js';
 import type { FleetEventPageView } from '../../views/fleet-event.js';
+import { LARGE_FLEET_AGENTS } from '@org/fleet-domain';
 
 let fx: WatchFixture | undefined;
 afterEach(async () => {
@@ -73,5 +74,46 @@ describe('get_fleet_events a model can follow', () => {
     expect(out.events.length).toBeGreaterThan(0);
     expect(out.events.every((e) => e.severity !== 'info' && e.agent_id === agent.id)).toBe(true);
     expect(out.events.map((e) => e.kind)).toContain('agent_offline');
+  });
+
+  it('the fleet://events resource folds state reports the same way', async () => {
+    const f = (fx = await startWatchFixture());
+    await cursorNow(f);
+    const release = f.watch.acquire('test');
+    const agent = active(f)[0]!;
+    for (const [i, state] of (['idle', 'working', 'idle'] as const).entries()) {
+      f.sim.control.setAgentState(agent.id, state, { message: `step ${i}` });
+      await f.advance(2_000);
+    }
+    const res = await f.main.client.readResource({ uri: 'fleet://events' });
+    const events = (JSON.parse(String((res.contents[0] as { text: string }).text)) as { events: FleetEventPageView['events'] }).events;
+    const reports = events.filter((e) => e.kind === 'state_changed' && e.agent_id === agent.id);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.details).toMatchObject({ state_message: 'step 2', collapsed: 2 });
+    release();
+  });
+
+  it(`a large fleet (over ${LARGE_FLEET_AGENTS} agents) reads warnings and worse by default, and says so; agent, kinds or min_severity=info read the rest`, async () => {
+    const f = (fx = await startWatchFixture({ sim: { agents: LARGE_FLEET_AGENTS + 20 } }));
+    const since = await cursorNow(f);
+    const release = f.watch.acquire('test');
+    const [chatty, failing] = active(f);
+    f.sim.control.setAgentState(chatty!.id, chatty!.state === 'idle' ? 'working' : 'idle', { message: 'an info report' });
+    f.sim.control.disconnectAgent(failing!.id);
+    await f.advance(6_000);
+    const byDefault = await f.main.call('get_fleet_events', { since });
+    const out = page(byDefault);
+    expect(out.default_min_severity).toBe('warning');
+    expect(out.events.map((e) => e.kind)).toContain('agent_offline');
+    expect(out.events.every((e) => e.severity !== 'info')).toBe(true);
+    expect(textOf(byDefault)).toContain('Large fleet: only warning events and worse by default; pass min_severity=info');
+    const all = page(await f.main.call('get_fleet_events', { since, min_severity: 'info' }));
+    expect(all.default_min_severity).toBeUndefined();
+    expect(all.events.some((e) => e.kind === 'state_changed' && e.agent_id === chatty!.id)).toBe(true);
+    const one = page(await f.main.call('get_fleet_events', { since, agent: chatty!.id }));
+    expect(one.events.some((e) => e.kind === 'state_changed')).toBe(true);
+    const kinds = page(await f.main.call('get_fleet_events', { since, kinds: ['state_changed'] }));
+    expect(kinds.events.length).toBeGreaterThan(0);
+    release();
   });
 });

@@ -1,4 +1,4 @@
-import { pageFleetEvents, type EventPage } from '@org/fleet-domain';
+import { defaultMinSeverity, LARGE_FLEET_AGENTS, pageFleetEvents, type EventPage, type Severity } from '@org/fleet-domain';
 import { z } from 'zod';
 import { fitPage } from '../../answer-ceiling.js';
 import { defineTool, failure, success } from '../../define-tool.js';
@@ -25,7 +25,7 @@ const inputSchema = z.object({
     .max(MAX_WAIT_MS)
     .default(0)
     .describe('With since: wait up to this long for a matching event'),
-  min_severity: SeveritySchema.default('info').describe('Only events at least this severe'),
+  min_severity: SeveritySchema.optional().describe(`Only events at least this severe (default info; warning on fleets over ${LARGE_FLEET_AGENTS} agents unless agent or kinds is given)`),
   kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these event kinds (default all)'),
   agent: AgentRefSchema.optional().describe('Only events of this agent'),
   fold_state_reports: z.boolean().default(true).describe("Fold each agent's repeated state_changed into its newest (details.collapsed counts them); false: every report"),
@@ -37,7 +37,7 @@ export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
   title: 'Get fleet events',
   description:
-    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then with since=next_cursor and wait_ms to wait for more. Next: get_agent_details on an agent named in an event.',
+    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then with since=next_cursor and wait_ms to wait for more. Large fleets: warnings and worse by default. Next: get_agent_details on an agent named in an event.',
   toolset: 'events',
   effect: 'read',
   inputSchema,
@@ -49,11 +49,14 @@ export const getFleetEventsTool = defineTool({
     try {
       await watch.ensureFresh();
       const journal = watch.journal;
-      const filter = eventFilter({ minSeverity: input.min_severity, ...(input.kinds ? { kinds: input.kinds } : {}), ...(input.agent ? { agent: input.agent } : {}) });
+      // A large fleet's info stream buries its alerts: an unscoped read starts at warning (fleet-domain decides).
+      const minSeverity = input.min_severity ?? defaultMinSeverity(watch.health().agents, input);
+      const defaultFloor = input.min_severity === undefined && minSeverity !== 'info' ? { defaultMinSeverity: minSeverity } : {};
+      const filter = eventFilter({ minSeverity, ...(input.kinds ? { kinds: input.kinds } : {}), ...(input.agent ? { agent: input.agent } : {}) });
 
       if (input.since === undefined) {
         const recent = pageFleetEvents(journal.recent(input.limit, filter), { limit: input.limit, collapseStateChanges: input.fold_state_reports });
-        return done(recent, { nextCursor: journal.currentCursor(), hasMore: false, cursorTooOld: false, oldestCursor: journal.read(journal.currentCursor()).oldestCursor }, false, false);
+        return done(recent, { nextCursor: journal.currentCursor(), hasMore: false, cursorTooOld: false, oldestCursor: journal.read(journal.currentCursor()).oldestCursor }, false, false, defaultFloor);
       }
       let read = journal.read(input.since, { filter });
       if (read.cursorIssue === 'malformed') {
@@ -74,7 +77,7 @@ export const getFleetEventsTool = defineTool({
       // cursor continues right after the last one covered (the server's net would cut events the cursor skips).
       const fitted = fitPage(input.limit, (limit) => {
         const [page, r] = limited(since, limit);
-        const view = toFleetEventPageView({ page, journal: watch.journal, read: r, waited, timedOut, health: watch.health() });
+        const view = toFleetEventPageView({ page, journal: watch.journal, read: r, waited, timedOut, health: watch.health(), ...defaultFloor });
         return { data: view, text: renderFleetEventPageText(view, { first: false }, ctx.view()) };
       });
       return success(fitted.data, fitted.text);
@@ -90,8 +93,8 @@ export const getFleetEventsTool = defineTool({
       return [page, { ...read, nextCursor: covered || !last ? read.nextCursor : watch.journal.cursorFor(last.seq), hasMore: !covered }];
     }
 
-    function done(page: EventPage<JournalEntry>, read: FleetEventPageSource['read'], waited: boolean, timedOut: boolean) {
-      const view = toFleetEventPageView({ page, journal: watch.journal, read, waited, timedOut, health: watch.health() });
+    function done(page: EventPage<JournalEntry>, read: FleetEventPageSource['read'], waited: boolean, timedOut: boolean, defaultFloor: { defaultMinSeverity?: Severity }) {
+      const view = toFleetEventPageView({ page, journal: watch.journal, read, waited, timedOut, health: watch.health(), ...defaultFloor });
       return success(view, renderFleetEventPageText(view, { first: input.since === undefined }, ctx.view()));
     }
   },
