@@ -4,7 +4,7 @@ import { buildChatAgent } from '../testing/chat-builders.js';
 import { SCOPED_TREND_METRICS, TREND_METRICS, sampleFleetMetrics } from './fleet-samples.js';
 
 describe('sampleFleetMetrics', () => {
-  it('fleet scope: counts by status, active, utilisation, completed, failed, attention, median time to complete', () => {
+  it('fleet scope: counts by status (complete = completed, error = failed), active, utilisation, attention, median time to complete', () => {
     const agents = [
       ...buildFleet({ counts: { busy: 4, idle: 2, paused: 1, error: 1 } }),
       buildAgent({ status: 'complete', createdAgoMs: 60 * MINUTE, stateAgoMs: 20 * MINUTE }),
@@ -15,16 +15,14 @@ describe('sampleFleetMetrics', () => {
     expect(Object.keys(fleet?.metrics ?? {}).sort()).toEqual([...TREND_METRICS].sort());
     expect(fleet?.metrics).toMatchObject({
       total: 10,
-      status_busy: 4,
-      status_idle: 2,
-      status_paused: 1,
-      status_error: 1,
-      status_complete: 2,
-      status_offline: 0,
+      busy: 4,
+      idle: 2,
+      paused: 1,
+      error: 1,
+      complete: 2,
+      offline: 0,
       active: 6,
       utilization: 0.5,
-      completed: 2,
-      failed: 1,
       attention: 1,
       median_time_to_complete_ms: 30 * MINUTE,
     });
@@ -35,7 +33,7 @@ describe('sampleFleetMetrics', () => {
     expect(fleet?.metrics.utilization).toBeNull();
     expect(fleet?.metrics.median_time_to_complete_ms).toBeNull();
     expect(fleet?.metrics.cost_micros).toBeNull();
-    expect(fleet?.metrics.status_busy).toBe(0);
+    expect(fleet?.metrics.busy).toBe(0);
     const [empty] = sampleFleetMetrics([], BASE_NOW);
     expect(empty?.metrics).toMatchObject({ total: 0, utilization: null, cost_micros: null });
   });
@@ -53,7 +51,7 @@ describe('sampleFleetMetrics', () => {
     const samples = sampleFleetMetrics(agents, BASE_NOW, { maxScopes: 2 });
     expect(samples.map((s) => s.scope)).toEqual(['fleet', 'template:a', 'template:b', 'owner:ann', 'owner:bob']);
     expect(Object.keys(samples[1]?.metrics ?? {})).toEqual(SCOPED_TREND_METRICS);
-    expect(samples[1]?.metrics).toMatchObject({ total: 3, status_busy: 3, utilization: 1 });
+    expect(samples[1]?.metrics).toMatchObject({ total: 3, busy: 3, utilization: 1 });
     expect(samples[3]?.metrics).toMatchObject({ total: 4 });
   });
 });

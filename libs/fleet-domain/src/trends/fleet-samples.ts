@@ -8,26 +8,15 @@ import { AGENT_STATUSES, type Agent, type AgentStatus } from '../models/agent.js
 import type { Instant } from '../mapping/timestamps.js';
 import { computeFleetStatus, type FleetStatus, type FleetStatusOptions } from '../metrics/fleet-status.js';
 
-type StatusMetric = `status_${AgentStatus}`;
-export type TrendMetric =
-  | 'total'
-  | StatusMetric
-  | 'active'
-  | 'utilization'
-  | 'completed'
-  | 'failed'
-  | 'attention'
-  | 'median_time_to_complete_ms'
-  | 'cost_micros';
+/** A status name counts the agents in that status (`complete` = completed tasks, `error` = failed ones). */
+export type TrendMetric = 'total' | AgentStatus | 'active' | 'utilization' | 'attention' | 'median_time_to_complete_ms' | 'cost_micros';
 
 /** Every stored metric with what it means (the README and the tool's input description use these). */
 export const TREND_METRIC_MEANINGS: Readonly<Record<TrendMetric, string>> = {
   total: 'agents in the fleet',
-  ...(Object.fromEntries(AGENT_STATUSES.map((s) => [`status_${s}`, `agents with status ${s}`])) as Record<StatusMetric, string>),
+  ...(Object.fromEntries(AGENT_STATUSES.map((s) => [s, `agents with status ${s}`])) as Record<AgentStatus, string>),
   active: 'agents with work in flight or waiting (starting, busy, idle, blocked, stopping)',
   utilization: 'busy / online agents, 0..1 (null when none is online)',
-  completed: 'agents whose task is complete',
-  failed: 'agents in error',
   attention: 'agents needing attention',
   median_time_to_complete_ms: 'median creation-to-completion time of complete agents (null when none)',
   cost_micros: 'total cost reported by chats, in micro-units (null when no cost is known)',
@@ -38,10 +27,10 @@ export const TREND_METRICS = Object.keys(TREND_METRIC_MEANINGS) as readonly Tren
 export const SCOPED_TREND_METRICS: readonly TrendMetric[] = [
   'total',
   'active',
-  'status_busy',
+  'busy',
   'utilization',
-  'completed',
-  'failed',
+  'complete',
+  'error',
   'attention',
   'median_time_to_complete_ms',
 ];
@@ -67,14 +56,11 @@ export interface FleetSampleOptions {
 
 /** The metrics of one fleet status. */
 export function trendMetricsOf(status: FleetStatus): Record<TrendMetric, number | null> {
-  const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [`status_${s}`, status.counts[s]])) as Record<StatusMetric, number>;
   return {
     total: status.total,
-    ...counts,
+    ...status.counts,
     active: status.activeTasks,
     utilization: status.utilization,
-    completed: status.completion.completed,
-    failed: status.completion.failed,
     attention: status.attentionTotal,
     median_time_to_complete_ms: status.durations.timeToComplete.medianMs,
     cost_micros: status.cost.count > 0 ? status.cost.totalMicros : null,
