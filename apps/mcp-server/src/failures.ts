@@ -44,6 +44,8 @@ export type LocalFailureCode =
   | 'outcome_unknown'
   // an answer over the 64 KB ceiling that could not be cut to fit (answer-ceiling.ts)
   | 'answer_too_large'
+  // the durable store (history, trends, queue) failed: its error says what and what to do
+  | 'store_unavailable'
   // a capability the agent's kind (task, chat) lacks: backends/backend.ts supports()
   | 'not_supported'
   // the fleet store (history, queued input) failed: the answer says what failed and what to do

@@ -137,7 +137,7 @@ describe('sampler', () => {
       [0, null],
       [0, null],
     ]);
-    expect((await t.series('status_paused', START - MINUTE, START + MINUTE)).map((b) => [b.count, b.avg])).toEqual([
+    expect((await t.series('paused', START - MINUTE, START + MINUTE)).map((b) => [b.count, b.avg])).toEqual([
       [1, 1],
       [0, null],
     ]);

@@ -8,6 +8,7 @@ import { getAgentLogsTool } from './agents/get-agent-logs.tool.js';
 import { listAgentsTool } from './agents/list-agents.tool.js';
 import { getFleetEventsTool } from './events/get-fleet-events.tool.js';
 import { getFleetStatusTool } from './fleet/get-fleet-status.tool.js';
+import { getFleetTrendsTool } from './fleet/get-fleet-trends.tool.js';
 import { createAgentTaskTool } from './lifecycle/create-agent-task.tool.js';
 import { deleteAgentTool } from './lifecycle/delete-agent.tool.js';
 import { interruptAgentTool } from './lifecycle/interrupt-agent.tool.js';
@@ -23,6 +24,7 @@ import { listTemplatesTool } from './templates/list-templates.tool.js';
 export const ALL_TOOLS: readonly AnyTool[] = [
   // fleet
   getFleetStatusTool,
+  getFleetTrendsTool,
   // agents
   listAgentsTool,
   getAgentDetailsTool,

@@ -73,7 +73,7 @@ describe('tool contract', () => {
     expect(nd.tools.map((t) => t.name)).toEqual(tools.filter((t) => t.annotations?.destructiveHint !== true).map((t) => t.name));
     await nd.session.close();
     const fleetOnly = await toolsFor({ toolsets: ['fleet'] });
-    expect(fleetOnly.tools.map((t) => t.name)).toEqual(['get_fleet_status']);
+    expect(fleetOnly.tools.map((t) => t.name)).toEqual(['get_fleet_status', 'get_fleet_trends']);
     await fleetOnly.session.close();
   });
 });

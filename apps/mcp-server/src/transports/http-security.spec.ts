@@ -63,7 +63,7 @@ describe('HTTP transport: probes and bearer auth', () => {
     expect(roTools.length).toBeGreaterThan(0);
     expect(roTools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     const fleetOnly = await connectHttpClient(fx.http.mcpUrl, { headers: { 'X-Fleet-Toolsets': 'fleet' } });
-    expect((await fleetOnly.client.listTools()).tools.map((t) => t.name)).toEqual(['get_fleet_status']);
+    expect((await fleetOnly.client.listTools()).tools.map((t) => t.name)).toEqual(['get_fleet_status', 'get_fleet_trends']);
     const full = await connectHttpClient(fx.http.mcpUrl);
     expect((await full.client.listTools()).tools.some((t) => t.annotations?.destructiveHint === true)).toBe(true);
     for (const c of [ro, fleetOnly, full]) await c.close();
