@@ -24,13 +24,13 @@ import { OwnerFilterSchema, TemplateFilterSchema } from '../shared/schemas.js';
 const DEFAULT_METRICS: readonly TrendMetric[] = ['active', 'utilization', 'attention', 'complete', 'error'];
 
 const inputSchema = z.object({
-  range: z.enum(TREND_RANGES).optional().describe('Window ending now (default 24h)'),
-  since: z.iso.datetime({ offset: true }).optional().describe('Window start, instead of range'),
-  until: z.iso.datetime({ offset: true }).optional().describe('Window end (default now)'),
+  range: z.enum(TREND_RANGES).optional().describe('Ending now (default 24h)'),
+  since: z.iso.datetime({ offset: true }).optional().describe('Start, instead of range'),
+  until: z.iso.datetime({ offset: true }).optional().describe('End (default now)'),
   // Names are checked in the handler (the refusal lists them): an enum of every metric would cost tools/list budget.
-  metrics: z.array(z.string().max(40)).max(20).optional().describe(`Default ${DEFAULT_METRICS.join(', ')}`),
-  template: TemplateFilterSchema.optional().describe('One template (the largest are sampled)'),
-  owner: OwnerFilterSchema.optional().describe('One owner (the largest are sampled)'),
+  metrics: z.array(z.string().max(40)).optional().describe(`Default ${DEFAULT_METRICS.join(', ')}`),
+  template: TemplateFilterSchema.optional().describe('One template'),
+  owner: OwnerFilterSchema.optional().describe('One owner'),
 });
 type Input = z.output<typeof inputSchema>;
 
@@ -38,7 +38,7 @@ export const getFleetTrendsTool = defineTool({
   name: 'get_fleet_trends',
   title: 'Get fleet trends',
   description:
-    'Fleet metrics over time (sampled each minute): a series per metric (null = no sample), change vs the previous period, sparklines. Next: get_fleet_status for now.',
+    'How the fleet went over time: per metric a series (null = no sample), change vs the previous period, sparklines. Next: get_fleet_status for now.',
   toolset: 'fleet',
   effect: 'read',
   inputSchema,
