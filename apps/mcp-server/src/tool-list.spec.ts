@@ -52,9 +52,11 @@ describe('tools/list context budget', () => {
 });
 
 describe('compact schemas', () => {
-  it('keep inputs whole but drop the integer bounds zod writes, a pattern beside a format, and a description said twice', () => {
+  it('keep inputs whole but drop the integer bounds zod writes, a pattern beside a format, minLength 1, and a description said twice', () => {
     const input = z.toJSONSchema(
       z.strictObject({
+        name: z.string().min(1).max(20).describe('A name'),
+        code: z.string().min(2).describe('A code'),
         limit: z.number().int().describe('Page size'),
         since: z.iso.datetime({ offset: true }).describe('A time'),
         status: z.union([z.enum(['a', 'b']).describe('A status'), z.array(z.enum(['a', 'b']))]).describe('One status or several'),
@@ -64,11 +66,13 @@ describe('compact schemas', () => {
     expect(compactInputSchema(input)).toEqual({
       type: 'object',
       properties: {
+        name: { type: 'string', maxLength: 20, description: 'A name' },
+        code: { type: 'string', minLength: 2, description: 'A code' },
         limit: { type: 'integer', description: 'Page size' },
         since: { type: 'string', format: 'date-time', description: 'A time' },
         status: { description: 'One status or several', anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'array', items: { type: 'string', enum: ['a', 'b'] } }] },
       },
-      required: ['limit', 'since', 'status'],
+      required: ['name', 'code', 'limit', 'since', 'status'],
       additionalProperties: false,
     });
   });

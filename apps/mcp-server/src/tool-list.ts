@@ -6,8 +6,9 @@
  *
  * - input schemas stay complete (every argument, its type, bounds, enum and description), minus noise:
  *   `$schema`, the ±2^53 bounds zod writes for every integer, a regex `pattern` beside a `format` that says
- *   the same (date-time, uuid), and a description repeated inside an `anyOf` branch or `items` of a field
- *   that has its own (described once);
+ *   the same (date-time, uuid), `minLength: 1` (no model sends an empty name; the server still refuses
+ *   one), and a description repeated inside an `anyOf` branch or `items` of a field that has its own
+ *   (described once);
  * - output schemas name the top-level fields of `structuredContent` and their JSON types; nested objects
  *   and arrays say only their type. The text block of every answer carries the same data rendered, and the
  *   server still validates `structuredContent` against the full zod schema before sending it;
@@ -36,6 +37,7 @@ export function compactInputSchema(schema: Json, described = false): Json {
     if (key === '$schema') continue;
     if ((key === 'maximum' && value === INT_BOUND) || (key === 'minimum' && value === -INT_BOUND)) continue;
     if (key === 'pattern' && typeof schema['format'] === 'string') continue;
+    if (key === 'minLength' && value === 1) continue;
     if (key === 'description' && described) continue;
     if (key === 'properties' && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactInputSchema(v)]));
     else out[key] = compactInputSchema(value, described || ((key === 'anyOf' || key === 'oneOf' || key === 'items') && hasDescription));
