@@ -44,6 +44,27 @@ export {
   type ChatStatusRule,
 } from './status/chat-status-table.js';
 export {
+  WORKSPACE_STATUS_TABLE,
+  deriveWorkspaceStatus,
+  renderWorkspaceStatusTableMarkdown,
+  type WorkspaceStatusInput,
+  type WorkspaceStatusExample,
+  type WorkspaceStatusRule,
+} from './status/workspace-status-table.js';
+export {
+  DEFAULT_AGENT_APP_SLUG,
+  RESERVED_AGENT_NAMES,
+  findAiApp,
+  isAgentWorkspace,
+  isAiPromptParameter,
+  pullRequestFromUri,
+  toWorkspaceAgent,
+  workspaceNameProblem,
+  type AgentWorkspaceOptions,
+  type AiApp,
+  type ToWorkspaceAgentOptions,
+} from './mapping/from-workspace-agent.js';
+export {
   STATUS_TABLE,
   renderRuleTable,
   deriveStatus,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTableMarkdown } from './status/status-table.js';
 import { renderChatStatusTableMarkdown } from './status/chat-status-table.js';
+import { renderWorkspaceStatusTableMarkdown } from './status/workspace-status-table.js';
 
 const section = (readme: string, name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(readme)?.[1];
 
@@ -13,5 +14,8 @@ describe('README', () => {
   });
   it('chat status section equals renderChatStatusTableMarkdown()', () => {
     expect(section(readme, 'chat-status-table')).toBe(renderChatStatusTableMarkdown());
+  });
+  it('workspace status section equals renderWorkspaceStatusTableMarkdown()', () => {
+    expect(section(readme, 'workspace-status-table')).toBe(renderWorkspaceStatusTableMarkdown());
   });
 });

@@ -247,7 +247,12 @@ function deriveRuleId(input: StatusInput): string {
     return LIFECYCLES.has(lifecycle) ? 'agent-not-ready' : 'agent-lifecycle-unknown';
   }
   if (input.healthy === false) return 'agent-unhealthy';
-  switch (input.state) {
+  return stateRuleId(input.state);
+}
+
+/** The row of a running, ready, healthy agent: from its self-reported state (shared by tasks and workspace agents). */
+export function stateRuleId(state: AgentStateKind | undefined): string {
+  switch (state) {
     case 'working':
       return 'state-working';
     case 'idle':

@@ -1,3 +1,4 @@
 export * from './builders.js';
 export * from './template-builders.js';
 export * from './chat-builders.js';
+export * from './workspace-builders.js';
