@@ -18,6 +18,7 @@ export const USED_OPERATION_IDS = [
   'list-workspaces',
   'get-workspace-metadata-by-id',
   'create-workspace-build',
+  'create-user-workspace-by-organization',
   'get-workspace-build',
   // users, organizations, deployment
   'get-user-by-name',

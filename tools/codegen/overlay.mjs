@@ -41,6 +41,9 @@ export function applyOverlay(spec) {
   // 3. Build create answers 201 (coderd/workspacebuilds.go: httpapi.Write(ctx, rw, http.StatusCreated, …)).
   const buildCreate = spec.paths['/api/v2/workspaces/{workspace}/builds']?.post;
   if (buildCreate?.responses?.['200']) buildCreate.responses['201'] = structuredClone(buildCreate.responses['200']);
+  // So does workspace create (coderd/workspaces.go: httpapi.Write(ctx, rw, http.StatusCreated, w)).
+  const workspaceCreate = spec.paths['/api/v2/organizations/{organization}/members/{user}/workspaces']?.post;
+  if (workspaceCreate?.responses?.['200']) workspaceCreate.responses['201'] = structuredClone(workspaceCreate.responses['200']);
 
   // 4. Task state is copied from the app status enum, which says "failure"; servers before v2.27 said "completed".
   schemas['codersdk.TaskState'] = { type: 'string', enum: ['working', 'idle', 'complete', 'failed', 'failure', 'completed'] };

@@ -84,4 +84,25 @@ describe('workspaces mode: AgentAPI behind the path-based app proxy', () => {
     expect(r.status).toBe(502);
     expect(r.body.message).toMatch(/agent is not connected/);
   });
+
+  it('creates an agent workspace from a template and preset with the task in the "AI Prompt" parameter (busy at once)', async () => {
+    const templates = (await api('GET', '/api/v2/templates')).body as { id: string; name: string; organization_id: string; active_version_id: string }[];
+    const t = templates.find((x) => x.name === 'python-dev') as (typeof templates)[number];
+    const presets = (await api('GET', `/api/v2/templateversions/${t.active_version_id}/presets`)).body as { ID: string; Name: string }[];
+    const params = (await api('GET', `/api/v2/templateversions/${t.active_version_id}/rich-parameters`)).body as { name: string }[];
+    expect(params.map((p) => p.name)).toContain('AI Prompt');
+    const path = `/api/v2/organizations/${t.organization_id}/members/me/workspaces`;
+    const body = { name: 'fix-login', template_id: t.id, template_version_preset_id: presets[0]?.ID, rich_parameter_values: [{ name: 'AI Prompt', value: 'Fix the login bug' }] };
+    const created = await api('POST', path, { body });
+    expect(created.status).toBe(201);
+    const ws = created.body as Ws & { latest_build: { id: string; template_version_preset_id: string } };
+    expect(ws).toMatchObject({ name: 'fix-login', task_id: null });
+    const used = (await api('GET', `/api/v2/workspacebuilds/${ws.latest_build.id}/parameters`)).body as { name: string; value: string }[];
+    expect(used).toContainEqual({ name: 'AI Prompt', value: 'Fix the login bug' });
+    for (let i = 0; i < 20 && (await api('GET', `${app(ws)}/status`)).status !== 200; i++) sim.control.advance(5_000);
+    expect((await api('GET', `/api/v2/workspaces/${ws.id}`)).body.latest_app_status?.state).toBe('working');
+    // The name is unique per owner; Coder's name rules apply.
+    expect((await api('POST', path, { body })).status).toBe(409);
+    expect((await api('POST', path, { body: { ...body, name: '-bad' } })).status).toBe(400);
+  });
 });

@@ -66,7 +66,7 @@ function harness(sim: CoderSim, version: CoderVersion) {
 }
 
 async function templateIds(sim: CoderSim) {
-  const templates = (await simFetch(sim)('GET', '/api/v2/templates')).body as { id: string; name: string; active_version_id: string }[];
+  const templates = (await simFetch(sim)('GET', '/api/v2/templates')).body as { id: string; name: string; active_version_id: string; organization_id: string }[];
   const byName = (name: string) => {
     const t = templates.find((x) => x.name === name);
     if (!t) throw new Error(`template ${name} missing`);
@@ -274,6 +274,11 @@ describe('core routes on Coder 2.36', () => {
     const used = await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', params: { workspacebuild: other.latest_build.id }, status: 200 });
     expect(used.body.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['cpu', 'memory']));
     await call({ method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', params: { workspacebuild: NIL_UUID }, status: 404 });
+    const docs = (await templateIds(sim)).docs as { id: string; organization_id?: string };
+    const member = { organization: docs.organization_id ?? '', user: 'me' };
+    const wsCreate = '/api/v2/organizations/{organization}/members/{user}/workspaces';
+    await call({ method: 'POST', template: wsCreate, params: member, body: { name: 'contract-ws', template_id: docs.id }, status: 201 });
+    await call({ method: 'POST', template: wsCreate, params: member, body: { name: 'contract-ws', template_id: docs.id }, status: 409, message: 'Workspace "contract-ws" already exists.' });
   });
 });
 

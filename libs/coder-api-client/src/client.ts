@@ -12,6 +12,7 @@ import type { CallOptions, Capabilities, CoderClient, CoderClientOptions, CoderR
 import { createUsersApi } from './users.js';
 import { capabilitiesFor, parseCoderVersion, serverInfoFor } from './version.js';
 import { createWorkspacesApi } from './workspaces.js';
+import { createAgentApi } from './agentapi.js';
 
 export function createCoderClient(options: CoderClientOptions): CoderClient {
   if (!options || typeof options.baseUrl !== 'string' || options.baseUrl.trim() === '') {
@@ -133,5 +134,6 @@ export function createCoderClient(options: CoderClientOptions): CoderClient {
     streamChat: (chatId, handlers, tuning) => openChatStream({ ...socketOptions(), ...tuning, ...handlers, chatId }),
     ...createTemplatesApi(http),
     ...createWorkspacesApi(http),
+    ...createAgentApi(http),
   };
 }

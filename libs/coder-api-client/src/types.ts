@@ -27,6 +27,11 @@ import type {
   UpdateChatRequest,
   CreateTaskRequest,
   CreateWorkspaceBuildRequest,
+  CreateWorkspaceRequest,
+  AgentApiMessageRequest,
+  AgentApiMessages,
+  AgentApiStatus,
+  AgentApiTarget,
   ListTasksFilter,
   ListWorkspacesQuery,
   Organization,
@@ -328,4 +333,12 @@ export interface CoderClient {
   getWorkspaceBuild(id: string, opts?: CallOptions): Promise<CoderResult<WorkspaceBuild>>;
   /** The parameter values a build ran with. */
   getWorkspaceBuildParameters(id: string, opts?: CallOptions): Promise<CoderResult<WorkspaceBuildParameter[]>>;
+  /** Creates a workspace for `user` in `organization` (201); the start build is queued. */
+  createWorkspace(organization: string, user: string, body: CreateWorkspaceRequest, opts?: CallOptions): Promise<CoderResult<Workspace>>;
+
+  // AgentAPI of an AI app, through Coder's path-based app proxy with the session token (403 when the deployment
+  // disables path apps, 404 when the token cannot see the app, 502 when the workspace agent is not connected).
+  getAgentApiStatus(target: AgentApiTarget, opts?: CallOptions): Promise<CoderResult<AgentApiStatus>>;
+  getAgentApiMessages(target: AgentApiTarget, opts?: CallOptions): Promise<CoderResult<AgentApiMessages>>;
+  postAgentApiMessage(target: AgentApiTarget, body: AgentApiMessageRequest, opts?: CallOptions): Promise<CoderResult<void>>;
 }

@@ -136,6 +136,39 @@ export type WorkspaceHealth = Schemas['codersdk.WorkspaceHealth'];
 export type WorkspaceResource = Schemas['codersdk.WorkspaceResource'];
 export type WorkspaceBuildParameter = Schemas['codersdk.WorkspaceBuildParameter'];
 export type CreateWorkspaceBuildRequest = Schemas['codersdk.CreateWorkspaceBuildRequest'];
+/** `{name, template_id | template_version_id, template_version_preset_id?, rich_parameter_values?}` (201 Workspace). */
+export type CreateWorkspaceRequest = Schemas['codersdk.CreateWorkspaceRequest'];
+
+// ---- AgentAPI (an AI app behind Coder's path-based app proxy; not part of Coder's OpenAPI) -----------------
+
+/** Which app to reach: `/@{owner}/{workspace}.{agent}/apps/{slug}/`. */
+export interface AgentApiTarget {
+  owner: string;
+  workspace: string;
+  /** The workspace agent's name (e.g. `main`). */
+  agent: string;
+  /** The app's slug (e.g. `ccw`). */
+  slug: string;
+}
+/** `GET …/status`: `running` while the agent works on a turn, `stable` when it waits for input. */
+export interface AgentApiStatus {
+  status: 'running' | 'stable' | (string & {});
+  agent_type?: string;
+}
+export interface AgentApiMessage {
+  id: number;
+  role: 'user' | 'agent' | (string & {});
+  content: string;
+  time: string;
+}
+export interface AgentApiMessages {
+  messages: AgentApiMessage[];
+}
+/** `POST …/message`: `user` starts a turn (409 while running), `raw` is typed into the terminal (ESC interrupts). */
+export interface AgentApiMessageRequest {
+  content: string;
+  type: 'user' | 'raw';
+}
 export type BuildReason = Schemas['codersdk.BuildReason'];
 export type ProvisionerJob = Schemas['codersdk.ProvisionerJob'];
 export type ProvisionerJobStatus = Schemas['codersdk.ProvisionerJobStatus'];

@@ -7,7 +7,7 @@ import type { Http } from './http.js';
 import { arrayOf, listIn, objectWith } from './parse.js';
 import type { CoderClient, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from './types.js';
 
-export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild' | 'getWorkspaceBuildParameters'>;
+export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild' | 'getWorkspaceBuildParameters' | 'createWorkspace'>;
 
 const parseWorkspaces = listIn<Workspace, 'workspaces'>('workspace', 'workspaces', ['id']);
 const parseWorkspace = objectWith<Workspace>('workspace', ['id']);
@@ -39,6 +39,11 @@ export function createWorkspacesApi(http: Http): WorkspacesApi {
       const path = '/api/v2/workspacebuilds/{workspacebuild}' as const;
       const params = { path: { workspacebuild } };
       return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params }), parseBuild, opts);
+    },
+    createWorkspace(organization, user, body, opts) {
+      const path = '/api/v2/organizations/{organization}/members/{user}/workspaces' as const;
+      const params = { path: { organization, user } };
+      return http.request('POST', path, (init) => http.raw.POST(path, { ...init, params, body }), parseWorkspace, opts);
     },
     getWorkspaceBuildParameters(workspacebuild, opts) {
       const path = '/api/v2/workspacebuilds/{workspacebuild}/parameters' as const;

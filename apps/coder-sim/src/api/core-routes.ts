@@ -7,7 +7,7 @@ import type { BuildInfo, ValidationError, WorkspaceTransition } from '../wire-ty
 import { fail, json, notFound, readJson, requireUser, stringField, uuidParam, type Route, type RouteContext, type SimRequest, type SimResponse } from './http.js';
 import { parseSearchQuery, unknownKeys } from './query.js';
 import { toBuild, toOrganization, toPresets, toTemplate, toTemplateVersion, toUser, workspaceJson } from './serialize.js';
-import { canSee } from './tasks-routes.js';
+import { canSee, nameError } from './tasks-routes.js';
 
 const WORKSPACE_QUERY_KEYS = [
   'owner', 'template', 'name', 'status', 'has-agent', 'dormant', 'last_used_after', 'last_used_before',
@@ -149,6 +149,46 @@ function createBuild(req: SimRequest, ctx: RouteContext): SimResponse {
   }
 }
 
+/**
+ * `POST /organizations/{organization}/members/{user}/workspaces` as coderd answers it (201 Workspace, start build
+ * queued). In workspaces mode a template that runs an AI app makes an agent workspace whose AI app starts on the
+ * "AI Prompt" parameter (busy at once); otherwise the workspace is plain.
+ */
+function createWorkspace(req: SimRequest, ctx: RouteContext): SimResponse {
+  const caller = requireUser(req);
+  const { fleet } = ctx;
+  const orgRef = req.params['organization'] ?? '';
+  const org = fleet.organizations.find((o) => o.id === orgRef || o.name === orgRef);
+  const owner = fleet.resolveUser(req.params['user'] ?? '', caller);
+  if (!org || !owner || !canSee(caller, owner.id) || !owner.organizationIds.includes(org.id)) notFound();
+  const body = readJson(req);
+  const name = stringField(body, 'name') ?? '';
+  const problem = nameError(name);
+  if (problem) fail(400, 'Validation failed.', undefined, [{ field: 'name', detail: `Validation failed for tag "workspace_name" with value: "${name}": ${problem}` }]);
+  const versionId = stringField(body, 'template_version_id');
+  const templateId = stringField(body, 'template_id');
+  const template = templateId ? fleet.templateById(templateId.toLowerCase()) : undefined;
+  const version = versionId ? fleet.versions.get(versionId.toLowerCase()) : template ? fleet.versions.get(template.activeVersionId) : undefined;
+  if (!version || version.organizationId !== org.id) fail(400, 'Template version not found.', 'Pass the template_id or template_version_id of a template of this organization.');
+  const presetId = stringField(body, 'template_version_preset_id')?.toLowerCase();
+  if (presetId && !fleet.presetOf(version.id, presetId)) fail(400, 'Invalid template version preset.', `Preset "${presetId}" does not belong to template version "${version.id}".`);
+  if (fleet.nameTaken(owner.id, name.toLowerCase())) fail(409, `Workspace "${name}" already exists.`, undefined, [{ field: 'name', detail: 'This value is already in use and should be unique.' }]);
+  const requested = parameterValues(body);
+  const resolved = resolveBuildParameters(version.parameters, [], requested);
+  if (!resolved.ok) fail(400, `Unable to validate parameter "${resolved.missing}"`, 'required parameter value is missing', [{ field: resolved.missing, detail: 'required parameter value is missing' }]);
+  const prompt = requested.find((p) => p.name.toLowerCase().replace(/[^a-z0-9]/g, '') === 'aiprompt')?.value ?? '';
+  const at = fleet.clock.now();
+  const ws =
+    fleet.workspaceAgents && version.hasAiTask
+      ? fleet.workspaceOf(fleet.createTask({ ownerId: owner.id, templateVersionId: version.id, presetId: presetId ?? null, input: prompt, name: name.toLowerCase() }, at))
+      : fleet.createPlainWorkspace(owner.id, version.id, name.toLowerCase(), at);
+  // The preset's values, then the request's (coderd's precedence), then the defaults.
+  ws.parameters = resolved.values.map((v) => ({ name: v.name, value: requested.find((r) => r.name === v.name)?.value ?? ws.parameters.find((p) => p.name === v.name)?.value ?? v.value }));
+  latestBuild(ws).parameters = ws.parameters.map((p) => ({ ...p }));
+  ws.rev++;
+  return { status: 201, raw: workspaceJson(fleet, ws, ctx.features.era) };
+}
+
 /** `rich_parameter_values: [{name, value}]` of a build request (absent: none). */
 function parameterValues(body: Record<string, unknown>): ParameterValue[] {
   const raw = body['rich_parameter_values'];
@@ -187,6 +227,7 @@ export function coreRoutes(): Route[] {
     { method: 'GET', template: '/api/v2/workspaces', auth: true, handler: listWorkspaces },
     { method: 'GET', template: '/api/v2/workspaces/{workspace}', auth: true, handler: (req, ctx) => ({ status: 200, raw: workspaceJson(ctx.fleet, visibleWorkspace(req, ctx, uuidParam(req, 'workspace')), ctx.features.era) }) },
     { method: 'POST', template: '/api/v2/workspaces/{workspace}/builds', auth: true, handler: createBuild },
+    { method: 'POST', template: '/api/v2/organizations/{organization}/members/{user}/workspaces', auth: true, handler: createWorkspace },
     { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}', auth: true, handler: getBuild },
     { method: 'GET', template: '/api/v2/workspacebuilds/{workspacebuild}/parameters', auth: true, handler: getBuildParameters },
   ];
