@@ -14,6 +14,7 @@ export const USAGE = `Usage: coder-sim [options]
   --scenario <name>          ${SCENARIOS.join('|')} (default mixed)
   --coder-version <v>        ${CODER_VERSIONS.join('|')} (default 2.36)
   --mode <tasks|workspaces>  agents as Coder Tasks (default) or as plain workspaces with AgentAPI behind path apps
+  --disable-chats            Coder Agents off (the agents experiment not enabled): chat routes answer 404
   --disable-path-apps        refuse path-based apps (403), like Coder's --disable-path-apps
   --token <token>            admin session token (default sim-admin-token)
   --clock <real|manual>      real time (default) or manual (drive with POST /__sim/advance)
@@ -46,6 +47,7 @@ export function parseCliArgs(argv: string[]): CliResult {
       chats: { type: 'string' },
       mode: { type: 'string' },
       'disable-path-apps': { type: 'boolean' },
+      'disable-chats': { type: 'boolean' },
       'chat-concurrency': { type: 'string' },
       'spend-limit-micros': { type: 'string' },
       seed: { type: 'string' },
@@ -83,6 +85,7 @@ export function parseCliArgs(argv: string[]): CliResult {
   if (mode !== 'tasks' && mode !== 'workspaces') throw new Error('--mode must be tasks or workspaces');
   if (mode === 'workspaces') options.mode = 'workspaces';
   if (values['disable-path-apps']) options.pathApps = false;
+  if (values['disable-chats']) options.chatsApi = false;
   const chats = intOption(values.chats, 'chats', 0);
   if (chats !== undefined) options.chats = chats;
   const concurrency = intOption(values['chat-concurrency'], 'chat-concurrency', 0);

@@ -28,6 +28,8 @@ export interface CoderSimOptions {
   mode?: 'tasks' | 'workspaces';
   /** Path-based apps enabled (default true); false = a deployment started with `--disable-path-apps`. */
   pathApps?: boolean;
+  /** Coder Agents served where the version has them (default true); false = the `agents` experiment is off: chat routes answer 404. */
+  chatsApi?: boolean;
   /** Default '2.36' (Tasks and experimental chats); '2.37'/'2.40' have chats at /api/v2 and no Tasks. */
   coderVersion?: CoderVersion;
   /** Admin session token (default 'sim-admin-token'). */

@@ -8,7 +8,7 @@ import { DEFAULT_STATUS_MESSAGES, type Faults } from './faults.js';
 import type { Fleet } from './model/fleet.js';
 import type { SimUser } from './model/types.js';
 import { uuid, type Rng } from './util/prng.js';
-import { VERSION_FEATURES } from './versions.js';
+import { featuresOf, VERSION_FEATURES } from './versions.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -159,7 +159,7 @@ export function createDispatcher(deps: DispatchDeps): {
       if (!route) return routeNotFound();
       const denied = authFailure(route, token, user);
       if (denied) return denied;
-      const features = VERSION_FEATURES[state.version];
+      const features = featuresOf(state);
       if (route.available && !route.available(features)) return routeNotFound();
       if (fleet.clock.kind === 'real') fleet.advanceTo(fleet.clock.now());
       const ctx: RouteContext = { fleet, version: state.version, features, ...deps.context() };

@@ -74,7 +74,7 @@ export async function startCoderSim(options: CoderSimOptions = {}): Promise<Code
   const fleet = createFleet(options, token, seed);
   const clock = fleet.clock;
   const faults = createFaults(options);
-  const state: SimState = { version: options.coderVersion ?? '2.36', counters: new Map() };
+  const state: SimState = { version: options.coderVersion ?? '2.36', ...(options.chatsApi === false ? { chatsApi: false } : {}), counters: new Map() };
   const deploymentId = uuid(createRng(seed ^ 0xdead));
   let baseUrl = '';
   const router = new Router([...taskRoutes(), ...chatRoutes(), ...coreRoutes(), ...agentApiRoutes()]);

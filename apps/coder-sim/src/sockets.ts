@@ -9,7 +9,7 @@ import { DEFAULT_STATUS_MESSAGES, type Faults } from './faults.js';
 import type { Fleet } from './model/fleet.js';
 import type { Router } from './router.js';
 import type { SocketControl, SocketFilter, SocketInfo } from './socket-control.js';
-import { VERSION_FEATURES } from './versions.js';
+import { featuresOf, VERSION_FEATURES } from './versions.js';
 
 /** Frames per stream message at most (coderd batches up to 256 events). */
 const MAX_BATCH = 256;
@@ -86,7 +86,7 @@ export class SocketHub implements SocketControl {
     if (!route?.socket) return refuse(404, { message: 'Route not found.' });
     const denied = authFailure(route, token, user);
     if (denied) return refuse(denied.status, denied.body);
-    const features = VERSION_FEATURES[state.version];
+    const features = featuresOf(state);
     if (route.available && !route.available(features)) return refuse(404, { message: 'Route not found.' });
     if (fleet.clock.kind === 'real') fleet.advanceTo(fleet.clock.now());
     let plan: SocketPlan;

@@ -42,6 +42,12 @@ export const VERSION_FEATURES: Record<CoderVersion, VersionFeatures> = {
   '2.40': { full: 'v2.40.0+sim', ...NO_TASKS, v2Chats: true, experimentalChats: false },
 };
 
+/** What the deployment serves: its version's features, without chats when Coder Agents is off. */
+export function featuresOf(state: { version: CoderVersion; chatsApi?: boolean }): VersionFeatures {
+  const features = VERSION_FEATURES[state.version];
+  return state.chatsApi === false ? { ...features, ...NO_CHATS } : features;
+}
+
 export function isCoderVersion(value: string): value is CoderVersion {
   return (CODER_VERSIONS as readonly string[]).includes(value);
 }

@@ -6,7 +6,7 @@
  */
 import type { Client } from 'openapi-fetch';
 import type { Http } from './http.js';
-import { objectWith } from './parse.js';
+import { listIn, objectWith } from './parse.js';
 import type { AgentApiMessageRequest, AgentApiMessages, AgentApiStatus, AgentApiTarget, CoderClient } from './types.js';
 
 export type AgentApiApi = Pick<CoderClient, 'getAgentApiStatus' | 'getAgentApiMessages' | 'postAgentApiMessage'>;
@@ -29,7 +29,7 @@ interface AgentApiPaths {
 }
 
 const parseStatus = objectWith<AgentApiStatus>('AgentAPI status', ['status']);
-const parseMessages = objectWith<AgentApiMessages>('AgentAPI messages', ['messages']);
+const parseMessages = listIn<AgentApiMessages['messages'][number], 'messages'>('AgentAPI message', 'messages', ['role', 'content']);
 const ignoreBody = objectWith<unknown>('AgentAPI message answer');
 
 export function createAgentApi(http: Http): AgentApiApi {
@@ -41,9 +41,10 @@ export function createAgentApi(http: Http): AgentApiApi {
       const p = '/@{owner}/{workspace}.{agent}/apps/{slug}/status' as const;
       return http.request('GET', p, (init) => raw.GET(p, { ...init, params: { path: path(target) } }), parseStatus, opts);
     },
-    getAgentApiMessages(target, opts) {
+    async getAgentApiMessages(target, opts) {
       const p = '/@{owner}/{workspace}.{agent}/apps/{slug}/messages' as const;
-      return http.request('GET', p, (init) => raw.GET(p, { ...init, params: { path: path(target) } }), parseMessages, opts);
+      const r = await http.request('GET', p, (init) => raw.GET(p, { ...init, params: { path: path(target) } }), parseMessages, opts);
+      return r.ok ? { ...r, value: { messages: r.value.messages } } : r;
     },
     async postAgentApiMessage(target, body, opts) {
       const p = '/@{owner}/{workspace}.{agent}/apps/{slug}/message' as const;
