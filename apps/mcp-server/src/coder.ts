@@ -3,6 +3,8 @@
  * @org/coder-api-client. Keep this the only place the server names them.
  */
 export type {
+  AgentApiMessage,
+  AgentApiTarget,
   AnyTask,
   Capabilities,
   Chat,

@@ -18,6 +18,8 @@ export const TRANSPORTS = ['stdio', 'http'] as const;
 /** HTTP authentication: none (loopback only), one static bearer token, or the caller's own Coder token. */
 export const AUTH_MODES = ['none', 'bearer', 'coder-token'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
+/** Where agents live: detected (Tasks, Chats, else workspaces), or plain workspaces running an AI app. */
+export const BACKENDS = ['auto', 'workspaces'] as const;
 /** Secret: env only, never a flag (flags are visible in `ps`). */
 export const AUTH_TOKEN_ENV = 'FLEET_MCP_AUTH_TOKEN';
 /** The bearer token minimum, everywhere (validation, its message, the README). */
@@ -82,6 +84,8 @@ export const OPTIONS = {
   store: opt('store', 'string', `Durable history: memory | sqlite:<path> | postgres://… (or ${DATABASE_URL_ENV}); default a SQLite file per Coder URL under $XDG_STATE_HOME/coder-fleet-mcp/`),
   retentionDays: opt('retention-days', 'string', 'Days of history kept in the store (default 30)'),
   sampleInterval: opt('sample-interval', 'string', 'Seconds between fleet metric samples stored for get_fleet_trends (default 60; 0 = off)'),
+  backend: opt('backend', 'string', 'auto|workspaces: agents as Coder Tasks/Agents (auto), or as plain workspaces running an AI app (default auto: workspaces when Coder has neither)'),
+  agentAppSlug: opt('agent-app-slug', 'string', 'Slug of the AI app (AgentAPI) that marks a workspace as an agent (default ccw)'),
 } as const satisfies Record<string, OptionSpec>;
 type OptionKey = keyof typeof OPTIONS;
 
@@ -149,6 +153,13 @@ export const ConfigSchema = z.object({
   retentionDays: z.union([z.string(), z.number()]).optional(),
   /** Seconds between trend samples (0: no sampler). */
   sampleInterval: num(0, 86_400).default(60),
+  /** `workspaces`: agents are plain workspaces running an AI app (issue #17); `auto`: so only when Coder has neither Tasks nor Chats. */
+  backend: z.enum(BACKENDS).default('auto'),
+  agentAppSlug: z
+    .string()
+    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'an app slug: lowercase letters, digits and single hyphens')
+    .max(64)
+    .default('ccw'),
   /**
    * Set only by the `nx serve` launcher when it serves its in-process Coder simulator (never a flag or env:
    * a real deployment can never claim to be simulated, nor hide that it is). Shown in serverInfo, the
@@ -216,6 +227,8 @@ const FIELD_TO_OPTION: Partial<Record<keyof Config, OptionKey>> = {
   store: 'store',
   retentionDays: 'retentionDays',
   sampleInterval: 'sampleInterval',
+  backend: 'backend',
+  agentAppSlug: 'agentAppSlug',
 };
 
 const where = (key: OptionKey) => `${OPTIONS[key].env} or --${OPTIONS[key].flag}`;

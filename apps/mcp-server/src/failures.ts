@@ -50,6 +50,8 @@ export type LocalFailureCode =
   | 'not_supported'
   // the fleet store (history, queued input) failed: the answer says what failed and what to do
   | 'store_unavailable'
+  // a workspace agent's AI app could not be reached through Coder's app proxy (path apps disabled, no access, agent offline)
+  | 'app_unreachable'
   | 'internal_error';
 /** Closed: a new failure code is added to LocalFailureCode (or comes with a new CoderApiError kind). */
 export type FailureCode = CoderApiError['kind'] | LocalFailureCode;

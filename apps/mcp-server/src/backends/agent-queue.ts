@@ -9,7 +9,7 @@
  */
 import { assertNever, type AgentKind } from '@org/fleet-domain';
 import type { AgentsBackend } from './agents-backend.js';
-import { unsupportedFailure, type Support } from './backend.js';
+import { unsupportedFailure, workspacesSupport, type Support } from './backend.js';
 import { toolFailure, type Outcome } from '../failures.js';
 
 export type QueuePriority = 'low' | 'normal' | 'high' | 'urgent';
@@ -86,8 +86,10 @@ export function queueFor(kind: AgentKind, queues: { chat: AgentQueue; task?: Age
       return { ok: true, value: queues.chat };
     case 'task':
       return queues.task ? { ok: true, value: queues.task } : { ok: false, failure: unsupportedFailure(NO_TASK_QUEUE, { kind }) };
-    case 'workspace':
-      return { ok: false, failure: unsupportedFailure({ supported: false, reason: 'Plain workspace agents are not served by this server yet.', next: [] }, { kind }) };
+    case 'workspace': {
+      const support = workspacesSupport('native_queue');
+      return { ok: false, failure: support.supported ? unsupportedFailure(NO_TASK_QUEUE, { kind }) : unsupportedFailure(support, { kind }) };
+    }
     default:
       return assertNever(kind);
   }

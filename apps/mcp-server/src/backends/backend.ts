@@ -1,6 +1,7 @@
 /**
  * The one interface tools call for the fleet, whatever Coder surface the agents live on (design §2):
- * Coder Tasks (2.27–2.36 and the 2.34 ESR) and Coder Agents (Chats, 2.32+; the only kind from 2.37).
+ * Coder Tasks (2.27–2.36 and the 2.34 ESR), Coder Agents (Chats, 2.32+; the only kind from 2.37), and plain
+ * workspaces running an AI app (any version: `--backend workspaces`, or when Coder has neither).
  * A deployment may serve both (2.34–2.36): then the union backend answers, and every agent says its `kind`.
  *
  * Every expected failure is a value (`Outcome`, failures.ts), and `supports(capability, kind)` says up front what a kind
@@ -158,6 +159,47 @@ export function chatsSupport(capability: Capability): Support {
   }
 }
 
+/** What a workspace agent (a plain workspace running an AI app, steered through AgentAPI) cannot do, per capability. */
+export function workspacesSupport(capability: Capability): Support {
+  switch (capability) {
+    case 'create':
+    case 'send_input':
+    case 'interrupt':
+    case 'restart':
+    case 'update_template':
+    case 'delete':
+      return { supported: true };
+    case 'pause':
+      return { supported: true, how: 'pause_agent stops the workspace (a stop build); its conversation is kept on disk.' };
+    case 'resume':
+      return { supported: true, how: 'resume_agent starts the workspace (a start build); the AI app comes back idle.' };
+    case 'pull_requests':
+      return { supported: true, how: 'Only the URL of a PR the agent reported (an app status URI); its state is unknown.' };
+    case 'queue_when_busy':
+    case 'native_queue':
+      return {
+        supported: false,
+        reason: 'A workspace agent has no queue: its AgentAPI refuses input while a turn runs, and this server holds none for workspace agents.',
+        next: [
+          { tool: 'interrupt_agent', why: 'stop the running turn, then send the input.' },
+          { tool: 'get_agent_details', why: 'wait until the agent is idle, then send the input again.' },
+        ],
+      };
+    case 'update_input':
+      return {
+        supported: false,
+        reason: "A workspace agent's task is the AI prompt its workspace was built with; send the changed instruction instead.",
+        next: [{ tool: 'send_agent_input', why: 'give the agent the changed instruction (when idle).' }],
+      };
+    case 'archive':
+      return { supported: false, reason: 'A workspace has no archive; delete_agent deletes the workspace.', next: [{ tool: 'delete_agent', why: 'remove the agent and its workspace.' }] };
+    case 'cost':
+      return { supported: false, reason: 'Coder reports no cost for a workspace agent.', next: [{ tool: 'get_agent_details', why: 'see what the agent reports.' }] };
+    default:
+      return assertNever(capability);
+  }
+}
+
 export function supportFor(kind: AgentKind, capability: Capability): Support {
   switch (kind) {
     case 'task':
@@ -165,7 +207,7 @@ export function supportFor(kind: AgentKind, capability: Capability): Support {
     case 'chat':
       return chatsSupport(capability);
     case 'workspace':
-      return { supported: false, reason: 'Plain workspace agents are not served by this server yet.', next: [] };
+      return workspacesSupport(capability);
     default:
       return assertNever(kind);
   }

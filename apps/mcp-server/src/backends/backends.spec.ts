@@ -10,6 +10,7 @@ import { boundPage, createAgentsBackend, type ChatsClient } from './agents-backe
 import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
 import { CAPABILITIES, supportFor, unsupportedFailure } from './backend.js';
 import { createFleetBackend, kindsFor } from './fleet-backend.js';
+import type { WorkspacesBackend } from './workspaces-backend.js';
 
 const ok = <T>(value: T, status = 200): CoderResult<T> => ({ ok: true, status, value });
 const fail = (kind: CoderApiError['kind'], status: number, message = 'nope'): CoderResult<never> => ({ ok: false, error: { kind, status, operation: 'test', message } });
@@ -177,6 +178,14 @@ describe('fleet backend (union) and supports()', () => {
     lastRead: () => undefined,
   });
   const resolver: AgentResolver = { resolve: async (ref) => ({ ok: false, failure: { code: 'agent_not_found', message: ref, hint: '' } }) };
+  const workspaceReads: string[] = [];
+  const noWorkspaces = {
+    list: async () => {
+      workspaceReads.push('workspaces');
+      return ok({ agents: [], count: 0, fetchedAt: new Date(0) });
+    },
+    invalidate: () => undefined,
+  } as unknown as WorkspacesBackend;
 
   it('never calls the Tasks API on Coder 2.37+ (chats only)', async () => {
     const calls: string[] = [];
@@ -185,6 +194,7 @@ describe('fleet backend (union) and supports()', () => {
       coder: { detectCapabilities: async () => ok({ version: '2.37.0', raw: 'v2.37.0', tasks: 'none', chats: 'v2' }) },
       tasks: tasksSource(calls),
       taskResolver: resolver,
+      workspaces: noWorkspaces,
       chats: backendOf(fake),
     });
     const r = await b.list();
@@ -198,6 +208,7 @@ describe('fleet backend (union) and supports()', () => {
       coder: { detectCapabilities: async () => ok({ version: '2.36.0', raw: 'v2.36.0', tasks: 'v2', chats: 'experimental' }) },
       tasks: tasksSource(calls),
       taskResolver: resolver,
+      workspaces: noWorkspaces,
       chats: backendOf(fakeChats()),
     });
     expect((await both.kinds()).ok && (await both.kinds())).toMatchObject({ value: ['task', 'chat'] });
@@ -209,10 +220,47 @@ describe('fleet backend (union) and supports()', () => {
       coder: { detectCapabilities: async () => ok({ version: '2.32.0', raw: 'v2.32.0', tasks: 'v2', chats: 'experimental' }) },
       tasks: tasksSource([]),
       taskResolver: resolver,
+      workspaces: noWorkspaces,
       chats: backendOf(fakeChats({ listChatsIndexed: () => fail('not_found', 404) })),
     });
     expect((await noChats.list()).ok).toBe(true);
     expect(await noChats.kinds()).toMatchObject({ value: ['task'] });
+  });
+
+  it('serves workspace agents when Coder has neither Tasks nor Chats (or chats answer 404), or with --backend workspaces', async () => {
+    const neither = createFleetBackend({
+      coder: { detectCapabilities: async () => ok({ version: '2.26.0', raw: 'v2.26.0', tasks: 'none', chats: 'none' }) },
+      tasks: tasksSource([]),
+      taskResolver: resolver,
+      chats: backendOf(fakeChats()),
+      workspaces: noWorkspaces,
+    });
+    expect(await neither.kinds()).toMatchObject({ value: ['workspace'] });
+    const chatsOff = createFleetBackend({
+      coder: { detectCapabilities: async () => ok({ version: '2.40.0', raw: 'v2.40.0', tasks: 'none', chats: 'v2' }) },
+      tasks: tasksSource([]),
+      taskResolver: resolver,
+      chats: backendOf(fakeChats({ listChatsIndexed: () => fail('not_found', 404) })),
+      workspaces: noWorkspaces,
+    });
+    workspaceReads.length = 0;
+    expect((await chatsOff.list()).ok).toBe(true);
+    expect(workspaceReads).toEqual(['workspaces']);
+    expect(await chatsOff.kinds()).toMatchObject({ value: ['workspace'] });
+    const forced = createFleetBackend({
+      coder: { detectCapabilities: async () => ok({ version: '2.36.0', raw: 'v2.36.0', tasks: 'v2', chats: 'experimental' }) },
+      tasks: tasksSource([]),
+      taskResolver: resolver,
+      chats: backendOf(fakeChats()),
+      workspaces: noWorkspaces,
+      workspacesOnly: true,
+    });
+    expect(await forced.kinds()).toMatchObject({ value: ['workspace'] });
+    expect(supportFor('workspace', 'interrupt').supported).toBe(true);
+    const noQueue = supportFor('workspace', 'queue_when_busy');
+    expect(!noQueue.supported && noQueue.reason).toMatch(/no queue/);
+    const q = queueFor('workspace', { chat: chatQueue(backendOf(fakeChats())) });
+    expect(!q.ok && q.failure.code).toBe('not_supported');
   });
 
   it('kindsFor follows the detected route trees', () => {
@@ -221,7 +269,7 @@ describe('fleet backend (union) and supports()', () => {
   });
 
   it('answers every capability for every kind; Tasks cannot interrupt and name pause_agent', () => {
-    for (const c of CAPABILITIES) for (const k of ['task', 'chat'] as const) expect(supportFor(k, c)).toHaveProperty('supported');
+    for (const c of CAPABILITIES) for (const k of ['task', 'chat', 'workspace'] as const) expect(supportFor(k, c)).toHaveProperty('supported');
     const s = supportFor('task', 'interrupt');
     if (s.supported) throw new Error('tasks interrupt');
     const f = unsupportedFailure(s);

@@ -6,6 +6,7 @@
  *   Coder 2.27–2.31           Tasks only
  *   Coder 2.32–2.36 (and ESR) Tasks + Chats under /api/experimental: both kinds appear
  *   Coder 2.37+               Chats under /api/v2 only: the Tasks API is never called (no `tasks_unsupported`)
+ *   neither, or --backend workspaces   agents are plain workspaces running an AI app (workspaces-backend.ts)
  *
  * The Tasks side is today's runtime unchanged (tasks-list single-flight incremental read, resolver).
  */
@@ -15,10 +16,11 @@ import { fromCoderApiError, fromDomainError, type Outcome } from '../failures.js
 import type { AgentResolver, ResolvedAgent } from '../runtime/agent-resolver.js';
 import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentsBackend, ChatTarget } from './agents-backend.js';
+import type { WorkspacesBackend, WorkspaceTarget } from './workspaces-backend.js';
 import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
 import { supportFor, type Capability, type FleetPushSource, type FleetRead, type FleetReadSource, type Support } from './backend.js';
 
-export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget };
+export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget } | { kind: 'workspace'; workspace: WorkspaceTarget };
 
 export interface FleetBackend extends FleetReadSource, FleetPushSource {
   /** The agent kinds this deployment serves (detected once; a failed detection is retried on the next call). */
@@ -30,6 +32,7 @@ export interface FleetBackend extends FleetReadSource, FleetPushSource {
   queue(kind: AgentKind): Outcome<AgentQueue>;
   readonly tasks: TaskListSource;
   readonly chats: AgentsBackend;
+  readonly workspaces: WorkspacesBackend;
 }
 
 /** Agent kinds for a deployment's capabilities: tasks when it has a Tasks API, chats when it has a Chats API. */
@@ -45,21 +48,25 @@ export function createFleetBackend(deps: {
   tasks: TaskListSource;
   taskResolver: AgentResolver;
   chats: AgentsBackend;
+  workspaces: WorkspacesBackend;
+  /** `--backend workspaces`: serve workspace agents only, whatever else the deployment offers. */
+  workspacesOnly?: boolean;
   /** A queue for task agents held by this server (the fleet store); absent: task agents have none. */
   taskQueue?: AgentQueue;
 }): FleetBackend {
-  const { coder, tasks, taskResolver, chats } = deps;
+  const { coder, tasks, taskResolver, chats, workspaces } = deps;
   const queues = { chat: chatQueue(chats), task: deps.taskQueue };
   let detected: Promise<CoderResult<readonly AgentKind[]>> | undefined;
   /**
    * Set when the chat routes answer 404 although the version has them (2.32 without the `agents`
-   * experiment, a proxy that strips them): the deployment is then served as Tasks only.
+   * experiment, a proxy that strips them): the deployment is then served as Tasks only, or (no Tasks either)
+   * as workspace agents.
    */
   let chatsMissing = false;
   const withoutMissing = (k: readonly AgentKind[]): readonly AgentKind[] => {
     if (!chatsMissing) return k;
     const left = k.filter((x) => x !== 'chat');
-    return left.length > 0 ? left : ['task'];
+    return left.length > 0 ? left : ['workspace'];
   };
   const chatsAbsent = (r: CoderResult<unknown>): boolean => !r.ok && r.error.kind === 'not_found';
 
@@ -69,9 +76,9 @@ export function createFleetBackend(deps: {
         detected = undefined;
         return r;
       }
-      // A deployment with neither keeps the Tasks path, so every tool answers Coder's own `tasks_unsupported`.
-      const k = kindsFor(r.value);
-      return { ok: true as const, status: r.status, value: k.length > 0 ? k : (['task'] as const) };
+      // A deployment with neither (or --backend workspaces): agents are plain workspaces running an AI app.
+      const k = deps.workspacesOnly ? [] : kindsFor(r.value);
+      return { ok: true as const, status: r.status, value: k.length > 0 ? k : (['workspace'] as const) };
     });
     return detected;
   };
@@ -83,6 +90,7 @@ export function createFleetBackend(deps: {
   const list: FleetBackend['list'] = async (options = {}) => {
     const k = await kinds();
     if (!k.ok) return k;
+    if (k.value.includes('workspace')) return workspaces.list(options);
     const hasTasks = k.value.includes('task');
     const hasChats = k.value.includes('chat');
     if (hasTasks && !hasChats) return tasks.list(options);
@@ -90,7 +98,7 @@ export function createFleetBackend(deps: {
       const c = await chats.list(options);
       if (!chatsAbsent(c)) return c;
       chatsMissing = true;
-      return tasks.list(options);
+      return list(options);
     }
     const [t, c] = await Promise.all([tasks.list(options), chats.list(options)]);
     if (!t.ok) return t;
@@ -110,12 +118,18 @@ export function createFleetBackend(deps: {
     invalidate() {
       tasks.invalidate();
       chats.invalidate();
+      workspaces.invalidate();
     },
     supports: (capability, kind) => (kind === 'task' && capability === 'queue_when_busy' && deps.taskQueue ? TASK_QUEUE_SUPPORT : supportFor(kind, capability)),
     async resolve(ref, signal) {
       if (ref.trim() === '') return { ok: false, failure: fromDomainError({ kind: 'invalid_agent_ref', ref }) };
       const k = await kinds(signal);
       if (!k.ok) return { ok: false, failure: fromCoderApiError(k.error, { action: `look up agent '${ref}'`, subject: `Agent '${ref}'` }) };
+      if (k.value.includes('workspace')) {
+        const w = await workspaces.resolve(ref, signal);
+        if (w === 'missing') return { ok: false, failure: fromDomainError({ kind: 'agent_not_found', ref }) };
+        return w.ok ? { ok: true, value: { kind: 'workspace', workspace: w.value } } : w;
+      }
       if (k.value.includes('task')) {
         const t = await taskResolver.resolve(ref);
         if (t.ok) return { ok: true, value: { kind: 'task', task: t.value } };
@@ -135,6 +149,7 @@ export function createFleetBackend(deps: {
     },
     tasks,
     chats,
+    workspaces,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { createAgentsBackend } from '../backends/agents-backend.js';
 import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
+import { createWorkspacesBackend } from '../backends/workspaces-backend.js';
 import type { Clock } from '../clock.js';
 import type { ChatSocketTuning, CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
@@ -99,7 +100,24 @@ export function createFleetRuntime(deps: {
     ...(deps.chatSocketTuning ? { socketTuning: deps.chatSocketTuning } : {}),
   });
   const taskQueue = deps.taskQueue ?? createStoreTaskQueue({ store });
-  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, taskQueue });
+  const templates = createTemplateCatalog({
+    coder,
+    clock,
+    ttlMs: config.templateCacheTtlMs,
+    loadTimeoutMs: config.requestTimeoutMs,
+    ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
+  });
+  const workspaces = createWorkspacesBackend({
+    coder,
+    clock,
+    templates,
+    thresholds: attentionThresholds(config),
+    appSlug: config.agentAppSlug,
+    ttlMs: config.cacheTtlMs,
+    loadTimeoutMs: config.requestTimeoutMs,
+    owners: config.owners,
+  });
+  const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, workspaces, workspacesOnly: config.backend === 'workspaces', taskQueue });
   const watch = createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, scheduler, ...(deps.log ? { log: deps.log } : {}) });
   // #18: a store that goes down (or comes back) is a fleet event and a warning notification, like Coder's.
   store.onStatus((status) => {
@@ -131,13 +149,7 @@ export function createFleetRuntime(deps: {
     backend,
     tasks,
     agents,
-    templates: createTemplateCatalog({
-      coder,
-      clock,
-      ttlMs: config.templateCacheTtlMs,
-      loadTimeoutMs: config.requestTimeoutMs,
-      ...(config.declaredCapabilities ? { declared: config.declaredCapabilities } : {}),
-    }),
+    templates,
     mutations: deps.mutations ?? createStoreMutationJournal({ store, clock, windowMs: config.conflictWindowMs }),
     watch,
     store,

@@ -175,7 +175,7 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
       : 'unavailableReason' in s.logs
         ? { entries: [], unavailable_reason: s.logs.unavailableReason }
         : { entries: s.logs.entries.map((e) => ({ id: e.id, type: e.type, time: e.time, content: e.content })), ...(s.logs.snapshot !== undefined ? { snapshot: s.logs.snapshot } : {}) },
-    next_actions: suggestNextActions(s.agent, { exclude: ['get_agent_details'], templateOutdated: s.workspace?.outdated === true && s.agent.kind === 'task' })
+    next_actions: suggestNextActions(s.agent, { exclude: ['get_agent_details'], templateOutdated: s.workspace?.outdated === true && s.agent.kind !== 'chat' })
       .filter((x) => ctx.offers(x.tool))
       .map((x) => ({ tool: x.tool, why: onlyOfferedTools(x.why, ctx.offers) })),
     ...(s.queue ? { queue: { count: s.queue.count, head: s.queue.head.map(toQueueItemView) } } : {}),

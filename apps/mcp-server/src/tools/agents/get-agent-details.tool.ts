@@ -1,8 +1,9 @@
-import { appStatusHistory, logTail, newestLogTime, toAgent, toWorkspaceView } from '@org/fleet-domain';
+import { appStatusHistory, findAiApp, isAiPromptParameter, logTail, newestLogTime, toAgent, toWorkspaceAgent, toWorkspaceView } from '@org/fleet-domain';
 import { z } from 'zod';
-import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
+import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { fromCoderApiError } from '../../failures.js';
-import { AgentDetailsViewSchema, renderAgentDetailsText, toAgentDetailsView } from '../../views/agent-details.js';
+import { AgentDetailsViewSchema, renderAgentDetailsText, toAgentDetailsView, type AgentDetailsView } from '../../views/agent-details.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 
@@ -35,6 +36,7 @@ export const getAgentDetailsTool = defineTool({
       const view = toAgentDetailsView({ agent: chat.value, history: [], notes: ['A Coder Agents chat: read its messages with get_agent_logs.'] }, ctx.view());
       return success(view, renderAgentDetailsText(view));
     }
+    if (target.value.kind === 'workspace') return workspaceDetails(ctx, target.value.workspace, input);
     const { owner, id, ref } = target.value.task;
     const coder = ctx.deps.coder;
     const opts = { signal: ctx.signal };
@@ -79,4 +81,31 @@ async function presetNameOf(ctx: ToolContext, versionId: string | undefined, pre
   if (!versionId || !presetId) return undefined;
   const presets = await ctx.runtime.templates.presets(versionId);
   return presets.ok ? presets.value.find((p) => p.ID === presetId)?.Name : undefined;
+}
+
+/**
+ * A workspace agent: the workspace as just read, its preset and AI prompt (the build's parameters), the AI app's
+ * status reports as history and the tail of its AgentAPI conversation.
+ */
+async function workspaceDetails(ctx: ToolContext, target: WorkspaceTarget, input: z.output<typeof inputSchema>): Promise<ToolOutcome<AgentDetailsView>> {
+  const ws = target.workspace;
+  const build = ws.latest_build;
+  const [presetName, used, conversation] = await Promise.all([
+    presetNameOf(ctx, build?.template_version_id, build?.template_version_preset_id),
+    build?.id ? ctx.deps.coder.getWorkspaceBuildParameters(build.id, { signal: ctx.signal }) : Promise.resolve(undefined),
+    input.log_tail > 0 ? ctx.runtime.backend.workspaces.conversation(target, ctx.signal) : Promise.resolve(undefined),
+  ]);
+  const prompt = used?.ok ? used.value.find((p) => isAiPromptParameter(p.name ?? ''))?.value : undefined;
+  const agent = toWorkspaceAgent(ws, ctx.now(), { ...attentionThresholds(ctx.deps.config), appSlug: ctx.deps.config.agentAppSlug, ...(presetName ? { preset: presetName } : {}), ...(prompt ? { initialPrompt: prompt } : {}) });
+  const view = toAgentDetailsView(
+    {
+      agent,
+      workspace: toWorkspaceView(ws),
+      history: appStatusHistory(ws, { appId: findAiApp(ws, ctx.deps.config.agentAppSlug)?.app.id, limit: input.history_limit }),
+      ...(conversation ? { logs: conversation.ok ? { entries: logTail(conversation.value, input.log_tail, LOG_TAIL_CHARS) } : { unavailableReason: conversation.failure.message } } : {}),
+      notes: ['A workspace running an AI app: its log is the AgentAPI conversation (get_agent_logs).'],
+    },
+    ctx.view(),
+  );
+  return success(view, renderAgentDetailsText(view));
 }

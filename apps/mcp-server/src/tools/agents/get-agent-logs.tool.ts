@@ -2,7 +2,9 @@ import { filterLogEntries, fitLogEntries, logSortKey, parseTimestamp, truncateTe
 import { fitPage } from '../../answer-ceiling.js';
 import { z } from 'zod';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import { fromCoderApiError } from '../../failures.js';
+import { fromCoderApiError, type Outcome } from '../../failures.js';
+import type { TaskLogsResponse } from '../../coder.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { decodeCursor, encodeCursor, paginate, queryHash, type CursorPayload } from '../shared/cursor.js';
 import { AgentRefSchema, CursorSchema } from '../shared/schemas.js';
 import { UntrustedFieldsSchema } from '../../views/parts.js';
@@ -63,7 +65,8 @@ export const getAgentLogsTool = defineTool({
     const target = await ctx.runtime.backend.resolve(input.agent, ctx.signal);
     if (!target.ok) return failure(target.failure);
     if (target.value.kind === 'chat') return chatLogs(ctx, target.value.chat.id, input);
-    const { owner, id, ref } = target.value.task;
+    const t = target.value;
+    const { id, ref } = t.kind === 'task' ? t.task : t.workspace;
     const query = queryHash({ id, order: input.order, since: input.since, type: input.type, search: input.search });
     let after: CursorPayload | undefined;
     if (input.cursor) {
@@ -71,15 +74,9 @@ export const getAgentLogsTool = defineTool({
       if (!c.ok) return failure(c.failure);
       after = c.value;
     }
-    const r = await ctx.deps.coder.getTaskLogs(owner, id, { signal: ctx.signal });
-    if (!r.ok)
-      return failure(
-        fromCoderApiError(r.error, {
-          action: `read the logs of '${ref}'`,
-          subject: `Agent '${ref}'`,
-          hints: { conflict: 'Coder serves no logs while the task is in error or unknown state: call get_agent_details for its status and last message.' },
-        }),
-      );
+    // A workspace agent's log is its AgentAPI conversation (through Coder's app proxy).
+    const r = t.kind === 'task' ? await taskLogs(ctx, t.task) : await workspaceLogs(ctx, t.workspace);
+    if (!r.ok) return failure(r.failure);
     const matching = filterLogEntries(r.value.logs, { type: input.type, sinceMs: input.since ? parseTimestamp(input.since) : undefined, search: input.search });
     const keyOf = (e: LogEntryLike) => logSortKey(e, input.order);
     // Page by count first, then trim the page to the total size bound (the cursor follows what was returned).
@@ -117,6 +114,18 @@ export const getAgentLogsTool = defineTool({
     return success(fitted.data, fitted.text);
   },
 });
+
+async function taskLogs(ctx: ToolContext, task: { owner: string; id: string; ref: string }): Promise<Outcome<TaskLogsResponse>> {
+  const r = await ctx.deps.coder.getTaskLogs(task.owner, task.id, { signal: ctx.signal });
+  if (r.ok) return r;
+  const hints = { conflict: 'Coder serves no logs while the task is in error or unknown state: call get_agent_details for its status and last message.' };
+  return { ok: false, failure: fromCoderApiError(r.error, { action: `read the logs of '${task.ref}'`, subject: `Agent '${task.ref}'`, hints }) };
+}
+
+async function workspaceLogs(ctx: ToolContext, target: WorkspaceTarget): Promise<Outcome<TaskLogsResponse>> {
+  const r = await ctx.runtime.backend.workspaces.conversation(target, ctx.signal);
+  return r.ok ? { ok: true, value: { logs: r.value } } : r;
+}
 
 /**
  * A chat's messages, newest first, one Coder page per call (before_id cursor), bounded by max_total_chars;

@@ -13,11 +13,12 @@ import type { CoderApiError, CoderResult } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { fromDomainError, toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import type { Capability } from '../../backends/backend.js';
 import { waitWhileInterrupting, waitWhileStarting } from './build-wait.js';
 import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type AnyTarget, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
 
-export interface AgentActionSpec<TaskValue, ChatValue> {
+export interface AgentActionSpec<TaskValue, ChatValue, WorkspaceValue = never> {
   /** The tool, as the mutation journal (and so conflict notices) names it. */
   tool: string;
   /** Verb phrase for failure texts: "send input to", "delete". */
@@ -42,6 +43,13 @@ export interface AgentActionSpec<TaskValue, ChatValue> {
   chat?: (target: ChatTarget) => Promise<Outcome<ChatValue>>;
   /** Whether a chat answer changed anything: only changes are journaled (default: every answer). */
   chatChanged?: (value: ChatValue) => boolean;
+  /**
+   * The call for a workspace agent, after fleet-domain's check (its statuses mean what a task's do); the
+   * Workspaces backend explains its own refusals (AgentAPI busy, app proxy unavailable).
+   */
+  workspace?: (target: WorkspaceTarget) => Promise<Outcome<WorkspaceValue>>;
+  /** Whether a workspace answer changed anything (default: every answer). */
+  workspaceChanged?: (value: WorkspaceValue) => boolean;
   /** Reshapes any failure after the agent was found (send quotes the unsent input back). */
   onFailure?: (failure: ToolFailure) => ToolFailure;
 }
@@ -50,26 +58,29 @@ export interface AgentActionSpec<TaskValue, ChatValue> {
 export type PreparedAction = { agent: Agent; ref: string; id: string } & (
   | { kind: 'task'; target: TargetAgent; plan: ActionPlan }
   | { kind: 'chat'; target: ChatTarget }
+  | { kind: 'workspace'; target: WorkspaceTarget; plan: ActionPlan }
 );
 
 /** What an action did; `changed: false` when nothing was sent (already done) or a chat answered "no change". */
-export type ActionDone<TaskValue, ChatValue> = PreparedAction & { conflict?: ConflictNotice } & (
+export type ActionDone<TaskValue, ChatValue, WorkspaceValue = never> = PreparedAction & { conflict?: ConflictNotice } & (
     | { kind: 'task'; changed: false }
     | { kind: 'task'; changed: true; value: TaskValue | undefined; recovered?: string }
     | { kind: 'chat'; changed: boolean; value: ChatValue }
+    /** `value` absent: fleet-domain found the agent already where the action leads (nothing was sent). */
+    | { kind: 'workspace'; changed: boolean; value?: WorkspaceValue }
   );
 
 const failed = <T>(spec: { onFailure?: (f: ToolFailure) => ToolFailure }, failure: ToolFailure): Outcome<T> => ({ ok: false, failure: spec.onFailure ? spec.onFailure(failure) : failure });
 
 /** Resolve → the kind supports it → fleet-domain's check (task agents; a chat's state is the Agents backend's to judge). */
-export async function prepareAgentAction<TV, CV>(ctx: ToolContext, ref: string, spec: AgentActionSpec<TV, CV>): Promise<Outcome<PreparedAction>> {
+export async function prepareAgentAction<TV, CV, WV>(ctx: ToolContext, ref: string, spec: AgentActionSpec<TV, CV, WV>): Promise<Outcome<PreparedAction>> {
   const loaded = await loadAnyTarget(ctx, ref, spec.verb);
   if (!loaded.ok) return loaded;
   return prepareLoadedAction(ctx, loaded.value, spec);
 }
 
 /** The checks of `prepareAgentAction` on an agent already loaded (send looks at it first: a busy task queues). */
-export async function prepareLoadedAction<TV, CV>(ctx: ToolContext, loaded: AnyTarget, spec: AgentActionSpec<TV, CV>): Promise<Outcome<PreparedAction>> {
+export async function prepareLoadedAction<TV, CV, WV>(ctx: ToolContext, loaded: AnyTarget, spec: AgentActionSpec<TV, CV, WV>): Promise<Outcome<PreparedAction>> {
   const unsupported = unsupportedFor(ctx, loaded.target.agent.kind, spec.capability);
   if (unsupported) return failed(spec, unsupported);
   if (loaded.kind === 'chat') {
@@ -80,6 +91,12 @@ export async function prepareLoadedAction<TV, CV>(ctx: ToolContext, loaded: AnyT
       chat = settled.value;
     }
     return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.ref, id: chat.id } };
+  }
+  if (loaded.kind === 'workspace') {
+    const ws = loaded.target;
+    const plan = checkAgentAction(ws.agent, spec.action);
+    if (!plan.ok) return failed(spec, fromDomainError(plan.error));
+    return { ok: true, value: { kind: 'workspace', target: ws, agent: ws.agent, ref: ws.ref, id: ws.id, plan: plan.value } };
   }
   let target = loaded.target;
   if (spec.waitWhileStarting) {
@@ -93,7 +110,7 @@ export async function prepareLoadedAction<TV, CV>(ctx: ToolContext, loaded: AnyT
 }
 
 /** The Coder call → fleet-domain's reading of a refusal → the journal. */
-export async function commitAgentAction<TV, CV>(ctx: ToolContext, prepared: PreparedAction, spec: AgentActionSpec<TV, CV>): Promise<Outcome<ActionDone<TV, CV>>> {
+export async function commitAgentAction<TV, CV, WV>(ctx: ToolContext, prepared: PreparedAction, spec: AgentActionSpec<TV, CV, WV>): Promise<Outcome<ActionDone<TV, CV, WV>>> {
   const journal = () => recordMutation(ctx, prepared.id, spec.tool, prepared.ref);
   const withConflict = (conflict: ConflictNotice | undefined) => (conflict ? { conflict } : {});
   if (prepared.kind === 'chat') {
@@ -101,6 +118,14 @@ export async function commitAgentAction<TV, CV>(ctx: ToolContext, prepared: Prep
     const r = await spec.chat(prepared.target);
     if (!r.ok) return failed(spec, r.failure);
     const changed = spec.chatChanged?.(r.value) ?? true;
+    return { ok: true, value: { ...prepared, changed, value: r.value, ...withConflict(changed ? await journal() : undefined) } };
+  }
+  if (prepared.kind === 'workspace') {
+    if (prepared.plan === 'already_done') return { ok: true, value: { ...prepared, changed: false } };
+    if (!spec.workspace) return failed(spec, notServed(prepared, spec));
+    const r = await spec.workspace(prepared.target);
+    if (!r.ok) return failed(spec, r.failure);
+    const changed = spec.workspaceChanged?.(r.value) ?? true;
     return { ok: true, value: { ...prepared, changed, value: r.value, ...withConflict(changed ? await journal() : undefined) } };
   }
   if (prepared.plan === 'already_done') return { ok: true, value: { ...prepared, changed: false } };
@@ -116,7 +141,7 @@ export async function commitAgentAction<TV, CV>(ctx: ToolContext, prepared: Prep
 }
 
 /** Resolve, check, call Coder, explain a refusal, journal: the whole flow. */
-export async function runAgentAction<TV, CV>(ctx: ToolContext, ref: string, spec: AgentActionSpec<TV, CV>): Promise<Outcome<ActionDone<TV, CV>>> {
+export async function runAgentAction<TV, CV, WV = never>(ctx: ToolContext, ref: string, spec: AgentActionSpec<TV, CV, WV>): Promise<Outcome<ActionDone<TV, CV, WV>>> {
   const prepared = await prepareAgentAction(ctx, ref, spec);
   if (!prepared.ok) return prepared;
   return commitAgentAction(ctx, prepared.value, spec);

@@ -6,6 +6,7 @@ import {
   onlyUnverifiable,
   rankTemplates,
   waitVerdict,
+  workspaceNameProblem,
   WAIT_TARGETS,
   type Agent,
   type AssignmentRequirements,
@@ -201,10 +202,11 @@ export const createAgentTaskTool = defineTool({
     if (!kinds.ok) return failure(fromCoderApiError(kinds.error, { action: 'read the Coder version' }));
     if (kinds.value.includes('chat') && (input.template === undefined || !kinds.value.includes('task'))) return createChat(ctx, input);
 
-    // 1. The deployment must have the Tasks API at all.
+    // 1. The deployment must have the Tasks API at all (or serve workspace agents: plain workspaces with an AI app).
+    const asWorkspace = kinds.value.includes('workspace');
     const info = await coder.getServerInfo(opts);
     if (!info.ok) return failure(fromCoderApiError(info.error, { action: 'read the Coder version' }));
-    if (info.value.tasksApi === 'none') {
+    if (info.value.tasksApi === 'none' && !asWorkspace) {
       return failure(
         toolFailure(
           'tasks_unsupported',
@@ -221,7 +223,13 @@ export const createAgentTaskTool = defineTool({
     const entry = resolved.value;
     const versionId = entry.template.active_version_id;
     if (!versionId) return failure(toolFailure('template_not_found', `Template '${entry.facts.name}' has no active version to create from.`, 'Choose another template from list_templates.'));
-    if (entry.facts.hasAiTask === false) return failure(notAiTemplate(entry.facts.name));
+    let promptParameter: string | undefined;
+    if (asWorkspace) {
+      const p = await ctx.runtime.backend.workspaces.promptParameter(versionId);
+      if (!p.ok) return failure(fromCoderApiError(p.error, { action: `read the parameters of template '${entry.facts.name}'` }));
+      if (!p.value) return failure(noPromptParameter(entry.facts.name));
+      promptParameter = p.value;
+    } else if (entry.facts.hasAiTask === false) return failure(notAiTemplate(entry.facts.name));
     const preset = pickPreset(entry, input.preset);
     if (!preset.ok) return failure(preset.failure);
 
@@ -256,6 +264,10 @@ export const createAgentTaskTool = defineTool({
     // 5. Create, under a name fixed before the first attempt (D1): a lost answer is re-read by that name,
     // and a retry with it collides (or is recognised as the same request) instead of making a second agent.
     const name = input.name ?? taskNameFor(input.input, [username, versionId, preset.value?.id ?? '', input.input.trim()]);
+    if (promptParameter !== undefined) {
+      const target = { entry, versionId, preset: preset.value, username, name, promptParameter, warnings };
+      return createWorkspaceAgent(ctx, input, target);
+    }
     const created = await coder.createTask(
       username,
       {
@@ -305,12 +317,7 @@ export const createAgentTaskTool = defineTool({
     }
 
     const data: Output = {
-      agent: {
-        ...toAgentSummaryView(agent),
-        display_name: agent.displayName,
-        template: { id: entry.template.id ?? agent.template.id, name: entry.facts.name, version_id: versionId },
-        ...(preset.value ? { preset: preset.value } : {}),
-      },
+      agent: createdView(agent, entry, versionId, preset.value),
       requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
       ...(wait ? { wait } : {}),
       ...(conflict ? { conflict } : {}),
@@ -320,6 +327,69 @@ export const createAgentTaskTool = defineTool({
     return success(data, render(data));
   },
 });
+
+/** The created agent as the answer shows it: with its template (active version) and preset. */
+function createdView(agent: Agent, entry: TemplateEntry, versionId: string, preset: { id: string; name: string } | undefined): Output['agent'] {
+  return {
+    ...toAgentSummaryView(agent),
+    display_name: agent.displayName,
+    template: { id: entry.template.id ?? agent.template.id, name: entry.facts.name, version_id: versionId },
+    ...(preset ? { preset } : {}),
+  };
+}
+
+function noPromptParameter(name: string): ToolFailure {
+  return toolFailure(
+    'template_not_ai',
+    `Template '${name}' has no AI prompt parameter ("AI Prompt"), so a workspace from it would not start an agent on the task. Nothing was created.`,
+    'Choose a template whose agent runs an AI app with an "AI Prompt" parameter (the Claude Code module), e.g. one list_agents shows agents of.',
+  );
+}
+
+/**
+ * A workspace agent (issue #17): a workspace from the template's active version and preset, the task in its AI
+ * prompt parameter; the name follows the workspace name rules (checked before anything is created). The AI app
+ * starts working on the prompt once the workspace is up.
+ */
+async function createWorkspaceAgent(
+  ctx: ToolContext,
+  input: Input,
+  t: { entry: TemplateEntry; versionId: string; preset: { id: string; name: string } | undefined; username: string; name: string; promptParameter: string; warnings: readonly AssignmentViolation[] },
+): Promise<ToolOutcome<Output>> {
+  const workspaces = ctx.runtime.backend.workspaces;
+  const fleet = await workspaces.list();
+  const taken = fleet.ok ? fleet.value.agents.filter((a) => a.owner.toLowerCase() === t.username.toLowerCase()).map((a) => a.name) : [];
+  // A generated name is the same for a repeated request: Coder then recognises it (same prompt), not a second agent.
+  const problem = workspaceNameProblem(t.name, input.name ? taken : []);
+  if (problem) return failure(toolFailure(problem.includes('already') ? 'name_taken' : 'invalid_argument', `Cannot name the agent '${t.name}': ${problem}. Nothing was created.`, 'Pass another name (letters, digits and hyphens, at most 32), or omit name to let the server generate one.'));
+  const organizationId = t.entry.template.organization_id ?? '';
+  const r = await workspaces.create(
+    { organizationId, owner: t.username, name: t.name, templateVersionId: t.versionId, ...(t.preset ? { presetId: t.preset.id } : {}), promptParameter: t.promptParameter, prompt: input.input },
+    mutationSignals(ctx),
+  );
+  if (!r.ok) return failure(r.failure);
+  let agent = r.value.agent;
+  const conflict = await recordMutation(ctx, agent.id, 'create_agent_task', `${agent.owner}/${agent.name}`);
+  let wait: WaitReport | undefined;
+  if (input.wait_until) {
+    const id = agent.id;
+    const waited = await waitFor(ctx, agent, input.wait_until, Math.min(input.wait_timeout_ms, MAX_WAIT_MS), async () => {
+      const fresh = await workspaces.load(id, ctx.signal);
+      return fresh.ok ? fresh.value.agent : undefined;
+    });
+    agent = waited.agent;
+    wait = waited.report;
+  }
+  const data: Output = {
+    agent: createdView(agent, t.entry, t.versionId, t.preset),
+    requirement_warnings: t.warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
+    ...(wait ? { wait } : {}),
+    ...(conflict ? { conflict } : {}),
+    next_actions: offeredNext(ctx, nextActionsAfterCreate(agent.status, wait?.outcome)),
+    ...(r.value.recovered ? { recovered: r.value.recovered } : {}),
+  };
+  return success(data, render(data));
+}
 
 function notAiTemplate(name: string): ToolFailure {
   return toolFailure(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, failure, success, type ConfirmOutcome } from '../../define-tool.js';
-import { toolFailure } from '../../failures.js';
+import { fromCoderApiError, toolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { commitAgentAction, prepareAgentAction, type AgentActionSpec } from './agent-action.js';
@@ -42,7 +42,7 @@ export const deleteAgentTool = defineTool({
   outputSchema,
   async handle(input, ctx) {
     const race: RaceState = {};
-    const spec: AgentActionSpec<unknown, unknown> = {
+    const spec: AgentActionSpec<unknown, unknown, unknown> = {
       tool: 'delete_agent',
       verb: 'delete',
       capability: 'delete',
@@ -54,6 +54,10 @@ export const deleteAgentTool = defineTool({
       task: (target) => retryAfterBuild(ctx, target, 'delete_agent', () => ctx.deps.coder.deleteTask(target.resolved.owner, target.resolved.id, { signal: mutationSignal(ctx) }), race),
       recover: raceRecover(race, recoverByReread(ctx, 'delete', (ref) => `check with get_agent_details agent=${ref}: if it is still there and not deleting, call delete_agent again.`)),
       chat: (target) => ctx.runtime.backend.chats.archive(target, mutationSignals(ctx)),
+      workspace: async (target) => {
+        const r = await ctx.runtime.backend.workspaces.build(target, 'delete', mutationSignal(ctx));
+        return r.ok ? { ok: true, value: undefined } : { ok: false, failure: fromCoderApiError(r.error, { action: `delete agent '${target.ref}'`, subject: `Agent '${target.ref}'` }) };
+      },
     };
     const prepared = await prepareAgentAction(ctx, input.agent, spec);
     if (!prepared.ok) return failure(prepared.failure);

@@ -11,7 +11,7 @@ const inputSchema = z.object({
 });
 
 const outputSchema = z.object({
-  agent: AgentSummaryViewSchema.describe('The agent after the interrupt (Coder answers with the chat)'),
+  agent: AgentSummaryViewSchema.describe('The agent after the interrupt (as Coder has it then)'),
   already_idle: z.boolean().describe('The agent had no turn running: nothing was sent to Coder'),
   ...ACTION_RESULT_FIELDS,
 });
@@ -21,7 +21,7 @@ export const interruptAgentTool = defineTool({
   name: 'interrupt_agent',
   title: 'Interrupt agent',
   description:
-    "Stops the running turn of a Coder Agents chat: it returns to idle, history kept, and its queued input runs next (tasks cannot: use pause_agent). Next: send_agent_input with new instructions.",
+    "Stops the running turn of a Coder Agents chat or workspace agent (ESC): it returns to idle, history kept; a chat's queued input runs next (tasks cannot: use pause_agent). Next: send_agent_input.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
@@ -36,10 +36,13 @@ export const interruptAgentTool = defineTool({
       action: 'pause',
       chat: (target) => ctx.runtime.backend.chats.interrupt(target, mutationSignals(ctx)),
       chatChanged: (value) => !value.unchanged,
+      // A workspace agent: ESC to its AgentAPI (a raw message) while a turn runs.
+      workspace: (target) => ctx.runtime.backend.workspaces.interrupt(target, mutationSignals(ctx)),
+      workspaceChanged: (value) => !value.unchanged,
     });
     if (!r.ok) return failure(r.failure);
     const done = r.value;
-    const after = done.kind === 'chat' ? done.value.agent : done.agent;
+    const after = done.kind === 'chat' ? done.value.agent : done.kind === 'workspace' && done.value ? done.value.agent : done.agent;
     const recovered = done.kind === 'chat' ? done.value.recovered : undefined;
     const data: Output = {
       agent: toAgentSummaryView(after),

@@ -11,6 +11,7 @@ import type { AnyTask, CoderApiError } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { fromCoderApiError, fromDomainError, type CoderFailureContext, type Outcome, type ToolFailure } from '../../failures.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { unsupportedFailure, type Capability } from '../../backends/backend.js';
 import type { ResolvedAgent } from '../../runtime/agent-resolver.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
@@ -62,16 +63,18 @@ export function recoverByReread(ctx: ToolContext, action: 'pause' | 'resume' | '
 export const RecoveredSchema = z.string().optional().describe('Present when Coder’s answer was lost: what a re-read (or a recognised repeat of the same request) found');
 
 /** A lifecycle target of any kind: a task (read fresh) or a chat (read fresh by the Agents backend). */
-export type AnyTarget = { kind: 'task'; target: TargetAgent } | { kind: 'chat'; target: ChatTarget; ref: string };
+export type AnyTarget = { kind: 'task'; target: TargetAgent } | { kind: 'chat'; target: ChatTarget; ref: string } | { kind: 'workspace'; target: WorkspaceTarget; ref: string };
 
 /**
- * Resolves an agent reference of any kind (task id, name, owner/name; chat id) through the fleet backend
+ * Resolves an agent reference of any kind (task id, name, owner/name; chat id; workspace name) through the fleet backend
  * and reads it fresh. `action` is a verb phrase ("pause").
  */
 export async function loadAnyTarget(ctx: ToolContext, ref: string, action: string): Promise<Outcome<AnyTarget>> {
   const resolved = await ctx.runtime.backend.resolve(ref, ctx.signal);
   if (!resolved.ok) return resolved;
   if (resolved.value.kind === 'chat') return { ok: true, value: { kind: 'chat', target: resolved.value.chat, ref: resolved.value.chat.id } };
+  // A workspace agent was just read by the resolver (fresh from Coder).
+  if (resolved.value.kind === 'workspace') return { ok: true, value: { kind: 'workspace', target: resolved.value.workspace, ref: resolved.value.workspace.ref } };
   const task = resolved.value.task;
   const fresh = await ctx.deps.coder.getTask(task.owner, task.id, { signal: ctx.signal });
   if (!fresh.ok) return { ok: false, failure: fromCoderApiError(fresh.error, { action: `${action} agent '${task.ref}'`, subject: `Agent '${task.ref}'` }) };

@@ -16,7 +16,8 @@ import { fromCoderApiError, fromDomainError, toolFailure, type ToolFailure } fro
 import { toAgentSummaryView, AgentSummaryViewSchema } from '../../views/agent-core.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { AgentRefSchema } from '../shared/schemas.js';
-import { ACTION_RESULT_FIELDS, agentOf, BuildSchema, buildView, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation, renderBuild, unsupportedFor, type BuildView, type NextActions } from './lifecycle-common.js';
+import type { Agent } from '@org/fleet-domain';
+import { ACTION_RESULT_FIELDS, agentOf, type AnyTarget, BuildSchema, buildView, conflictLines, loadAnyTarget, nextLines, offeredNext, recordMutation, renderBuild, unsupportedFor, type BuildView, type NextActions } from './lifecycle-common.js';
 
 export const DEFAULT_REBUILD_WAIT_MS = 120_000;
 export const MAX_REBUILD_WAIT_MS = 300_000;
@@ -52,9 +53,9 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
   const loaded = await loadAnyTarget(ctx, input.agent, verb);
   if (!loaded.ok) return failure(loaded.failure);
   if (loaded.value.kind === 'chat') return failure(unsupportedFor(ctx, 'chat', action) ?? toolFailure('not_supported', `${tool} does not apply to a Coder Agents chat.`, 'Use send_agent_input.'));
-  const target = loaded.value.target;
+  const target = rebuildTarget(ctx, loaded.value);
   const { ref } = target;
-  const workspaceId = target.task.workspace_id;
+  const workspaceId = target.workspaceId;
   if (!workspaceId) {
     return failure(toolFailure('build_in_progress', `Agent '${ref}' has no workspace yet (Coder is still creating it).`, `Call ${tool} again once get_agent_details shows the agent starting or running.`, { retryAfterMs: 10_000 }));
   }
@@ -95,10 +96,9 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
 
   const builds: BuildView[] = [];
   const finish = async (outcome: RebuildOutput['outcome'], next: NextActions): Promise<ToolOutcome<RebuildOutput>> => {
-    const conflict = builds.length > 0 ? await recordMutation(ctx, target.resolved.id, tool, ref) : undefined;
+    const conflict = builds.length > 0 ? await recordMutation(ctx, target.id, tool, ref) : undefined;
     // Read back: the agent as Coder has it now (starting, or up again), not as it was.
-    const now = await coder.getTask(target.resolved.owner, target.resolved.id, opts);
-    const after = now.ok ? agentOf(ctx, now.value) : undefined;
+    const after = await target.reread();
     // Input is suggested only to an agent that takes it now (up again, it may already be back at its work).
     const takesInput = after !== undefined && checkAgentAction(after, 'send_input').ok;
     const out: RebuildOutput = {
@@ -114,7 +114,7 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
     return success(out, rebuildText(out, ref, tool));
   };
   const failed = async (f: ToolFailure): Promise<ToolOutcome<RebuildOutput>> => {
-    if (builds.length > 0) await recordMutation(ctx, target.resolved.id, tool, ref);
+    if (builds.length > 0) await recordMutation(ctx, target.id, tool, ref);
     const ran = builds.length > 0 ? ` Builds run for this call: ${builds.map(renderBuild).join(', ')}.` : '';
     return failure({ ...f, message: `${f.message}${ran}`, details: { ...f.details, builds } });
   };
@@ -162,6 +162,31 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
     { tool: 'get_agent_details', why: 'The workspace is up; the agent continues its task (or waits idle).' },
     { tool: 'send_agent_input', why: 'Give it instructions once it is idle.' },
   ]);
+}
+
+/** What the rebuild needs of a task or workspace agent: its workspace, the agent as found, and a re-read. */
+interface RebuildTarget {
+  id: string;
+  ref: string;
+  workspaceId: string | undefined;
+  agent: Agent;
+  reread: () => Promise<Agent | undefined>;
+}
+
+function rebuildTarget(ctx: ToolContext, loaded: Exclude<AnyTarget, { kind: 'chat' }>): RebuildTarget {
+  if (loaded.kind === 'workspace') {
+    const w = loaded.target;
+    const workspaces = ctx.runtime.backend.workspaces;
+    return { id: w.id, ref: w.ref, workspaceId: w.id, agent: w.agent, reread: async () => {
+      const r = await workspaces.load(w.id, ctx.signal);
+      return r.ok ? r.value.agent : undefined;
+    } };
+  }
+  const t = loaded.target;
+  return { id: t.resolved.id, ref: t.ref, workspaceId: t.task.workspace_id ?? undefined, agent: t.agent, reread: async () => {
+    const r = await ctx.deps.coder.getTask(t.resolved.owner, t.resolved.id, { signal: ctx.signal });
+    return r.ok ? agentOf(ctx, r.value) : undefined;
+  } };
 }
 
 /** Coder refused a build: 409 means another build started meanwhile (another session): say when to retry. */

@@ -69,7 +69,7 @@ export const sendAgentInputTool = defineTool({
   outputSchema,
   async handle(input, ctx) {
     const text = input.input;
-    const spec: AgentActionSpec<unknown, SendOutcome> = {
+    const spec: AgentActionSpec<unknown, SendOutcome, SendOutcome> = {
       tool: 'send_agent_input',
       verb: 'send input to',
       capability: 'send_input',
@@ -78,6 +78,7 @@ export const sendAgentInputTool = defineTool({
       task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
       recover: (target, error) => recoverLostSend(ctx, target, error, text),
       chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, mutationSignals(ctx)),
+      workspace: (target) => ctx.runtime.backend.workspaces.sendInput(target, text, mutationSignals(ctx)),
       onFailure: (f) => notSent(busyHint(f, input.when_busy), text),
     };
     const loaded = await loadAnyTarget(ctx, input.agent, spec.verb);
@@ -98,9 +99,9 @@ export const sendAgentInputTool = defineTool({
       { tool: 'get_agent_details', why: 'The agent is working on it; check its state in a while.' },
       { tool: 'get_agent_logs', why: 'Read its answer once it is idle again.' },
     ];
-    const sent = done.kind === 'chat' ? done.value : { kind: 'delivered' as const, agent, interrupted: false };
+    const sent = done.kind === 'chat' ? done.value : done.kind === 'workspace' && done.value ? done.value : { kind: 'delivered' as const, agent, interrupted: false };
     const queued = sent.kind === 'queued';
-    const recovered = done.kind === 'task' && done.changed ? done.recovered : done.kind === 'chat' ? done.value.recovered : undefined;
+    const recovered = done.kind === 'task' && done.changed ? done.recovered : done.kind !== 'task' ? done.value?.recovered : undefined;
     // A chat is read back (running its turn, or busy with the input queued); a task's own report comes later.
     const after = done.kind === 'chat' ? await readBackChat(ctx, done.id) : undefined;
     const data: Output = {

@@ -10,7 +10,8 @@
 import type { Agent, AgentStatus } from '@org/fleet-domain';
 import type { CoderClient, CoderResult } from '../../coder.js';
 import { failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
-import type { Outcome } from '../../failures.js';
+import { fromCoderApiError, toolFailure, type Outcome } from '../../failures.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { raceRecover, retryAfterBuild, type RaceState } from './build-wait.js';
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import { toAgentSummaryView, type AgentSummaryView } from '../../views/agent-core.js';
@@ -76,6 +77,7 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     recover: raceRecover(race, reread),
     chat: (target) => transitionChat(ctx, target, spec),
     chatChanged: (value) => value !== undefined,
+    workspace: (target) => transitionWorkspace(ctx, target, spec),
   });
   if (!r.ok) return r;
   const done = r.value;
@@ -90,6 +92,12 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     return { ok: true, value: { ...base, ...readBack, unchanged: false, via: done.value.via, ...(recoveredChat ? { recovered: recoveredChat } : {}), next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
   }
   if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
+  if (done.kind === 'workspace') {
+    const now = await ctx.runtime.backend.workspaces.load(done.id, ctx.signal);
+    const after = now.ok ? { agent: toAgentSummaryView(now.value.agent), previous_status: done.agent.status } : {};
+    const build = done.value ? { via: done.value.via, build: buildView(done.value.result) } : {};
+    return { ok: true, value: { ...base, ...after, unchanged: false, ...build, next_actions: offeredNext(ctx, spec.nextWhenStarted) } };
+  }
   const started = done.value;
   // Read back: the answer shows the agent as Coder has it now (paused / starting), not as it was.
   const now = await ctx.deps.coder.getTask(done.target.resolved.owner, done.target.resolved.id, { signal: ctx.signal });
@@ -125,6 +133,19 @@ async function transitionCall(ctx: ToolContext, target: TargetAgent, spec: Trans
   if (!info.ok || info.value.features.pauseResume) return r;
   const b = await ctx.deps.coder.createWorkspaceBuild(workspaceId, { transition: spec.workspaceTransition }, opts);
   return b.ok ? { ...b, value: { via: 'workspace_build', result: { workspaceBuild: b.value } } } : b;
+}
+
+/** A workspace agent: pause stops its workspace, resume starts it (plain builds; 409 while another build runs). */
+async function transitionWorkspace(ctx: ToolContext, target: WorkspaceTarget, spec: TransitionSpec): Promise<Outcome<{ via: 'workspace_build'; result: BuildAnswer }>> {
+  const r = await ctx.runtime.backend.workspaces.build(target, spec.workspaceTransition, mutationSignal(ctx));
+  if (r.ok) return { ok: true, value: { via: 'workspace_build', result: { workspaceBuild: r.value } } };
+  if (r.error.kind === 'conflict') {
+    return {
+      ok: false,
+      failure: toolFailure('build_in_progress', `Coder refused the ${spec.workspaceTransition} build of agent '${target.ref}': another workspace build is running (${r.error.message}).`, `Call ${spec.tool} again in about 10 s; get_agent_details shows the build.`, { retryAfterMs: 10_000 }),
+    };
+  }
+  return { ok: false, failure: fromCoderApiError(r.error, { action: `${spec.verb} agent '${target.ref}'`, subject: `Agent '${target.ref}'` }) };
 }
 
 /** The message resume_agent sends to a chat (Coder Agents has no resume: a new turn is a new message). */

@@ -1,0 +1,140 @@
+/**
+ * The Workspaces backend (#17) against a fake Coder client: paged reads (one request per page), which
+ * workspaces are agents, owner scope, AgentAPI steering and the app-proxy refusals.
+ */
+import { buildAgentWorkspace } from '@org/fleet-domain/testing';
+import { describe, expect, it } from 'vitest';
+import type { CoderApiError, CoderResult, Workspace } from '../coder.js';
+import { manualClock } from '../testing/manual-clock.js';
+import { createWorkspacesBackend, ESC, proxyFailure, type WorkspacesClient } from './workspaces-backend.js';
+
+const ok = <T>(value: T, status = 200): CoderResult<T> => ({ ok: true, status, value });
+const fail = (kind: CoderApiError['kind'], status: number, message = 'nope'): CoderResult<never> => ({ ok: false, error: { kind, status, operation: 'test', message } });
+const UP = { workspaceStatus: 'running', connection: 'connected', lifecycle: 'ready', healthy: true, appHealth: 'healthy' };
+
+function fleetOf(n: number): Workspace[] {
+  const out: Workspace[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    out.push(buildAgentWorkspace({ ...UP, state: i % 2 === 0 ? 'idle' : 'working' }, { id, name: `agent-${i}`, owner: i % 3 === 0 ? 'bob' : 'alice' }));
+  }
+  // A stopped agent (no apps: its template version has the AI prompt), and a plain workspace.
+  out.push(buildAgentWorkspace({ workspaceStatus: 'stopped' }, { id: 'stopped-1', name: 'paused-one', noAgent: true, templateVersionId: 'v-ai' }));
+  out.push(buildAgentWorkspace({ workspaceStatus: 'running' }, { id: 'plain-1', name: 'docs-site', noAgent: true, templateVersionId: 'v-plain' }));
+  return out;
+}
+
+function fakeClient(workspaces: Workspace[], over: Partial<WorkspacesClient> = {}) {
+  const calls: string[] = [];
+  const client: WorkspacesClient = {
+    listWorkspaces: async (q = {}) => {
+      calls.push(`list ${q.offset ?? 0}`);
+      const offset = q.offset ?? 0;
+      return ok({ workspaces: workspaces.slice(offset, offset + (q.limit ?? workspaces.length)), count: workspaces.length });
+    },
+    getWorkspace: async (id) => {
+      const ws = workspaces.find((w) => w.id === id);
+      return ws ? ok(ws) : fail('not_found', 404);
+    },
+    createWorkspace: async () => fail('server_error', 500),
+    createWorkspaceBuild: async () => fail('server_error', 500),
+    getWorkspaceBuildParameters: async () => ok([]),
+    getAgentApiStatus: async () => ok({ status: 'stable' }),
+    getAgentApiMessages: async () => ok({ messages: [] }),
+    postAgentApiMessage: async (_t, body) => {
+      calls.push(`post ${body.type} ${JSON.stringify(body.content)}`);
+      return ok(undefined);
+    },
+    ...over,
+  };
+  return { client, calls };
+}
+
+const templates = { parameters: async (v: string) => ok(v === 'v-ai' ? [{ name: 'AI Prompt' }] : [{ name: 'cpu' }]) } as never;
+
+function backend(client: WorkspacesClient, extra: { owners?: string[]; pageSize?: number } = {}) {
+  return createWorkspacesBackend({ coder: client, clock: manualClock(), templates, thresholds: {}, appSlug: 'ccw', ttlMs: 0, loadTimeoutMs: 5_000, ...extra });
+}
+
+describe('workspaces backend: reading', () => {
+  it('reads every page with one request each; lists only agent workspaces (a stopped one by its template)', async () => {
+    const { client, calls } = fakeClient(fleetOf(25));
+    const r = await backend(client, { pageSize: 10 }).list();
+    expect(calls.filter((c) => c.startsWith('list')).sort()).toEqual(['list 0', 'list 10', 'list 20']);
+    expect(r.ok && r.value.count).toBe(26);
+    const names = r.ok ? r.value.agents.map((a) => a.name) : [];
+    expect(names).toContain('paused-one');
+    expect(names).not.toContain('docs-site');
+    expect(r.ok && r.value.agents.find((a) => a.name === 'paused-one')?.status).toBe('paused');
+  });
+
+  it('restricts to the owner scope and resolves names case-insensitively', async () => {
+    const { client } = fakeClient(fleetOf(6));
+    const b = backend(client, { owners: ['BOB'] });
+    const r = await b.list();
+    expect(r.ok && r.value.agents.every((a) => a.owner === 'bob')).toBe(true);
+    const found = await b.resolve('Bob/AGENT-3');
+    expect(found !== 'missing' && found.ok && found.value.ref).toBe('bob/agent-3');
+    expect(await b.resolve('agent-1')).toBe('missing');
+  });
+});
+
+describe('workspaces backend: steering through AgentAPI', () => {
+  const target = async (client: WorkspacesClient, ref = 'agent-0') => {
+    const t = await backend(client).resolve(ref);
+    if (t === 'missing' || !t.ok) throw new Error('no target');
+    return t.value;
+  };
+
+  it('sends a user message; a 409 (a turn runs) is agent_busy with retry advice', async () => {
+    const { client, calls } = fakeClient(fleetOf(2));
+    const b = backend(client);
+    const sent = await b.sendInput(await target(client), 'hello');
+    expect(sent.ok && sent.value.kind).toBe('delivered');
+    expect(calls).toContain('post user "hello"');
+    const busy = fakeClient(fleetOf(2), { postAgentApiMessage: async () => fail('conflict', 409, 'agent is running') });
+    const r = await backend(busy.client).sendInput(await target(busy.client), 'hello');
+    expect(!r.ok && r.failure.code).toBe('agent_busy');
+    expect(!r.ok && r.failure.hint).toMatch(/interrupt_agent|again/);
+  });
+
+  it('a lost answer is read back from the conversation (delivered once), never "not sent"', async () => {
+    const lost = fakeClient(fleetOf(2), {
+      postAgentApiMessage: async () => ({ ok: false, error: { kind: 'timeout', operation: 'test', message: 'timed out', delivery: 'unknown' } }) as CoderResult<never>,
+      getAgentApiMessages: async () => ok({ messages: [{ id: 1, role: 'user', content: 'hello', time: '2026-01-01T00:00:00Z' }] }),
+    });
+    const r = await backend(lost.client).sendInput(await target(lost.client), 'hello');
+    expect(r.ok && r.value.recovered).toMatch(/delivered/);
+  });
+
+  it('interrupts with ESC only while AgentAPI runs a turn', async () => {
+    const idle = fakeClient(fleetOf(2));
+    const r = await backend(idle.client).interrupt(await target(idle.client));
+    expect(r.ok && r.value.unchanged).toBe(true);
+    expect(idle.calls.some((c) => c.startsWith('post'))).toBe(false);
+    const running = fakeClient(fleetOf(2), { getAgentApiStatus: async () => ok({ status: 'running' }) });
+    const stopped = await backend(running.client).interrupt(await target(running.client));
+    expect(stopped.ok && stopped.value.unchanged).toBe(false);
+    expect(running.calls).toContain(`post raw ${JSON.stringify(ESC)}`);
+  });
+
+  it('refuses a stopped agent before calling AgentAPI, naming resume_agent', async () => {
+    const { client, calls } = fakeClient(fleetOf(2));
+    const r = await backend(client).sendInput(await target(client, 'paused-one'), 'hello');
+    expect(!r.ok && r.failure.code).toBe('agent_paused');
+    expect(!r.ok && r.failure.hint).toMatch(/resume_agent/);
+    expect(calls.some((c) => c.startsWith('post'))).toBe(false);
+  });
+
+  it.each([
+    ['forbidden', 403, 'Path-based applications are disabled on this deployment.', /path-based apps are disabled.*CODER_DISABLE_PATH_APPS/s],
+    ['forbidden', 403, 'Forbidden.', /application_connect/],
+    ['not_found', 404, 'Not found.', /--agent-app-slug/],
+    ['unauthorized', 401, 'Unauthorized.', /CODER_SESSION_TOKEN/],
+    ['upstream_unavailable', 502, 'The agent is not connected.', /resume_agent/],
+  ] as const)('proxy %s (%i) is a clear refusal naming the cause', (kind, status, message, pattern) => {
+    const f = proxyFailure({ kind, status, operation: 'POST /@{owner}/{workspace}.{agent}/apps/{slug}/message', message }, { ref: 'alice/a', app: { owner: 'alice', workspace: 'a', agent: 'main', slug: 'ccw' } }, 'send input to');
+    expect(f.code).toBe('app_unreachable');
+    expect(`${f.message} ${f.hint}`).toMatch(pattern);
+  });
+});
