@@ -10,7 +10,7 @@
  *
  * Env: BENCH_RUNS (default 11), BENCH_WARMUP (3), BENCH_SCENARIOS (e.g. "1,2"; default all),
  * BENCH_SIZES (scenario 1, default "100,1000,10000"), BENCH_CHAT_SIZES (scenario 6, default "1000,10000"),
- * BENCH_CHAT_CHANGES (scenario 6, default 1000), BENCH_NO_WRITE=1 (print only).
+ * BENCH_CHAT_CHANGES (scenario 6, default 1000), BENCH_WORKSPACE_SIZES (scenario 8, default "1000"), BENCH_NO_WRITE=1 (print only).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { concurrencyScenario } from './scenarios/concurrency.js';
 import { contextCostScenario } from './scenarios/context-cost.js';
 import { fleetQueryScenario } from './scenarios/fleet-query.js';
 import { rssSoakScenario } from './scenarios/rss-soak.js';
+import { workspacesScenario } from './scenarios/workspaces.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const WORKSPACE_ROOT = resolve(BENCH_DIR, '../../..');
@@ -67,6 +68,11 @@ async function main(): Promise<void> {
       run: () => chatsScenario({ sizes: (process.env['BENCH_CHAT_SIZES'] ?? '1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0), runs, warmup, changes: intEnv('BENCH_CHAT_CHANGES', 1000) }),
     },
     { id: '7', title: 'RSS soak over Streamable HTTP', run: () => rssSoakScenario({ workspaceRoot: WORKSPACE_ROOT }) },
+    {
+      id: '8',
+      title: 'Workspace agents',
+      run: () => workspacesScenario({ sizes: (process.env['BENCH_WORKSPACE_SIZES'] ?? '1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0), runs, warmup }),
+    },
   ];
   out(`coder-fleet-mcp bench: ${runs} runs after ${warmup} warm-up, node ${process.version}`);
   const results: ScenarioResult[] = [];
