@@ -67,7 +67,7 @@ describe('fromDomainError', () => {
     if (r.ok) throw new Error('expected a refusal');
     return r.error;
   };
-  const templateRefusal = (kind: 'template_current' | 'template_parameters_removed' | 'template_parameters_required'): DomainError => ({
+  const templateRefusal = (kind: 'template_current' | 'template_parameters_removed' | 'template_parameters_required' | 'template_parameters_unknown'): DomainError => ({
     kind,
     action: 'update_template',
     names: kind === 'template_current' ? [] : ['cpu'],
@@ -96,6 +96,7 @@ describe('fromDomainError', () => {
     template_current: [templateRefusal('template_current'), 'template_current'],
     template_parameters_removed: [templateRefusal('template_parameters_removed'), 'template_parameters_removed'],
     template_parameters_required: [templateRefusal('template_parameters_required'), 'template_parameters_required'],
+    template_parameters_unknown: [templateRefusal('template_parameters_unknown'), 'invalid_argument'],
   };
   it.each(Object.entries(CASES))('%s → %j', (_, [error, code]) => {
     const f = fromDomainError(error);

@@ -237,7 +237,10 @@ export function fromDomainError(error: DomainError): ToolFailure {
     case 'template_current':
     case 'template_parameters_removed':
     case 'template_parameters_required':
-      return toolFailure(kind, error.message, error.hint, { details: { action: error.action, ...(error.names.length > 0 ? { parameters: [...error.names] } : {}), next_tools: [...error.nextTools] } });
+    case 'template_parameters_unknown':
+      return toolFailure(kind === 'template_parameters_unknown' ? 'invalid_argument' : kind, error.message, error.hint, {
+        details: { action: error.action, ...(error.names.length > 0 ? { parameters: [...error.names] } : {}), next_tools: [...error.nextTools] },
+      });
     case 'missing_capability':
     case 'exceeds_limit':
     case 'unverifiable':

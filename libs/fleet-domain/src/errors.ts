@@ -9,7 +9,7 @@
  * | agent_not_found         | resolveAgentRef                     | no agent by that id, name or owner/name         |
  * | agent_ambiguous         | resolveAgentRef                     | a bare name matches several agents              |
  * | agent_busy … invalid_state | checkAgentAction, explainCoderRefusal (ActionRefusal) | the agent is not in a state for the action |
- * | template_current, template_parameters_removed, template_parameters_required | checkTemplateUpdate (TemplateUpdateRefusal) | the agent cannot move to the active template version |
+ * | template_current, template_parameters_removed, template_parameters_required, template_parameters_unknown | checkTemplateUpdate (TemplateUpdateRefusal) | the agent cannot move to the active template version (or a supplied value names no parameter of it) |
  * | missing_capability, exceeds_limit, unverifiable, invalid_requirement | checkAssignment (AssignmentViolation) | FR-014 |
  * | invalid_declared_map    | parseDeclaredCapabilities           | the operator's capability map is malformed      |
  * | insufficient_samples    | requireSamples                      | too few values for a statistic                  |

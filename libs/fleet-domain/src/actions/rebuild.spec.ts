@@ -55,8 +55,18 @@ describe('checkTemplateUpdate', () => {
 
   it('refuses when the new version requires a parameter without default the agent has no value for', () => {
     const r = checkTemplateUpdate(agent, facts({ offered: [{ name: 'cpu' }, { name: 'quota', required: true }] }));
-    expect(!r.ok && r.error).toMatchObject({ kind: 'template_parameters_required', names: ['quota'], nextTools: ['create_agent_task', 'restart_agent'] });
+    expect(!r.ok && r.error).toMatchObject({ kind: 'template_parameters_required', names: ['quota'], nextTools: ['update_agent_template', 'restart_agent'] });
+    expect(!r.ok && r.error.hint).toContain('parameters {"quota":"<value>"}');
     expect(checkTemplateUpdate(agent, facts({ offered: [{ name: 'cpu', required: true }] })).ok).toBe(true);
+  });
+
+  it('takes a supplied value for a required parameter, and refuses one the new version does not have', () => {
+    const offered = [{ name: 'cpu' }, { name: 'quota', required: true }];
+    const r = checkTemplateUpdate(agent, facts({ offered, supplied: [{ name: 'quota', value: 'ml' }] }));
+    expect(r.ok && r.value.added).toEqual([]);
+    const typo = checkTemplateUpdate(agent, facts({ offered, supplied: [{ name: 'qouta', value: 'ml' }] }));
+    expect(!typo.ok && typo.error).toMatchObject({ kind: 'template_parameters_unknown', names: ['qouta'], nextTools: ['update_agent_template'] });
+    expect(!typo.ok && typo.error.message).toContain('it has "cpu", "quota"');
   });
 });
 

@@ -60,10 +60,12 @@ export interface TemplateUpdateFacts {
   readonly used: readonly ParameterValueFacts[];
   /** The active version's parameters. */
   readonly offered: readonly ParameterDeclaration[];
+  /** Values the caller supplies for the move (a parameter the new version requires). */
+  readonly supplied?: readonly ParameterValueFacts[];
 }
 
 export interface TemplateUpdateRefusal {
-  readonly kind: 'template_current' | 'template_parameters_removed' | 'template_parameters_required';
+  readonly kind: 'template_current' | 'template_parameters_removed' | 'template_parameters_required' | 'template_parameters_unknown';
   readonly action: 'update_template';
   /** Parameter names at fault (empty for template_current). */
   readonly names: readonly string[];
@@ -102,17 +104,29 @@ export function checkTemplateUpdate(agent: ActionSubject, f: TemplateUpdateFacts
       ['restart_agent', 'create_agent_task'],
     );
   }
-  const used = new Set(f.used.filter((p) => p.value !== '').map((p) => p.name));
+  const supplied = (f.supplied ?? []).filter((p) => p.value !== '');
+  const unknown = supplied.filter((p) => !offered.has(p.name)).map((p) => p.name);
+  if (unknown.length > 0) {
+    return refusal(
+      'template_parameters_unknown',
+      unknown,
+      `The template's active ${version} has no parameter${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `"${n}"`).join(', ')}; it has ${[...offered].filter(Boolean).map((n) => `"${n}"`).join(', ') || 'none'}. Nothing was changed.`,
+      'Call update_agent_template again with parameters naming only the parameters of the new version.',
+      ['update_agent_template'],
+    );
+  }
+  const used = new Set([...f.used, ...supplied].filter((p) => p.value !== '').map((p) => p.name));
   const required = f.offered.filter((p) => p.required && (p.default_value ?? '') === '' && !used.has(p.name ?? '')).map((p) => p.name ?? '');
   if (required.length > 0) {
+    const example = JSON.stringify(Object.fromEntries(required.map((n) => [n, '<value>'])));
     return refusal(
       'template_parameters_required',
       required,
       `The template's active ${version} requires the parameter${required.length === 1 ? '' : 's'} ${required.map((n) => `"${n}"`).join(', ')}, which agent '${ref}' has no value for and which ${required.length === 1 ? 'has' : 'have'} no default; Coder would refuse the start. Nothing was changed.`,
-      'Start a new agent on the new version with create_agent_task (giving the value through a preset), or keep this one (restart_agent).',
-      ['create_agent_task', 'restart_agent'],
+      `Ask the user for the value and call update_agent_template again with parameters ${example}; or keep the agent on its version (restart_agent).`,
+      ['update_agent_template', 'restart_agent'],
     );
   }
-  const had = new Set(f.used.map((p) => p.name));
+  const had = new Set([...f.used, ...supplied].map((p) => p.name));
   return ok({ added: f.offered.map((p) => p.name ?? '').filter((n) => n !== '' && !had.has(n)) });
 }

@@ -33,6 +33,14 @@ export const rebuildInputSchema = z.object({
     .describe('Upper bound in ms for waiting on the builds'),
 });
 
+/** update_agent_template also takes values for parameters the new version requires (its refusal names them). */
+export const updateTemplateInputSchema = rebuildInputSchema.extend({
+  parameters: z
+    .record(z.string().min(1).max(128), z.string().max(4_000))
+    .optional()
+    .describe('Values for parameters the new version requires and the agent lacks: {"name": "value"}'),
+});
+
 export const rebuildOutputSchema = z.object({
   agent: AgentSummaryViewSchema.describe('The agent read back at the end of the call'),
   previous_status: AgentStatusSchema.describe('Its status before the call'),
@@ -47,7 +55,7 @@ export const rebuildOutputSchema = z.object({
 export type RebuildOutput = z.output<typeof rebuildOutputSchema>;
 
 /** The tool's whole handler. */
-export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuildInputSchema>, action: RebuildAction): Promise<ToolOutcome<RebuildOutput>> {
+export async function runRebuild(ctx: ToolContext, input: z.output<typeof updateTemplateInputSchema>, action: RebuildAction): Promise<ToolOutcome<RebuildOutput>> {
   const tool = action === 'restart' ? 'restart_agent' : 'update_agent_template';
   const verb = action === 'restart' ? 'restart' : 'update the template of';
   const loaded = await loadAnyTarget(ctx, input.agent, verb);
@@ -70,6 +78,7 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
 
   // An update is checked in full before anything is stopped: a refusal changes nothing.
   let startVersion: string | undefined;
+  const supplied = Object.entries(input.parameters ?? {}).map(([name, value]) => ({ name, value }));
   let versionReport: RebuildOutput['template_version'];
   if (action === 'update_template') {
     const current = latest?.template_version_id ?? '';
@@ -88,6 +97,7 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
       ...(activeName ? { activeVersionName: activeName } : {}),
       used: (used?.value ?? []).map((p) => ({ name: p.name ?? '', value: p.value ?? '' })),
       offered: offered.value,
+      supplied,
     });
     if (!check.ok) return failure(fromDomainError(check.error));
     startVersion = active;
@@ -149,7 +159,8 @@ export async function runRebuild(ctx: ToolContext, input: z.output<typeof rebuil
       break;
   }
   // 2. Start (an update: on the active version).
-  const start = await coder.createWorkspaceBuild(workspaceId, { transition: 'start', ...(startVersion ? { template_version_id: startVersion } : {}) }, opts);
+  const values = startVersion && supplied.length > 0 ? { rich_parameter_values: supplied } : {};
+  const start = await coder.createWorkspaceBuild(workspaceId, { transition: 'start', ...(startVersion ? { template_version_id: startVersion } : {}), ...values }, opts);
   if (!start.ok) return failed(buildRefused(start.error, ref, tool, 'start', coderFailure));
   builds.push(buildView({ workspaceBuild: start.value }));
   const started = await waitForBuild(ctx, target, start.value, budget, 'the start build', tool);

@@ -80,11 +80,24 @@ describe('update_agent_template (end to end against the simulator)', () => {
     expect(summaryOf(fx, t.id)?.status).toBe('active');
   });
 
-  it('refuses when the new version requires a parameter the agent has no value for', async () => {
+  it('refuses when the new version requires a parameter the agent has no value for, naming it; given in parameters, it moves', async () => {
     const t = agentOn('gpu-ml');
     fx.sim.control.pushTemplateVersion('gpu-ml', { addParameters: [{ name: 'quota_project', type: 'string', default_value: '', required: true } as never] });
+    const before = builds();
     const text = expectFailure(await rec.call('update_agent_template', { agent: t.id }), 'template_parameters_required');
     expect(text).toContain('"quota_project"');
+    expect(builds()).toBe(before);
+    // Its next step works: the same call with the value.
+    expect(text).toContain('call update_agent_template again with parameters {"quota_project":"<value>"}');
+    expectFailure(await rec.call('update_agent_template', { agent: t.id, parameters: { quota_projekt: 'ml-team' } }), 'invalid_argument');
+    expect(builds()).toBe(before);
+    const out = structured<UpdateOut>(await rec.call('update_agent_template', { agent: t.id, parameters: { quota_project: 'ml-team' } }));
+    expect(out.builds.map((b) => b.transition)).toEqual(['stop', 'start']);
+    expect(out.outcome).toBe('started');
+    const ws = await fx.coder.getWorkspace(fx.sim.control.task(t.id)?.workspaceId ?? '');
+    const latest = ws.ok ? ws.value.latest_build?.id : undefined;
+    const used = await fx.coder.getWorkspaceBuildParameters(latest ?? '');
+    expect(used.ok && used.value.find((p) => p.name === 'quota_project')?.value).toBe('ml-team');
   });
 
   it('refuses a Coder Agents chat clearly', async () => {

@@ -1,15 +1,15 @@
 import { defineTool } from '../../define-tool.js';
-import { rebuildInputSchema, rebuildOutputSchema, runRebuild, DEFAULT_REBUILD_WAIT_MS } from './rebuild.js';
+import { rebuildOutputSchema, runRebuild, updateTemplateInputSchema, DEFAULT_REBUILD_WAIT_MS } from './rebuild.js';
 
 export const updateAgentTemplateTool = defineTool({
   name: 'update_agent_template',
   title: 'Update agent template',
   description:
-    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current or a parameter it uses is gone. Use it when get_agent_details says the template is outdated. Next: get_agent_details.",
+    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current, a parameter it uses is gone, or a required new one has no value (pass it in parameters). Use it when get_agent_details says the template is outdated. Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
-  inputSchema: rebuildInputSchema,
+  inputSchema: updateTemplateInputSchema,
   outputSchema: rebuildOutputSchema,
   timeoutMs: (input, config) => (input.wait_timeout_ms ?? DEFAULT_REBUILD_WAIT_MS) + config.requestTimeoutMs,
   handle: (input, ctx) => runRebuild(ctx, input, 'update_template'),
