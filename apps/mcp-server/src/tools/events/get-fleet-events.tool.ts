@@ -25,11 +25,11 @@ const inputSchema = z.object({
     .max(MAX_WAIT_MS)
     .default(0)
     .describe('With since: wait up to this long for a matching event'),
-  min_severity: SeveritySchema.optional().describe(`Only events at least this severe (default info; warning on fleets over ${LARGE_FLEET_AGENTS} agents unless agent or kinds is given)`),
+  min_severity: SeveritySchema.optional().describe(`Only events at least this severe (default info; over ${LARGE_FLEET_AGENTS} agents warning, unless agent or kinds)`),
   kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these event kinds (default all)'),
   agent: AgentRefSchema.optional().describe('Only events of this agent'),
   fold_state_reports: z.boolean().default(true).describe("Fold each agent's repeated state_changed into its newest (details.collapsed counts them); false: every report"),
-  limit: z.number().int().min(1).max(200).default(50).describe("At most this many events (an agent's folded state reports count once); left_out summarises the rest: call again with next_cursor"),
+  limit: z.number().int().min(1).max(200).default(50).describe('At most this many events (folded reports count once); left_out summarises the rest'),
 });
 
 
@@ -37,7 +37,7 @@ export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
   title: 'Get fleet events',
   description:
-    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then with since=next_cursor and wait_ms to wait for more. Large fleets: warnings and worse by default. Next: get_agent_details on an agent named in an event.',
+    'Fleet changes and alerts since a cursor (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then with since=next_cursor and wait_ms. Over 500 agents: warnings up by default. Next: get_agent_details on an event agent.',
   toolset: 'events',
   effect: 'read',
   inputSchema,

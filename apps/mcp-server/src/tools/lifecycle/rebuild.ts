@@ -38,7 +38,7 @@ export const updateTemplateInputSchema = rebuildInputSchema.extend({
   parameters: z
     .record(z.string().min(1).max(128), z.string().max(4_000))
     .optional()
-    .describe('Values for parameters the new version requires and the agent lacks: {"name": "value"}'),
+    .describe('Values the new version requires: {"name": "value"}'),
 });
 
 export const rebuildOutputSchema = z.object({

@@ -5,7 +5,7 @@ export const updateAgentTemplateTool = defineTool({
   name: 'update_agent_template',
   title: 'Update agent template',
   description:
-    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current, a parameter it uses is gone, or a required new one has no value (pass it in parameters). Use it when get_agent_details says the template is outdated. Next: get_agent_details.",
+    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current, a used parameter is gone, or a required new one lacks a value (give it in parameters). Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,
