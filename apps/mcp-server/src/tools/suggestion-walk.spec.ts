@@ -1,7 +1,7 @@
 /**
  * Suggestions are proven: for every agent status and attention reason the simulator produces, in every era
  * (2.27: experimental Tasks routes, no pause/resume endpoints; current Tasks; 2.36: tasks and chats side by
- * side; 2.37+: Coder Agents chats only), every next step an answer suggests is called with the arguments it
+ * side; 2.37+: Coder Agents chats only; 2.40 workspace agents: plain workspaces running an AI app), every next step an answer suggests is called with the arguments it
  * implies, on an agent in that very situation:
  * - get_agent_details next_actions and attention next_tools, get_fleet_status attention next_tools, and the
  *   tools a list_agents row's suggestion names;
@@ -83,6 +83,7 @@ const ERAS = [
   { label: 'current Coder Tasks', sim: { agents: 120, scenario: 'mixed' }, minStatuses: 7 },
   { label: 'Coder 2.36 (Tasks and chats)', sim: { agents: 80, chats: 60, scenario: 'mixed', coderVersion: '2.36' }, minStatuses: 7 },
   { label: 'Coder 2.37 (Coder Agents chats only)', sim: { agents: 0, chats: 120, coderVersion: '2.37' }, minStatuses: 4 },
+  { label: 'Coder 2.40 workspace agents (no Tasks, no Chats)', sim: { agents: 120, scenario: 'mixed', coderVersion: '2.40', mode: 'workspaces', chatsApi: false }, minStatuses: 6 },
 ] as const;
 
 for (const era of ERAS) {

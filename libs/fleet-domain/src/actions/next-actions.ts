@@ -142,6 +142,9 @@ export interface SuggestNextActionsOptions {
   readonly templateOutdated?: boolean;
 }
 
+/** What a workspace agent (a plain workspace running an AI app) cannot do: its task is its build's AI prompt, it has no queue. */
+const WORKSPACE_CANNOT: readonly NextActionTool[] = ['update_agent_task', 'manage_agent_queue'];
+
 /**
  * Suggested next tools for one agent, most useful first, each with its own reason: the attention's
  * nextTools first (the first carries the attention suggestion, the others the status reason or the tool's
@@ -149,9 +152,10 @@ export interface SuggestNextActionsOptions {
  */
 export function suggestNextActions(agent: Pick<Agent, 'status' | 'needsAttention'> & { readonly kind?: Agent['kind'] }, options: SuggestNextActionsOptions = {}): NextAction[] {
   const statusActions = agent.kind === 'chat' ? actionsForChat(agent.status) : actionsForStatus(agent.status);
+  const cannot = agent.kind === 'workspace' ? WORKSPACE_CANNOT : [];
   const out: NextAction[] = [];
   const add = (a: NextAction) => {
-    if (!options.exclude?.includes(a.tool) && !out.some((x) => x.tool === a.tool)) out.push(a);
+    if (!options.exclude?.includes(a.tool) && !cannot.includes(a.tool) && !out.some((x) => x.tool === a.tool)) out.push(a);
   };
   const att = agent.needsAttention;
   if (att) {

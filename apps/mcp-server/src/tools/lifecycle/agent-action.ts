@@ -15,7 +15,7 @@ import { fromDomainError, toolFailure, type Outcome, type ToolFailure } from '..
 import type { ChatTarget } from '../../backends/agents-backend.js';
 import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import type { Capability } from '../../backends/backend.js';
-import { waitWhileInterrupting, waitWhileStarting } from './build-wait.js';
+import { waitWhileInterrupting, waitWhileStarting, waitWhileStartingWith } from './build-wait.js';
 import { loadAnyTarget, recordMutation, refusalFailure, unsupportedFor, type AnyTarget, type ConflictNotice, type TargetAgent } from './lifecycle-common.js';
 
 export interface AgentActionSpec<TaskValue, ChatValue, WorkspaceValue = never> {
@@ -93,7 +93,16 @@ export async function prepareLoadedAction<TV, CV, WV>(ctx: ToolContext, loaded: 
     return { ok: true, value: { kind: 'chat', target: chat, agent: chat.agent, ref: loaded.ref, id: chat.id } };
   }
   if (loaded.kind === 'workspace') {
-    const ws = loaded.target;
+    let ws = loaded.target;
+    if (spec.waitWhileStarting) {
+      const workspaces = ctx.runtime.backend.workspaces;
+      const up = await waitWhileStartingWith(ctx, ws, spec.tool, async (current) => {
+        const r = await workspaces.load(current.id, ctx.signal);
+        return r.ok ? r.value : undefined;
+      });
+      if (!up.ok) return failed(spec, up.failure);
+      ws = up.value;
+    }
     const plan = checkAgentAction(ws.agent, spec.action);
     if (!plan.ok) return failed(spec, fromDomainError(plan.error));
     return { ok: true, value: { kind: 'workspace', target: ws, agent: ws.agent, ref: ws.ref, id: ws.id, plan: plan.value } };

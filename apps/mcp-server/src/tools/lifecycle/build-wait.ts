@@ -5,7 +5,7 @@
  * reporting progress per poll, and when the bound is reached says which build runs and when to call again
  * instead of failing with Coder's bare 409.
  */
-import { buildSettled } from '@org/fleet-domain';
+import { buildSettled, type Agent } from '@org/fleet-domain';
 import type { CoderApiError, CoderResult, WorkspaceBuild } from '../../coder.js';
 import type { ToolContext } from '../../define-tool.js';
 import { toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
@@ -118,6 +118,14 @@ type Recover = (target: TargetAgent, error: CoderApiError) => Promise<Outcome<{ 
  * bound is reached, a `build_in_progress` failure saying when to call `tool` again.
  */
 export async function waitWhileStarting(ctx: ToolContext, target: TargetAgent, tool: string): Promise<Outcome<TargetAgent>> {
+  return waitWhileStartingWith(ctx, target, tool, async (current) => {
+    const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
+    return r.ok ? { ...current, task: r.value, agent: agentOf(ctx, r.value) } : undefined;
+  });
+}
+
+/** `waitWhileStarting` for any agent kind with a workspace: `reread` reads it again (undefined: no answer this time). */
+export async function waitWhileStartingWith<T extends { agent: Agent; ref: string }>(ctx: ToolContext, target: T, tool: string, reread: (current: T) => Promise<T | undefined>): Promise<Outcome<T>> {
   const budget = budgetOf(ctx, RACE_WAIT_MS);
   let current = target;
   while (current.agent.status === 'starting') {
@@ -135,8 +143,7 @@ export async function waitWhileStarting(ctx: ToolContext, target: TargetAgent, t
     }
     await ctx.progress(now - budget.startMs, budget.endMs - budget.startMs, `Waiting for ${target.ref} to start: ${current.agent.statusReason}`);
     await ctx.sleep(Math.min(BUILD_POLL_MS, budget.endMs - now));
-    const r = await ctx.deps.coder.getTask(target.resolved.owner, target.resolved.id, { signal: ctx.signal });
-    if (r.ok) current = { ...current, task: r.value, agent: agentOf(ctx, r.value) };
+    current = (await reread(current)) ?? current;
   }
   return { ok: true, value: current };
 }

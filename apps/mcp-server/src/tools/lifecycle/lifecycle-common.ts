@@ -125,6 +125,24 @@ export const NextActionsSchema = z.array(z.object({ tool: z.string(), why: z.str
 export type NextActions = z.output<typeof NextActionsSchema>;
 /** The suggestions this session can follow: only tools registered in it (read-only, toolsets, exclude lists). */
 export const offeredNext = (ctx: Pick<ToolContext, 'offers'>, next: NextActions): NextActions => next.filter((n) => ctx.offers(n.tool));
+
+/** The capability a suggested tool needs of the agent's kind (tools not named need none). */
+const TOOL_CAPABILITY: Readonly<Record<string, Capability>> = {
+  send_agent_input: 'send_input',
+  interrupt_agent: 'interrupt',
+  pause_agent: 'pause',
+  resume_agent: 'resume',
+  restart_agent: 'restart',
+  update_agent_template: 'update_template',
+  update_agent_task: 'update_input',
+  delete_agent: 'delete',
+};
+/** The suggestions an agent of `kind` can follow (its backend's `supports()`): a workspace agent is never offered update_agent_task. */
+export const supportedNext = (ctx: Pick<ToolContext, 'runtime'>, kind: AgentKind, next: NextActions): NextActions =>
+  next.filter((n) => {
+    const capability = TOOL_CAPABILITY[n.tool];
+    return capability === undefined || ctx.runtime.backend.supports(capability, kind).supported;
+  });
 /** The "Next: …" line (none when there is nothing to suggest). */
 export const nextLines = (next: NextActions): string[] => (next.length > 0 ? [`Next: ${next.map((n) => `${n.tool} (${n.why})`).join('; ')}`] : []);
 

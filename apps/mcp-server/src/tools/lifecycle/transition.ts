@@ -26,6 +26,7 @@ import {
   conflictLines,
   nextLines,
   offeredNext,
+  supportedNext,
   recoverByReread,
   renderBuild,
   ViaSchema,
@@ -91,12 +92,12 @@ export async function runTransition(ctx: ToolContext, agentRef: string, spec: Tr
     const readBack = after ? { agent: toAgentSummaryView(after), previous_status: done.agent.status } : {};
     return { ok: true, value: { ...base, ...readBack, unchanged: false, via: done.value.via, ...(recoveredChat ? { recovered: recoveredChat } : {}), next_actions: offeredNext(ctx, [{ tool: 'get_agent_details', why }]) } };
   }
-  if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, spec.nextWhenUnchanged) } };
+  if (!done.changed) return { ok: true, value: { ...base, unchanged: true, next_actions: offeredNext(ctx, supportedNext(ctx, done.agent.kind, spec.nextWhenUnchanged)) } };
   if (done.kind === 'workspace') {
     const now = await ctx.runtime.backend.workspaces.load(done.id, ctx.signal);
     const after = now.ok ? { agent: toAgentSummaryView(now.value.agent), previous_status: done.agent.status } : {};
     const build = done.value ? { via: done.value.via, build: buildView(done.value.result) } : {};
-    return { ok: true, value: { ...base, ...after, unchanged: false, ...build, next_actions: offeredNext(ctx, spec.nextWhenStarted) } };
+    return { ok: true, value: { ...base, ...after, unchanged: false, ...build, next_actions: offeredNext(ctx, supportedNext(ctx, 'workspace', spec.nextWhenStarted)) } };
   }
   const started = done.value;
   // Read back: the answer shows the agent as Coder has it now (paused / starting), not as it was.
