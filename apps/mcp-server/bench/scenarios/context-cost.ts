@@ -12,6 +12,7 @@ import { expectOk, fetchOnceRetried, fmtCount, rawTasksList, startInProcessServe
 import { verdict, type BenchRow, type ScenarioResult } from '../lib/report.js';
 import { fmtBytes } from '../lib/stats.js';
 import { TOOL_LIST_BUDGET_CHARS } from '../../src/tool-list.js';
+import { ANSWER_TEXT_MAX_CHARS, STRUCTURED_MAX_BYTES } from '../../src/answer-ceiling.js';
 
 const LIST_RATIO_TARGET = 0.25;
 const LOGS_MAX_BYTES = 8 * 1024;
@@ -107,7 +108,7 @@ export async function contextCostScenario(): Promise<ScenarioResult> {
           `get_agent_logs: each rendering stays within ${fmtBytes(LOGS_MAX_BYTES)} (the content budget is 8,000 chars), but text + structuredContent together are ${fmtBytes(s.both)} because the content is carried twice.`,
         );
     }
-    rows.push(...(await issue15Rows(server)));
+    rows.push(...(await issue15Rows(server)), ...(await answerSizeRows(server, sim)));
   } finally {
     await server.close();
     await sim.stop();
@@ -140,6 +141,77 @@ export async function contextCostScenario(): Promise<ScenarioResult> {
   return { id: '2', title: 'Context cost (tool output vs Coder raw JSON)', rows, notes };
 }
 
+/** Both renderings of an answer within the 64 KB ceiling (answer-ceiling.ts) each. */
+const withinCeiling = (s: Sizes) => s.text <= ANSWER_TEXT_MAX_CHARS && s.structured <= STRUCTURED_MAX_BYTES;
+
+/**
+ * #15 item 4: what the answers a model loops on cost, as rows: the attention list (get_fleet_status and
+ * list_agents needs_attention=true, both with the failed tasks' build errors) and one get_fleet_events page
+ * after a burst of changes (limit 50, state reports folded per agent).
+ */
+export async function answerSizeRows(server: Awaited<ReturnType<typeof startInProcessServer>>, sim: CoderSim): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const status = expectOk('get_fleet_status', await server.call('get_fleet_status', {}));
+  const statusSizes = sizes(status);
+  const attention = (status.structuredContent as { attention: { build_error?: string }[]; attention_total: number }).attention;
+  rows.push({
+    case: `attention list: get_fleet_status default (${attention.length} of ${(status.structuredContent as { attention_total: number }).attention_total} entries, ${attention.filter((a) => a.build_error).length} with a build error)`,
+    value: describe(statusSizes),
+    target: 'each rendering <= 64 KB',
+    verdict: verdict(withinCeiling(statusSizes)),
+    data: { entries: attention.length, ...statusSizes, tokens: tokens(statusSizes.both) },
+  });
+  const listed = expectOk('list_agents', await server.call('list_agents', { needs_attention: true }));
+  const listedSizes = sizes(listed);
+  const rowsShown = (listed.structuredContent as { agents: { build_error?: string }[] }).agents;
+  rows.push({
+    case: `attention list: list_agents needs_attention=true (${rowsShown.length} rows, ${rowsShown.filter((a) => a.build_error).length} with a build error)`,
+    value: describe(listedSizes),
+    target: 'each rendering <= 64 KB',
+    verdict: verdict(withinCeiling(listedSizes)),
+    data: { rows: rowsShown.length, ...listedSizes, tokens: tokens(listedSizes.both) },
+  });
+
+  // A burst: 20 running agents report a new state in three rounds, each picked up by a poll (a waiting read
+  // ends on it), then one page from before the burst is read, folded and not.
+  const cursorOf = (r: CallToolResult) => (r.structuredContent as { next_cursor: string }).next_cursor;
+  const cursor = cursorOf(expectOk('get_fleet_events', await server.call('get_fleet_events', {})));
+  let round = cursor;
+  const reported = new Set<string>();
+  const burst = sim.control.tasks().filter((x) => x.status === 'active').slice(0, 20);
+  for (const state of ['working', 'idle', 'working'] as const) {
+    for (const t of burst) {
+      try {
+        sim.control.setAgentState(t.id, state, { message: `bench burst ${state}` });
+        reported.add(t.id);
+      } catch {
+        // an agent that stopped meanwhile cannot report
+      }
+    }
+    round = cursorOf(expectOk('get_fleet_events', await server.call('get_fleet_events', { since: round, wait_ms: 10_000, min_severity: 'info', kinds: ['state_changed'] })));
+  }
+  const changed = reported.size;
+  const read = async (args: Record<string, unknown>) => expectOk('get_fleet_events', await server.call('get_fleet_events', { since: cursor, wait_ms: 10_000, min_severity: 'info', ...args }));
+  const folded = await read({});
+  const foldedSizes = sizes(folded);
+  const page = folded.structuredContent as { events: { details: Record<string, unknown> }[]; left_out?: { count: number } };
+  // Reports a page covers: each event plus the earlier reports folded into it.
+  const covered = page.events.reduce((n, e) => n + 1 + (typeof e.details['collapsed'] === 'number' ? e.details['collapsed'] : 0), 0);
+  const unfolded = await read({ fold_state_reports: false });
+  const unfoldedSizes = sizes(unfolded);
+  const unfoldedEvents = (unfolded.structuredContent as { events: unknown[] }).events.length;
+  rows.push({
+    case: `get_fleet_events page after ${changed} agents reported 3 times (limit 50, folded): ${page.events.length} events covering ${covered} reports, ${page.left_out?.count ?? 0} left out`,
+    value: describe(foldedSizes),
+    baseline: `unfolded: ${fmtBytes(unfoldedSizes.both)} for ${unfoldedEvents} reports`,
+    ratio: foldedSizes.both / Math.max(1, unfoldedSizes.both),
+    target: 'each rendering <= 64 KB',
+    verdict: verdict(withinCeiling(foldedSizes)),
+    data: { changed, events: page.events.length, covered, leftOut: page.left_out?.count ?? 0, ...foldedSizes, unfolded: unfoldedSizes.both, unfoldedEvents, tokens: tokens(foldedSizes.both) },
+  });
+  return rows;
+}
+
 // eslint-disable-next-line no-control-regex -- ESC starts every ANSI escape.
 const DECORATION = /[\u001b\u2500-\u259f]/g;
 const GENERIC_CAPABILITIES = new Set(['full', 'stack', 'dev', 'site', 'node-full-stack']);
@@ -148,7 +220,7 @@ const GENERIC_CAPABILITIES = new Set(['full', 'stack', 'dev', 'site', 'node-full
  * What every session pays before its first call (tools/list), and the waste issue #15 removed from answers:
  * a suggestion repeated per attention line, terminal decoration in log text, junk words among capabilities.
  */
-async function issue15Rows(server: Awaited<ReturnType<typeof startInProcessServer>>): Promise<BenchRow[]> {
+export async function issue15Rows(server: Awaited<ReturnType<typeof startInProcessServer>>): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const list = await server.client.listTools();
   const listChars = JSON.stringify(list).length;
