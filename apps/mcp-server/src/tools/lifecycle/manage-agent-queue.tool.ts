@@ -50,6 +50,8 @@ export const manageAgentQueueTool = defineTool({
     const queue = ctx.runtime.backend.queue(target.kind);
     if (!queue.ok) return failure(queue.failure);
     const q = queue.value;
+    // The store queue is delivered by the lease holder's dispatcher: make sure this process takes part.
+    if (q.source === 'store') void ctx.runtime.background.ensureStarted();
 
     let conflict: z.output<typeof ConflictSchema> | undefined;
     if (action !== 'list' && item !== undefined) {
