@@ -24,6 +24,7 @@ import { concurrencyScenario } from './scenarios/concurrency.js';
 import { contextCostScenario } from './scenarios/context-cost.js';
 import { fleetQueryScenario } from './scenarios/fleet-query.js';
 import { rssSoakScenario } from './scenarios/rss-soak.js';
+import { trendsScenario } from './scenarios/trends.js';
 import { workspacesScenario } from './scenarios/workspaces.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       title: 'Workspace agents',
       run: () => workspacesScenario({ sizes: (process.env['BENCH_WORKSPACE_SIZES'] ?? '1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0), runs, warmup }),
     },
+    { id: '9', title: 'Trends', run: () => trendsScenario({ runs, warmup }) },
   ];
   out(`coder-fleet-mcp bench: ${runs} runs after ${warmup} warm-up, node ${process.version}`);
   const results: ScenarioResult[] = [];
