@@ -72,6 +72,9 @@ describe('fleet://status', () => {
     expect(status.attention.length).toBeLessThanOrEqual(20);
     expect(status.attention_total).toBeGreaterThanOrEqual(status.attention.length);
     expect(status.watcher).toBeDefined();
+    // Failed agents say why, as in get_fleet_status (the mixed fleet has failed builds among its most urgent).
+    expect(status.attention.some((a) => a.status === 'error' && a.build_error)).toBe(true);
+    expect(status.untrusted_fields).toContain('attention[].build_error');
   });
 
   it('has the keys of get_fleet_status (one snake_case contract) plus the watcher health', async () => {

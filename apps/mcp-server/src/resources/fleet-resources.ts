@@ -18,6 +18,7 @@ import { AGENT_VIEW_UNTRUSTED_FIELDS, toAgentView } from '../views/agent-details
 import { FLEET_EVENT_UNTRUSTED_FIELDS, toFleetEventView } from '../views/fleet-event.js';
 import { toDeploymentView } from '../views/deployment.js';
 import { toFleetStatusView } from '../views/fleet-status.js';
+import { buildErrorsOfAttention } from '../runtime/build-errors.js';
 import type { ViewContext } from '../views/parts.js';
 import { CONTENT_TRUST } from '../views/untrusted.js';
 import { toWatcherHealthView } from '../views/watcher-health.js';
@@ -74,7 +75,9 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
         maxAttention: 20,
         outliers: { maxOutliers: MAX_OUTLIERS_IN_STATUS },
       });
-      return json(uri.href, { ...toFleetStatusView(status, { socket: deps.runtime.watch.health().socket }, ctx), deployment: toDeploymentView(deps.config), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
+      // Failed agents carry their cause, as in get_fleet_status (bounded, cached lookups).
+      const buildErrors = await buildErrorsOfAttention(deps.runtime.buildErrors, status.attention, agents);
+      return json(uri.href, { ...toFleetStatusView(status, { socket: deps.runtime.watch.health().socket, ...(buildErrors ? { buildErrors } : {}) }, ctx), deployment: toDeploymentView(deps.config), watcher: toWatcherHealthView(deps.runtime.watch.health()), content_trust: CONTENT_TRUST });
     },
   );
 

@@ -64,3 +64,14 @@ export function createBuildErrors(coder: Pick<CoderClient, 'getWorkspace'>): Bui
     },
   };
 }
+
+/** The build errors of the failed agents an attention list shows (get_fleet_status, fleet://status); undefined when none failed. */
+export async function buildErrorsOfAttention(
+  errors: BuildErrors,
+  attention: readonly { readonly agentId: string; readonly status: string }[],
+  agents: readonly Agent[],
+  signal?: AbortSignal,
+): Promise<ReadonlyMap<string, string> | undefined> {
+  const failed = new Set(attention.filter((a) => a.status === 'error').map((a) => a.agentId));
+  return failed.size > 0 ? errors.of(agents.filter((a) => failed.has(a.id)), signal) : undefined;
+}

@@ -6,6 +6,7 @@ import { DeploymentViewSchema, renderDeploymentText, toDeploymentView } from '..
 import { FleetStatusViewSchema, renderFleetStatusText, toFleetStatusView } from '../../views/fleet-status.js';
 import { fleetStatusOptions } from '../../runtime/fleet-options.js';
 import { loadFleet } from '../../runtime/load-fleet.js';
+import { buildErrorsOfAttention } from '../../runtime/build-errors.js';
 
 const inputSchema = z.object({
   template: TemplateFilterSchema.optional().describe('Only agents of this template'),
@@ -35,8 +36,7 @@ export const getFleetStatusTool = defineTool({
       outliers: { maxOutliers: input.include_outliers ? input.max_outliers : 0 },
     });
     // The failed agents shown get their cause (a bounded, cached build lookup), not just a pointer to it.
-    const failed = new Set(status.attention.filter((a) => a.status === 'error').map((a) => a.agentId));
-    const buildErrors = failed.size > 0 ? await ctx.runtime.buildErrors.of(scoped.filter((a) => failed.has(a.id)), ctx.signal) : undefined;
+    const buildErrors = await buildErrorsOfAttention(ctx.runtime.buildErrors, status.attention, scoped, ctx.signal);
     const view = ctx.view();
     const options = { scope, includeOutliers: input.include_outliers, socket: ctx.runtime.watch.health().socket, ...(buildErrors ? { buildErrors } : {}) };
     const data = { ...toFleetStatusView(status, options, view), deployment: toDeploymentView(ctx.deps.config) };
