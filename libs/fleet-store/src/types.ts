@@ -94,6 +94,11 @@ export interface EventQuery {
   since?: number;
   /** Epoch ms, exclusive. */
   until?: number;
+  /**
+   * The NEWEST `limit` matching events after `after` (still oldest first in the page); the cursor is then the
+   * head at read time. For "the most recent events" and "the latest snapshot" without scanning the journal.
+   */
+  newest?: boolean;
 }
 
 export interface EventPage {

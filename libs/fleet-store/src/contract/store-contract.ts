@@ -131,6 +131,16 @@ export function storeContract(target: ContractTarget): void {
       expect(fleet.events[0]?.severity).toBe('warning');
     });
 
+    test('newest: the most recent matching events, oldest first, with the head as cursor', async () => {
+      const { store } = await fresh();
+      value(await store.events.append(Array.from({ length: 6 }, (_, i) => ev(i % 2 === 0 ? 'even' : 'odd', { agentId: `a${i}` }))));
+      const page = value(await store.events.read({ newest: true, limit: 2, kinds: ['even'] }));
+      expect(page.events.map((e) => e.agentId)).toEqual(['a2', 'a4']);
+      expect(page.cursor).toBe(page.headSeq);
+      const after = value(await store.events.read({ newest: true, limit: 5, after: page.events[1]!.seq }));
+      expect(after.events.map((e) => e.agentId)).toEqual(['a5']);
+    });
+
     test('payloads round-trip as JSON (objects, strings, nulls, unicode)', async () => {
       const { store } = await fresh();
       const payloads = [{ nested: { list: [1, 'two', null, true] }, text: 'ünïcødé ✓' }, 'just a string', null, 42];

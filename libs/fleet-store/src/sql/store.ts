@@ -281,15 +281,16 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
             where.push('at < ?');
             params.push(query.until);
           }
-          const rows = await tx.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`, [
+          const rows = await tx.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq${query.newest ? ' DESC' : ''} LIMIT ?`, [
             ...params,
             limit,
           ]);
           const [bounds] = await tx.all<{ head: unknown; oldest: unknown }>('SELECT MAX(seq) AS head, MIN(seq) AS oldest FROM events');
           const head = numOrNull(bounds?.head) ?? 0;
           const events = rows.map(toEvent);
+          if (query.newest) events.reverse();
           const last = events.at(-1)?.seq ?? after;
-          const cursor = events.length === limit ? last : Math.max(after, last, head);
+          const cursor = events.length === limit && !query.newest ? last : Math.max(after, last, head);
           return { events, cursor, headSeq: head, oldestSeq: numOrNull(bounds?.oldest) };
         });
       },
