@@ -30,6 +30,8 @@ export interface ServerDeps {
 export interface SessionInfo {
   /** Stable for one MCP session (stdio: one per process; HTTP: the mcp-session-id). */
   id: string;
+  /** Who, for the audit: the HTTP principal (Coder user in coder-token mode); absent: the local OS user (stdio). */
+  principal?: string;
 }
 
 export type ConfirmOutcome = 'accepted' | 'declined' | 'cancelled' | 'unsupported';

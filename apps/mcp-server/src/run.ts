@@ -7,7 +7,8 @@ import { openStore } from '@org/fleet-store';
 import { systemClock, type Clock } from './clock.js';
 import { storeConfigOf, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { createFleetRuntime } from './runtime/fleet-runtime.js';
+import { createFleetRuntime, stopRuntime } from './runtime/fleet-runtime.js';
+import { auditingFetch } from './runtime/mutation-audit.js';
 import { memoryStoreHandle, storeHandleForTarget, type StoreHandle } from './runtime/store-handle.js';
 import { createServer } from './server.js';
 import { checkCoder } from './startup-check.js';
@@ -37,6 +38,8 @@ function coderClientFor(config: Config) {
     sessionToken: config.sessionToken,
     timeoutMs: config.requestTimeoutMs,
     userAgent: `coder-fleet-mcp/${VERSION}`,
+    // Notes Coder's status for the audit of mutating tool calls (runtime/mutation-audit.ts).
+    fetch: auditingFetch,
   });
 }
 
@@ -69,6 +72,10 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
   }
   const runtime = createFleetRuntime({ coder, clock, config, log, store });
   const fleet = createServer({ coder, clock, config, log, runtime });
+  const stopStdio = async () => {
+    await stopRuntime(runtime);
+    await onShutdown();
+  };
   const running = await serveStdio(fleet, { log });
   log.info('coder-fleet-mcp started', { version: VERSION, transport: 'stdio', coderUrl: config.coderUrl, simulated: config.simulated, tools: fleet.toolNames });
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
@@ -82,7 +89,7 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
     setTimeout(() => process.exit(0), config.shutdownDrainMs).unref();
     void running
       .close()
-      .then(onShutdown)
+      .then(stopStdio)
       .finally(() => process.exit(0));
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

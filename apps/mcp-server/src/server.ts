@@ -18,6 +18,7 @@ import type { Logger } from './log.js';
 import { guardRequests } from './protocol-guard.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
+import { auditArguments, localPrincipal, recordFailedCall, toolCall, type ToolCallAudit } from './runtime/mutation-audit.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
 import { SIMULATED_NOTICE } from './views/deployment.js';
 import { onlyOfferedTools } from './views/parts.js';
@@ -160,8 +161,13 @@ export function createServer(options: CreateServerOptions): FleetServer {
       confirm: (message) => confirm(message, controller.signal, toolLog),
       sleep: (ms) => sleep(ms, controller.signal),
     };
+    // Mutating calls are audited (runtime/mutation-audit.ts): who, what, outcome and Coder's status.
+    const audit: ToolCallAudit | undefined =
+      tool.effect === 'read' ? undefined : { tool: tool.name, principal: session.principal ?? localPrincipal(), sessionId: session.id, arguments: auditArguments(args), recorded: false };
+    const handled = audit ? toolCall.run(audit, () => tool.handle(args, ctx)) : tool.handle(args, ctx);
     try {
-      const outcome = await Promise.race([tool.handle(args, ctx), aborted]);
+      const outcome = await Promise.race([handled, aborted]);
+      if (audit && !audit.recorded) void recordFailedCall(runtime, audit, outcome === 'aborted' ? (timedOut ? 'outcome_unknown' : 'cancelled') : outcome.ok ? undefined : outcome.failure.code, toolLog);
       if (outcome === 'aborted') {
         // A mutation cut off by the deadline may have reached Coder: its outcome is unknown, not failed (D1).
         if (timedOut && tool.effect !== 'read')
@@ -212,9 +218,16 @@ export function createServer(options: CreateServerOptions): FleetServer {
 
   // Fleet resources + per-session alert delivery (logging notifications, resource subscriptions): watch/.
   registerFleetResources(server, { runtime, config, clock, offers });
-  const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }), offers });
+  const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }), offers, journal: runtime.journal });
   // Last: every request handler is registered now (tools, resources, subscriptions).
   guardRequests(server, selection.tools);
+  // The store opens after `initialize` is answered, never on the cold-start path: then this process takes part
+  // in the background lease (only its holder polls Coder and runs jobs) and follows the store's commits.
+  const onInitialized = server.server.oninitialized;
+  server.server.oninitialized = () => {
+    void runtime.journal.start();
+    onInitialized?.();
+  };
   const onClose = server.server.onclose;
   server.server.onclose = () => {
     delivery.close();

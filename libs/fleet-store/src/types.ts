@@ -125,7 +125,7 @@ export interface NewMutation {
   agentId: string;
   /** Tool arguments; secret-looking keys are redacted again by the store (defence in depth). */
   arguments: JsonObject;
-  /** ok | refused | error | … (the tool's own outcome word). */
+  /** ok | unknown (may have been applied) | unchanged | failed:<code>. Only ok and unknown are conflicts. */
   outcome: string;
   /** HTTP status Coder answered, when a Coder call was made. */
   coderStatus?: number | null;
@@ -141,7 +141,7 @@ export interface RecordMutationResult {
   id: number;
   /**
    * FR-015: earlier mutations of the same agent by OTHER sessions within `conflictWindowMs` before this
-   * one, newest first (from any process sharing the store).
+   * one, newest first (from any process sharing the store). Only outcomes ok and unknown count (a failed call changed nothing).
    */
   conflicts: MutationRecord[];
 }

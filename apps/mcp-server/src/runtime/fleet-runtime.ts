@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createFleetWatcherFromConfig, realScheduler, type FleetWatcher, type Scheduler } from '../watch/index.js';
 import { createBuildErrors, type BuildErrors } from './build-errors.js';
+import { createDurableJournal, type DurableJournal } from '../watch/durable-events.js';
 import { createAgentResolver, type AgentResolver } from './agent-resolver.js';
 import { createBackground, type Background } from './background.js';
 import { createLeadership, type Leadership } from './leadership.js';
@@ -49,6 +50,8 @@ export interface FleetRuntime {
   buildErrors: BuildErrors;
   /** Delivers queued task input once the agent is idle (a background job; see runtime/queue-dispatcher.ts). */
   dispatcher: QueueDispatcher;
+  /** The durable fleet journal (the store's events): reads, commit waits, the feed from other processes. */
+  journal: DurableJournal;
 }
 
 export function createFleetRuntime(deps: {
@@ -73,6 +76,11 @@ export function createFleetRuntime(deps: {
   sampler?: Sampler;
   /** The process's queue dispatcher (shared by per-token runtimes: it delivers with the first runtime's Coder client). */
   dispatcher?: QueueDispatcher;
+  /**
+   * false: this runtime's watcher neither polls under the lease nor commits to the store (HTTP per-token
+   * runtimes: each sees only its caller's fleet; the shared runtime keeps the journal). Default true.
+   */
+  durableWatcher?: boolean;
 }): FleetRuntime {
   const { coder, clock, config } = deps;
   const store = deps.store ?? memoryStoreHandle(clock, deps.log);
@@ -118,13 +126,28 @@ export function createFleetRuntime(deps: {
     owners: config.owners,
   });
   const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, workspaces, workspacesOnly: config.backend === 'workspaces', taskQueue });
-  const watch = createFleetWatcherFromConfig({ tasks: backend, push: backend, clock, config, coder, scheduler, ...(deps.log ? { log: deps.log } : {}) });
+  const background = deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) });
+  const journal = createDurableJournal({ store, background, watch: () => watch, clock, scheduler, ...(deps.log ? { log: deps.log.child({ component: 'journal' }) } : {}) });
+  const durable = deps.durableWatcher !== false;
+  const watch = createFleetWatcherFromConfig({
+    tasks: backend,
+    push: backend,
+    clock,
+    config,
+    coder,
+    scheduler,
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(durable ? { durable: journal.watcher } : {}),
+  });
+  // Only the lease holder polls Coder; the others serve fleet events from the store (their feed).
+  if (durable) background.register({ name: 'fleet-watcher', start: () => watch.pollingChanged(), stop: () => watch.pollingChanged() });
   // #18: a store that goes down (or comes back) is a fleet event and a warning notification, like Coder's.
   store.onStatus((status) => {
     if (status.state === 'degraded') watch.reportStoreHealth({ ok: false, kind: status.error?.kind ?? 'failed' });
     else if (status.state === 'ok') watch.reportStoreHealth({ ok: true });
+    // A store that is down proves no lease: every process polls (and buffers) until it is back.
+    if (durable) watch.pollingChanged();
   });
-  const background = deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) });
   let sampler = deps.sampler;
   if (!sampler) {
     sampler = createSampler({ fleet: backend, store, clock, scheduler, intervalMs: config.sampleInterval * 1000, statusOptions: fleetStatusOptions(config), ...(deps.log ? { log: deps.log } : {}) });
@@ -159,5 +182,14 @@ export function createFleetRuntime(deps: {
     taskQueue,
     buildErrors: createBuildErrors(coder),
     dispatcher,
+    journal,
   };
+}
+
+/** Shutdown: stops background jobs and releases the lease (another process takes over at once), stops the
+ * watcher and flushes the journal. The store itself is closed by its owner afterwards. */
+export async function stopRuntime(runtime: FleetRuntime): Promise<void> {
+  await runtime.background.stop();
+  runtime.watch.shutdown();
+  await runtime.journal.close();
 }

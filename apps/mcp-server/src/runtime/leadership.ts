@@ -66,7 +66,15 @@ export function createLeadership(options: {
 
   const tick = async (): Promise<void> => {
     const request = { name, holder, ttlMs };
-    const answer = await options.store.run((s) => (leader ? s.leases.renew(request) : s.leases.acquire(request)));
+    let answer = await options.store.run((s) => (leader ? s.leases.renew(request) : s.leases.acquire(request)));
+    // A holder on this host whose process is gone (kill -9, crash) is released at once instead of after its ttl:
+    // a restarted stdio or HTTP server resumes watching immediately.
+    if (answer.ok && !answer.value.held && answer.value.current && holderIsDeadHere(answer.value.current.holder)) {
+      const dead = answer.value.current.holder;
+      options.log?.info('the background lease holder on this host is gone: taking over', { lease: name, previous: dead });
+      await options.store.run((s) => s.leases.release(name, dead));
+      answer = await options.store.run((s) => s.leases.acquire(request));
+    }
     if (!answer.ok) set(false);
     else if (answer.value.held) set(true, answer.value.lease.epoch);
     else set(false);
@@ -103,4 +111,21 @@ export function createLeadership(options: {
       }
     },
   };
+}
+
+/** A holder id `host:pid:random` naming this host and a process that no longer exists. */
+export function holderIsDeadHere(holder: string, host = hostname(), alive = processAlive): boolean {
+  const [h, pid] = holder.split(':');
+  const n = Number(pid);
+  return h === host && Number.isSafeInteger(n) && n > 0 && n !== process.pid && !alive(n);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -5,6 +5,7 @@
  * `record` stores a mutation and returns the latest earlier mutation of the same agent by ANOTHER session
  * when it happened within the window (the caller turns it into a `conflict` notice in its result).
  */
+import type { JsonObject } from '@org/fleet-store';
 import type { Clock } from '../clock.js';
 import type { StoreHandle } from './store-handle.js';
 
@@ -16,8 +17,17 @@ export interface MutationRecord {
   at: Date;
 }
 
+/** What the audit adds to a mutation (mutation-audit.ts); absent fields are recorded as unknown. */
+export interface MutationAuditFields {
+  principal?: string;
+  arguments?: JsonObject;
+  /** ok (default) | unknown | unchanged | failed:<code>. Only ok and unknown are conflicts. */
+  outcome?: string;
+  coderStatus?: number;
+}
+
 export interface MutationJournal {
-  record(mutation: Omit<MutationRecord, 'at'>): Promise<MutationRecord | undefined>;
+  record(mutation: Omit<MutationRecord, 'at'> & MutationAuditFields): Promise<MutationRecord | undefined>;
 }
 
 /** In-process journal (also the fallback while the store is unavailable). */
@@ -28,6 +38,7 @@ export function createMutationJournal(options: { clock: Clock; windowMs: number;
   const byAgent = new Map<string, MutationRecord>();
   return {
     async record(mutation) {
+      if (mutation.outcome !== undefined && mutation.outcome !== 'ok' && mutation.outcome !== 'unknown') return undefined;
       const now = clock.now();
       const previous = byAgent.get(mutation.agentId);
       byAgent.delete(mutation.agentId);
@@ -52,7 +63,16 @@ export function createStoreMutationJournal(options: { store: StoreHandle; clock:
       const fromMemory = await fallback.record(mutation); // keeps the in-process view current for a later fallback
       const recorded = await options.store.run((s) =>
         s.mutations.record(
-          { principal: 'unknown', sessionId: mutation.sessionId, tool: mutation.action, agentId: mutation.agentId, arguments: {}, outcome: 'ok', at: options.clock.now().getTime() },
+          {
+            principal: mutation.principal ?? 'unknown',
+            sessionId: mutation.sessionId,
+            tool: mutation.action,
+            agentId: mutation.agentId,
+            arguments: mutation.arguments ?? {},
+            outcome: mutation.outcome ?? 'ok',
+            coderStatus: mutation.coderStatus ?? null,
+            at: options.clock.now().getTime(),
+          },
           { conflictWindowMs: options.windowMs },
         ),
       );

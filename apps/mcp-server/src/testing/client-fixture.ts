@@ -78,7 +78,8 @@ export async function startFleetFixture(options: FixtureOptions = {}): Promise<F
     },
   };
   const token = options.coderToken ?? sim.token;
-  const config = makeConfig({ coderUrl: sim.url, sessionToken: token, ...options.config });
+  // The trend sampler is off unless asked for (it starts with the first session and reads the fleet at once).
+  const config = makeConfig({ coderUrl: sim.url, sessionToken: token, sampleInterval: 0, ...options.config });
   const logs: string[] = [];
   const log: Logger = createLogger(options.captureLogs ? { level: 'debug', write: (l) => logs.push(l) } : { level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });

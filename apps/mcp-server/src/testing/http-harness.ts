@@ -31,7 +31,7 @@ export async function startHttpFixture(
   const clock: Clock = { now: () => new Date(sim.control.now()) };
   const token = options.serverToken ?? sim.token;
   // Port 0 (ephemeral) is below the schema's minimum for operators; tests set it after validation.
-  const config: Config = { ...makeConfig({ coderUrl: sim.url, sessionToken: token, transport: 'http', authToken: AUTH_TOKEN, ...options.config }), port: 0 };
+  const config: Config = { ...makeConfig({ coderUrl: sim.url, sessionToken: token, transport: 'http', authToken: AUTH_TOKEN, sampleInterval: 0, ...options.config }), port: 0 };
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: token, timeoutMs: 5000, retry: { retries: 0 } });
   const coderClientFor = (t: string) => createCoderClient({ baseUrl: sim.url, sessionToken: t, timeoutMs: 5000, retry: { retries: 0 } });
   const http = await startHttpServer({ config, coder, log: silentLogger, clock, coderClientFor, ...options.server });

@@ -2,6 +2,7 @@
  * Test fixture for the fleet watcher: a coder-sim on its manual clock, the real coder client, a runtime
  * whose watcher runs on a ManualScheduler bound to the sim's clock, and in-process MCP sessions.
  * `advance(ms)` fires watcher timers in order (each cycle's HTTP round trip to the sim is awaited).
+ * The trend sampler is off (sampleInterval 0) unless asked for: its fleet reads would count as the watcher's.
  */
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { createCoderClient } from '@org/coder-api-client';
@@ -42,7 +43,7 @@ export async function startWatchFixture(
 ): Promise<WatchFixture> {
   const sim = await startCoderSim({ clock: 'manual', seed: 7, agents: 24, scenario: 'steady', ...options.sim });
   const clock: Clock = { now: () => new Date(sim.control.now()) };
-  const config = makeConfig({ coderUrl: sim.url, sessionToken: sim.token, watchIntervalMs: 2_000, watchDebounceMs: 2_000, ...options.config });
+  const config = makeConfig({ coderUrl: sim.url, sessionToken: sim.token, watchIntervalMs: 2_000, watchDebounceMs: 2_000, sampleInterval: 0, ...options.config });
   const log = createLogger({ level: 'silent' });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: config.requestTimeoutMs, retry: { retries: 0 } });
   const scheduler = createManualScheduler({ now: () => sim.control.now(), moveClock: (ms) => sim.control.advance(ms) });

@@ -22,7 +22,8 @@ import { systemClock, type Clock } from '../clock.js';
 import type { CoderClient } from '../coder.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import { createFleetRuntime, stopRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
+import { auditingFetch } from '../runtime/mutation-audit.js';
 import { createStoreMutationJournal, type MutationJournal } from '../runtime/mutation-journal.js';
 import { memoryStoreHandle, type StoreHandle } from '../runtime/store-handle.js';
 import { createServer, type CreateServerOptions, type FleetServer } from '../server.js';
@@ -228,14 +229,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const staticCheck = config.authToken && authMode === 'bearer' ? createStaticTokenCheck(config.authToken) : undefined;
   const coderClientFor =
     options.coderClientFor ??
-    ((token: string) => createCoderClient({ baseUrl: config.coderUrl, sessionToken: token, timeoutMs: config.requestTimeoutMs, userAgent: `coder-fleet-mcp/${VERSION}` }));
+    ((token: string) => createCoderClient({ baseUrl: config.coderUrl, sessionToken: token, timeoutMs: config.requestTimeoutMs, userAgent: `coder-fleet-mcp/${VERSION}`, fetch: auditingFetch }));
   const coderTokens = createCoderTokenVerifier<CallerContext>({
     now,
     ttlMs: options.coderTokenTtlMs,
     whoAmI: (token) => coderClientFor(token).getMe({ signal: AbortSignal.timeout(Math.min(config.requestTimeoutMs, 10_000)) }),
     makeContext: (token) => {
       const coder = coderClientFor(token);
-      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations, store, leadership, background, sampler, dispatcher }) };
+      return { coder, runtime: createFleetRuntime({ coder, clock, config, log, mutations, store, leadership, background, sampler, dispatcher, durableWatcher: false }) };
     },
   });
 
@@ -294,7 +295,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       config: narrowed.config,
       log,
       runtime: caller.context.runtime,
-      session: { id },
+      session: { id, principal: caller.principal.user ? `coder:${caller.principal.user}` : `http:${caller.principal.id}` },
       ...(narrowed.narrowed ? { tools: narrowed.tools } : {}),
     });
     const transport = new StreamableHTTPServerTransport({
@@ -511,6 +512,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         await Promise.all([...sessions.keys()].map((id) => closeSession(id, 'server shutdown')));
         server.closeAllConnections();
         await stopped;
+        // Ours: hand the lease over at once (another replica takes over) and flush the journal before the store closes.
+        if (!options.runtime) await stopRuntime(shared.runtime);
       })();
       return closing;
     },

@@ -8,6 +8,7 @@ import type { EventJournal, JournalEntry } from '../watch/event-journal.js';
 import type { WatcherHealth } from '../watch/fleet-watcher.js';
 import { ContentTrustSchema, SeveritySchema, UntrustedFieldsSchema, type ViewContext } from './parts.js';
 import { CONTENT_TRUST, quoteUntrusted, UNTRUSTED_NOTICE } from './untrusted.js';
+import { renderStoreTroubleText, StoreTroubleViewSchema } from './store-trouble.js';
 import { renderWatcherHealthText, toWatcherHealthView, WatcherHealthViewSchema } from './watcher-health.js';
 
 export const FleetEventKindSchema = z.enum(FLEET_EVENT_KINDS as [FleetEventKind, ...FleetEventKind[]]);
@@ -40,7 +41,7 @@ export function toFleetEventView(entry: JournalEntry, journal: Pick<EventJournal
   }
   if (collapsed > 0) details['collapsed'] = collapsed;
   return {
-    cursor: journal.cursorFor(entry.seq),
+    cursor: entry.cursor ?? journal.cursorFor(entry.seq),
     seq: entry.seq,
     kind: e.kind,
     severity: e.severity,
@@ -68,7 +69,7 @@ export const FleetEventPageViewSchema = z.object({
   events: z.array(FleetEventViewSchema).describe('Oldest first'),
   next_cursor: z.string().describe('Pass as `since` next time'),
   has_more: z.boolean(),
-  cursor_too_old: z.boolean().describe('The `since` cursor could not be honoured (events were evicted, or the server restarted): events start at the oldest kept'),
+  cursor_too_old: z.boolean().describe('The `since` cursor could not be honoured (events were purged, or it is from another journal): events start at the oldest kept or the most recent'),
   cursor_issue: z.enum(['evicted', 'other_epoch', 'future']).optional(),
   oldest_cursor: z.string().describe('The oldest cursor still answerable without loss'),
   left_out: z
@@ -79,6 +80,7 @@ export const FleetEventPageViewSchema = z.object({
   waited: z.boolean().describe('The call waited for events'),
   timed_out: z.boolean().describe('The wait ended without a matching event'),
   watcher: WatcherHealthViewSchema,
+  store: StoreTroubleViewSchema.optional().describe('Present when the durable journal could not be used: events come from memory'),
   content_trust: ContentTrustSchema,
   untrusted_fields: UntrustedFieldsSchema,
 });
@@ -137,6 +139,7 @@ export function renderFleetEventPageText(d: FleetEventPageView, options: { first
   }
   const degraded = renderWatcherHealthText(d.watcher);
   if (degraded) lines.push(degraded);
+  if (d.store) lines.push(renderStoreTroubleText(d.store));
   lines.push(`next_cursor: ${d.next_cursor}`);
   lines.push(`Next: get_fleet_events since=${d.next_cursor} wait_ms=30000 to wait for more${d.events.some((e) => e.agent) && ctx.offers('get_agent_details') ? '; get_agent_details on an agent above' : ''}.`);
   if (d.events.length > 0) lines.push(UNTRUSTED_NOTICE);

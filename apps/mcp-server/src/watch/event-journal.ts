@@ -16,6 +16,8 @@ export interface JournalEntry {
   /** Epoch ms when the watcher recorded it (the event's own `at` is when the change was first seen). */
   readonly recordedAt: number;
   readonly event: FleetEvent;
+  /** The durable cursor (`j-<store seq>`) of an entry read from the store; absent: `cursorFor(seq)` of this journal. */
+  readonly cursor?: string;
 }
 
 export interface JournalRead {

@@ -63,6 +63,23 @@ export interface FleetWatcherOptions {
   explainFailure?: (agent: Agent, signal: AbortSignal) => Promise<string | undefined>;
   /** CPU time source (default process.cpuUsage). */
   cpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage;
+  /** The durable journal (durable-events.ts): who may poll, the snapshot to resume from, each cycle to commit. */
+  durable?: WatcherDurability;
+}
+
+/**
+ * How the watcher takes part in the store's journal. Only the process allowed to poll (the lease holder, or
+ * every process while the store is down) polls Coder; the others serve fleet events from the store.
+ */
+export interface WatcherDurability {
+  mayPoll(): boolean;
+  /**
+   * Before the first poll after polling (re)starts: the snapshot of the last committed cycle, so changes made
+   * while no process watched are reported instead of becoming a silent baseline. Undefined: keep our own.
+   */
+  restore(): Promise<FleetSnapshot | undefined>;
+  /** After every diff (poll or push), even without events: the entries and the snapshot to commit. */
+  commit(cycle: { entries: readonly JournalEntry[]; snapshot?: FleetSnapshot; at: Date }): void;
 }
 
 export type WatcherState = 'stopped' | 'running' | 'backing_off';
@@ -113,6 +130,8 @@ export interface CycleBatch {
   entries: JournalEntry[];
   agents: readonly Agent[];
   at: Date;
+  /** 'store': committed by another process (the lease holder), read back from the store; absent: this watcher's. */
+  origin?: 'store';
 }
 
 export type WaitOutcome = 'matched' | 'timeout' | 'aborted' | 'closed';
@@ -146,6 +165,10 @@ export interface FleetWatcher {
   report(events: readonly FleetEvent[]): void;
   /** The agents of the last successful poll. */
   latest(): { agents: readonly Agent[]; at: Date } | undefined;
+  /** Polling permission changed (lease won or lost, store down or back): start or stop polling accordingly. */
+  pollingChanged(): void;
+  /** Hands events another process committed to this process's listeners (waits, push notifications). */
+  inject(batch: CycleBatch): void;
   health(): WatcherHealth;
   /** Stops for good (server shutdown): cancels timers, releases waits. */
   shutdown(): void;
@@ -197,6 +220,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   const tellHealth = (change: WatcherHealthChange) => {
     const [entry] = journal.append([watcherHealthEvent(change)], change.at.getTime());
     if (!entry) return;
+    options.durable?.commit({ entries: [entry], at: change.at });
     publish({ entries: [entry], agents: latest?.agents ?? [], at: change.at });
     for (const listener of [...healthListeners]) {
       try {
@@ -392,6 +416,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     const events = await explainFailures(diff.events, agents);
     const cpu1 = cpuUsage();
     const entries = journal.append(events, now.getTime());
+    options.durable?.commit({ entries, snapshot: diff.snapshot, at: now });
     const cpu2 = cpuUsage(cpu1);
     cpu = { user: cpu.user + cpu2.user, system: cpu.system + cpu2.system };
     const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -414,9 +439,18 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     publish({ entries, agents, at: now });
   };
 
+  /** Set when polling (re)starts under a durable journal: resume from the last committed snapshot. */
+  let restorePending = false;
   const cycle = (): Promise<void> => {
     if (inflight) return inflight;
     inflight = (async () => {
+      if (restorePending && options.durable) {
+        restorePending = false;
+        const restored = await options.durable.restore();
+        if (restored) snapshot = restored;
+      }
+      // Another process holds the lease (learnt while restoring): it polls, we serve from the store.
+      if (options.durable && !options.durable.mayPoll()) return void stop();
       cycles += 1;
       lastAttemptAt = nowMs();
       const seqAtStart = pushSeq;
@@ -461,6 +495,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
   const start = () => {
     if (running || closed) return;
     running = true;
+    restorePending = options.durable !== undefined;
     const age = lastSuccessAt === undefined ? Infinity : nowMs() - lastSuccessAt;
     arm(age >= options.intervalMs ? 0 : options.intervalMs - age);
     openPush();
@@ -477,7 +512,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
     options.log?.debug('fleet watcher stopped');
   };
 
-  const wanted = () => !closed && (holders > 0 || options.alwaysOn === true);
+  const wanted = () => !closed && (holders > 0 || options.alwaysOn === true) && (options.durable?.mayPoll() ?? true);
 
   const watcher: FleetWatcher = {
     journal,
@@ -494,7 +529,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       };
     },
     async ensureFresh() {
-      if (closed) return;
+      if (closed || (options.durable && !options.durable.mayPoll())) return;
       if (inflight) return inflight;
       const now = nowMs();
       if (consecutiveFailures > 0 && nextPollAt !== undefined && now < nextPollAt) return;
@@ -554,9 +589,17 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       if (closed || events.length === 0) return;
       const at = clock.now();
       const entries = journal.append(events, at.getTime());
+      options.durable?.commit({ entries, at });
       if (entries.length > 0) publish({ entries, agents: latest?.agents ?? [], at });
     },
     latest: () => latest,
+    pollingChanged() {
+      if (wanted()) start();
+      else stop();
+    },
+    inject(batch) {
+      if (!closed && batch.entries.length > 0) publish({ ...batch, origin: 'store' });
+    },
     health() {
       const state: WatcherState = !running ? 'stopped' : consecutiveFailures > 0 ? 'backing_off' : 'running';
       const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { FleetPushSource, FleetReadSource } from '../backends/backend.js';
 import { fleetStatusOptions } from '../runtime/fleet-options.js';
 import { explainFailureFromBuild } from '../runtime/build-errors.js';
-import { createFleetWatcher, type FleetWatcher } from './fleet-watcher.js';
+import { createFleetWatcher, type FleetWatcher, type WatcherDurability } from './fleet-watcher.js';
 import type { Scheduler } from './scheduler.js';
 
 export { createFleetWatcher, type FleetWatcher, type SocketHealth, type WatcherHealth, type CycleBatch, type WaitOutcome } from './fleet-watcher.js';
@@ -27,6 +27,7 @@ export function createFleetWatcherFromConfig(deps: {
   coder?: CoderClient;
   log?: Logger;
   scheduler?: Scheduler;
+  durable?: WatcherDurability;
 }): FleetWatcher {
   const { config, coder } = deps;
   return createFleetWatcher({
@@ -35,6 +36,7 @@ export function createFleetWatcherFromConfig(deps: {
     ...(config.watchReconcileMs !== undefined ? { reconcileMs: config.watchReconcileMs } : {}),
     clock: deps.clock,
     ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    ...(deps.durable ? { durable: deps.durable } : {}),
     ...(deps.log ? { log: deps.log.child({ component: 'fleet-watcher' }) } : {}),
     intervalMs: config.watchIntervalMs,
     debounceMs: config.watchDebounceMs,

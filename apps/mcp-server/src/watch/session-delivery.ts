@@ -13,6 +13,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { assertNever, type FleetEventKind, type Severity } from '@org/fleet-domain';
 import type { Logger } from '../log.js';
+import { durableCursor, type DurableJournal } from './durable-events.js';
 import type { JournalEntry } from './event-journal.js';
 import { toFleetEventView } from '../views/fleet-event.js';
 import { matchesAgentRef } from './event-filter.js';
@@ -103,11 +104,26 @@ export interface SessionDelivery {
   close(): void;
 }
 
+/** The durable journal's side of delivery: notifications carry durable cursors once the cycle is committed. */
+export type DeliveryJournal = Pick<DurableJournal, 'settled' | 'storeSeqFor'>;
+
 export function attachSessionDelivery(
   server: McpServer,
   watch: FleetWatcher,
-  options: { log?: Logger; /** Tools of this session: notifications name only those. */ offers?: (tool: string) => boolean } = {},
+  options: { log?: Logger; /** Tools of this session: notifications name only those. */ offers?: (tool: string) => boolean; journal?: DeliveryJournal } = {},
 ): SessionDelivery {
+  const journal = options.journal;
+  /** The entry with its durable cursor when its cycle was committed (a cursor that survives restarts). */
+  const durable = (entry: JournalEntry): JournalEntry => {
+    if (entry.cursor || !journal) return entry;
+    const seq = journal.storeSeqFor(entry.seq);
+    return seq === undefined ? entry : { ...entry, cursor: durableCursor(seq) };
+  };
+  /** Our own cycles go out once committed (a few ms), so their cursors are durable; others' come committed. */
+  const afterCommit = (origin: CycleBatch['origin'], deliver: () => void) => {
+    if (!journal || origin === 'store') return deliver();
+    void journal.settled().then(deliver);
+  };
   const offers = options.offers ?? (() => true);
   const subscribed = new Map<string, FleetResourceRef>();
   let release: (() => void) | undefined;
@@ -136,13 +152,14 @@ export function attachSessionDelivery(
     return {};
   });
 
-  const onBatch = (batch: CycleBatch) => {
+  const onBatch = (batch: CycleBatch) => afterCommit(batch.origin, () => deliver(batch));
+  const deliver = (batch: CycleBatch) => {
     if (closed || !server.isConnected()) return;
     // Layer 2: logging notifications for alerts.
     const alerts = batch.entries.filter((e) => LOGGED_ALERT_KINDS.has(e.event.kind) && LOG_LEVEL[e.event.severity] !== undefined);
     for (const entry of alerts.slice(0, MAX_LOG_MESSAGES_PER_CYCLE)) {
       const level = LOG_LEVEL[entry.event.severity] as LoggingLevel;
-      send('logging message', server.server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: { ...toFleetEventView(entry, watch.journal), ...ALERT_TRUST } }, sessionId()));
+      send('logging message', server.server.sendLoggingMessage({ level, logger: LOGGER_NAME, data: { ...toFleetEventView(durable(entry), watch.journal), ...ALERT_TRUST } }, sessionId()));
     }
     if (alerts.length > MAX_LOG_MESSAGES_PER_CYCLE) {
       const more = alerts.length - MAX_LOG_MESSAGES_PER_CYCLE;
@@ -160,12 +177,14 @@ export function attachSessionDelivery(
     }
   };
   const detach = watch.onBatch(onBatch);
-  const detachHealth = watch.onHealthChange((change, entry) => {
-    if (closed || !server.isConnected()) return;
-    const notice = healthNotice(change, entry, watch.journal);
-    send('watcher health', server.server.sendLoggingMessage({ level: notice.level, logger: LOGGER_NAME, data: notice.data }, sessionId()));
-    if (subscribed.has(FLEET_STATUS_URI)) send('resource update', server.server.sendResourceUpdated({ uri: FLEET_STATUS_URI }));
-  });
+  const detachHealth = watch.onHealthChange((change, entry) =>
+    afterCommit(undefined, () => {
+      if (closed || !server.isConnected()) return;
+      const notice = healthNotice(change, durable(entry), watch.journal);
+      send('watcher health', server.server.sendLoggingMessage({ level: notice.level, logger: LOGGER_NAME, data: notice.data }, sessionId()));
+      if (subscribed.has(FLEET_STATUS_URI)) send('resource update', server.server.sendResourceUpdated({ uri: FLEET_STATUS_URI }));
+    }),
+  );
 
   return {
     subscriptions: () => [...subscribed.keys()],

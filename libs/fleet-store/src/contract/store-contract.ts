@@ -215,6 +215,12 @@ export function storeContract(target: ContractTarget): void {
       expect(value(await store.mutations.record(m('s3', 'a2'), opts)).conflicts).toEqual([]);
       clock.advance(120_000);
       expect(value(await store.mutations.record(m('s4'), opts)).conflicts).toEqual([]);
+      // A failed call changed nothing: it is audited, never a conflict; an unknown outcome may have changed it.
+      value(await store.mutations.record({ ...m('s5'), outcome: 'failed:agent_busy' }, opts));
+      value(await store.mutations.record({ ...m('s5'), outcome: 'unchanged' }, opts));
+      expect(value(await store.mutations.record(m('s6'), opts)).conflicts.map((c) => c.sessionId)).toEqual(['s4']);
+      value(await store.mutations.record({ ...m('s7'), outcome: 'unknown' }, opts));
+      expect(value(await store.mutations.record(m('s8'), opts)).conflicts.map((c) => c.sessionId)).toEqual(['s7', 's6', 's4']);
     });
 
     test('arguments are journaled without secrets; history lists an agent newest first', async () => {

@@ -312,7 +312,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
             windowMs > 0
               ? (
                   await tx.all(
-                    `SELECT ${MUTATION_COLUMNS} FROM mutations WHERE agent_id = ? AND session_id <> ? AND at >= ? AND at <= ?
+                    `SELECT ${MUTATION_COLUMNS} FROM mutations WHERE agent_id = ? AND session_id <> ? AND at >= ? AND at <= ? AND outcome IN ('ok', 'unknown')
                      ORDER BY at DESC, id DESC LIMIT 20`,
                     [mutation.agentId, mutation.sessionId, at - windowMs, at],
                   )

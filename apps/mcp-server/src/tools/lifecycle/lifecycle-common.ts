@@ -5,6 +5,7 @@
  * (last write wins; an earlier mutation of the same agent by ANOTHER session within the window is named).
  */
 import { createHash } from 'node:crypto';
+import { toolCall } from '../../runtime/mutation-audit.js';
 import { assertNever, effectAfterLostAnswer, explainCoderRefusal, formatDuration, isRaceRefusal, toAgent, truncateText, type Agent, type AgentAction, type AgentKind } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { AnyTask, CoderApiError } from '../../coder.js';
@@ -171,7 +172,15 @@ export function anonymiseSession(sessionId: string): string {
  */
 export async function recordMutation(ctx: ToolContext, agentId: string, action: string, ref: string): Promise<ConflictNotice | undefined> {
   ctx.runtime.backend.invalidate();
-  const earlier = await ctx.runtime.mutations.record({ agentId, sessionId: ctx.session.id, action });
+  const audit = toolCall.getStore();
+  if (audit) audit.recorded = true;
+  const earlier = await ctx.runtime.mutations.record({
+    agentId,
+    sessionId: ctx.session.id,
+    action,
+    ...(audit ? { principal: audit.principal, arguments: audit.arguments, ...(audit.coderStatus !== undefined ? { coderStatus: audit.coderStatus } : {}) } : {}),
+  });
+  ctx.log.info('mutation', { agent: agentId, action, outcome: 'ok', principal: audit?.principal, coderStatus: audit?.coderStatus });
   if (!earlier) return undefined;
   const msBefore = Math.max(0, ctx.now().getTime() - earlier.at.getTime());
   const session = anonymiseSession(earlier.sessionId);
