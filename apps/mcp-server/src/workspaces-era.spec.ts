@@ -1,8 +1,8 @@
 /**
  * End to end through an MCP client against the simulator in workspaces mode on Coder 2.40 — no Tasks, no Chats —
  * (#17 Done-when): agents are plain workspaces running an AI app (AgentAPI behind the path-based app proxy). The
- * client lists only the AI workspaces with true status, creates one from a preset, sends input to an idle agent,
- * interrupts a busy one, restarts and updates one, gets a clear refusal (input echoed) when path apps are
+ * client lists only the AI workspaces with true status, creates one from a preset, sends input to an idle agent
+ * (a busy one's input waits in the store's queue and is delivered once it is idle), interrupts a busy one, restarts and updates one, gets a clear refusal (input echoed) when path apps are
  * disabled, and never meets `tasks_unsupported`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,10 +94,28 @@ describe('Coder 2.40 with workspace agents (no Tasks, no Chats) through an MCP c
     expect(sent.sent).toBe(true);
     const logs = await ok<{ entries: { type: string; content: string }[] }>('get_agent_logs', { agent: idle.id, type: 'input' });
     expect(logs.entries.map((e) => e.content)).toContain('Please add tests for the parser');
-    const busy = await call('send_agent_input', { agent: idle.id, input: 'And the docs' });
+    const busy = await call('send_agent_input', { agent: idle.id, input: 'And the docs', when_busy: 'fail' });
     expect(busy.isError).toBe(true);
     expect(textOf(busy)).toMatch(/^agent_busy/);
     expect(textOf(busy)).toContain('And the docs');
+  });
+
+  it("queues input for a busy agent in the server's store and delivers it through AgentAPI once the agent is idle", async () => {
+    const agent = await settled('idle', ['fix-login']);
+    await ok('send_agent_input', { agent: agent.id, input: 'Start with the tokenizer' });
+    const queued = await ok<{ sent: boolean; delivery?: string; queue?: string; queue_position?: number }>('send_agent_input', { agent: agent.id, input: 'Then the docs' });
+    expect(queued).toMatchObject({ sent: false, delivery: 'queued', queue: 'store', queue_position: 1 });
+    const listed = await ok<{ items: { preview: string }[] }>('manage_agent_queue', { agent: agent.id });
+    expect(listed.items.map((i) => i.preview)).toEqual(['Then the docs']);
+    expect(await fx.runtime.dispatcher.dispatchOnce()).toEqual([]); // still busy: nothing sent
+    await ok('interrupt_agent', { agent: agent.id });
+    fx.sim.control.setAgentState(`${agent.owner}/${agent.name}`, 'idle', { message: 'stopped', holdMs: 3_600_000 });
+    fx.runtime.backend.invalidate();
+    const delivered = await fx.runtime.dispatcher.dispatchOnce();
+    expect(delivered.map((d) => d.kind)).toEqual(['delivered']);
+    const logs = await ok<{ entries: { content: string }[] }>('get_agent_logs', { agent: agent.id, type: 'input', limit: 10 });
+    expect(logs.entries.map((e) => e.content)).toContain('Then the docs');
+    expect((await ok<{ items: unknown[] }>('manage_agent_queue', { agent: agent.id })).items).toEqual([]);
   });
 
   it('interrupts a busy agent (ESC to its AgentAPI); an idle one is left alone', async () => {
@@ -145,10 +163,10 @@ describe('Coder 2.40 with workspace agents (no Tasks, no Chats) through an MCP c
     }
   });
 
-  it('says what a workspace agent cannot do (no queue), deletes with confirmation, never tasks_unsupported', async () => {
+  it('says what a workspace agent cannot do (change its task input), deletes with confirmation, never tasks_unsupported', async () => {
     const rows = await list();
-    const queue = await call('manage_agent_queue', { agent: rows[0]?.id ?? '' });
-    expect(textOf(queue)).toMatch(/^not_supported.*no queue/s);
+    const update = await call('update_agent_task', { agent: rows[0]?.id ?? '', input: 'Something else' });
+    expect(textOf(update)).toMatch(/^not_supported.*send the changed instruction/s);
     const deleted = await ok<{ deleted: boolean }>('delete_agent', { agent: 'fix-login', confirm: true });
     expect(deleted.deleted).toBe(true);
     for (const t of texts) expect(t).not.toMatch(/tasks_unsupported/);

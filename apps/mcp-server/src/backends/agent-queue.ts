@@ -87,6 +87,8 @@ export function queueFor(kind: AgentKind, queues: { chat: AgentQueue; task?: Age
     case 'task':
       return queues.task ? { ok: true, value: queues.task } : { ok: false, failure: unsupportedFailure(NO_TASK_QUEUE, { kind }) };
     case 'workspace': {
+      // Workspace agents share the store's queue with tasks (AgentAPI has none of its own).
+      if (queues.task) return { ok: true, value: queues.task };
       const support = workspacesSupport('native_queue');
       return { ok: false, failure: support.supported ? unsupportedFailure(NO_TASK_QUEUE, { kind }) : unsupportedFailure(support, { kind }) };
     }

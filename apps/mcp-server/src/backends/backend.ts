@@ -251,6 +251,17 @@ export interface FleetPushSource {
   open(handlers: FleetPushHandlers): Promise<FleetPushChannel | undefined>;
 }
 
+/**
+ * How the queue dispatcher reaches one agent of this deployment's kind: read it fresh, send it input, and read the
+ * inputs it received (to settle a lost answer or a claim left by a dead lease holder). Tasks: the Tasks API;
+ * workspace agents: the workspace and its AgentAPI.
+ */
+export interface QueueDeliveryPort {
+  read(owner: string, agentId: string): Promise<CoderResult<Agent>>;
+  send(owner: string, agentId: string, input: string): Promise<CoderResult<unknown>>;
+  inputs(owner: string, agentId: string): Promise<CoderResult<readonly { content: string; time: string }[]>>;
+}
+
 export type WhenBusy = 'queue' | 'fail' | 'interrupt';
 export const WHEN_BUSY: readonly WhenBusy[] = ['queue', 'fail', 'interrupt'];
 

@@ -18,7 +18,7 @@ import type { TaskListSource } from '../runtime/task-list.js';
 import type { AgentsBackend, ChatTarget } from './agents-backend.js';
 import type { WorkspacesBackend, WorkspaceTarget } from './workspaces-backend.js';
 import { chatQueue, queueFor, type AgentQueue } from './agent-queue.js';
-import { supportFor, type Capability, type FleetPushSource, type FleetRead, type FleetReadSource, type Support } from './backend.js';
+import { supportFor, type Capability, type FleetPushSource, type FleetRead, type FleetReadSource, type QueueDeliveryPort, type Support } from './backend.js';
 
 export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'; chat: ChatTarget } | { kind: 'workspace'; workspace: WorkspaceTarget };
 
@@ -120,7 +120,7 @@ export function createFleetBackend(deps: {
       chats.invalidate();
       workspaces.invalidate();
     },
-    supports: (capability, kind) => (kind === 'task' && capability === 'queue_when_busy' && deps.taskQueue ? TASK_QUEUE_SUPPORT : supportFor(kind, capability)),
+    supports: (capability, kind) => (kind !== 'chat' && capability === 'queue_when_busy' && deps.taskQueue ? TASK_QUEUE_SUPPORT : supportFor(kind, capability)),
     async resolve(ref, signal) {
       if (ref.trim() === '') return { ok: false, failure: fromDomainError({ kind: 'invalid_agent_ref', ref }) };
       const k = await kinds(signal);
@@ -153,5 +153,18 @@ export function createFleetBackend(deps: {
   };
 }
 
-/** Task agents queue input in this server's store when it holds a task queue (Coder Tasks has none). */
+/** The queue dispatcher's port for this deployment: workspace agents' AgentAPI when it serves them, else Coder Tasks. */
+export function deliveryPortFor(backend: Pick<FleetBackend, 'kinds'>, tasks: QueueDeliveryPort, workspaces: QueueDeliveryPort): QueueDeliveryPort {
+  const pick = async (): Promise<QueueDeliveryPort> => {
+    const k = await backend.kinds();
+    return k.ok && k.value.includes('workspace') ? workspaces : tasks;
+  };
+  return {
+    read: async (owner, id) => (await pick()).read(owner, id),
+    send: async (owner, id, input) => (await pick()).send(owner, id, input),
+    inputs: async (owner, id) => (await pick()).inputs(owner, id),
+  };
+}
+
+/** Task (and workspace) agents queue input in this server's store when it holds a task queue (Coder Tasks has none). */
 const TASK_QUEUE_SUPPORT: Support = { supported: true, how: "Held in this server's store and delivered once when the agent is idle (manage_agent_queue)." };

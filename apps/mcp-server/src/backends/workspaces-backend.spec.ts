@@ -126,6 +126,19 @@ describe('workspaces backend: steering through AgentAPI', () => {
     expect(calls.some((c) => c.startsWith('post'))).toBe(false);
   });
 
+  it("gives the queue dispatcher a port: the agent read fresh, a user message, the user messages; a stopped one is 'busy for now' (409)", async () => {
+    const { client, calls } = fakeClient(fleetOf(2), { getAgentApiMessages: async () => ok({ messages: [{ id: 1, role: 'user', content: 'hi', time: 't' }, { id: 2, role: 'agent', content: 'hello', time: 't' }] }) });
+    const port = backend(client).deliveryPort;
+    const read = await port.read('alice', '00000000-0000-4000-8000-000000000000');
+    expect(read.ok && read.value.kind).toBe('workspace');
+    expect((await port.send('alice', '00000000-0000-4000-8000-000000000000', 'queued')).ok).toBe(true);
+    expect(calls).toContain('post user "queued"');
+    const inputs = await port.inputs('alice', '00000000-0000-4000-8000-000000000000');
+    expect(inputs.ok && inputs.value.map((m) => m.content)).toEqual(['hi']);
+    const stopped = await port.send('alice', 'stopped-1', 'queued');
+    expect(!stopped.ok && stopped.error.status).toBe(409);
+  });
+
   it.each([
     ['forbidden', 403, 'Path-based applications are disabled on this deployment.', /path-based apps are disabled.*CODER_DISABLE_PATH_APPS/s],
     ['forbidden', 403, 'Forbidden.', /application_connect/],

@@ -19,7 +19,7 @@ import { fromCoderApiError, fromDomainError, mayHaveBeenApplied, outcomeUnknown,
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
 import type { TemplateCatalog } from '../runtime/template-catalog.js';
 import { mapBounded } from '../runtime/template-facts.js';
-import { toMutationSignals, type FleetRead, type MutationSignals, type SendOutcome } from './backend.js';
+import { toMutationSignals, type FleetRead, type MutationSignals, type QueueDeliveryPort, type SendOutcome } from './backend.js';
 
 export type WorkspacesClient = Pick<
   CoderClient,
@@ -64,6 +64,8 @@ export interface WorkspacesBackend {
   create(request: WorkspaceCreateRequest, signal?: AbortSignal | MutationSignals): Promise<Outcome<{ agent: Agent; workspace: Workspace; recovered?: string }>>;
   /** The name of an AI prompt parameter of a template version, if it has one. */
   promptParameter(templateVersionId: string): Promise<CoderResult<string | undefined>>;
+  /** How the queue dispatcher delivers stored input: the workspace read fresh, a `user` message, the user messages. */
+  readonly deliveryPort: QueueDeliveryPort;
 }
 
 export const DEFAULT_WORKSPACE_PAGE_SIZE = 500;
@@ -163,6 +165,14 @@ export function createWorkspacesBackend(options: {
           ),
         };
 
+  /** The AgentAPI of a workspace read now; a workspace without a running AI app is a 409 (busy for now: the dispatcher retries). */
+  const appTarget = async (id: string): Promise<CoderResult<AgentApiTarget>> => {
+    const r = await coder.getWorkspace(id);
+    if (!r.ok) return r;
+    const app = targetOf(r.value).app;
+    return app ? { ok: true, status: r.status, value: app } : { ok: false, error: { kind: 'conflict', status: 409, operation: 'AgentAPI', message: 'the AI app of the workspace is not running' } };
+  };
+
   return {
     list,
     invalidate: () => cache.invalidate(),
@@ -258,6 +268,25 @@ export function createWorkspacesBackend(options: {
       return { ok: false, failure: outcomeUnknown(`Creating agent ${request.owner}/${request.name} may or may not have happened`, r.error.kind, `check with get_agent_details agent=${request.owner}/${request.name} in a few seconds; if you retry, pass name=${request.name} so a second agent cannot be created.`) };
     },
     promptParameter,
+    deliveryPort: {
+      async read(_owner, agentId) {
+        const r = await coder.getWorkspace(agentId);
+        return r.ok ? { ...r, value: toAgent(r.value) } : r;
+      },
+      async send(_owner, agentId, input) {
+        const app = await appTarget(agentId);
+        if (!app.ok) return app;
+        const r = await coder.postAgentApiMessage(app.value, { content: input, type: 'user' });
+        if (r.ok) cache.invalidate();
+        return r;
+      },
+      async inputs(_owner, agentId) {
+        const app = await appTarget(agentId);
+        if (!app.ok) return app;
+        const r = await coder.getAgentApiMessages(app.value);
+        return r.ok ? { ...r, value: r.value.messages.filter((m) => m.role === 'user') } : r;
+      },
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  * notices work across callers with different Coder tokens.
  */
 import { createAgentsBackend } from '../backends/agents-backend.js';
-import { createFleetBackend, type FleetBackend } from '../backends/fleet-backend.js';
+import { createFleetBackend, deliveryPortFor, type FleetBackend } from '../backends/fleet-backend.js';
 import { createWorkspacesBackend } from '../backends/workspaces-backend.js';
 import type { Clock } from '../clock.js';
 import type { ChatSocketTuning, CoderClient } from '../coder.js';
@@ -22,7 +22,8 @@ import { createStoreMutationJournal, type MutationJournal } from './mutation-jou
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 import { attentionThresholds, fleetStatusOptions } from './fleet-options.js';
 import { createSampler, type Sampler } from './sampler.js';
-import { createQueueDispatcher, type QueueDispatcher } from './queue-dispatcher.js';
+import { createQueueDispatcher, taskDeliveryPort, type QueueDispatcher } from './queue-dispatcher.js';
+import { toAgent } from '@org/fleet-domain';
 import { createStoreTaskQueue, type StoreTaskQueue } from './store-task-queue.js';
 import { createTaskListSource, type TaskListSource } from './task-list.js';
 import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
@@ -155,9 +156,11 @@ export function createFleetRuntime(deps: {
   }
   let dispatcher = deps.dispatcher;
   if (!dispatcher) {
+    const thresholds = attentionThresholds(config);
     dispatcher = createQueueDispatcher({
       store,
       coder,
+      port: deliveryPortFor(backend, taskDeliveryPort(coder, (task) => toAgent(task, clock.now(), thresholds)), workspaces.deliveryPort),
       fleet: backend,
       clock,
       scheduler,

@@ -17,7 +17,7 @@
 import { checkAgentAction, toAgent, type Agent, type AttentionThresholds, type FleetEvent } from '@org/fleet-domain';
 import type { QueueItem as StoredItem } from '@org/fleet-store';
 import type { CoderApiError, CoderClient } from '../coder.js';
-import type { FleetReadSource } from '../backends/backend.js';
+import type { FleetReadSource, QueueDeliveryPort } from '../backends/backend.js';
 import type { Clock } from '../clock.js';
 import { mayHaveBeenApplied } from '../failures.js';
 import type { Logger } from '../log.js';
@@ -48,6 +48,8 @@ export interface QueueDispatcher extends BackgroundJob {
 export function createQueueDispatcher(options: {
   store: StoreHandle;
   coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs'>;
+  /** How agents are read and sent input (default: Coder Tasks through `coder`; workspace agents: their AgentAPI). */
+  port?: QueueDeliveryPort;
   /** The cached fleet read (an idle agent is found there; a fresh read confirms it before sending). */
   fleet: FleetReadSource;
   clock: Clock;
@@ -69,7 +71,7 @@ export function createQueueDispatcher(options: {
   let timer: TimerHandle | undefined;
   let pass: Promise<DispatchOutcome[]> | undefined;
 
-  const agentOf = (task: Parameters<typeof toAgent>[0]): Agent => toAgent(task, clock.now(), options.thresholds);
+  const port = options.port ?? taskDeliveryPort(coder, (task) => toAgent(task, clock.now(), options.thresholds));
   const canTakeInput = (agent: Agent): boolean => checkAgentAction(agent, 'send_input').ok;
 
   const journal = async (item: StoredItem, outcome: string, coderStatus?: number): Promise<void> => {
@@ -126,10 +128,10 @@ export function createQueueDispatcher(options: {
 
   /** Whether the agent's log shows this input at or after the claim (the send took effect). */
   const inLog = async (item: StoredItem, input: QueuedInput): Promise<boolean | undefined> => {
-    const logs = await coder.getTaskLogs(input.owner, item.agentId);
-    if (!logs.ok) return undefined;
+    const inputs = await port.inputs(input.owner, item.agentId);
+    if (!inputs.ok) return undefined;
     const since = item.updatedAt - LOG_SKEW_MS;
-    return logs.value.logs.some((e) => e.type === 'input' && e.content.trim() === input.input.trim() && Date.parse(e.time) >= since);
+    return inputs.value.some((e) => e.content.trim() === input.input.trim() && Date.parse(e.time) >= since);
   };
 
   /** A claim left by a holder that died: delivered (its log shows the input) or back to the queue. */
@@ -159,19 +161,19 @@ export function createQueueDispatcher(options: {
 
   /** Sends the head of one agent's queue, when the agent (read fresh) can take input. */
   const deliverHead = async (agentId: string, owner: string): Promise<DispatchOutcome | undefined> => {
-    const fresh = await coder.getTask(owner, agentId);
+    const fresh = await port.read(owner, agentId);
     if (!fresh.ok) {
       if (fresh.error.kind !== 'not_found') return undefined;
       // The agent is gone: nothing queued for it can be delivered.
       const item = await claim(agentId);
       return item ? fail(item, queuedInputOf(item.payload), 'the agent no longer exists (deleted)', 404) : undefined;
     }
-    if (!canTakeInput(agentOf(fresh.value))) return undefined;
+    if (!canTakeInput(fresh.value)) return undefined;
     const item = await claim(agentId);
     if (!item) return undefined;
     const input = queuedInputOf(item.payload);
     if (!input) return fail(item, input, 'the queued item could not be read (written by a newer server?)');
-    const sent = await coder.sendTaskInput(input.owner, agentId, input.input);
+    const sent = await port.send(input.owner, agentId, input.input);
     return sent.ok ? delivered(item, `delivered (HTTP ${sent.status})`, sent.status) : sendError(item, input, sent.error);
   };
 
@@ -241,6 +243,21 @@ export function createQueueDispatcher(options: {
       timer?.cancel();
       timer = undefined;
       await pass;
+    },
+  };
+}
+
+/** Coder Tasks as the dispatcher's port: the task read fresh, its send-input route, the inputs in its log. */
+export function taskDeliveryPort(coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs'>, agentOf: (task: Parameters<typeof toAgent>[0]) => Agent): QueueDeliveryPort {
+  return {
+    async read(owner, agentId) {
+      const r = await coder.getTask(owner, agentId);
+      return r.ok ? { ...r, value: agentOf(r.value) } : r;
+    },
+    send: (owner, agentId, input) => coder.sendTaskInput(owner, agentId, input),
+    async inputs(owner, agentId) {
+      const r = await coder.getTaskLogs(owner, agentId);
+      return r.ok ? { ...r, value: r.value.logs.filter((e) => e.type === 'input') } : r;
     },
   };
 }

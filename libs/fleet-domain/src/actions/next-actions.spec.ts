@@ -64,11 +64,9 @@ describe('suggestNextActions for a Coder Agents chat', () => {
 });
 
 describe('suggestNextActions for a workspace agent', () => {
-  it('never suggests what a workspace agent cannot do (change its task input, a queue)', () => {
+  it('never suggests what a workspace agent cannot do (change its task input)', () => {
     for (const s of ['starting', 'busy', 'idle', 'complete', 'paused', 'offline', 'blocked', 'error', 'unknown'] as const) {
-      const tools = suggestNextActions({ status: s, kind: 'workspace' }).map((a) => a.tool);
-      expect(tools).not.toContain('update_agent_task');
-      expect(tools).not.toContain('manage_agent_queue');
+      expect(suggestNextActions({ status: s, kind: 'workspace' }).map((a) => a.tool)).not.toContain('update_agent_task');
     }
     expect(suggestNextActions({ status: 'paused', kind: 'workspace' }).map((a) => a.tool)).toEqual(['resume_agent']);
   });

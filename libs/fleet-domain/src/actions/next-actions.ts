@@ -142,8 +142,8 @@ export interface SuggestNextActionsOptions {
   readonly templateOutdated?: boolean;
 }
 
-/** What a workspace agent (a plain workspace running an AI app) cannot do: its task is its build's AI prompt, it has no queue. */
-const WORKSPACE_CANNOT: readonly NextActionTool[] = ['update_agent_task', 'manage_agent_queue'];
+/** What a workspace agent (a plain workspace running an AI app) cannot do: its task is its build's AI prompt. */
+const WORKSPACE_CANNOT: readonly NextActionTool[] = ['update_agent_task'];
 
 /**
  * Suggested next tools for one agent, most useful first, each with its own reason: the attention's

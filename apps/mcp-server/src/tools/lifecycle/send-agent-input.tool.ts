@@ -1,4 +1,4 @@
-import { checkAgentAction } from '@org/fleet-domain';
+import { checkAgentAction, type Agent } from '@org/fleet-domain';
 import { z } from 'zod';
 import type { CoderApiError } from '../../coder.js';
 import { QUEUE_PRIORITIES, type QueuePriority } from '../../backends/agent-queue.js';
@@ -85,13 +85,18 @@ export const sendAgentInputTool = defineTool({
     if (!loaded.ok) return failure(loaded.failure);
     const target = loaded.value;
     if (target.kind === 'chat' && input.priority !== undefined && input.priority !== 'normal') return failure(notSent(CHAT_PRIORITY_REFUSED, text));
-    if (target.kind === 'task' && input.when_busy === 'queue' && ctx.runtime.backend.supports('queue_when_busy', 'task').supported) {
-      const check = checkAgentAction(target.target.agent, 'send_input');
-      if (!check.ok && check.error.kind === 'agent_busy') return queueTaskInput(ctx, target.target, text, input.priority ?? 'normal');
+    // A busy task or workspace agent: the input waits in the store's queue (when this server holds one).
+    const storeQueued = target.kind !== 'chat' && input.when_busy === 'queue' && ctx.runtime.backend.supports('queue_when_busy', target.kind).supported;
+    const queueTarget = target.kind === 'task' ? { id: target.target.resolved.id, owner: target.target.resolved.owner, ref: target.target.ref, agent: target.target.agent } : target.kind === 'workspace' ? { id: target.target.id, owner: target.target.agent.owner, ref: target.ref, agent: target.target.agent } : undefined;
+    if (storeQueued && queueTarget) {
+      const check = checkAgentAction(queueTarget.agent, 'send_input');
+      if (!check.ok && check.error.kind === 'agent_busy') return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
     }
     const prepared = await prepareLoadedAction(ctx, target, spec);
     if (!prepared.ok) return failure(prepared.failure);
     const r = await commitAgentAction(ctx, prepared.value, spec);
+    // A workspace agent whose AgentAPI started a turn since it was read (409): queued like any busy agent.
+    if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && target.kind === 'workspace' && queueTarget) return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
     if (!r.ok) return failure(r.failure);
     const done = r.value;
     const { agent, ref, conflict } = done;
@@ -131,11 +136,11 @@ export const sendAgentInputTool = defineTool({
 });
 
 /**
- * A busy task agent: the input waits in this server's store and the queue dispatcher (the process holding the
+ * A busy task (or workspace) agent: the input waits in this server's store and the queue dispatcher (the process holding the
  * background lease) delivers it once the agent is idle. A store failure refuses with the input quoted back.
  */
-async function queueTaskInput(ctx: ToolContext, target: TargetAgent, text: string, priority: QueuePriority): Promise<ToolOutcome<Output>> {
-  const { id, owner } = target.resolved;
+async function queueTaskInput(ctx: ToolContext, target: { id: string; owner: string; ref: string; agent: Agent }, text: string, priority: QueuePriority): Promise<ToolOutcome<Output>> {
+  const { id, owner } = target;
   const q = await ctx.runtime.taskQueue.enqueue({ agentId: id, owner, ref: target.ref }, text, { priority, queuedBy: anonymiseSession(ctx.session.id) });
   if (!q.ok) return failure(notSent({ ...q.failure, message: `Agent ${target.ref} is busy and its input could not be queued. ${q.failure.message}` }, text));
   // The dispatcher runs in the lease holder; make sure this process takes part in the lease.
