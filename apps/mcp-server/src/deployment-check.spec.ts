@@ -54,7 +54,7 @@ describe.each([
     expect(line(c, 'offers')?.detail).toBe(offers);
     expect(line(c, 'store')?.detail).toContain(`sqlite ${join(dir, 'fleet.db')} (opened and up to date`);
     // --read-only: only the read tools will be registered.
-    expect(line(c, 'tools')?.detail).toMatch(/^6 registered with these flags: get_fleet_status, list_agents, .*get_fleet_events$/);
+    expect(line(c, 'tools')?.detail).toMatch(/^7 registered with these flags: get_fleet_status, get_fleet_trends, list_agents, .*get_fleet_events$/);
     expect(line(c, 'tools')?.detail).not.toContain('delete_agent');
     expect(renderDeploymentCheck(c)).toMatch(/Result: usable\.$/);
   });

@@ -48,7 +48,7 @@ describe('bounded inputs and answers (D3)', () => {
 
   it('a refused send quotes back at most 2,000 characters of the input, with a marker', async () => {
     const t = runningAgent(fx, 'working');
-    const r = await fx.call('send_agent_input', { agent: t.id, input: 'y'.repeat(100_000) });
+    const r = await fx.call('send_agent_input', { agent: t.id, input: 'y'.repeat(100_000), when_busy: 'fail' });
     expect(r.isError).toBe(true);
     const text = textOf(r);
     expect(text).toMatch(/NOT sent/);

@@ -48,7 +48,7 @@ describe('FR-015 conflict notices', () => {
 
   it('does not journal failed mutations', async () => {
     const t = runningAgent(fx, 'working');
-    expect((await fx.call('send_agent_input', { agent: t.id, input: 'refused: busy' })).isError).toBe(true);
+    expect((await fx.call('send_agent_input', { agent: t.id, input: 'refused: busy', when_busy: 'fail' })).isError).toBe(true);
     fx.sim.control.setAgentState(t.id, 'idle');
     expect(structured<WithConflict>(await other.call('send_agent_input', { agent: t.id, input: 'accepted' })).conflict).toBeUndefined();
   });
