@@ -265,6 +265,22 @@ export function storeContract(target: ContractTarget): void {
       expect(cost.map((b) => b.avg)).toEqual([null, 1.5, null, null, 1.5, 1.5]);
     });
 
+    test('a range with named metrics answers the same buckets as without (gaps, nulls, a shorter last bucket, an unknown metric)', async () => {
+      const { store, clock } = await fresh();
+      const from = clock.ms;
+      const samples = [];
+      for (let i = 0; i < 47; i++) if (i % 9 !== 4) samples.push({ at: from + i * MIN, scope: 'fleet', metrics: { active: (i * 7) % 5, cost: i % 4 === 0 ? null : i / 2 } });
+      value(await store.samples.write(samples));
+      const window = { scope: 'fleet', from: from + 2 * MIN, to: from + 45 * MIN + 30_000, bucketMs: 4 * MIN };
+      const all = value(await store.samples.range(window));
+      const named = value(await store.samples.range({ ...window, metrics: ['cost', 'active', 'nothing'] }));
+      expect(named.series.map((s) => s.metric)).toEqual(['cost', 'active', 'nothing']);
+      expect(named.series[0]).toEqual(all.series.find((s) => s.metric === 'cost'));
+      expect(named.series[1]).toEqual(all.series.find((s) => s.metric === 'active'));
+      expect(named.series[1]!.buckets).toHaveLength(11);
+      expect(named.series[2]!.buckets.every((b) => b.count === 0 && b.avg === null)).toBe(true);
+    });
+
     test('writing the same sample again replaces it; scopes and the metric filter are separate', async () => {
       const { store, clock } = await fresh();
       const at = clock.ms;

@@ -34,6 +34,8 @@ export interface SqlStoreOptions {
 
 const DAY_MS = 86_400_000;
 const MAX_LIMIT = 10_000;
+/** Up to this many buckets x metrics, a SQLite range query seeks per bucket (see samples.range). */
+const PER_BUCKET_MAX_QUERIES = 2_000;
 const DEFAULT_LIMIT = 100;
 
 // ---------------------------------------------------------------------------------------------- validation (programmer errors)
@@ -397,6 +399,28 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
         if (!isInt(query.bucketMs) || query.bucketMs < 1) invalid(`bucketMs must be a positive integer, got ${String(query.bucketMs)}`);
         const bucketCount = Math.ceil((query.to - query.from) / query.bucketMs);
         if (bucketCount > MAX_LIMIT) invalid(`range has ${bucketCount} buckets (max ${MAX_LIMIT}); choose a larger bucketMs`);
+        const asked = query.metrics && query.metrics.length > 0 ? [...new Set(query.metrics)] : undefined;
+        // SQLite: one primary-key range seek per bucket beats GROUP BY over the window (a temp B-tree over every
+        // row: ~2x slower on 30 days of 1-minute samples). Postgres keeps the one GROUP BY (one round trip).
+        if (driver.dialect === 'sqlite' && asked && bucketCount * asked.length <= PER_BUCKET_MAX_QUERIES) {
+          return guard('samples.range', 'read', async (tx) => {
+            const series = [];
+            for (const metric of asked) {
+              const buckets: Bucket[] = [];
+              for (let i = 0; i < bucketCount; i++) {
+                const start = query.from + i * query.bucketMs;
+                const [r] = await tx.all<{ n: unknown; avg: unknown; min: unknown; max: unknown }>(
+                  'SELECT COUNT(value) AS n, AVG(value) AS avg, MIN(value) AS min, MAX(value) AS max FROM samples WHERE scope = ? AND metric = ? AND at >= ? AND at < ?',
+                  [query.scope, metric, start, Math.min(start + query.bucketMs, query.to)],
+                );
+                const count = r ? num(r.n) : 0;
+                buckets.push(count > 0 && r ? { start, count, avg: numOrNull(r.avg), min: numOrNull(r.min), max: numOrNull(r.max) } : { start, count: 0, avg: null, min: null, max: null });
+              }
+              series.push({ metric, buckets });
+            }
+            return { bucketMs: query.bucketMs, series };
+          });
+        }
         return guard('samples.range', 'read', async (tx) => {
           const params: SqlParam[] = [query.from, query.bucketMs, query.scope, query.from, query.to];
           let metricFilter = '';
