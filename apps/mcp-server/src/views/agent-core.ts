@@ -56,7 +56,8 @@ export function toAgentExtras(a: Agent): AgentExtras {
     ...(a.costMicros !== undefined ? { cost_usd: Math.round(a.costMicros / 10_000) / 100 } : {}),
     ...(pr
       ? {
-          pr: [pr.number !== undefined ? `#${pr.number}` : 'PR', pr.state, `+${pr.additions}/-${pr.deletions}`, pr.changesRequested ? 'changes_requested' : pr.approved ? 'approved' : '']
+          // A workspace agent's PR is only the URL it reported: no state or diff stats to show.
+          pr: (a.kind === 'workspace' ? [pr.number !== undefined ? `#${pr.number}` : 'PR', 'reported'] : [pr.number !== undefined ? `#${pr.number}` : 'PR', pr.state, `+${pr.additions}/-${pr.deletions}`, pr.changesRequested ? 'changes_requested' : pr.approved ? 'approved' : ''])
             .filter((x) => x !== '')
             .join(' '),
           ...(pr.url ? { pr_url: pr.url } : {}),
