@@ -60,6 +60,18 @@ describe.each([
   });
 });
 
+describe('workspace agents', () => {
+  it('are what a deployment serves with --backend workspaces (or with neither Tasks nor Chats)', async () => {
+    const sim = await startCoderSim({ agents: 2, coderVersion: '2.40', mode: 'workspaces' });
+    try {
+      const c = await check(sim.url, sim.token, { backend: 'workspaces' });
+      expect(line(c, 'offers')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/^--backend workspaces: agents are plain workspaces running the AI app 'ccw'.*path-based apps/) });
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe('an unusable deployment', () => {
   let sim: Awaited<ReturnType<typeof startCoderSim>>;
   beforeAll(async () => {

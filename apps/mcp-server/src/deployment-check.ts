@@ -53,7 +53,10 @@ export async function checkDeployment(deps: DeploymentCheckDeps): Promise<Deploy
     const tasks = caps.value.tasks;
     const chats = caps.value.chats;
     const offers = [describeTasks(tasks), describeChats(chats)];
-    add('offers', tasks === 'none' && chats === 'none' ? 'fail' : 'ok', tasks === 'none' && chats === 'none' ? `${offers.join('; ')}: this server has nothing to serve here.` : offers.join('; '));
+    // Neither (or --backend workspaces): agents are plain workspaces running an AI app (backends/workspaces-backend.ts).
+    const workspaces = config.backend === 'workspaces' || (tasks === 'none' && chats === 'none');
+    const asWorkspaces = `agents are plain workspaces running the AI app '${config.agentAppSlug}', steered through Coder's path-based apps (they must be enabled)`;
+    add('offers', 'ok', workspaces ? `${config.backend === 'workspaces' ? '--backend workspaces' : offers.join('; ')}: ${asWorkspaces}` : offers.join('; '));
   } else add('offers', 'fail', `unknown (${caps.error.kind}: ${caps.error.message})`);
 
   const store = storeConfigOf(config, deps.env, deps.cwd);

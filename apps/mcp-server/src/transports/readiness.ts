@@ -1,6 +1,6 @@
 /**
- * /readyz: Coder reachable, the server's token valid, an agents API present (Tasks, or Chats from 2.32;
- * 2.37+ has Chats only and is ready), and Coder's chat watch socket not refusing the token. Cached briefly (and single-flight)
+ * /readyz: Coder reachable, the server's token valid (agents are served whatever Coder offers: Tasks, Chats from
+ * 2.32, or, with neither, plain workspaces running an AI app), and Coder's chat watch socket not refusing the token. Cached briefly (and single-flight)
  * so probes never hammer Coder. The report carries no URL, user or token: only a status word.
  */
 import type { CoderClient } from '../coder.js';
@@ -36,8 +36,8 @@ export function createReadiness(options: {
       status = kind === 'unauthorized' ? 'token_rejected' : kind === 'network' || kind === 'timeout' || kind === 'upstream_unavailable' ? 'coder_unreachable' : 'coder_error';
     } else {
       const caps = await options.coder.detectCapabilities({ signal });
+      // Neither Tasks nor Chats is served too: the agents are then workspaces running an AI app (#17).
       if (!caps.ok) status = 'coder_error';
-      else if (caps.value.tasks === 'none' && caps.value.chats === 'none') status = 'tasks_unsupported';
     }
     const at = options.now();
     return { ready: status === 'ok', coder: status, checkedAt: new Date(at).toISOString() };
