@@ -14,6 +14,7 @@ import {
 } from '@org/fleet-domain';
 import { z } from 'zod';
 import { AgentCoreShape, AgentExtrasShape, toAgentCore, toAgentExtras } from './agent-core.js';
+import { AGENT_HISTORY_UNTRUSTED_FIELDS, AgentHistoryViewSchema, renderAgentHistoryText, type AgentHistoryView } from './agent-history.js';
 import { QueueItemViewSchema, renderQueueItemText, toQueueItemView } from './queue-item.js';
 import type { QueueItem } from '../backends/agent-queue.js';
 import { AttentionShape, ContentTrustSchema, onlyOfferedTools, toAttentionPart, UntrustedFieldsSchema, type ViewContext } from './parts.js';
@@ -133,7 +134,7 @@ function toWorkspacePart(w: WorkspaceView): z.output<typeof WorkspaceViewSchema>
 }
 
 export const AgentDetailsViewSchema = z.object({
-  agent: AgentViewSchema,
+  agent: AgentViewSchema.nullable().describe('null: deleted (see journal)'),
   workspace: WorkspaceViewSchema,
   history: z
     .array(z.object({ at: z.string(), state: z.string(), message: z.string(), uri: z.string(), app: z.string() }))
@@ -148,6 +149,7 @@ export const AgentDetailsViewSchema = z.object({
     .object({ count: z.number().int(), head: z.array(QueueItemViewSchema) })
     .optional()
     .describe("Task agents: input waiting in this server's queue (head first; manage_agent_queue)"),
+  journal: AgentHistoryViewSchema.optional(),
   notes: z.array(z.string()).describe('Parts that could not be loaded'),
   content_trust: ContentTrustSchema,
   untrusted_fields: UntrustedFieldsSchema,
@@ -162,6 +164,8 @@ export interface AgentDetailsSource {
   logs?: { entries: readonly FittedLogEntry[]; snapshot?: boolean } | { unavailableReason: string };
   /** Task agents: this server's queue of input for the agent (absent: not loaded). */
   queue?: { count: number; head: readonly QueueItem[] };
+  /** The durable journal of the agent (absent: not loaded). */
+  journal?: AgentHistoryView;
   notes: readonly string[];
 }
 
@@ -179,6 +183,7 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
       .filter((x) => ctx.offers(x.tool))
       .map((x) => ({ tool: x.tool, why: onlyOfferedTools(x.why, ctx.offers) })),
     ...(s.queue ? { queue: { count: s.queue.count, head: s.queue.head.map(toQueueItemView) } } : {}),
+    ...(s.journal ? { journal: s.journal } : {}),
     notes: [...s.notes],
     content_trust: CONTENT_TRUST,
     untrusted_fields: [
@@ -187,12 +192,33 @@ export function toAgentDetailsView(s: AgentDetailsSource, ctx: ViewContext): Age
       'log_tail.entries[].content',
       'workspace.build.job_error',
       ...(s.queue ? ['queue.head[].preview'] : []),
+      ...(s.journal ? AGENT_HISTORY_UNTRUSTED_FIELDS : []),
     ],
+  };
+}
+
+/** A deleted agent: what the journal kept (no live parts). */
+export function toDeletedAgentDetailsView(journal: AgentHistoryView, ctx: ViewContext): AgentDetailsView {
+  return {
+    agent: null,
+    workspace: null,
+    history: [],
+    log_tail: { entries: [] },
+    next_actions: ctx.offers('list_agents') ? [{ tool: 'list_agents', why: 'see the agents that exist now' }] : [],
+    journal,
+    notes: [],
+    content_trust: CONTENT_TRUST,
+    untrusted_fields: [...AGENT_HISTORY_UNTRUSTED_FIELDS],
   };
 }
 
 export function renderAgentDetailsText(d: AgentDetailsView): string {
   const a = d.agent;
+  if (!a) {
+    const gone = ['This agent no longer exists; the journal kept:', ...(d.journal ? renderAgentHistoryText(d.journal) : []), UNTRUSTED_NOTICE];
+    if (d.next_actions.length > 0) gone.push(`Next: ${d.next_actions.map((x) => `${x.tool} (${x.why})`).join('; ')}`);
+    return gone.join('\n');
+  }
   const lines = [
     `Agent ${a.ref} (id ${a.id}): ${a.status} — ${a.status_reason}. Coder status ${a.coder_status}.`,
     `Template ${a.template.name}${a.preset ? `, preset ${a.preset}` : ''}; created ${a.created_at}; last activity ${a.last_activity_at}.`,
@@ -221,6 +247,7 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
     lines.push(`Queued input (${d.queue.count}, next first; manage_agent_queue):`);
     for (const q of d.queue.head) lines.push(renderQueueItemText(q));
   }
+  if (d.journal) lines.push(...renderAgentHistoryText(d.journal));
   for (const n of d.notes) lines.push(`Note: ${n}`);
   if (d.next_actions.length > 0) lines.push(`Next: ${d.next_actions.map((x) => `${x.tool} (${x.why})`).join('; ')}`);
   return lines.join('\n');

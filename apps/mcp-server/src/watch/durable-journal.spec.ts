@@ -19,8 +19,9 @@ import { auditingFetch } from '../runtime/mutation-audit.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
 import { storeHandleForTarget, type StoreHandle } from '../runtime/store-handle.js';
 import { createServer } from '../server.js';
-import { connectInProcess, type InProcessClient } from '../testing/in-process.js';
+import { connectInProcess, textOf, type InProcessClient } from '../testing/in-process.js';
 import { structured } from '../testing/tool-assertions.js';
+import type { AgentDetailsView } from '../views/agent-details.js';
 import type { FleetEventPageView } from '../views/fleet-event.js';
 import { createManualScheduler } from './manual-scheduler.js';
 
@@ -56,6 +57,39 @@ async function world() {
   };
   return { sim, scheduler, start };
 }
+
+describe('get_agent_details history from the journal', () => {
+  it('shows transitions and changes (who, when, outcome) and, once the agent is deleted, when and by whom', async () => {
+    const w = await world();
+    const agent = w.sim.control.tasks().find((t) => t.status === 'active');
+    if (!agent) throw new Error('need an active agent');
+    const p = await w.start();
+    const release = p.runtime.watch.acquire('test');
+    await w.scheduler.advance(0);
+    expect((await p.session.call('pause_agent', { agent: agent.id })).isError).toBeFalsy();
+    await w.scheduler.advance(6_000);
+    const live = structured<AgentDetailsView>(await p.session.call('get_agent_details', { agent: agent.id }));
+    expect(live.journal?.mutations[0]).toMatchObject({ tool: 'pause_agent', outcome: 'ok', principal: expect.stringMatching(/^local/), session: expect.stringMatching(/^session-/) });
+    expect(live.journal?.transitions.map((t) => t.kind)).toContain('status_changed');
+    expect(live.journal?.deleted).toBeUndefined();
+
+    expect((await p.session.call('delete_agent', { agent: agent.id, confirm: true })).isError).toBeFalsy();
+    await w.scheduler.advance(6_000);
+    for (const ref of [agent.id, `${agent.owner}/${agent.name}`]) {
+      const gone = await p.session.call('get_agent_details', { agent: ref });
+      expect(gone.isError).toBeFalsy();
+      const view = structured<AgentDetailsView>(gone);
+      expect(view.agent).toBeNull();
+      expect(view.journal?.deleted).toMatchObject({ at: expect.any(String), by: expect.stringMatching(/^local/) });
+      expect(view.journal?.transitions.map((t) => t.kind)).toContain('agent_deleted');
+      expect(view.journal?.mutations.map((m) => m.tool)).toEqual(['delete_agent', 'pause_agent']);
+      expect(textOf(gone)).toMatch(/^This agent no longer exists; the journal kept:\nDeleted \S+ by local/);
+    }
+    // An agent the journal never saw is still agent_not_found.
+    expect((await p.session.call('get_agent_details', { agent: 'nobody/never-existed' })).isError).toBe(true);
+    release();
+  });
+});
 
 describe('durable fleet journal across a restart (one process, two runtimes on one SQLite file)', () => {
   it('an old cursor reads on; events while down are reported; mutations and conflicts survive', async () => {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { fromCoderApiError } from '../../failures.js';
-import { AgentDetailsViewSchema, renderAgentDetailsText, toAgentDetailsView, type AgentDetailsView } from '../../views/agent-details.js';
+import { AgentDetailsViewSchema, renderAgentDetailsText, toAgentDetailsView, toDeletedAgentDetailsView, type AgentDetailsView } from '../../views/agent-details.js';
+import { agentJournal, deletedAgentId } from './agent-journal.js';
 import { attentionThresholds } from '../../runtime/fleet-options.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 
@@ -28,12 +29,18 @@ export const getAgentDetailsTool = defineTool({
   outputSchema: AgentDetailsViewSchema,
   async handle(input, ctx) {
     const target = await ctx.runtime.backend.resolve(input.agent, ctx.signal);
-    if (!target.ok) return failure(target.failure);
+    if (!target.ok) {
+      // Gone from Coder: the journal still knows it (when and by whom it was deleted, what happened before).
+      const goneId = target.failure.code === 'agent_not_found' ? await deletedAgentId(ctx, input.agent) : undefined;
+      if (!goneId) return failure(target.failure);
+      const view = toDeletedAgentDetailsView(await agentJournal(ctx, goneId, true), ctx.view());
+      return success(view, renderAgentDetailsText(view));
+    }
     if (target.value.kind === 'chat') {
       // A chat: fresh chat, its cost and Coder's queue (three requests); its messages are get_agent_logs.
-      const chat = await ctx.runtime.backend.chats.details(target.value.chat.id, ctx.signal);
+      const [chat, journal] = await Promise.all([ctx.runtime.backend.chats.details(target.value.chat.id, ctx.signal), agentJournal(ctx, target.value.chat.id)]);
       if (!chat.ok) return failure(chat.failure);
-      const view = toAgentDetailsView({ agent: chat.value, history: [], notes: ['A Coder Agents chat: read its messages with get_agent_logs.'] }, ctx.view());
+      const view = toAgentDetailsView({ agent: chat.value, history: [], journal, notes: ['A Coder Agents chat: read its messages with get_agent_logs.'] }, ctx.view());
       return success(view, renderAgentDetailsText(view));
     }
     if (target.value.kind === 'workspace') return workspaceDetails(ctx, target.value.workspace, input);
@@ -44,10 +51,11 @@ export const getAgentDetailsTool = defineTool({
     const fresh = await coder.getTask(owner, id, opts);
     if (!fresh.ok) return failure(fromCoderApiError(fresh.error, { action: `read agent '${ref}'`, subject: `Agent '${ref}'` }));
     const task = fresh.value;
-    const [ws, logs, queue] = await Promise.all([
+    const [ws, logs, queue, journal] = await Promise.all([
       task.workspace_id ? coder.getWorkspace(task.workspace_id, opts) : Promise.resolve(undefined),
       input.log_tail > 0 ? coder.getTaskLogs(owner, id, opts) : Promise.resolve(undefined),
       ctx.runtime.taskQueue.summary(id, QUEUE_HEAD_ITEMS),
+      agentJournal(ctx, id),
     ]);
     const notes: string[] = [];
     if (!queue.ok) notes.push(`queued input unknown: ${queue.failure.message}`);
@@ -69,6 +77,7 @@ export const getAgentDetailsTool = defineTool({
             }
           : {}),
         ...(queue.ok && queue.value.count > 0 ? { queue: queue.value } : {}),
+        journal,
         notes,
       },
       ctx.view(),
@@ -90,10 +99,11 @@ async function presetNameOf(ctx: ToolContext, versionId: string | undefined, pre
 async function workspaceDetails(ctx: ToolContext, target: WorkspaceTarget, input: z.output<typeof inputSchema>): Promise<ToolOutcome<AgentDetailsView>> {
   const ws = target.workspace;
   const build = ws.latest_build;
-  const [presetName, used, conversation] = await Promise.all([
+  const [presetName, used, conversation, journal] = await Promise.all([
     presetNameOf(ctx, build?.template_version_id, build?.template_version_preset_id),
     build?.id ? ctx.deps.coder.getWorkspaceBuildParameters(build.id, { signal: ctx.signal }) : Promise.resolve(undefined),
     input.log_tail > 0 ? ctx.runtime.backend.workspaces.conversation(target, ctx.signal) : Promise.resolve(undefined),
+    agentJournal(ctx, target.agent.id),
   ]);
   const prompt = used?.ok ? used.value.find((p) => isAiPromptParameter(p.name ?? ''))?.value : undefined;
   const agent = toWorkspaceAgent(ws, ctx.now(), { ...attentionThresholds(ctx.deps.config), appSlug: ctx.deps.config.agentAppSlug, ...(presetName ? { preset: presetName } : {}), ...(prompt ? { initialPrompt: prompt } : {}) });
@@ -103,6 +113,7 @@ async function workspaceDetails(ctx: ToolContext, target: WorkspaceTarget, input
       workspace: toWorkspaceView(ws),
       history: appStatusHistory(ws, { appId: findAiApp(ws, ctx.deps.config.agentAppSlug)?.app.id, limit: input.history_limit }),
       ...(conversation ? { logs: conversation.ok ? { entries: logTail(conversation.value, input.log_tail, LOG_TAIL_CHARS) } : { unavailableReason: conversation.failure.message } } : {}),
+      journal,
       notes: ['A workspace running an AI app: its log is the AgentAPI conversation (get_agent_logs).'],
     },
     ctx.view(),

@@ -21,7 +21,7 @@ const inputSchema = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('A next_cursor, or an ISO time (audit). Omit on the first call'),
+    .describe('A next_cursor, or an ISO time (audit). Omit at first'),
   until: z.string().min(1).max(40).optional().describe('ISO time: events before it'),
   wait_ms: z
     .number()
@@ -30,11 +30,11 @@ const inputSchema = z.object({
     .max(MAX_WAIT_MS)
     .default(0)
     .describe('With since: wait this long for a match'),
-  min_severity: SeveritySchema.optional().describe(`At least this severe (default info; over ${LARGE_FLEET_AGENTS} agents warning, unless agent or kinds)`),
+  min_severity: SeveritySchema.optional().describe(`Min severity (default info; over ${LARGE_FLEET_AGENTS} agents warning, unless agent/kinds)`),
   kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these kinds (default all)'),
   agent: AgentRefSchema.optional().describe('Only this agent (deleted: by id)'),
-  fold_state_reports: z.boolean().default(true).describe('Fold repeated state_changed per agent into its newest (details.collapsed counts)'),
-  limit: z.number().int().min(1).max(200).default(50).describe('Max events (folded reports count once); left_out summarises the rest'),
+  fold_state_reports: z.boolean().default(true).describe('Fold repeated state_changed per agent (details.collapsed counts)'),
+  limit: z.number().int().min(1).max(200).default(50).describe('Max events; left_out summarises the rest'),
 });
 /** The call's input with the severity floor it uses; `floor` when that was a large fleet's default (the answer says so). */
 type Input = z.output<typeof inputSchema> & { min_severity: Severity; floor?: Severity };
