@@ -121,6 +121,9 @@ describe('Coder 2.40 with workspace agents (no Tasks, no Chats) through an MCP c
   it('interrupts a busy agent (ESC to its AgentAPI); an idle one is left alone', async () => {
     const idle = await settled('idle', ['fix-login']);
     await ok('send_agent_input', { agent: idle.id, input: 'Refactor the session module' });
+    // when_busy 'interrupt': the running turn is stopped (ESC), then the input is taken.
+    const taken = await ok<{ sent: boolean; interrupted?: boolean }>('send_agent_input', { agent: idle.id, input: 'Fix the login bug first', when_busy: 'interrupt' });
+    expect(taken).toMatchObject({ sent: true, interrupted: true });
     const interrupted = await ok<{ already_idle: boolean }>('interrupt_agent', { agent: idle.id });
     expect(interrupted.already_idle).toBe(false);
     const again = await ok<{ already_idle: boolean }>('interrupt_agent', { agent: idle.id });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CoderApiError } from '../../coder.js';
 import { QUEUE_PRIORITIES, type QueuePriority } from '../../backends/agent-queue.js';
 import { WHEN_BUSY, type SendOutcome, type WhenBusy } from '../../backends/backend.js';
+import type { WorkspaceTarget } from '../../backends/workspaces-backend.js';
 import { defineTool, failure, success, type ToolContext, type ToolOutcome } from '../../define-tool.js';
 import { toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
@@ -78,12 +79,23 @@ export const sendAgentInputTool = defineTool({
       task: ({ resolved }) => ctx.deps.coder.sendTaskInput(resolved.owner, resolved.id, text, { signal: mutationSignal(ctx) }),
       recover: (target, error) => recoverLostSend(ctx, target, error, text),
       chat: (target) => ctx.runtime.backend.chats.sendInput(target, text, { whenBusy: input.when_busy }, mutationSignals(ctx)),
-      workspace: (target) => ctx.runtime.backend.workspaces.sendInput(target, text, mutationSignals(ctx)),
+      workspace: async (target) => {
+        const r = await ctx.runtime.backend.workspaces.sendInput(target, text, mutationSignals(ctx));
+        return r.ok && interrupted ? { ok: true, value: { ...r.value, interrupted: true } } : r;
+      },
       onFailure: (f) => notSent(busyHint(f, input.when_busy), text),
     };
+    let interrupted = false;
     const loaded = await loadAnyTarget(ctx, input.agent, spec.verb);
     if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
+    let target = loaded.value;
+    // when_busy 'interrupt' on a busy workspace agent: ESC to its AgentAPI first, then the input.
+    if (target.kind === 'workspace' && input.when_busy === 'interrupt' && target.target.agent.status === 'busy') {
+      const stopped = await interruptWorkspace(ctx, target.target);
+      if (!stopped.ok) return failure(notSent(stopped.failure, text));
+      target = { ...target, target: stopped.value };
+      interrupted = true;
+    }
     if (target.kind === 'chat' && input.priority !== undefined && input.priority !== 'normal') return failure(notSent(CHAT_PRIORITY_REFUSED, text));
     // A busy task or workspace agent: the input waits in the store's queue (when this server holds one).
     const storeQueued = target.kind !== 'chat' && input.when_busy === 'queue' && ctx.runtime.backend.supports('queue_when_busy', target.kind).supported;
@@ -113,7 +125,7 @@ export const sendAgentInputTool = defineTool({
       agent: toAgentSummaryView(after ?? sent.agent),
       ...(after ? { previous_status: sent.agent.status } : {}),
       sent: true,
-      ...(done.kind === 'chat' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue: 'coder' as const, queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
+      ...(done.kind !== 'task' ? { delivery: sent.kind, ...(sent.kind === 'queued' ? { queue: 'coder' as const, queue_position: sent.position } : { interrupted: sent.interrupted }) } : {}),
       input_chars: text.length,
       ...(conflict ? { conflict } : {}),
       ...(recovered ? { recovered } : {}),
@@ -171,6 +183,17 @@ const CHAT_PRIORITY_REFUSED = toolFailure(
   "Send without priority (or normal); to run it first, use when_busy='interrupt' or manage_agent_queue action promote after it is queued.",
   { details: { kind: 'chat', next_tools: ['manage_agent_queue'] } },
 );
+
+/**
+ * Stops a workspace agent's turn (ESC) for when_busy 'interrupt'. AgentAPI is stable at once; the app's own status
+ * report follows later, so the agent is taken as idle now (its AgentAPI is the truth about the turn).
+ */
+async function interruptWorkspace(ctx: ToolContext, target: WorkspaceTarget): Promise<Outcome<WorkspaceTarget>> {
+  const r = await ctx.runtime.backend.workspaces.interrupt(target, mutationSignals(ctx));
+  if (!r.ok) return r;
+  const agent = r.value.agent.status === 'busy' ? { ...r.value.agent, status: 'idle' as const, statusReason: 'its turn was just interrupted (AgentAPI is stable)' } : r.value.agent;
+  return { ok: true, value: { ...target, agent } };
+}
 
 /** A task refused as busy because the caller chose when_busy 'fail': say how to queue it instead. */
 function busyHint(f: ToolFailure, whenBusy: WhenBusy): ToolFailure {
