@@ -21,6 +21,7 @@ import { createLeadership, type Leadership } from './leadership.js';
 import { createStoreMutationJournal, type MutationJournal } from './mutation-journal.js';
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 import { attentionThresholds, fleetStatusOptions } from './fleet-options.js';
+import { createRetentionJob, retentionDaysOf } from './retention.js';
 import { createSampler, type Sampler } from './sampler.js';
 import { createQueueDispatcher, taskDeliveryPort, type QueueDispatcher } from './queue-dispatcher.js';
 import { toAgent } from '@org/fleet-domain';
@@ -154,6 +155,8 @@ export function createFleetRuntime(deps: {
     sampler = createSampler({ fleet: backend, store, clock, scheduler, intervalMs: config.sampleInterval * 1000, statusOptions: fleetStatusOptions(config), ...(deps.log ? { log: deps.log } : {}) });
     if (config.sampleInterval > 0) background.register(sampler);
   }
+  // The runtime that owns the process's background also owns its store retention (per-token runtimes share both).
+  if (!deps.background) background.register(createRetentionJob({ store, scheduler, retentionDays: retentionDaysOf(config), ...(deps.log ? { log: deps.log } : {}) }));
   let dispatcher = deps.dispatcher;
   if (!dispatcher) {
     const thresholds = attentionThresholds(config);

@@ -1,3 +1,4 @@
+import { createCoderClient } from '@org/coder-api-client';
 import { buildAgent } from '@org/fleet-domain/testing';
 import type { Agent } from '@org/fleet-domain';
 import type { FleetStore, StoreResult } from '@org/fleet-store';
@@ -7,6 +8,7 @@ import type { CoderResult } from '../coder.js';
 import { manualClock } from '../testing/manual-clock.js';
 import { startWatchFixture, type WatchFixture } from '../testing/watch-fixture.js';
 import { createManualScheduler } from '../watch/manual-scheduler.js';
+import { createFleetRuntime } from './fleet-runtime.js';
 import { createSampler, type Sampler } from './sampler.js';
 import { memoryStoreHandle, type StoreHandle } from './store-handle.js';
 
@@ -176,6 +178,20 @@ describe('sampler in a runtime', () => {
     expect(r.ok && r.value.series[0]?.buckets[0]).toMatchObject({ count: 3, avg: 24 });
     await runtime.background.stop();
     expect(runtime.sampler.status().running).toBe(false);
+  });
+
+  it('per-token runtimes sharing the process background share its sampler: one sample per tick, not one per runtime', async () => {
+    fx = await startWatchFixture({ config: { sampleInterval: 60 } });
+    const { runtime, sim, config, clock, scheduler } = fx;
+    const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, retry: { retries: 0 } });
+    const second = createFleetRuntime({ coder, clock, config, scheduler, store: runtime.store, leadership: runtime.leadership, background: runtime.background, sampler: runtime.sampler });
+    expect(second.sampler).toBe(runtime.sampler);
+    await runtime.background.ensureStarted();
+    await scheduler.flush();
+    const before = fx.tasksListRequests();
+    await fx.advance(3 * MINUTE);
+    expect(fx.tasksListRequests() - before).toBe(3);
+    second.watch.shutdown();
   });
 
   it('--sample-interval 0 registers no sampler', async () => {
