@@ -107,6 +107,7 @@ describe('Coder 2.40 with workspace agents (no Tasks, no Chats) through an MCP c
     expect(queued).toMatchObject({ sent: false, delivery: 'queued', queue: 'store', queue_position: 1 });
     const listed = await ok<{ items: { preview: string }[] }>('manage_agent_queue', { agent: agent.id });
     expect(listed.items.map((i) => i.preview)).toEqual(['Then the docs']);
+    expect(JSON.stringify(await ok('get_agent_details', { agent: agent.id, log_tail: 0 }))).toContain('Then the docs');
     expect(await fx.runtime.dispatcher.dispatchOnce()).toEqual([]); // still busy: nothing sent
     await ok('interrupt_agent', { agent: agent.id });
     fx.sim.control.setAgentState(`${agent.owner}/${agent.name}`, 'idle', { message: 'stopped', holdMs: 3_600_000 });

@@ -99,10 +99,12 @@ async function presetNameOf(ctx: ToolContext, versionId: string | undefined, pre
 async function workspaceDetails(ctx: ToolContext, target: WorkspaceTarget, input: z.output<typeof inputSchema>): Promise<ToolOutcome<AgentDetailsView>> {
   const ws = target.workspace;
   const build = ws.latest_build;
-  const [presetName, used, conversation, journal] = await Promise.all([
+  const [presetName, used, conversation, queue, journal] = await Promise.all([
     presetNameOf(ctx, build?.template_version_id, build?.template_version_preset_id),
     build?.id ? ctx.deps.coder.getWorkspaceBuildParameters(build.id, { signal: ctx.signal }) : Promise.resolve(undefined),
     input.log_tail > 0 ? ctx.runtime.backend.workspaces.conversation(target, ctx.signal) : Promise.resolve(undefined),
+    // Input queued while it was busy waits in the store, as for tasks.
+    ctx.runtime.taskQueue.summary(target.id, QUEUE_HEAD_ITEMS),
     agentJournal(ctx, target.agent.id),
   ]);
   const prompt = used?.ok ? used.value.find((p) => isAiPromptParameter(p.name ?? ''))?.value : undefined;
@@ -113,8 +115,9 @@ async function workspaceDetails(ctx: ToolContext, target: WorkspaceTarget, input
       workspace: toWorkspaceView(ws),
       history: appStatusHistory(ws, { appId: findAiApp(ws, ctx.deps.config.agentAppSlug)?.app.id, limit: input.history_limit }),
       ...(conversation ? { logs: conversation.ok ? { entries: logTail(conversation.value, input.log_tail, LOG_TAIL_CHARS) } : { unavailableReason: conversation.failure.message } } : {}),
+      ...(queue.ok && queue.value.count > 0 ? { queue: queue.value } : {}),
       journal,
-      notes: ['A workspace running an AI app: its log is the AgentAPI conversation (get_agent_logs).'],
+      notes: ['A workspace running an AI app: its log is the AgentAPI conversation (get_agent_logs).', ...(queue.ok ? [] : [`queued input unknown: ${queue.failure.message}`])],
     },
     ctx.view(),
   );
