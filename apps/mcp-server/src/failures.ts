@@ -48,6 +48,8 @@ export type LocalFailureCode =
   | 'store_unavailable'
   // a capability the agent's kind (task, chat) lacks: backends/backend.ts supports()
   | 'not_supported'
+  // create_agent_task at --capacity with when_at_capacity fail
+  | 'at_capacity'
   // the fleet store (history, queued input) failed: the answer says what failed and what to do
   | 'store_unavailable'
   // a workspace agent's AI app could not be reached through Coder's app proxy (path apps disabled, no access, agent offline)

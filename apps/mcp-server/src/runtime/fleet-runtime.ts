@@ -170,6 +170,7 @@ export function createFleetRuntime(deps: {
       holder: () => leadership.holder,
       thresholds: attentionThresholds(config),
       alert: (event) => watch.report([event]),
+      ...(config.capacity !== undefined ? { capacity: config.capacity } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     });
     background.register(dispatcher);

@@ -10,11 +10,16 @@
  *   refused for good (agent gone, 4xx), or still failing after MAX_ATTEMPTS: complete(failed), journaled, and
  *                   a `queued_input_failed` warning event through the watcher (pushed to sessions)
  *
+ * Creates held at `--capacity` (create_agent_task when_at_capacity queue; key `create:owner/name`) are made,
+ * oldest first, while fewer than `capacity` agents are in use, under the name fixed when they were queued: a
+ * create that Coder already has (a lost answer, a holder that died after sending) is recognised by that name
+ * and its prompt, never made twice.
+ *
  * Lease hand-over (the holder died, kill -9): an item left `claimed` by another holder for longer than
  * `staleClaimMs` is settled first: when the agent's log shows the input after the claim it was delivered
  * (complete), else it goes back to the queue (release). So a delivery is never repeated, and never lost.
  */
-import { checkAgentAction, toAgent, type Agent, type AttentionThresholds, type FleetEvent } from '@org/fleet-domain';
+import { agentsInUse, checkAgentAction, toAgent, type Agent, type AttentionThresholds, type FleetEvent } from '@org/fleet-domain';
 import type { QueueItem as StoredItem } from '@org/fleet-store';
 import type { CoderApiError, CoderClient } from '../coder.js';
 import type { FleetReadSource, QueueDeliveryPort } from '../backends/backend.js';
@@ -25,7 +30,7 @@ import type { Scheduler, TimerHandle } from '../watch/scheduler.js';
 import type { BackgroundJob } from './background.js';
 import { LEASE_TTL_MS } from './leadership.js';
 import type { StoreHandle } from './store-handle.js';
-import { queuedInputOf, type QueuedInput } from './store-task-queue.js';
+import { orderCreates, queuedCreateOf, queuedInputOf, type QueuedCreate, type QueuedInput } from './store-task-queue.js';
 
 export const DISPATCH_INTERVAL_MS = 2_000;
 /** Transient delivery failures of one item before it is marked failed. */
@@ -47,9 +52,11 @@ export interface QueueDispatcher extends BackgroundJob {
 
 export function createQueueDispatcher(options: {
   store: StoreHandle;
-  coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs'>;
+  coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs' | 'createTask'>;
   /** How agents are read and sent input (default: Coder Tasks through `coder`; workspace agents: their AgentAPI). */
   port?: QueueDeliveryPort;
+  /** `--capacity`: held creates are made while fewer agents are in use (all of them when absent). */
+  capacity?: number;
   /** The cached fleet read (an idle agent is found there; a fresh read confirms it before sending). */
   fleet: FleetReadSource;
   clock: Clock;
@@ -90,28 +97,31 @@ export function createQueueDispatcher(options: {
   };
 
   const fail = async (item: StoredItem, input: QueuedInput | undefined, reason: string, coderStatus?: number): Promise<DispatchOutcome> => {
+    const ref = input?.ref ?? item.agentId;
+    return failItem(item, `input ${item.id} for agent ${ref}`, reason, coderStatus, input ? { agentName: input.ref.split('/').pop() ?? input.ref, owner: input.owner } : {});
+  };
+  const failItem = async (item: StoredItem, what: string, reason: string, coderStatus: number | undefined, who: { agentName?: string; owner?: string }): Promise<DispatchOutcome> => {
     attempts.delete(item.id);
     const done = await store.run((s) => s.queue.complete(item.id, 'failed', reason));
     if (!done.ok) return { kind: 'released', itemId: item.id, agentId: item.agentId, reason: `could not mark it failed: ${done.error.message}` };
     await journal(item, 'failed', coderStatus);
-    const ref = input?.ref ?? item.agentId;
     options.alert({
       kind: 'queued_input_failed',
       severity: 'warning',
-      agentId: item.agentId,
-      ...(input ? { agentName: input.ref.split('/').pop() ?? input.ref, owner: input.owner } : {}),
+      ...(item.agentId.startsWith('create:') ? {} : { agentId: item.agentId }),
+      ...who,
       at: clock.now().toISOString(),
       queueItem: String(item.id),
       reason,
-      message: `Queued input ${item.id} for agent ${ref} was not delivered: ${reason}. Send it again with send_agent_input if it is still wanted.`,
+      message: `Queued ${what} was not delivered: ${reason}. ${item.agentId.startsWith('create:') ? 'Call create_agent_task again' : 'Send it again with send_agent_input'} if it is still wanted.`,
     });
-    log?.warn('queue dispatcher: queued input failed', { item: item.id, agent: item.agentId, reason });
+    log?.warn('queue dispatcher: queued item failed', { item: item.id, agent: item.agentId, reason });
     return { kind: 'failed', itemId: item.id, agentId: item.agentId, reason };
   };
 
-  const release = async (item: StoredItem, input: QueuedInput | undefined, reason: string, coderStatus?: number): Promise<DispatchOutcome> => {
+  const release = async (item: StoredItem, input: QueuedInput | undefined, reason: string, coderStatus?: number, onGiveUp?: (reason: string) => Promise<DispatchOutcome>): Promise<DispatchOutcome> => {
     const n = (attempts.get(item.id) ?? 0) + 1;
-    if (n >= MAX_ATTEMPTS) return fail(item, input, `${reason} (${n} attempts)`, coderStatus);
+    if (n >= MAX_ATTEMPTS) return onGiveUp ? onGiveUp(`${reason} (${n} attempts)`) : fail(item, input, `${reason} (${n} attempts)`, coderStatus);
     attempts.set(item.id, n);
     const back = await store.run((s) => s.queue.release(item.id));
     if (!back.ok) log?.warn('queue dispatcher: could not put an item back', { item: item.id, error: back.error.message });
@@ -177,6 +187,67 @@ export function createQueueDispatcher(options: {
     return sent.ok ? delivered(item, `delivered (HTTP ${sent.status})`, sent.status) : sendError(item, input, sent.error);
   };
 
+  /** Coder's task of a held create, by the name fixed when it was queued: ours when the prompt matches. */
+  const findCreated = async (c: QueuedCreate): Promise<'ours' | 'other' | 'absent' | undefined> => {
+    const found = await coder.getTask(c.owner, c.name);
+    if (!found.ok) return found.error.kind === 'not_found' ? 'absent' : undefined;
+    return (found.value.initial_prompt ?? '').trim() === c.input.trim() ? 'ours' : 'other';
+  };
+  const failCreate = (item: StoredItem, c: QueuedCreate | undefined, reason: string, coderStatus?: number) =>
+    failItem(item, `create ${item.id}${c ? ` of agent ${c.owner}/${c.name}` : ''}`, reason, coderStatus, c ? { agentName: c.name, owner: c.owner } : {});
+
+  const makeCreate = async (item: StoredItem): Promise<DispatchOutcome> => {
+    const c = queuedCreateOf(item.payload);
+    if (!c) return failCreate(item, c, 'the held create could not be read (written by a newer server?)');
+    const made = await coder.createTask(c.owner, {
+      input: c.input,
+      template_version_id: c.templateVersionId,
+      name: c.name,
+      ...(c.presetId ? { template_version_preset_id: c.presetId } : {}),
+      ...(c.displayName ? { display_name: c.displayName } : {}),
+    });
+    if (made.ok) return delivered(item, `created ${c.owner}/${c.name} (HTTP ${made.status})`, made.status);
+    const error = made.error;
+    const status = error.status;
+    if (mayHaveBeenApplied(error) || status === 409) {
+      // A lost answer, or the name is taken: by this very create (an earlier attempt) or by another agent.
+      const found = await findCreated(c);
+      if (found === 'ours') return delivered(item, `created ${c.owner}/${c.name} (recognised by its name after ${status ?? error.kind})`, status, true);
+      if (found === 'other') return failCreate(item, c, `the name ${c.owner}/${c.name} is taken by another agent`, status);
+      if (found === undefined && mayHaveBeenApplied(error)) return failCreate(item, c, `Coder's answer was lost (${error.kind}) and the task cannot be read: it may or may not exist`, status);
+    }
+    if (error.kind === 'network' || error.kind === 'timeout' || status === undefined || status === 409 || status === 429 || status >= 500)
+      return release(item, undefined, `Coder answered ${status ?? error.kind}: ${error.message}`, status, (why) => failCreate(item, c, why, status));
+    return failCreate(item, c, `Coder refused it (HTTP ${status}: ${error.message})`, status);
+  };
+
+  /** Makes held creates, oldest first, while the fleet has free slots. */
+  const makeCreates = async (held: readonly StoredItem[], agents: readonly Agent[], inFlight: number): Promise<DispatchOutcome[]> => {
+    let free = options.capacity === undefined ? Number.POSITIVE_INFINITY : options.capacity - agentsInUse(agents) - inFlight;
+    const outcomes: DispatchOutcome[] = [];
+    for (const item of orderCreates(held)) {
+      if (free <= 0) break;
+      const claimed = await claim(item.agentId);
+      if (!claimed) continue;
+      const outcome = await makeCreate(claimed);
+      outcomes.push(outcome);
+      if (outcome.kind === 'delivered') free--;
+    }
+    return outcomes;
+  };
+
+  /** A create claim left by a holder that died: made (Coder has it by name) or back to the queue. */
+  const settleStaleCreate = async (item: StoredItem): Promise<DispatchOutcome | undefined> => {
+    const c = queuedCreateOf(item.payload);
+    if (!c) return failCreate(item, c, 'the held create could not be read');
+    const found = await findCreated(c);
+    if (found === 'ours') return delivered(item, 'created (found by its name after a lease hand-over)', undefined, true);
+    if (found === 'other') return failCreate(item, c, `the name ${c.owner}/${c.name} is taken by another agent`);
+    if (found === undefined) return undefined;
+    const back = await store.run((s) => s.queue.release(item.id));
+    return back.ok ? { kind: 'released', itemId: item.id, agentId: item.agentId, reason: 'claimed by a holder that stopped before creating' } : undefined;
+  };
+
   const claim = async (agentId: string): Promise<StoredItem | undefined> => {
     const r = await store.run((s) => s.queue.claim(agentId, options.holder()));
     return r.ok ? (r.value ?? undefined) : undefined;
@@ -189,20 +260,29 @@ export function createQueueDispatcher(options: {
     const now = clock.now().getTime();
     const waiting = new Map<string, string>(); // agent id → owner, agents with queued input
     const busyClaims = new Set<string>();
+    const creates: StoredItem[] = [];
+    let createsInFlight = 0;
     for (const item of pending.value) {
+      const isCreate = item.agentId.startsWith('create:');
       if (item.state === 'claimed') {
-        busyClaims.add(item.agentId);
+        if (isCreate) createsInFlight++;
+        else busyClaims.add(item.agentId);
         if (item.claimedBy !== options.holder() && now - item.updatedAt >= staleClaimMs) {
-          const settled = await settleStaleClaim(item);
+          const settled = isCreate ? await settleStaleCreate(item) : await settleStaleClaim(item);
           if (settled) outcomes.push(settled);
         }
+        continue;
+      }
+      if (isCreate) {
+        creates.push(item);
         continue;
       }
       const owner = queuedInputOf(item.payload)?.owner;
       if (owner !== undefined && !waiting.has(item.agentId)) waiting.set(item.agentId, owner);
     }
-    if (waiting.size === 0) return outcomes;
-    const read = await fleet.list();
+    if (waiting.size === 0 && creates.length === 0) return outcomes;
+    // Held creates count free slots: a fresh read, so an agent made or removed meanwhile is counted right.
+    const read = await fleet.list(creates.length > 0 ? { force: true } : {});
     if (!read.ok) return outcomes;
     const byId = new Map(read.value.agents.map((a) => [a.id, a]));
     for (const [agentId, owner] of waiting) {
@@ -214,6 +294,7 @@ export function createQueueDispatcher(options: {
       const outcome = await deliverHead(agentId, owner);
       if (outcome) outcomes.push(outcome);
     }
+    if (creates.length > 0) outcomes.push(...(await makeCreates(creates, read.value.agents, createsInFlight)));
     if (outcomes.some((o) => o.kind === 'delivered')) fleet.invalidate();
     return outcomes;
   };

@@ -26,6 +26,25 @@ export interface QueuedInput {
   ref: string;
 }
 
+/**
+ * A create held back at `--capacity` (create_agent_task when_at_capacity queue): everything the dispatcher needs
+ * to create the task later, under the name fixed before queueing (a retry is recognised by it).
+ */
+export interface QueuedCreate {
+  kind: 'create';
+  owner: string;
+  name: string;
+  input: string;
+  templateVersionId: string;
+  presetId?: string;
+  displayName?: string;
+  /** For messages. */
+  template: string;
+}
+
+/** Queue key of a held create: one item per owner/name, so the same request queued twice is one item. */
+export const createKey = (owner: string, name: string): string => `create:${owner}/${name}`;
+
 export interface EnqueuedInput {
   id: string;
   /** 1 = delivered next. */
@@ -36,6 +55,8 @@ export interface EnqueuedInput {
 export interface StoreTaskQueue extends AgentQueue {
   readonly source: 'store';
   enqueue(target: { agentId: string; owner: string; ref: string }, input: string, meta: { priority: QueuePriority; queuedBy: string }): Promise<Outcome<EnqueuedInput>>;
+  /** Holds a create until a slot frees; the same owner/name already held answers that item (`existing`). */
+  enqueueCreate(create: QueuedCreate, meta: { queuedBy: string }): Promise<Outcome<EnqueuedInput & { existing: boolean }>>;
   /** How many items wait for the agent, and the first `limit` of them (get_agent_details). */
   summary(agentId: string, limit: number): Promise<Outcome<{ count: number; head: QueueItem[] }>>;
 }
@@ -45,6 +66,22 @@ export function queuedInputOf(payload: JsonValue): QueuedInput | undefined {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
   const { kind, input, owner, ref } = payload;
   return kind === 'input' && typeof input === 'string' && typeof owner === 'string' && typeof ref === 'string' ? { kind, input, owner, ref } : undefined;
+}
+
+export function queuedCreateOf(payload: JsonValue): QueuedCreate | undefined {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || payload['kind'] !== 'create') return undefined;
+  const { owner, name, input, templateVersionId, presetId, displayName, template } = payload;
+  if (typeof owner !== 'string' || typeof name !== 'string' || typeof input !== 'string' || typeof templateVersionId !== 'string' || typeof template !== 'string') return undefined;
+  return {
+    kind: 'create',
+    owner,
+    name,
+    input,
+    templateVersionId,
+    template,
+    ...(typeof presetId === 'string' ? { presetId } : {}),
+    ...(typeof displayName === 'string' ? { displayName } : {}),
+  };
 }
 
 /** A store failure as a tool failure: what was being done, what failed, what to do. */
@@ -81,6 +118,15 @@ export function createStoreTaskQueue(options: { store: StoreHandle }): StoreTask
     return changed.value.outcome === 'changed' ? { ok: true, value: undefined } : notQueued(agentId, itemId);
   };
 
+  /** 1-based place among all held creates (the dispatcher's order: priority, then oldest first). */
+  const createPosition = async (id: number): Promise<number> => {
+    const all = await store.run((s) => s.queue.list({ states: ['queued'], limit: 10_000 }));
+    if (!all.ok) return 1;
+    const creates = orderCreates(all.value.filter((q) => q.agentId.startsWith('create:')));
+    const at = creates.findIndex((q) => q.id === id);
+    return at < 0 ? 1 : at + 1;
+  };
+
   return {
     source: 'store',
     supports: () => ({ supported: true }),
@@ -92,6 +138,18 @@ export function createStoreTaskQueue(options: { store: StoreHandle }): StoreTask
         "Send again later (the agent may be idle by then), or with when_busy='fail' to be told when it is busy.",
       );
       return r.ok ? { ok: true, value: { id: String(r.value.item.id), position: r.value.position, priority: r.value.item.priority } } : r;
+    },
+    async enqueueCreate(create, meta) {
+      const key = createKey(create.owner, create.name);
+      const doing = `hold the create of ${create.owner}/${create.name} until a slot frees`;
+      const next = "Call again later, or with when_at_capacity='fail' to be told when the fleet is full.";
+      const held = await run((s) => s.queue.list({ agentId: key, states: ['queued', 'claimed'], limit: 1 }), doing, next);
+      if (!held.ok) return held;
+      const same = held.value[0];
+      if (same) return { ok: true, value: { id: String(same.id), position: await createPosition(same.id), priority: same.priority, existing: true } };
+      const r = await run((s) => s.queue.enqueue({ agentId: key, priority: 'normal', payload: { ...create }, principal: 'unknown', sessionId: meta.queuedBy }), doing, next);
+      if (!r.ok) return r;
+      return { ok: true, value: { id: String(r.value.item.id), position: await createPosition(r.value.item.id), priority: r.value.item.priority, existing: false } };
     },
     async summary(agentId, limit) {
       const items = await queued(agentId);
@@ -106,4 +164,10 @@ export function createStoreTaskQueue(options: { store: StoreHandle }): StoreTask
     reprioritise: (agentId, itemId, priority) => onItem(agentId, itemId, 'reprioritise', (s, id) => s.queue.reprioritise(id, priority)),
     cancel: (agentId, itemId) => onItem(agentId, itemId, 'cancel', (s, id) => s.queue.cancel(id, 'cancelled with manage_agent_queue')),
   };
+}
+
+const RANK: Record<QueuePriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+/** Held creates in the order they are made: priority (urgent first), then oldest first. */
+export function orderCreates(items: readonly StoredItem[]): StoredItem[] {
+  return [...items].sort((a, b) => RANK[b.priority] - RANK[a.priority] || a.createdAt - b.createdAt || a.id - b.id);
 }

@@ -148,7 +148,7 @@ export const AgentDetailsViewSchema = z.object({
   queue: z
     .object({ count: z.number().int(), head: z.array(QueueItemViewSchema) })
     .optional()
-    .describe("Task agents: input waiting in this server's queue (head first; manage_agent_queue)"),
+    .describe('Task agents: queued input (head first)'),
   journal: AgentHistoryViewSchema.optional(),
   notes: z.array(z.string()).describe('Parts that could not be loaded'),
   content_trust: ContentTrustSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCapacity, computeFleetStatus, emptyCounts } from './fleet-status.js';
+import { agentsInUse, computeCapacity, computeFleetStatus, emptyCounts } from './fleet-status.js';
 import { BASE_NOW, HOUR, MINUTE, buildAgent, buildFleet } from '../testing/builders.js';
 import { buildChatAgent, buildDiffStatus } from '../testing/chat-builders.js';
 import type { AgentStatus } from '../models/agent.js';
@@ -50,6 +50,12 @@ describe('computeFleetStatus', () => {
     expect(s.capacity.used).toBe(used);
     expect(s.capacity.warning).toBe(warning);
     if (warning) expect(s.capacity.message).toMatch(/^capacity_warning: \d+ of \d+ agents in use/);
+  });
+
+  it('agentsInUse counts every agent but the paused ones (what --capacity limits)', () => {
+    const statuses: AgentStatus[] = ['busy', 'idle', 'paused', 'starting', 'error', 'paused', 'complete'];
+    expect(agentsInUse(statuses.map((status) => ({ status })))).toBe(5);
+    expect(agentsInUse([])).toBe(0);
   });
 
   it('computeCapacity ignores non-positive capacity', () => {

@@ -190,6 +190,17 @@ const ratioOrNull = (a: number, b: number) => (b > 0 ? a / b : null);
 const healthyPercent = (c: StatusCounts, total: number) =>
   total > 0 ? ((total - c.error - c.offline) / total) * 100 : null;
 
+/**
+ * Agents that occupy a slot of `--capacity`: every agent but the paused ones (a paused agent's workspace is
+ * stopped). The rule computeFleetStatus and diffFleet count by; create_agent_task and the queue dispatcher
+ * use it to decide whether a new agent fits.
+ */
+export function agentsInUse(agents: readonly Pick<Agent, 'status'>[]): number {
+  let used = 0;
+  for (const a of agents) if (a.status !== 'paused') used++;
+  return used;
+}
+
 /** Capacity use and warning; shared with diffFleet so both agree on the rule. */
 export function computeCapacity(used: number, capacity: number | undefined, warningRatio: number): CapacityStatus {
   if (capacity === undefined || !(capacity > 0)) {

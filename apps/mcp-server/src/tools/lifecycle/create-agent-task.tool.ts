@@ -1,5 +1,6 @@
 import { quoteUntrusted } from '../../views/untrusted.js';
 import {
+  agentsInUse,
   canOwnAgents,
   checkAssignment,
   nextActionsAfterCreate,
@@ -19,7 +20,7 @@ import { defineTool, failure, success, type ToolContext, type ToolOutcome } from
 import { fromAssignmentViolations, fromCoderApiError, toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import { loadTemplateCatalog, resolveTemplate, type TemplateEntry } from '../../runtime/template-facts.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
-import { ACTION_RESULT_FIELDS, agentOf, conflictLines, nextLines, offeredNext, recordMutation } from './lifecycle-common.js';
+import { ACTION_RESULT_FIELDS, agentOf, anonymiseSession, conflictLines, nextLines, offeredNext, recordMutation } from './lifecycle-common.js';
 import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal, taskNameFor } from './outcome.js';
 import { MAX_INPUT_CHARS } from './send-agent-input.tool.js';
 
@@ -83,6 +84,10 @@ const inputSchema = z.object({
     .max(MAX_WAIT_MS)
     .default(DEFAULT_WAIT_MS)
     .describe('Upper bound for wait_until, in ms'),
+  when_at_capacity: z
+    .enum(['queue', 'fail'])
+    .default('queue')
+    .describe('At --capacity (tasks): queue or fail'),
 });
 type Input = z.output<typeof inputSchema>;
 
@@ -97,7 +102,13 @@ const outputSchema = z.object({
     display_name: z.string(),
     template: z.object({ id: z.string(), name: z.string(), version_id: z.string() }),
     preset: z.object({ id: z.string(), name: z.string() }).optional(),
-  }).describe('The created agent (status as of the last read)'),
+  })
+    .optional()
+    .describe('The created agent (absent when queued)'),
+  queued: z
+    .object({ item: z.string(), position: z.number().int(), ref: z.string(), used: z.number().int(), capacity: z.number().int() })
+    .optional()
+    .describe('At --capacity: held, created as ref once a slot frees'),
   requirement_warnings: z.array(ViolationSchema).describe('Requirements that could not be verified (only with allow_unverifiable)'),
   wait: z
     .object({
@@ -264,6 +275,32 @@ export const createAgentTaskTool = defineTool({
     // 5. Create, under a name fixed before the first attempt (D1): a lost answer is re-read by that name,
     // and a retry with it collides (or is recognised as the same request) instead of making a second agent.
     const name = input.name ?? taskNameFor(input.input, [username, versionId, preset.value?.id ?? '', input.input.trim()]);
+    const full = await atCapacity(ctx);
+    if (full) {
+      if (input.when_at_capacity === 'fail' || promptParameter !== undefined) return failure(capacityFailure(full, input.when_at_capacity === 'queue'));
+      const held = await ctx.runtime.taskQueue.enqueueCreate(
+        {
+          kind: 'create',
+          owner: username,
+          name,
+          input: input.input,
+          templateVersionId: versionId,
+          template: entry.facts.name,
+          ...(preset.value ? { presetId: preset.value.id } : {}),
+          ...(input.display_name ? { displayName: input.display_name } : {}),
+        },
+        { queuedBy: anonymiseSession(ctx.session.id) },
+      );
+      if (!held.ok) return failure({ ...held.failure, message: `The fleet is at capacity (${full.used} of ${full.capacity}) and the create could not be held. ${held.failure.message} Nothing was created.` });
+      void ctx.runtime.background.ensureStarted();
+      const data: Output = {
+        queued: { item: held.value.id, position: held.value.position, ref: `${username}/${name}`, ...full },
+        requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
+        next_actions: offeredNext(ctx, [{ tool: 'get_fleet_status', why: 'See capacity use; the agent appears once a slot frees.' }]),
+        ...(held.value.existing ? { recovered: `This create was already held (item ${held.value.id}): it is not queued twice.` } : {}),
+      };
+      return success(data, render(data));
+    }
     if (promptParameter !== undefined) {
       const target = { entry, versionId, preset: preset.value, username, name, promptParameter, warnings };
       return createWorkspaceAgent(ctx, input, target);
@@ -495,8 +532,36 @@ async function waitFor(
   }
 }
 
+/** The fleet's use when `--capacity` agents are in use (fresh read); undefined when there is room or no cap. */
+async function atCapacity(ctx: ToolContext): Promise<{ used: number; capacity: number } | undefined> {
+  const capacity = ctx.deps.config.capacity;
+  if (capacity === undefined) return undefined;
+  const read = await ctx.runtime.backend.list({ force: true });
+  // Unreadable fleet: the create itself tells (Coder answers it or not); never refuse on a guess.
+  if (!read.ok) return undefined;
+  const used = agentsInUse(read.value.agents);
+  return used >= capacity ? { used, capacity } : undefined;
+}
+
+function capacityFailure(full: { used: number; capacity: number }, queueRefused: boolean): ToolFailure {
+  return toolFailure(
+    'at_capacity',
+    `The fleet is at capacity: ${full.used} of ${full.capacity} agents in use (--capacity).${queueRefused ? ' Only Coder Tasks can wait for a slot.' : ''} Nothing was created.`,
+    queueRefused ? 'Wait for an agent to finish, pause or delete one, then call again.' : "Wait for an agent to finish, pause or delete one, or call again with when_at_capacity='queue' to create it once a slot frees.",
+    { details: { used: full.used, capacity: full.capacity } },
+  );
+}
+
 function render(d: Output): string {
   const a = d.agent;
+  if (!a) {
+    const q = d.queued;
+    return [
+      ...(d.recovered ? [d.recovered] : []),
+      q ? `At capacity (${q.used} of ${q.capacity} agents in use): the create of ${q.ref} is held as item ${q.item}, position ${q.position}; it is created once a slot frees (no wait was done).` : 'Nothing was created.',
+      ...nextLines(d.next_actions),
+    ].join('\n');
+  }
   const lines = [
     ...(d.recovered ? [d.recovered] : []),
     `Created agent ${a.ref} (id ${a.id}) ${quoteUntrusted(a.display_name)} on template ${a.template.name}${a.preset ? `, preset ${a.preset.name}` : ''}: ${a.status} — ${a.status_reason}.`,

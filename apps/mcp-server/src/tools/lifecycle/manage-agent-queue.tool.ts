@@ -9,7 +9,7 @@ import { ConflictSchema, NextActionsSchema, conflictLines, loadAnyTarget, nextLi
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]).default('list').describe('list (default), promote (deliver next), reprioritise (store queue only), cancel (drop unsent)'),
+  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]).default('list').describe('list (default), promote (deliver next), reprioritise (tasks only), cancel (drop unsent)'),
   item: z.coerce.string().min(1).max(40).optional().describe('Queue item id from list (all actions but list)'),
   priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('New priority (reprioritise)'),
 });
@@ -32,7 +32,7 @@ export const manageAgentQueueTool = defineTool({
   name: 'manage_agent_queue',
   title: 'Manage agent queue',
   description:
-    "Lists the input waiting for a busy agent (send_agent_input queued it), or promotes, reprioritises or cancels one item. A chat uses Coder's own queue (promote interrupts the current turn to run the item; no priorities). Next: get_agent_details or interrupt_agent.",
+    "Lists input waiting for a busy agent (queued by send_agent_input), or promotes, reprioritises or cancels one item. Chats use Coder's queue (promote interrupts the turn; no priorities). Next: get_agent_details or interrupt_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -33,22 +33,22 @@ const inputSchema = z.object({
     .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
     .default('queue')
     .describe(
-      "If busy: queue (delivered once idle: Coder's queue for chats, this server's store for tasks), fail (send nothing), interrupt (chats: stop the turn, take it now)",
+      "If busy: queue (sent once idle), fail, or interrupt (chats: stop the turn first)",
     ),
   priority: z
     .enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]])
     .optional()
-    .describe('Order in the queue of a task agent (default normal; urgent first). Chats: normal only (Coder queues in order)'),
+    .describe('Queue order for tasks (chats: normal only)'),
 });
 
 const outputSchema = z.object({
   agent: AgentSummaryViewSchema.describe('Chats: read back after the send; tasks: as it was when the input was sent (it turns busy right after)'),
   previous_status: AgentStatusSchema.optional().describe('Chats: its status before the send'),
-  sent: z.boolean().describe("false: held in this server's queue until the agent is idle"),
-  delivery: z.enum(['delivered', 'queued']).optional().describe("'queued' when the agent was busy (see queue, queue_position)"),
-  queue: z.enum(['coder', 'store']).optional().describe("Whose queue holds it: Coder's (chats) or this server's store (tasks)"),
-  queue_position: z.number().int().optional().describe('Position in the queue (1 = next); present when queued'),
-  queue_item: z.string().optional().describe('Store queue item id (manage_agent_queue item)'),
+  sent: z.boolean().describe("false: held in this server's queue"),
+  delivery: z.enum(['delivered', 'queued']).optional().describe("'queued' when the agent was busy"),
+  queue: z.enum(['coder', 'store']).optional().describe("Coder's (chats) or this server's (tasks)"),
+  queue_position: z.number().int().optional().describe('Queue position (1 = next)'),
+  queue_item: z.string().optional().describe('Item id for manage_agent_queue'),
   priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('Store queue priority'),
   interrupted: z.boolean().optional().describe('Chats: the current turn was interrupted to take this input (when_busy interrupt)'),
   input_chars: z.number().int().describe('Length of the input sent'),
@@ -60,7 +60,7 @@ export const sendAgentInputTool = defineTool({
   name: 'send_agent_input',
   title: 'Send input to agent',
   description:
-    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy agent queues it (when_busy, priority; see manage_agent_queue); otherwise a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
+    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy agent queues it (when_busy, priority; manage_agent_queue); else a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,
