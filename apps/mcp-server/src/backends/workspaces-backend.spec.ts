@@ -69,9 +69,11 @@ describe('workspaces backend: reading', () => {
   });
 
   it('restricts to the owner scope and resolves names case-insensitively', async () => {
+    let asked: string | undefined;
     const { client } = fakeClient(fleetOf(6));
-    const b = backend(client, { owners: ['BOB'] });
+    const b = backend({ ...client, listWorkspaces: (query, opts) => ((asked = query?.q), client.listWorkspaces(query, opts)) }, { owners: ['BOB'] });
     const r = await b.list();
+    expect(asked).toBe('owner:bob');
     expect(r.ok && r.value.agents.every((a) => a.owner === 'bob')).toBe(true);
     const found = await b.resolve('Bob/AGENT-3');
     expect(found !== 'missing' && found.ok && found.value.ref).toBe('bob/agent-3');

@@ -109,14 +109,16 @@ export function createWorkspacesBackend(options: {
     return { ok: true, status: r.status, value: name };
   };
 
+  // One owner in scope: Coder filters (fewer pages); several are filtered here.
+  const q = owners.size === 1 ? `owner:${[...owners][0] ?? ''}` : undefined;
   const load = async (signal: AbortSignal): Promise<CoderResult<FleetRead>> => {
-    const first = await coder.listWorkspaces({ limit: pageSize }, { signal });
+    const first = await coder.listWorkspaces({ limit: pageSize, ...(q ? { q } : {}) }, { signal });
     if (!first.ok) return first;
     const pages = Math.min(maxPages, Math.max(1, Math.ceil(first.value.count / pageSize)));
     const rest = await mapBounded(
       Array.from({ length: pages - 1 }, (_, i) => i + 1),
       WORKSPACE_PAGE_CONCURRENCY,
-      (page) => coder.listWorkspaces({ limit: pageSize, offset: page * pageSize }, { signal }),
+      (page) => coder.listWorkspaces({ limit: pageSize, offset: page * pageSize, ...(q ? { q } : {}) }, { signal }),
     );
     const workspaces: Workspace[] = [...first.value.workspaces];
     for (const r of rest) {
