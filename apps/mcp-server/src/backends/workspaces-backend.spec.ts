@@ -97,6 +97,12 @@ describe('workspaces backend: steering through AgentAPI', () => {
     const busy = fakeClient(fleetOf(2), { postAgentApiMessage: async () => fail('conflict', 409, 'agent is running') });
     const r = await backend(busy.client).sendInput(await target(busy.client), 'hello');
     expect(!r.ok && r.failure.code).toBe('agent_busy');
+    // Another AgentAPI wording (a 500 while running): its status says busy.
+    const worded = fakeClient(fleetOf(2), { postAgentApiMessage: async () => fail('server_error', 500, 'agent is not waiting for input'), getAgentApiStatus: async () => ok({ status: 'running' }) });
+    const w = await backend(worded.client).sendInput(await target(worded.client), 'hello');
+    expect(!w.ok && w.failure.code).toBe('agent_busy');
+    const port = await backend(worded.client).deliveryPort.send('alice', '00000000-0000-4000-8000-000000000000', 'hello');
+    expect(!port.ok && port.error.status).toBe(409);
     expect(!r.ok && r.failure.hint).toMatch(/interrupt_agent|again/);
   });
 

@@ -167,6 +167,16 @@ export function createWorkspacesBackend(options: {
           ),
         };
 
+  /**
+   * Whether a refused message met a running turn: AgentAPI versions word that refusal differently (409, or a
+   * 4xx/5xx saying the agent is not waiting for input), so its status says. Not for transport failures.
+   */
+  const runningNow = async (app: AgentApiTarget, error: CoderApiError, signal?: AbortSignal): Promise<boolean> => {
+    if (error.status === undefined || error.kind === 'forbidden' || error.kind === 'not_found' || error.kind === 'unauthorized' || error.status === 502) return false;
+    const st = await coder.getAgentApiStatus(app, { signal });
+    return st.ok && st.value.status === 'running';
+  };
+
   /** The AgentAPI of a workspace read now; a workspace without a running AI app is a 409 (busy for now: the dispatcher retries). */
   const appTarget = async (id: string): Promise<CoderResult<AgentApiTarget>> => {
     const r = await coder.getWorkspace(id);
@@ -217,7 +227,7 @@ export function createWorkspacesBackend(options: {
         }
         return { ok: false, failure: outcomeUnknown(`The input to agent ${target.ref} may or may not have been delivered`, r.error.kind, `check with get_agent_logs agent=${target.ref} type=input (is it there?) before sending it again.`) };
       }
-      if (r.error.kind === 'conflict') return { ok: false, failure: busyFailure(target) };
+      if (r.error.kind === 'conflict' || (await runningNow(app.value, r.error, s.caller))) return { ok: false, failure: busyFailure(target) };
       return { ok: false, failure: proxyFailure(r.error, target, 'send input to') };
     },
     async interrupt(target, signals) {
@@ -280,6 +290,8 @@ export function createWorkspacesBackend(options: {
         if (!app.ok) return app;
         const r = await coder.postAgentApiMessage(app.value, { content: input, type: 'user' });
         if (r.ok) cache.invalidate();
+        // However AgentAPI words "a turn runs", the dispatcher reads it as busy for now (409: the item keeps its place).
+        if (!r.ok && r.error.kind !== 'conflict' && (await runningNow(app.value, r.error))) return { ok: false, error: { ...r.error, kind: 'conflict', status: 409 } };
         return r;
       },
       async inputs(_owner, agentId) {
