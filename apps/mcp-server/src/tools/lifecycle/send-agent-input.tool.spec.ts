@@ -78,18 +78,24 @@ describe('send_agent_input', () => {
     expect(expectFailure(r, 'agent_paused')).toContain(JSON.stringify(INPUT));
   });
 
-  it('maps a 502 race (agent started working after our check) to agent_busy with the input', async () => {
+  it('maps a 502 race (agent started working after our check) to agent_busy with the input (when_busy fail)', async () => {
     const t = runningAgent(fx, 'idle');
-    const r = await duringRequest(fx, SEND_ROUTE, () => send(t.id), () => fx.sim.control.setAgentState(t.id, 'working'));
+    const r = await duringRequest(fx, SEND_ROUTE, () => rec.call('send_agent_input', { agent: t.id, input: INPUT, when_busy: 'fail' }), () => fx.sim.control.setAgentState(t.id, 'working'));
     expect(expectFailure(r, 'agent_busy')).toContain(JSON.stringify(INPUT));
     expect(r.content).toBeDefined();
   });
 
-  it('maps a bare 502 from Coder (agent unreachable for a moment) to agent_busy, input kept', async () => {
+  it('queues the input when the agent started working after our check (when_busy queue, the default)', async () => {
+    const t = runningAgent(fx, 'idle');
+    const r = await duringRequest(fx, SEND_ROUTE, () => send(t.id), () => fx.sim.control.setAgentState(t.id, 'working'));
+    expect(structured<{ sent: boolean; delivery?: string; queue?: string }>(r)).toMatchObject({ sent: false, delivery: 'queued', queue: 'store' });
+  });
+
+  it('maps a bare 502 from Coder (agent unreachable for a moment) to agent_busy, input kept (when_busy fail)', async () => {
     const t = runningAgent(fx, 'idle');
     const fault = fx.sim.control.faults.status(502, { route: SEND_ROUTE, message: 'Task app is not ready to accept input.', times: 1 });
     try {
-      const text = expectFailure(await send(t.id), 'agent_busy');
+      const text = expectFailure(await rec.call('send_agent_input', { agent: t.id, input: INPUT, when_busy: 'fail' }), 'agent_busy');
       expect(text).toContain(JSON.stringify(INPUT));
       expect(text).toContain('HTTP 502');
     } finally {

@@ -107,8 +107,9 @@ export const sendAgentInputTool = defineTool({
     const prepared = await prepareLoadedAction(ctx, target, spec);
     if (!prepared.ok) return failure(prepared.failure);
     const r = await commitAgentAction(ctx, prepared.value, spec);
-    // A workspace agent whose AgentAPI started a turn since it was read (409): queued like any busy agent.
-    if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && target.kind === 'workspace' && queueTarget) return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
+    // An agent that started a turn since it was read (Coder or its AgentAPI refused it as busy): nothing was
+    // delivered, so it is queued like any busy agent's input.
+    if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && queueTarget) return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
     if (!r.ok) return failure(r.failure);
     const done = r.value;
     const { agent, ref, conflict } = done;
