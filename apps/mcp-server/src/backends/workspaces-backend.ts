@@ -70,8 +70,8 @@ export interface WorkspacesBackend {
 
 export const DEFAULT_WORKSPACE_PAGE_SIZE = 500;
 export const WORKSPACE_PAGE_CONCURRENCY = 4;
-/** Most pages read per fleet read (5,000 workspaces by default). */
-export const DEFAULT_WORKSPACE_MAX_PAGES = 10;
+/** Most pages read per fleet read (20,000 workspaces by default, past the 10,000 agents the server is built for). */
+export const DEFAULT_WORKSPACE_MAX_PAGES = 40;
 const VERSION_LOOKUP_CONCURRENCY = 4;
 /** AgentAPI's interrupt: the ESC key typed into the agent's terminal. */
 export const ESC = '\u001b';
