@@ -102,7 +102,7 @@ export function createStoreTaskQueue(options: { store: StoreHandle }): StoreTask
   const toItem = (q: StoredItem, index: number): QueueItem => ({
     id: String(q.id),
     position: index + 1,
-    preview: truncateText(queuedInputOf(q.payload)?.input ?? '', QUEUE_PREVIEW_CHARS),
+    preview: truncateText(queuedInputOf(q.payload)?.input ?? queuedCreateOf(q.payload)?.input ?? '', QUEUE_PREVIEW_CHARS),
     createdAt: new Date(q.createdAt).toISOString(),
     priority: q.priority,
     queuedBy: q.sessionId,

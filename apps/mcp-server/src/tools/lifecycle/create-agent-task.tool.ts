@@ -296,7 +296,10 @@ export const createAgentTaskTool = defineTool({
       const data: Output = {
         queued: { item: held.value.id, position: held.value.position, ref: `${username}/${name}`, ...full },
         requirement_warnings: warnings.map((v) => ({ kind: v.kind, requirement: v.requirement, message: v.message })),
-        next_actions: offeredNext(ctx, [{ tool: 'get_fleet_status', why: 'See capacity use; the agent appears once a slot frees.' }]),
+        next_actions: offeredNext(ctx, [
+          { tool: 'get_fleet_status', why: 'See capacity use; the agent appears once a slot frees.' },
+          { tool: 'manage_agent_queue', why: `List, reprioritise or cancel the held create (agent=${username}/${name}).` },
+        ]),
         ...(held.value.existing ? { recovered: `This create was already held (item ${held.value.id}): it is not queued twice.` } : {}),
       };
       return success(data, render(data));

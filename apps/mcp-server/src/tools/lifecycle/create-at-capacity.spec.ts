@@ -66,6 +66,21 @@ describe('create_agent_task at --capacity', () => {
     expect(named('held-docs')).toHaveLength(1);
   });
 
+  it('manage_agent_queue lists, reprioritises and cancels a held create by its owner/name (promote is refused)', async () => {
+    const held = structured<Created>(await create({ input: 'Maybe later', name: 'held-maybe' }));
+    const ref = held.queued?.ref ?? '';
+    const listed = structured<{ agent: { status: string }; queue: string; items: { id: string; preview: string; priority?: string }[] }>(await fx.call('manage_agent_queue', { agent: ref }));
+    expect(listed).toMatchObject({ queue: 'store', agent: { status: expect.stringMatching(/^held/) } });
+    expect(listed.items.map((i) => [i.id, i.preview])).toEqual([[held.queued?.item, 'Maybe later']]);
+    const urgent = structured<{ items: { priority?: string }[] }>(await fx.call('manage_agent_queue', { agent: ref, action: 'reprioritise', item: held.queued?.item, priority: 'urgent' }));
+    expect(urgent.items[0]?.priority).toBe('urgent');
+    expect(expectFailure(await fx.call('manage_agent_queue', { agent: ref, action: 'promote', item: held.queued?.item }), 'invalid_argument')).toMatch(/reprioritise/);
+    const cancelled = structured<{ items: unknown[] }>(await fx.call('manage_agent_queue', { agent: ref, action: 'cancel', item: held.queued?.item }));
+    expect(cancelled.items).toEqual([]);
+    await fx.runtime.background.stop();
+    expect(expectFailure(await fx.call('manage_agent_queue', { agent: ref }), 'agent_not_found')).toMatch(/held-maybe/);
+  });
+
   it('a held create that Coder already has under its name and prompt is recognised, not made twice', async () => {
     const held = structured<Created>(await create({ input: 'Write the changelog', name: 'held-changelog' }));
     expect(held.queued?.ref).toBe('alice/held-changelog');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { QUEUE_ACTIONS, QUEUE_PRIORITIES, type QueueAction, type QueuePriority } from '../../backends/agent-queue.js';
-import { defineTool, failure, success } from '../../define-tool.js';
-import { toolFailure } from '../../failures.js';
+import { QUEUE_ACTIONS, QUEUE_PRIORITIES, type AgentQueue, type QueueAction, type QueuePriority } from '../../backends/agent-queue.js';
+import { defineTool, failure, success, type ToolContext } from '../../define-tool.js';
+import { toolFailure, type Outcome } from '../../failures.js';
+import { createKey } from '../../runtime/store-task-queue.js';
 import { UntrustedFieldsSchema } from '../../views/parts.js';
 import { QueueItemViewSchema, renderQueueText, toQueueItemView } from '../../views/queue-item.js';
 import { AgentRefSchema } from '../shared/schemas.js';
@@ -42,14 +43,11 @@ export const manageAgentQueueTool = defineTool({
     const { action, item, priority } = input;
     if (action !== 'list' && item === undefined) return failure(toolFailure('invalid_argument', `Action '${action}' needs item (a queue item id).`, `Call manage_agent_queue agent=${input.agent} (action list) for the item ids.`));
     if (action === 'reprioritise' && priority === undefined) return failure(toolFailure('invalid_argument', "Action 'reprioritise' needs priority (low, normal, high or urgent).", 'Call again with priority.'));
-    const loaded = await loadAnyTarget(ctx, input.agent, 'manage the queue of');
-    if (!loaded.ok) return failure(loaded.failure);
-    const target = loaded.value;
-    const agent = target.kind === 'chat' ? target.target.agent : target.target.agent;
+    const found = await queueTarget(ctx, input.agent);
+    if (!found.ok) return failure(found.failure);
+    const { agent, ref, isChat, q } = found.value;
     const id = agent.id;
-    const queue = ctx.runtime.backend.queue(target.kind);
-    if (!queue.ok) return failure(queue.failure);
-    const q = queue.value;
+    if (action === 'promote' && agent.status === HELD) return failure(toolFailure('invalid_argument', `Item ${item ?? ''} is a held create: creates are made by priority, then oldest first.`, `Call manage_agent_queue agent=${input.agent} action=reprioritise priority=urgent to make it next.`));
     // The store queue is delivered by the lease holder's dispatcher: make sure this process takes part.
     if (q.source === 'store') void ctx.runtime.background.ensureStarted();
 
@@ -58,7 +56,7 @@ export const manageAgentQueueTool = defineTool({
       const done =
         action === 'promote' ? await q.promote(id, item, ctx.signal) : action === 'cancel' ? await q.cancel(id, item, ctx.signal) : await q.reprioritise(id, item, priority ?? 'normal', ctx.signal);
       if (!done.ok) return failure(done.failure);
-      conflict = await recordMutation(ctx, id, `manage_agent_queue ${action}`, target.kind === 'chat' ? target.ref : target.target.ref);
+      conflict = await recordMutation(ctx, id, `manage_agent_queue ${action}`, ref);
     }
     const listed = await q.list(id, ctx.signal);
     if (!listed.ok) return failure(listed.failure);
@@ -72,7 +70,7 @@ export const manageAgentQueueTool = defineTool({
       untrusted_fields: ['items[].preview'],
       ...(conflict ? { conflict } : {}),
       next_actions: offeredNext(ctx, [
-        ...(items.length > 0 && target.kind === 'chat' ? [{ tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' }] : []),
+        ...(items.length > 0 && isChat ? [{ tool: 'interrupt_agent', why: 'Stop the current turn so the queue runs now.' }] : []),
         { tool: 'get_agent_details', why: 'See the agent and its current turn.' },
       ]),
     };
@@ -80,3 +78,26 @@ export const manageAgentQueueTool = defineTool({
     return success(data, [head, renderQueueText(items), ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });
+
+/** The status shown for a create held at --capacity (no agent exists yet). */
+const HELD = 'held (not created yet: waiting for a free slot)';
+
+/**
+ * The agent and its queue; for an `owner/name` that is not an agent yet but a create held at --capacity
+ * (create_agent_task answered `queued.ref`), that held create.
+ */
+async function queueTarget(ctx: ToolContext, ref: string): Promise<Outcome<{ agent: { id: string; status: string }; ref: string; isChat: boolean; q: AgentQueue }>> {
+  const loaded = await loadAnyTarget(ctx, ref, 'manage the queue of');
+  if (!loaded.ok) {
+    const [owner, name, ...rest] = ref.split('/');
+    if (loaded.failure.code !== 'agent_not_found' || !owner || !name || rest.length > 0) return loaded;
+    const key = createKey(owner, name);
+    const held = await ctx.runtime.taskQueue.list(key);
+    if (!held.ok || held.value.length === 0) return loaded;
+    return { ok: true, value: { agent: { id: key, status: HELD }, ref, isChat: false, q: ctx.runtime.taskQueue } };
+  }
+  const target = loaded.value;
+  const queue = ctx.runtime.backend.queue(target.kind);
+  if (!queue.ok) return queue;
+  return { ok: true, value: { agent: target.target.agent, ref: target.kind === 'task' ? target.target.ref : target.ref, isChat: target.kind === 'chat', q: queue.value } };
+}
