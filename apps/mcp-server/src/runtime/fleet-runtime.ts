@@ -129,8 +129,8 @@ export function createFleetRuntime(deps: {
   });
   const backend = createFleetBackend({ coder, tasks, taskResolver: agents, chats, workspaces, workspacesOnly: config.backend === 'workspaces', taskQueue });
   const background = deps.background ?? createBackground({ leadership, ...(deps.log ? { log: deps.log } : {}) });
-  const journal = createDurableJournal({ store, background, watch: () => watch, clock, scheduler, ...(deps.log ? { log: deps.log.child({ component: 'journal' }) } : {}) });
   const durable = deps.durableWatcher !== false;
+  const journal = createDurableJournal({ store, background, watch: () => watch, clock, scheduler, durable, ...(deps.log ? { log: deps.log.child({ component: 'journal' }) } : {}) });
   const watch = createFleetWatcherFromConfig({
     tasks: backend,
     push: backend,

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
+import { expect, it } from 'vitest';
 import { APP_DIR, WORKSPACE_ROOT } from './built-binary.js';
 import { freePort } from './free-port.js';
 import { AUTH_TOKEN, connectHttpClient, eventually, type HttpClient } from './http-harness.js';
@@ -70,6 +71,17 @@ export async function startReplica(options: { coderUrl: string; coderToken: stri
 }
 
 export const TEST_DATABASE_URL = process.env['FLEET_MCP_TEST_DATABASE_URL'];
+
+/**
+ * Inside a describe: the test database URL, or undefined after registering what stands in for the suite —
+ * a failing test in CI (CI=true: the Postgres suites never skip there), a visible skip on a laptop.
+ */
+export function testDatabaseOrSkip(): string | undefined {
+  if (TEST_DATABASE_URL) return TEST_DATABASE_URL;
+  if (process.env['CI'] === 'true') it('FLEET_MCP_TEST_DATABASE_URL is set in CI', () => expect.fail('FLEET_MCP_TEST_DATABASE_URL is not set: .ci/run must provide PostgreSQL (this suite never skips in CI)'));
+  else it.skip('skipped: FLEET_MCP_TEST_DATABASE_URL is not set (a laptop without Postgres)', () => undefined);
+  return undefined;
+}
 
 /** A fresh schema name on the test database, its `--store` value, and `drop()` for afterAll. */
 export function throwawaySchema(url: string, prefix = 'fleet_r'): { schema: string; store: string; query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>; drop(): Promise<void> } {

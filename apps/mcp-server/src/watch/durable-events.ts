@@ -12,6 +12,7 @@
  *   listeners, so waiting get_fleet_events calls wake and push notifications go out on every replica. Events
  *   this process wrote are not handed over twice (their keys are remembered).
  * Only the lease holder polls Coder (`mayPoll`); while the store is down every process polls and buffers.
+ * A follower's interest (a waiting call, a subscription) reaches the holder through INTEREST_LEASE.
  */
 import { createHash } from 'node:crypto';
 import { FLEET_EVENT_KINDS, type AgentMemory, type CapacityMemory, type FleetEvent, type FleetSnapshot } from '@org/fleet-domain';
@@ -31,6 +32,14 @@ export const FULL_SNAPSHOT_EVERY = 100;
 export const MAX_UNSAVED_EVENTS = 5_000;
 export const RETRY_MS = 5_000;
 const FEED_PAGE = 500;
+/**
+ * Interest across processes: a follower with a waiting call or a subscription holds this lease, and the lease
+ * holder polls while it is held (its own sessions may all be idle). Checked every INTEREST_CHECK_MS.
+ */
+export const INTEREST_LEASE = 'fleet-watch-interest';
+export const INTEREST_CHECK_MS = 1_000;
+const INTEREST_TTL_MS = 15_000;
+const INTEREST_RENEW_MS = 5_000;
 const MAX_LOCAL_KEYS = 20_000;
 const MAX_SEQ_MAP = 10_000;
 
@@ -114,6 +123,11 @@ export interface DurableJournalStatus {
 }
 
 export interface DurableJournal {
+  /**
+   * False for a runtime whose watcher does not commit (HTTP per-caller Coder tokens: each caller's own fleet):
+   * its events are read from the in-memory journal.
+   */
+  readonly durable: boolean;
   /** The watcher's side (fleet-watcher.ts `durable` option). */
   readonly watcher: WatcherDurability;
   /** First session: takes part in the lease and follows the store's commits (idempotent, never rejects). */
@@ -138,6 +152,8 @@ export function createDurableJournal(options: {
   scheduler: Scheduler;
   log?: Logger;
   maxUnsaved?: number;
+  /** False: see DurableJournal.durable. Default true. */
+  durable?: boolean;
 }): DurableJournal {
   const { store, background, clock, scheduler, log } = options;
   const maxUnsaved = options.maxUnsaved ?? MAX_UNSAVED_EVENTS;
@@ -332,10 +348,54 @@ export function createDurableJournal(options: {
     return subscribing;
   };
 
+  // ---- interest across processes ----------------------------------------------------------------------
+  const interestHolder = `interest:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+  let interestTimer: TimerHandle | undefined;
+  let remoteInterest: (() => void) | undefined;
+  let interestRenewedAt: number | undefined;
+  const dropRemote = () => {
+    remoteInterest?.();
+    remoteInterest = undefined;
+  };
+  const interestTick = async () => {
+    const watch = options.watch();
+    const now = clock.now().getTime();
+    if (background.isLeader()) {
+      if (interestRenewedAt !== undefined) {
+        interestRenewedAt = undefined;
+        await store.run((s) => s.leases.release(INTEREST_LEASE, interestHolder));
+      }
+      const held = await store.run((s) => s.leases.get(INTEREST_LEASE));
+      const live = held.ok && held.value !== null && held.value.expiresAt > now;
+      if (live && !remoteInterest) remoteInterest = watch.acquire('a session on another process');
+      else if (!live) dropRemote();
+      return;
+    }
+    dropRemote();
+    const interested = watch.health().interested > 0;
+    if (interested && (interestRenewedAt === undefined || now - interestRenewedAt >= INTEREST_RENEW_MS)) {
+      const r = await store.run((s) => s.leases.acquire({ name: INTEREST_LEASE, holder: interestHolder, ttlMs: INTEREST_TTL_MS }));
+      // Held by another follower: its interest keeps the holder polling just as well.
+      if (r.ok) interestRenewedAt = now;
+    } else if (!interested && interestRenewedAt !== undefined) {
+      interestRenewedAt = undefined;
+      await store.run((s) => s.leases.release(INTEREST_LEASE, interestHolder));
+    }
+  };
+  const armInterest = () => {
+    if (closed) return;
+    interestTimer = scheduler.schedule(INTEREST_CHECK_MS, async () => {
+      await interestTick().catch((error: unknown) => log?.error('durable journal: interest check failed', { error }));
+      armInterest();
+    });
+  };
+
   return {
+    durable: options.durable !== false,
     watcher,
     async start() {
       if (closed) return;
+      if (!interestTimer) armInterest();
       await Promise.all([ensureLease(), ensureSubscribed()]);
     },
     async read(query) {
@@ -353,6 +413,9 @@ export function createDurableJournal(options: {
       closed = true;
       retry?.cancel();
       retry = undefined;
+      interestTimer?.cancel();
+      dropRemote();
+      if (interestRenewedAt !== undefined) await store.run((s) => s.leases.release(INTEREST_LEASE, interestHolder));
       await flush();
       unsubscribe?.();
       unsubscribe = undefined;

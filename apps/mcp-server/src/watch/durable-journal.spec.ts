@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createCoderClient } from '@org/coder-api-client';
 import { startCoderSim } from '@org/coder-sim';
+import { openStore } from '@org/fleet-store';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock.js';
 import { makeConfig } from '../config.js';
 import { silentLogger } from '../log.js';
 import { auditingFetch } from '../runtime/mutation-audit.js';
 import { createFleetRuntime, type FleetRuntime } from '../runtime/fleet-runtime.js';
-import { storeHandleForTarget, type StoreHandle } from '../runtime/store-handle.js';
+import { createStoreHandle, storeHandleForTarget, type StoreHandle } from '../runtime/store-handle.js';
 import { createServer } from '../server.js';
 import { connectInProcess, textOf, type InProcessClient } from '../testing/in-process.js';
 import { structured } from '../testing/tool-assertions.js';
@@ -43,8 +44,8 @@ async function world() {
   const scheduler = createManualScheduler({ now: () => sim.control.now(), moveClock: (ms) => sim.control.advance(ms) });
   const coder = createCoderClient({ baseUrl: sim.url, sessionToken: sim.token, timeoutMs: 5_000, retry: { retries: 0 }, fetch: auditingFetch });
   /** One "process": its own store handle on the shared file, runtime and session. */
-  const start = async (): Promise<{ runtime: FleetRuntime; store: StoreHandle; session: InProcessClient }> => {
-    const store = storeHandleForTarget({ kind: 'sqlite', path: join(dir, 'fleet.db'), isDefault: false }, clock, silentLogger);
+  const start = async (given?: StoreHandle): Promise<{ runtime: FleetRuntime; store: StoreHandle; session: InProcessClient }> => {
+    const store = given ?? storeHandleForTarget({ kind: 'sqlite', path: join(dir, 'fleet.db'), isDefault: false }, clock, silentLogger);
     const runtime = createFleetRuntime({ coder, clock, config, log: silentLogger, scheduler, store });
     const session = await connectInProcess(createServer({ coder, clock, config, log: silentLogger, runtime, session: { id: `s-${Math.random()}` } }));
     await runtime.journal.start();
@@ -55,7 +56,7 @@ async function world() {
     });
     return { runtime, store, session };
   };
-  return { sim, scheduler, start };
+  return { sim, scheduler, start, clock };
 }
 
 describe('get_agent_details history from the journal', () => {
@@ -144,5 +145,56 @@ describe('durable fleet journal across a restart (one process, two runtimes on o
     expect(JSON.stringify(resumedAgent.structuredContent)).toContain('pause_agent');
     expect((resumedAgent.structuredContent as { conflict?: unknown }).conflict).toBeDefined();
     release2();
+  });
+});
+
+describe('degraded mode: a store that is down never stops the server (#14 item 8)', () => {
+  it('answers from Coder and memory saying store: degraded, refuses old cursors clearly, buffers events and saves them once it is back', async () => {
+    const w = await world();
+    const agent = w.sim.control.tasks().find((t) => t.status === 'active');
+    if (!agent) throw new Error('need an active agent');
+    let down = true;
+    const store = createStoreHandle({
+      open: async () =>
+        down
+          ? { ok: false, error: { kind: 'unavailable', operation: 'open', message: 'the database is not reachable', hint: 'Start the database; the server retries by itself.', retryable: true } }
+          : openStore({ kind: 'memory' }, { clock: w.clock }),
+      adapter: 'postgres',
+      location: 'test database',
+      clock: w.clock,
+      reopenIntervalMs: 1_000,
+    });
+    const p = await w.start(store);
+    const first = page(await p.session.call('get_fleet_events', {}));
+    expect(first.store).toMatchObject({ state: 'degraded', failed: expect.stringContaining('the database is not reachable'), hint: expect.stringContaining('Start the database') });
+    expect(textOf(await p.session.call('get_fleet_events', {}))).toContain('store: degraded');
+
+    // The watcher still polls (no process can hold the lease), and events reach callers from memory.
+    const release = p.runtime.watch.acquire('test');
+    w.sim.control.failWorkspace(agent.id);
+    await w.scheduler.advance(2_000);
+    const during = page(await p.session.call('get_fleet_events', { since: first.next_cursor }));
+    expect(names(during)).toContain(`agent_failed:${agent.owner}/${agent.name}`);
+    expect(p.runtime.journal.status().unsaved).toBeGreaterThan(0);
+    // A durable cursor cannot be read meanwhile: a clear error, not a crash.
+    const old = await p.session.call('get_fleet_events', { since: 'j-3' });
+    expect(old.isError).toBe(true);
+    expect(textOf(old)).toMatch(/store_unavailable[\s\S]*the database is not reachable[\s\S]*without since/);
+    // Tools that use the store answer from Coder and say what is missing.
+    const details = structured<AgentDetailsView>(await p.session.call('get_agent_details', { agent: agent.id }));
+    expect(details.agent?.id).toBe(agent.id);
+    expect(details.journal?.store).toMatchObject({ state: 'degraded' });
+
+    // Back: the buffered events are saved (once) and reads come from the store again.
+    down = false;
+    await w.scheduler.advance(12_000);
+    expect(p.runtime.journal.status()).toEqual({ unsaved: 0, dropped: 0 });
+    const saved = await store.run((s) => s.events.read({ agentId: agent.id, kinds: ['agent_failed'] }));
+    expect(saved.ok && saved.value.events).toHaveLength(1);
+    const after = page(await p.session.call('get_fleet_events', { agent: agent.id, kinds: ['agent_failed'] }));
+    expect(after.store).toBeUndefined();
+    expect(after.next_cursor).toMatch(/^j-/);
+    expect(names(after)).toEqual([`agent_failed:${agent.owner}/${agent.name}`]);
+    release();
   });
 });

@@ -84,6 +84,8 @@ export const getFleetEventsTool = defineTool({
         const stored = m && m[1] === watch.journal.epoch ? (Number(m[2]) === 0 ? undefined : journal.storeSeqFor(Number(m[2]))) : undefined;
         if (stored !== undefined) from = { kind: 'durable', seq: stored };
       }
+      // A runtime whose watcher does not commit (per-caller Coder tokens) serves its own in-memory journal.
+      if (!journal.durable && from.kind !== 'durable' && from.kind !== 'time') return fromMemory(input, ctx, from.kind === 'memory' ? from.cursor : undefined, until);
       if (from.kind === 'memory') {
         const mem = /^([0-9a-f]+)-(\d+)$/.exec(from.cursor.trim());
         if (!mem) return failure(invalidCursor(input.since ?? ''));
@@ -189,6 +191,7 @@ async function fromMemory(input: Input, ctx: ToolContext, cursor: string | undef
     return success(view, renderFleetEventPageText(view, { first: true }, ctx.view()));
   }
   let read = journal.read(cursor, { filter });
+  if (read.cursorIssue === 'malformed') return failure(invalidCursor(cursor));
   let waited = false;
   let timedOut = false;
   if (read.entries.length === 0 && !read.cursorTooOld && input.wait_ms > 0) {
