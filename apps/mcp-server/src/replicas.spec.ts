@@ -157,7 +157,7 @@ describe('replicas on one Postgres', () => {
     const delivered = await db.query(`SELECT state, claimed_by FROM "${db.schema}".queue ORDER BY id`);
     expect(delivered.map((r) => r['state'])).toEqual(Array(first.length + second.length).fill('delivered'));
     expect(delivered.filter((r) => String(r['claimed_by']).includes(`:${b.pid}:`))).toHaveLength(first.length + second.length - 1);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('queued input on a SQLite file survives kill -9 and restart', () => {
@@ -210,5 +210,5 @@ describe('queued input on a SQLite file survives kill -9 and restart', () => {
     const log = await inputsOf(sim.url, sim.token, agent);
     expect(log.filter((i) => inputs.includes(i))).toEqual(inputs);
     expect((sim.control.counters() as unknown as Record<string, number>)[SEND_ROUTE]).toBe(inputs.length);
-  }, 120_000);
+  }, 240_000);
 });

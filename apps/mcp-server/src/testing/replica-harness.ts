@@ -62,7 +62,7 @@ export async function startReplica(options: { coderUrl: string; coderToken: stri
     await eventually(async () => {
       if (!running) throw new Error(`replica exited at start:\n${stderr}`);
       return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200;
-    }, 300, 200);
+    }, 450, 200); // ≤ 90 s: tsx compiles the server at start, slow on a loaded CI machine
   } catch (error) {
     await replica.stop();
     throw error;
