@@ -24,9 +24,17 @@ const MODES: Record<string, Partial<Config>> = {
   'lifecycle without update, send or logs': { excludeTools: ['update_agent_task', 'send_agent_input', 'get_agent_logs'] },
 };
 
-/** Tool names appearing anywhere in an answer (its text and its structured content). */
+/** An audit line of the agent's journal ("- <time> pause_agent by alice (session): ok"): a record, not advice. */
+const JOURNAL_LINE = /^- \d{4}-\d\d-\d\dT\S+ [a-z_]+ by .*$/gm;
+
+/**
+ * Tool names appearing anywhere in an answer (its text and its structured content), except the agent's
+ * journal (`journal`), which records the tools other sessions used: history, not a suggestion.
+ */
 function toolsNamed(result: CallToolResult): string[] {
-  const text = JSON.stringify(result.content) + JSON.stringify(result.structuredContent ?? {});
+  const { journal: _journal, ...structured } = (result.structuredContent ?? {}) as Record<string, unknown>;
+  const content = result.content.map((c) => (c.type === 'text' ? { ...c, text: c.text.replace(JOURNAL_LINE, '') } : c));
+  const text = JSON.stringify(content) + JSON.stringify(structured);
   return ALL_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
 }
 
