@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadConfig, makeConfig, usage } from './config.js';
+import { userInfo } from 'node:os';
+import { loadConfig, makeConfig, storeConfigOf, usage } from './config.js';
 import { VERSION } from './version.js';
 
 const base = { CODER_URL: 'https://coder.example.com/', CODER_SESSION_TOKEN: 'abcdefghij-0123456789012345678901' };
@@ -127,6 +128,11 @@ describe('loadConfig', () => {
 });
 
 describe('store options', () => {
+  it('a bare environment (no HOME, no XDG_STATE_HOME) still gets the durable default under the OS account home (#18 D6)', () => {
+    const store = storeConfigOf(makeConfig({ coderUrl: 'https://coder.example.com', sessionToken: 'x'.repeat(40) }), {}, '/work');
+    expect(store.ok && store.value.target).toMatchObject({ kind: 'sqlite', path: expect.stringContaining(`${userInfo().homedir}/.local/state/coder-fleet-mcp/`) });
+  });
+
   it('a bad --store or --retention-days stops start-up naming the flag; a password is never echoed', () => {
     const bad = load(['--store', 'mysql://u:hunter2@db/x']);
     expect(bad.kind).toBe('error');

@@ -4,6 +4,7 @@
  * `FLEET_MCP_READ_ONLY`); the Coder connection uses Coder's own names (`CODER_URL`, `CODER_SESSION_TOKEN`).
  * The session token is never accepted as a flag (it would be visible in `ps`) and never echoed.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { formatDeclaredMapErrors, parseDeclaredCapabilitiesJson, type DeclaredCapabilities } from '@org/fleet-domain';
@@ -360,8 +361,19 @@ export function storeConfigOf(config: Config, env: Readonly<Record<string, strin
     retentionDays: config.retentionDays,
     coderUrl: config.coderUrl,
     cwd,
-    env: { XDG_STATE_HOME: env['XDG_STATE_HOME'], HOME: env['HOME'] },
+    // A client that starts the server with a bare environment (no HOME) still gets a durable default: the OS
+    // account's home (#18 D6: history lost across a restart because it silently stayed in memory).
+    env: { XDG_STATE_HOME: env['XDG_STATE_HOME'], HOME: env['HOME'] || accountHome() },
   });
+}
+
+function accountHome(): string | undefined {
+  try {
+    const home = userInfo().homedir;
+    return home && home !== '/' ? home : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A complete config for tests and embedders: defaults plus the given overrides. */
