@@ -23,7 +23,7 @@ describe('stdio smoke (built binary)', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [mainJs, '--log-level', 'debug'],
-      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
+      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token, FLEET_MCP_STORE: 'memory' },
       stderr: 'pipe',
     });
     let stderr = '';
@@ -54,7 +54,7 @@ describe('stdio smoke (built binary)', () => {
       command: `${workspaceRoot}node_modules/.bin/tsx`,
       args: ['--conditions=@org/source', `${appDir}src/testing/with-sim.ts`],
       cwd: workspaceRoot,
-      env: { PATH: process.env['PATH'] ?? '', SIM_AGENTS: '12' },
+      env: { PATH: process.env['PATH'] ?? '', SIM_AGENTS: '12', FLEET_MCP_STORE: 'memory' },
       stderr: 'pipe',
     });
     const client = new Client({ name: 'smoke-demo', version: '0.0.0' });
@@ -85,7 +85,7 @@ describe('stdio smoke (built binary)', () => {
 
   it('refuses to start when the flags leave no tool (--toolsets lifecycle --read-only)', () => {
     const r = spawnSync(process.execPath, [mainJs, '--toolsets', 'lifecycle', '--read-only'], {
-      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token },
+      env: { PATH: process.env['PATH'] ?? '', CODER_URL: sim.url, CODER_SESSION_TOKEN: sim.token, FLEET_MCP_STORE: 'memory' },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
     });

@@ -21,6 +21,7 @@ import { toFleetStatusView } from '../views/fleet-status.js';
 import { buildErrorsOfAttention } from '../runtime/build-errors.js';
 import type { ViewContext } from '../views/parts.js';
 import { CONTENT_TRUST } from '../views/untrusted.js';
+import { durableCursor } from '../watch/durable-events.js';
 import { toWatcherHealthView } from '../views/watcher-health.js';
 import { AGENT_URI_PREFIX, FLEET_EVENTS_URI, FLEET_STATUS_URI } from '../watch/session-delivery.js';
 
@@ -133,11 +134,14 @@ export function registerFleetResources(server: McpServer, deps: ResourceDeps): v
       mimeType: 'application/json',
     },
     async (uri) => {
-      const watch = deps.runtime.watch;
+      const { watch, journal } = deps.runtime;
+      // From the durable journal (on every replica, with durable cursors); this process's memory while the store is down.
+      const stored = journal.durable ? await journal.read({ newest: true, limit: RECENT_EVENTS_IN_RESOURCE }) : undefined;
+      const recent = stored?.ok ? stored.value.entries : watch.journal.recent(RECENT_EVENTS_IN_RESOURCE);
       // As get_fleet_events pages them: each agent's repeated state reports folded into its newest (details.collapsed).
-      const page = pageFleetEvents(watch.journal.recent(RECENT_EVENTS_IN_RESOURCE), { limit: RECENT_EVENTS_IN_RESOURCE });
+      const page = pageFleetEvents(recent, { limit: RECENT_EVENTS_IN_RESOURCE });
       return json(uri.href, {
-        cursor: watch.journal.currentCursor(),
+        cursor: stored?.ok ? durableCursor(stored.value.page.headSeq) : watch.journal.currentCursor(),
         events: page.events.map((e) => toFleetEventView(e.entry, watch.journal, e.collapsed)),
         watcher: toWatcherHealthView(watch.health()),
         content_trust: CONTENT_TRUST,
