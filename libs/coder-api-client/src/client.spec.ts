@@ -344,6 +344,26 @@ describe('real shapes (facts from Coder v2.27.1 recordings and the GA spec)', ()
     expect(await client.listWorkspaces()).toMatchObject({ ok: true, value: { workspaces: [], count: 0 } });
   });
 
+  it('listWorkspacesIndexed: the same page indexed per workspace, parsed on demand; a page that is not a list fails like listWorkspaces', async () => {
+    const { fake, client } = setup();
+    fake.on('GET /api/v2/workspaces', (call) => {
+      expect(new URL(call.url).searchParams.toString()).toBe('limit=500&offset=500');
+      return json({ workspaces: [workspace, { ...workspace, id: 'w-2' }], count: 1001 });
+    });
+    const r = await client.listWorkspacesIndexed({ limit: 500, offset: 500 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect([r.value.count, r.value.length, r.value.id(1)]).toEqual([1001, 2, 'w-2']);
+    expect(r.value.item(0)).toMatchObject({ ok: true, value: { id: workspace.id, latest_app_status: { state: 'idle' } } });
+    // A workspace without an id is found when it is parsed; a page that is not a list fails at once.
+    fake.on('GET /api/v2/workspaces', json({ workspaces: [{ name: 'no id' }] }));
+    const broken = await client.listWorkspacesIndexed();
+    expect(broken.ok && broken.value.item(0)).toMatchObject({ ok: false, problem: expect.stringContaining('id') });
+    fake.on('GET /api/v2/workspaces', json({ items: [] }));
+    const notList = await client.listWorkspacesIndexed();
+    const whole = await client.listWorkspaces();
+    expect(!notList.ok && !whole.ok && notList.error.message).toBe(!whole.ok && whole.error.message);
+  });
+
   it('getBuildInfo returns the raw body; getServerInfo the parsed view', async () => {
     const { client } = setup();
     expect(await client.getBuildInfo()).toMatchObject({ ok: true, value: { version: 'v2.27.1+230b55b' } });

@@ -26,6 +26,7 @@ export {
 } from './chat-socket.js';
 export { TaskListBody, TASK_KEYS } from './task-list-body.js';
 export { ChatListBody } from './chat-list-body.js';
+export { WorkspaceListBody } from './workspace-list-body.js';
 export { JsonListBody, indexJsonList, type IndexedJsonList, type JsonListShape } from './json-list-body.js';
 export { indexJsonArray, type JsonArrayIndex } from './json-array-index.js';
 export { isExperimentalTask, isGaTask, isKnownChatStatus, KNOWN_CHAT_STATUSES } from './guards.js';

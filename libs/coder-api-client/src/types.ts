@@ -9,6 +9,7 @@
 import type { components, operations, paths } from './generated/schema.js';
 import type { ChatListBody } from './chat-list-body.js';
 import type { TaskListBody } from './task-list-body.js';
+import type { WorkspaceListBody } from './workspace-list-body.js';
 import type {
   AnyTask,
   AnyTasksListResponse,
@@ -324,6 +325,8 @@ export interface CoderClient {
   getTemplateVersionRichParameters(id: string, opts?: CallOptions): Promise<CoderResult<TemplateVersionParameter[]>>;
 
   listWorkspaces(query?: ListWorkspacesQuery, opts?: CallOptions): Promise<CoderResult<WorkspacesList>>;
+  /** The same request as `listWorkspaces`, the page indexed per workspace but not parsed (see WorkspaceListBody). */
+  listWorkspacesIndexed(query?: ListWorkspacesQuery, opts?: CallOptions): Promise<CoderResult<WorkspaceListBody>>;
   getWorkspace(id: string, opts?: CallOptions): Promise<CoderResult<Workspace>>;
   createWorkspaceBuild(
     workspaceId: string,

@@ -6,8 +6,9 @@
 import type { Http } from './http.js';
 import { arrayOf, listIn, objectWith } from './parse.js';
 import type { CoderClient, Workspace, WorkspaceBuild, WorkspaceBuildParameter } from './types.js';
+import { WorkspaceListBody } from './workspace-list-body.js';
 
-export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild' | 'getWorkspaceBuildParameters' | 'createWorkspace'>;
+export type WorkspacesApi = Pick<CoderClient, 'listWorkspaces' | 'listWorkspacesIndexed' | 'getWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuild' | 'getWorkspaceBuildParameters' | 'createWorkspace'>;
 
 const parseWorkspaces = listIn<Workspace, 'workspaces'>('workspace', 'workspaces', ['id']);
 const parseWorkspace = objectWith<Workspace>('workspace', ['id']);
@@ -24,6 +25,11 @@ export function createWorkspacesApi(http: Http): WorkspacesApi {
       const path = '/api/v2/workspaces' as const;
       const params = { query: definedOnly({ q: query.q, limit: query.limit, offset: query.offset }) };
       return http.request('GET', path, (init) => http.raw.GET(path, { ...init, params }), parseWorkspaces, opts);
+    },
+    listWorkspacesIndexed(query = {}, opts) {
+      const path = '/api/v2/workspaces' as const;
+      const params = { query: definedOnly({ q: query.q, limit: query.limit, offset: query.offset }) };
+      return http.requestBytes('GET', path, (init) => http.raw.GET(path, { ...init, params }), WorkspaceListBody.from, opts);
     },
     getWorkspace(workspace, opts) {
       const path = '/api/v2/workspaces/{workspace}' as const;

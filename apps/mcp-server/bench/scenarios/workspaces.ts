@@ -88,7 +88,7 @@ export async function workspacesScenario(options: { sizes: number[]; runs: numbe
     rows,
     notes: [
       `Baseline: the raw paged listing GET /api/v2/workspaces?limit=${DEFAULT_WORKSPACE_PAGE_SIZE}&offset=… (pages after the first ${WORKSPACE_PAGE_CONCURRENCY} at a time) + JSON.parse against the same simulator (workspaces mode, Coder 2.40 with Coder Agents off, real clock). Server cache TTL 0; ratio = median of per-pair ratios.`,
-      'The server reads the same pages, keeps the agent workspaces (the AI app, or a template version with an AI prompt parameter: looked up once per version, then remembered) and maps each with fleet-domain (WORKSPACE_STATUS_TABLE); no incremental mapping yet (every workspace is mapped on every read).',
+      'The server reads the same pages, keeps the agent workspaces (the AI app, or a template version with an AI prompt parameter: looked up once per version, then remembered) and maps them with fleet-domain (WORKSPACE_STATUS_TABLE), incrementally: pages are indexed, not parsed whole, and a workspace whose JSON is unchanged since the previous read keeps its agent (the live simulator changes some on every read).',
     ],
   };
 }

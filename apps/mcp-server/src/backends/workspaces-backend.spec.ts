@@ -2,6 +2,8 @@
  * The Workspaces backend (#17) against a fake Coder client: paged reads (one request per page), which
  * workspaces are agents, owner scope, AgentAPI steering and the app-proxy refusals.
  */
+import { Buffer } from 'node:buffer';
+import { WorkspaceListBody } from '@org/coder-api-client';
 import { buildAgentWorkspace } from '@org/fleet-domain/testing';
 import { describe, expect, it } from 'vitest';
 import type { CoderApiError, CoderResult, Workspace } from '../coder.js';
@@ -31,6 +33,13 @@ function fakeClient(workspaces: Workspace[], over: Partial<WorkspacesClient> = {
       calls.push(`list ${q.offset ?? 0}`);
       const offset = q.offset ?? 0;
       return ok({ workspaces: workspaces.slice(offset, offset + (q.limit ?? workspaces.length)), count: workspaces.length });
+    },
+    // The page as Coder's bytes, indexed the way the real client does.
+    listWorkspacesIndexed: async (q, opts) => {
+      const page = await client.listWorkspaces(q, opts);
+      if (!page.ok) return page;
+      const body = WorkspaceListBody.from(Buffer.from(JSON.stringify(page.value)));
+      return body.ok ? ok(body.value) : fail('unexpected_response', 200, body.problem);
     },
     getWorkspace: async (id) => {
       const ws = workspaces.find((w) => w.id === id);
@@ -68,10 +77,29 @@ describe('workspaces backend: reading', () => {
     expect(r.ok && r.value.agents.find((a) => a.name === 'paused-one')?.status).toBe('paused');
   });
 
+  it('maps incrementally: an unchanged workspace keeps its agent, a changed one is mapped again, a new version is asked once', async () => {
+    const fleet = fleetOf(25);
+    let lookups = 0;
+    const counted = { parameters: async (v: string) => ((lookups += 1), ok(v === 'v-ai' ? [{ name: 'AI Prompt' }] : [{ name: 'cpu' }])) } as never;
+    const { client } = fakeClient(fleet);
+    const b = createWorkspacesBackend({ coder: client, clock: manualClock(), templates: counted, thresholds: {}, appSlug: 'ccw', ttlMs: 0, loadTimeoutMs: 5_000, pageSize: 10 });
+    const before = await b.list();
+    fleet[3] = buildAgentWorkspace({ ...UP, state: 'idle' }, { id: fleet[3]?.id ?? '', name: 'agent-3', owner: 'bob' });
+    const after = await b.list();
+    if (!before.ok || !after.ok) throw new Error('read failed');
+    const byName = (r: typeof before, name: string) => (r.ok ? r.value.agents.find((a) => a.name === name) : undefined);
+    expect(byName(after, 'agent-2')).toBe(byName(before, 'agent-2'));
+    expect(byName(after, 'paused-one')).toBe(byName(before, 'paused-one'));
+    expect(byName(before, 'agent-3')?.status).toBe('busy');
+    expect(byName(after, 'agent-3')?.status).toBe('idle');
+    expect(after.value.agents.map((a) => a.name)).toEqual(before.value.agents.map((a) => a.name));
+    expect(lookups).toBe(2); // v-ai and v-plain, each once
+  });
+
   it('restricts to the owner scope and resolves names case-insensitively', async () => {
     let asked: string | undefined;
     const { client } = fakeClient(fleetOf(6));
-    const b = backend({ ...client, listWorkspaces: (query, opts) => ((asked = query?.q), client.listWorkspaces(query, opts)) }, { owners: ['BOB'] });
+    const b = backend({ ...client, listWorkspacesIndexed: (query, opts) => ((asked = query?.q), client.listWorkspacesIndexed(query, opts)) }, { owners: ['BOB'] });
     const r = await b.list();
     expect(asked).toBe('owner:bob');
     expect(r.ok && r.value.agents.every((a) => a.owner === 'bob')).toBe(true);

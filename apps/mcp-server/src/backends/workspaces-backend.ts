@@ -6,16 +6,19 @@
  *   read     GET /api/v2/workspaces, one request per page (the first page says how many there are; the rest
  *            are read with bounded concurrency), single-flight cached; fleet-domain says which workspaces are
  *            agents (the AI app, a status report, or a template version with an AI prompt parameter: stopped
- *            workspaces have no apps) and maps them (WORKSPACE_STATUS_TABLE).
+ *            workspaces have no apps) and maps them (WORKSPACE_STATUS_TABLE). Pages are indexed, not parsed
+ *            whole: a workspace whose bytes are unchanged since the previous read keeps its agent (as tasks do).
  *   steer    AgentAPI through Coder's path-based app proxy with the session token: input is a `user` message
  *            (AgentAPI refuses it with 409 while a turn runs), interrupt a `raw` ESC, the conversation GET messages.
  *            A proxy refusal (path apps disabled, no access, agent offline) is a clear failure naming the setting.
  *   lifecycle workspace create (template + preset, the task in the AI prompt parameter), stop/start/delete builds.
  */
-import { findAiApp, isAgentWorkspace, isAiPromptParameter, resolveAgentRef, toWorkspaceAgent, type Agent, type AttentionThresholds } from '@org/fleet-domain';
+import { findAiApp, isAgentWorkspace, isAiPromptParameter, reassessAgent, resolveAgentRef, toWorkspaceAgent, type Agent, type AttentionThresholds } from '@org/fleet-domain';
+import type { WorkspaceListBody } from '@org/coder-api-client';
 import type { AgentApiMessage, AgentApiTarget, CoderApiError, CoderClient, CoderResult, TaskLogEntry, Workspace, WorkspaceBuild } from '../coder.js';
 import type { Clock } from '../clock.js';
 import { fromCoderApiError, fromDomainError, mayHaveBeenApplied, outcomeUnknown, toolFailure, type Outcome, type ToolFailure } from '../failures.js';
+import { mapListIncrementally, type MappedList } from '../runtime/incremental-list.js';
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
 import type { TemplateCatalog } from '../runtime/template-catalog.js';
 import { mapBounded } from '../runtime/template-facts.js';
@@ -23,7 +26,7 @@ import { toMutationSignals, type FleetRead, type MutationSignals, type QueueDeli
 
 export type WorkspacesClient = Pick<
   CoderClient,
-  'listWorkspaces' | 'getWorkspace' | 'createWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuildParameters' | 'getAgentApiStatus' | 'getAgentApiMessages' | 'postAgentApiMessage'
+  'listWorkspaces' | 'listWorkspacesIndexed' | 'getWorkspace' | 'createWorkspace' | 'createWorkspaceBuild' | 'getWorkspaceBuildParameters' | 'getAgentApiStatus' | 'getAgentApiMessages' | 'postAgentApiMessage'
 >;
 
 /** An agent workspace the caller pinned, read fresh from Coder (lifecycle decisions need the current state). */
@@ -68,6 +71,11 @@ export interface WorkspacesBackend {
   readonly deliveryPort: QueueDeliveryPort;
 }
 
+type ListedWorkspace = Workspace & { readonly id: string };
+/** What one listed workspace maps to: its agent, nothing (plain or out of scope), or waiting for its template version. */
+type WorkspaceSlot = Agent | null | { readonly pending: Workspace };
+const LIST_OPERATION = 'GET /api/v2/workspaces';
+
 export const DEFAULT_WORKSPACE_PAGE_SIZE = 500;
 export const WORKSPACE_PAGE_CONCURRENCY = 4;
 /** Most pages read per fleet read (20,000 workspaces by default, past the 10,000 agents the server is built for). */
@@ -96,7 +104,7 @@ export function createWorkspacesBackend(options: {
   const cache = createSingleFlightCache<CoderResult<FleetRead>>({ clock, ttlMs: options.ttlMs, loadTimeoutMs: options.loadTimeoutMs, shouldCache: (r) => r.ok });
   /** Template versions known to carry an AI prompt parameter (template versions never change). */
   const promptVersions = new Map<string, string | undefined>();
-  const toAgent = (ws: Workspace): Agent => toWorkspaceAgent(ws, clock.now(), { ...thresholds, appSlug });
+  const toAgent = (ws: Workspace, now = clock.now()): Agent => toWorkspaceAgent(ws, now, { ...thresholds, appSlug });
   const inScope = (ws: Workspace) => owners.size === 0 || owners.has((ws.owner_name ?? '').toLowerCase());
   const isAgent = (ws: Workspace) => isAgentWorkspace(ws, { appSlug, hasAiPrompt: (v) => promptVersions.get(v) !== undefined });
 
@@ -111,29 +119,46 @@ export function createWorkspacesBackend(options: {
 
   // One owner in scope: Coder filters (fewer pages); several are filtered here.
   const q = owners.size === 1 ? `owner:${[...owners][0] ?? ''}` : undefined;
+  /** The previous read: a workspace whose bytes are unchanged keeps its agent (re-judged for time-based attention only). */
+  let previous: MappedList<ListedWorkspace, WorkspaceSlot> | undefined;
   const load = async (signal: AbortSignal): Promise<CoderResult<FleetRead>> => {
-    const first = await coder.listWorkspaces({ limit: pageSize, ...(q ? { q } : {}) }, { signal });
+    const first = await coder.listWorkspacesIndexed({ limit: pageSize, ...(q ? { q } : {}) }, { signal });
     if (!first.ok) return first;
     const pages = Math.min(maxPages, Math.max(1, Math.ceil(first.value.count / pageSize)));
     const rest = await mapBounded(
       Array.from({ length: pages - 1 }, (_, i) => i + 1),
       WORKSPACE_PAGE_CONCURRENCY,
-      (page) => coder.listWorkspaces({ limit: pageSize, offset: page * pageSize, ...(q ? { q } : {}) }, { signal }),
+      (page) => coder.listWorkspacesIndexed({ limit: pageSize, offset: page * pageSize, ...(q ? { q } : {}) }, { signal }),
     );
-    const workspaces: Workspace[] = [...first.value.workspaces];
+    const bodies: WorkspaceListBody[] = [first.value];
     for (const r of rest) {
       if (!r.ok) return r;
-      workspaces.push(...r.value.workspaces);
+      bodies.push(r.value);
     }
-    // Workspaces without the AI app (stopped ones have no apps): their template version says.
+    const fetchedAt = clock.now();
+    const mapped = mapListIncrementally<ListedWorkspace, WorkspaceSlot>(bodies, previous, {
+      // A workspace still waiting for its template version's answer is mapped again.
+      keep: (kept) => (kept === null ? null : 'pending' in kept ? undefined : reassessAgent(kept, fetchedAt, thresholds)),
+      map: (ws) => {
+        if (!inScope(ws)) return null;
+        const v = ws.latest_build?.template_version_id;
+        // Without the AI app (stopped workspaces have no apps) the template version says: looked up below.
+        if (v && !promptVersions.has(v) && !findAiApp(ws, appSlug)) return { pending: ws };
+        return isAgent(ws) ? toAgent(ws, fetchedAt) : null;
+      },
+    });
+    if (!mapped.ok) return { ok: false, error: { kind: 'unexpected_response', status: first.status, operation: LIST_OPERATION, message: `Unexpected response shape: ${mapped.problem}.` } };
     const unknown = new Set<string>();
-    for (const ws of workspaces) {
-      const v = ws.latest_build?.template_version_id;
-      if (v && !promptVersions.has(v) && !findAiApp(ws, appSlug)) unknown.add(v);
-    }
+    for (const page of mapped.read.slots) for (const slot of page) if (slot && 'pending' in slot) unknown.add(slot.pending.latest_build?.template_version_id ?? '');
     await mapBounded([...unknown], VERSION_LOOKUP_CONCURRENCY, (v) => promptParameter(v));
-    const agents = workspaces.filter((ws) => inScope(ws) && isAgent(ws)).map(toAgent);
-    return { ok: true, status: first.status, value: { agents, count: agents.length, fetchedAt: clock.now() } };
+    // A version whose lookup failed stays pending (not listed, asked again next read), as before.
+    const resolvePending = (slot: WorkspaceSlot): WorkspaceSlot =>
+      slot && 'pending' in slot && promptVersions.has(slot.pending.latest_build?.template_version_id ?? '') ? (isAgent(slot.pending) ? toAgent(slot.pending, fetchedAt) : null) : slot;
+    const slots = unknown.size === 0 ? mapped.read.slots : mapped.read.slots.map((page) => page.map(resolvePending));
+    previous = { ...mapped.read, slots };
+    const agents: Agent[] = [];
+    for (const page of slots) for (const slot of page) if (slot && !('pending' in slot)) agents.push(slot);
+    return { ok: true, status: first.status, value: { agents, count: agents.length, fetchedAt } };
   };
   const list: WorkspacesBackend['list'] = (listOptions = {}) => cache.get('workspaces', load, listOptions);
 
