@@ -191,7 +191,7 @@ describe('fleet events on two replicas (one Postgres)', () => {
       const d = n.params.data as { kind?: string; agent?: string };
       pushed.push(`${d.kind}:${d.agent}`);
     });
-    expect(page(await cb.call('get_fleet_events', { min_severity: 'info' })).watcher.state).toBe('stopped'); // B does not poll Coder
+    expect(page(await cb.call('get_fleet_events', { min_severity: 'info' })).watcher).toMatchObject({ state: 'stopped', polled_by: 'lease_holder' }); // B does not poll Coder
 
     // B's wait wakes on A's commit (LISTEN/NOTIFY), and B's session gets the push.
     const waiting = cb.call('get_fleet_events', { since: cursor, wait_ms: 25_000, kinds: ['agent_failed'] });

@@ -7,6 +7,7 @@ import type { WatcherHealth } from '../watch/fleet-watcher.js';
 export const WatcherHealthViewSchema = z
   .object({
     state: z.enum(['stopped', 'running', 'backing_off']),
+    polled_by: z.enum(['this_process', 'lease_holder']).describe('lease_holder: another server process on the same store polls Coder; events come from the store'),
     interval_ms: z.number().int(),
     always_on: z.boolean(),
     interested: z.number().int().describe('Open waits and sessions with resource subscriptions keeping the watcher running'),
@@ -39,6 +40,7 @@ export function toWatcherHealthView(h: WatcherHealth): WatcherHealthView {
   const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
   return {
     state: h.state,
+    polled_by: h.pollsHere ? 'this_process' : 'lease_holder',
     interval_ms: h.intervalMs,
     always_on: h.alwaysOn,
     interested: h.interested,

@@ -86,6 +86,8 @@ export type WatcherState = 'stopped' | 'running' | 'backing_off';
 
 export interface WatcherHealth {
   state: WatcherState;
+  /** False when another process holds the store lease and polls Coder (this one serves events from the store). */
+  pollsHere: boolean;
   intervalMs: number;
   alwaysOn: boolean;
   /** Interest holders (open waits, sessions with subscriptions) and open waits. */
@@ -605,6 +607,7 @@ export function createFleetWatcher(options: FleetWatcherOptions): FleetWatcher {
       const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
       return {
         state,
+        pollsHere: options.durable?.mayPoll() ?? true,
         intervalMs: options.intervalMs,
         alwaysOn: options.alwaysOn === true,
         interested: holders,
