@@ -66,6 +66,35 @@ describe('workspace agents', () => {
     try {
       const c = await check(sim.url, sim.token, { backend: 'workspaces' });
       expect(line(c, 'offers')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/^--backend workspaces: agents are plain workspaces running the AI app 'ccw'.*path-based apps/) });
+      // One GET status on one running agent workspace's AI app, through the path-app proxy.
+      expect(line(c, 'apps')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/^path-based apps work: the AI app of \S+\/\S+ answered through the app proxy \(AgentAPI status: \w+\)$/) });
+      expect(c.ok).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('fail when path-based apps are disabled, naming the setting (a warning for a read-only server)', async () => {
+    const sim = await startCoderSim({ agents: 2, coderVersion: '2.40', mode: 'workspaces', pathApps: false });
+    try {
+      const c = await check(sim.url, sim.token, { backend: 'workspaces' });
+      expect(line(c, 'apps')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('path-based apps are disabled') });
+      expect(line(c, 'apps')?.detail).toContain('CODER_DISABLE_PATH_APPS');
+      expect(c.ok).toBe(false);
+      expect(renderDeploymentCheck(c)).toMatch(/FAIL {2}apps/);
+      const readOnly = await check(sim.url, sim.token, { backend: 'workspaces', readOnly: true });
+      expect(line(readOnly, 'apps')?.verdict).toBe('warn');
+      expect(readOnly.ok).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('are not probed while no agent workspace runs (a warning that says so)', async () => {
+    const sim = await startCoderSim({ agents: 0, coderVersion: '2.40', mode: 'workspaces' });
+    try {
+      const c = await check(sim.url, sim.token, { backend: 'workspaces' });
+      expect(line(c, 'apps')).toMatchObject({ verdict: 'warn', detail: expect.stringContaining("no running workspace with the AI app 'ccw'") });
     } finally {
       await sim.stop();
     }

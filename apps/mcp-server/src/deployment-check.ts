@@ -6,6 +6,7 @@
  */
 import { assertNever } from '@org/fleet-domain';
 import { describeStoreTarget, type FleetStore, type StoreResult, type StoreTarget } from '@org/fleet-store';
+import { agentApiTargetOf, proxyFailure } from './backends/workspaces-backend.js';
 import type { CoderClient } from './coder.js';
 import { storeConfigOf, type Config } from './config.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
@@ -13,7 +14,7 @@ import { VERSION } from './version.js';
 
 export type CheckVerdict = 'ok' | 'warn' | 'fail';
 export interface CheckLine {
-  what: 'coder' | 'token' | 'version' | 'offers' | 'store' | 'tools';
+  what: 'coder' | 'token' | 'version' | 'offers' | 'apps' | 'store' | 'tools';
   verdict: CheckVerdict;
   detail: string;
 }
@@ -24,7 +25,7 @@ export interface DeploymentCheck {
 
 export interface DeploymentCheckDeps {
   config: Config;
-  coder: Pick<CoderClient, 'getServerInfo' | 'getMe' | 'detectCapabilities'>;
+  coder: Pick<CoderClient, 'getServerInfo' | 'getMe' | 'detectCapabilities' | 'listWorkspaces' | 'getAgentApiStatus'>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   openStore: (target: StoreTarget) => Promise<StoreResult<Pick<FleetStore, 'close'>>>;
@@ -57,6 +58,10 @@ export async function checkDeployment(deps: DeploymentCheckDeps): Promise<Deploy
     const workspaces = config.backend === 'workspaces' || (tasks === 'none' && chats === 'none');
     const asWorkspaces = `agents are plain workspaces running the AI app '${config.agentAppSlug}', steered through Coder's path-based apps (they must be enabled)`;
     add('offers', 'ok', workspaces ? `${config.backend === 'workspaces' ? '--backend workspaces' : offers.join('; ')}: ${asWorkspaces}` : offers.join('; '));
+    if (workspaces) {
+      const probe = await probePathApps(deps);
+      add('apps', probe.verdict, probe.detail);
+    }
   } else add('offers', 'fail', `unknown (${caps.error.kind}: ${caps.error.message})`);
 
   const store = storeConfigOf(config, deps.env, deps.cwd);
@@ -75,6 +80,30 @@ export async function checkDeployment(deps: DeploymentCheckDeps): Promise<Deploy
   else add('tools', 'fail', selection.errors.join(' '));
 
   return { ok: lines.every((l) => l.verdict !== 'fail'), lines };
+}
+
+/** Most workspaces read to find one whose AI app can be probed. */
+const PROBE_PAGE = 100;
+
+/**
+ * Workspace agents are steered through Coder's path-based app proxy: one GET status on the AI app of one
+ * running agent workspace says whether it works for this token (a 403 names the setting). Nothing is sent.
+ */
+async function probePathApps({ config, coder, signal }: DeploymentCheckDeps): Promise<Pick<CheckLine, 'verdict' | 'detail'>> {
+  const q = config.owners.length === 1 ? `owner:${config.owners[0] ?? ''}` : undefined;
+  const listed = await coder.listWorkspaces({ limit: PROBE_PAGE, ...(q ? { q } : {}) }, { signal });
+  if (!listed.ok) return { verdict: 'warn', detail: `path-based apps not checked: the workspaces could not be listed (${listed.error.kind}): ${sentence(listed.error.message)}` };
+  const running = listed.value.workspaces.filter((ws) => ws.latest_build?.status === 'running');
+  const ws = running.find((w) => agentApiTargetOf(w, config.agentAppSlug) !== undefined);
+  const app = ws && agentApiTargetOf(ws, config.agentAppSlug);
+  if (!ws || !app) return { verdict: 'warn', detail: `path-based apps not checked: no running workspace with the AI app '${config.agentAppSlug}' yet (run --check again once one runs).` };
+  const ref = `${app.owner}/${app.workspace}`;
+  const status = await coder.getAgentApiStatus(app, { signal });
+  if (status.ok) return { verdict: 'ok', detail: `path-based apps work: the AI app of ${ref} answered through the app proxy (AgentAPI status: ${status.value.status})` };
+  const failure = proxyFailure(status.error, { ref, app }, 'reach');
+  // Without the proxy nothing can be steered; a read-only server still reads the fleet.
+  const verdict: CheckVerdict = status.error.kind === 'forbidden' && !config.readOnly ? 'fail' : 'warn';
+  return { verdict, detail: `${failure.message} ${failure.hint}` };
 }
 
 /** One sentence ending in exactly one full stop (Coder's messages sometimes bring their own). */

@@ -167,10 +167,8 @@ export function createWorkspacesBackend(options: {
     error.kind === 'not_found' ? notFound(ref) : fromCoderApiError(error, { action: `${action} agent '${ref}'`, subject: `Agent '${ref}'` });
 
   const targetOf = (ws: Workspace): WorkspaceTarget => {
-    const found = findAiApp(ws, appSlug);
-    const ref = `${ws.owner_name ?? ''}/${ws.name ?? ''}`;
-    const app = found && found.agent.name && found.app.slug ? { owner: ws.owner_name ?? '', workspace: ws.name ?? '', agent: found.agent.name, slug: found.app.slug } : undefined;
-    return { id: ws.id ?? '', ref, workspace: ws, agent: toAgent(ws), ...(app ? { app } : {}) };
+    const app = agentApiTargetOf(ws, appSlug);
+    return { id: ws.id ?? '', ref: `${ws.owner_name ?? ''}/${ws.name ?? ''}`, workspace: ws, agent: toAgent(ws), ...(app ? { app } : {}) };
   };
   const loadOne: WorkspacesBackend['load'] = async (id, signal) => {
     const r = await coder.getWorkspace(id, { signal });
@@ -346,6 +344,12 @@ function busyFailure(target: WorkspaceTarget): ToolFailure {
  * Coder's app proxy could not reach the AI app: say which Coder setting or state is the cause and what to do.
  * 403 path apps disabled (or no access), 404 no such app for this token, 401 token, 502 agent not connected.
  */
+/** Where a workspace's AgentAPI is behind the path-app proxy; undefined while it has no agent with the AI app. */
+export function agentApiTargetOf(ws: Workspace, appSlug: string): AgentApiTarget | undefined {
+  const found = findAiApp(ws, appSlug);
+  return found && found.agent.name && found.app.slug ? { owner: ws.owner_name ?? '', workspace: ws.name ?? '', agent: found.agent.name, slug: found.app.slug } : undefined;
+}
+
 export function proxyFailure(error: CoderApiError, target: Pick<WorkspaceTarget, 'ref' | 'app'>, verb: string): ToolFailure {
   const where = target.app ? `/@${target.app.owner}/${target.app.workspace}.${target.app.agent}/apps/${target.app.slug}/` : 'the AI app';
   const said = `${error.message}${error.detail ? ` (${error.detail})` : ''}`;
