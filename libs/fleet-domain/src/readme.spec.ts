@@ -1,9 +1,13 @@
-/** Keeps the README's status tables identical to STATUS_TABLE and CHAT_STATUS_TABLE (generated, not copied). */
+/**
+ * Keeps the README's status tables identical to the status tables (generated, not copied), and every runtime
+ * export of the package named in the README (a new export without docs fails here).
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderStatusTableMarkdown } from './status/status-table.js';
 import { renderChatStatusTableMarkdown } from './status/chat-status-table.js';
 import { renderWorkspaceStatusTableMarkdown } from './status/workspace-status-table.js';
+import * as api from './index.js';
 
 const section = (readme: string, name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(readme)?.[1];
 
@@ -17,5 +21,9 @@ describe('README', () => {
   });
   it('workspace status section equals renderWorkspaceStatusTableMarkdown()', () => {
     expect(section(readme, 'workspace-status-table')).toBe(renderWorkspaceStatusTableMarkdown());
+  });
+  it('names every runtime export of the package', () => {
+    const undocumented = Object.keys(api).filter((name) => !readme.includes(`\`${name}`));
+    expect(undocumented).toEqual([]);
   });
 });
