@@ -18,7 +18,7 @@ import type { Logger } from './log.js';
 import { guardRequests } from './protocol-guard.js';
 import { registerFleetResources } from './resources/fleet-resources.js';
 import { createFleetRuntime, type FleetRuntime } from './runtime/fleet-runtime.js';
-import { auditArguments, localPrincipal, recordFailedCall, toolCall, type ToolCallAudit } from './runtime/mutation-audit.js';
+import { auditArguments, localPrincipal, recordFailedCall, storeDegradedLine, toolCall, type ToolCallAudit } from './runtime/mutation-audit.js';
 import { ALL_TOOLS, selectTools } from './tools/index.js';
 import { SIMULATED_NOTICE } from './views/deployment.js';
 import { onlyOfferedTools } from './views/parts.js';
@@ -188,6 +188,8 @@ export function createServer(options: CreateServerOptions): FleetServer {
         const rendered = renderFailure({ ...outcome.failure, hint: onlyOfferedTools(outcome.failure.hint, offers) });
         return { ...rendered, content: rendered.content.map((c) => (c.type === 'text' ? { ...c, text: capText(c.text, toolLog) } : c)) };
       }
+      // A change made while the store is down is not in the shared audit or conflict journal: the answer says so.
+      if (audit && runtime.store.status().state === 'degraded') outcome.value.text = `${outcome.value.text}\n${storeDegradedLine(runtime.store.status())}`;
       // The same ceiling on structuredContent (answer-ceiling.ts): paging tools fit themselves; this is the net.
       const fitted = fitStructured(outcome.value.data, tool.outputSchema);
       switch (fitted.kind) {

@@ -12,6 +12,7 @@ import { userInfo } from 'node:os';
 import { redactSecrets, type JsonObject, type JsonValue } from '@org/fleet-store';
 import type { Logger } from '../log.js';
 import type { MutationJournal } from './mutation-journal.js';
+import type { StoreStatus } from './store-handle.js';
 
 export interface ToolCallAudit {
   tool: string;
@@ -101,4 +102,10 @@ export async function recordFailedCall(
     outcome,
     ...(audit.coderStatus !== undefined ? { coderStatus: audit.coderStatus } : {}),
   });
+}
+
+/** The line a mutating tool's answer gets while the store is down (#14 item 8): what failed and what it means. */
+export function storeDegradedLine(status: StoreStatus): string {
+  const what = status.error ? `${status.error.operation}: ${status.error.message}` : 'unavailable';
+  return `store: degraded (${what}). The change was made in Coder; until the store is back its audit entry is only in the server log and its conflict check covers this process only. ${status.error?.hint ?? ''}`.trimEnd();
 }

@@ -184,6 +184,10 @@ describe('degraded mode: a store that is down never stops the server (#14 item 8
     const details = structured<AgentDetailsView>(await p.session.call('get_agent_details', { agent: agent.id }));
     expect(details.agent?.id).toBe(agent.id);
     expect(details.journal?.store).toMatchObject({ state: 'degraded' });
+    const other = w.sim.control.tasks().find((t) => t.status === 'active' && t.id !== agent.id);
+    const paused = await p.session.call('pause_agent', { agent: other?.id ?? '' });
+    expect(paused.isError).toBeFalsy();
+    expect(textOf(paused)).toMatch(/store: degraded \(open: the database is not reachable\)\. The change was made in Coder/);
 
     // Back: the buffered events are saved (once) and reads come from the store again.
     down = false;
