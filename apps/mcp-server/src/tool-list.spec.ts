@@ -52,14 +52,17 @@ describe('tools/list context budget', () => {
 });
 
 describe('compact schemas', () => {
-  it('keep inputs whole but drop the integer bounds zod writes, a pattern beside a format, minLength 1, and a description said twice', () => {
+  it('keep inputs whole but drop the integer bounds zod writes, a pattern beside a format, minLength/minItems 1, a description said twice, the single value of "one or several", a flag\'s default false', () => {
     const input = z.toJSONSchema(
       z.strictObject({
         name: z.string().min(1).max(20).describe('A name'),
         code: z.string().min(2).describe('A code'),
         limit: z.number().int().describe('Page size'),
         since: z.iso.datetime({ offset: true }).describe('A time'),
-        status: z.union([z.enum(['a', 'b']).describe('A status'), z.array(z.enum(['a', 'b']))]).describe('One status or several'),
+        status: z.union([z.enum(['a', 'b']).describe('A status'), z.array(z.enum(['a', 'b'])).min(1)]).describe('Statuses'),
+        kind: z.union([z.enum(['x', 'y']), z.array(z.enum(['x', 'z']))]).describe('Not one or several of the same'),
+        force: z.boolean().default(false).describe('A flag'),
+        keep: z.boolean().default(true).describe('On unless turned off'),
       }),
       { io: 'input' },
     );
@@ -70,9 +73,12 @@ describe('compact schemas', () => {
         code: { type: 'string', minLength: 2, description: 'A code' },
         limit: { type: 'integer', description: 'Page size' },
         since: { type: 'string', format: 'date-time', description: 'A time' },
-        status: { description: 'One status or several', anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'array', items: { type: 'string', enum: ['a', 'b'] } }] },
+        status: { description: 'Statuses', type: 'array', items: { type: 'string', enum: ['a', 'b'] } },
+        kind: { description: 'Not one or several of the same', anyOf: [{ type: 'string', enum: ['x', 'y'] }, { type: 'array', items: { type: 'string', enum: ['x', 'z'] } }] },
+        force: { type: 'boolean', description: 'A flag' },
+        keep: { default: true, type: 'boolean', description: 'On unless turned off' },
       },
-      required: ['name', 'code', 'limit', 'since', 'status'],
+      required: ['name', 'code', 'limit', 'since', 'status', 'kind'],
       additionalProperties: false,
     });
   });

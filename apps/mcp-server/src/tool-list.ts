@@ -6,9 +6,10 @@
  *
  * - input schemas stay complete (every argument, its type, bounds, enum and description), minus noise:
  *   `$schema`, the ±2^53 bounds zod writes for every integer, a regex `pattern` beside a `format` that says
- *   the same (date-time, uuid), `minLength: 1` (no model sends an empty name; the server still refuses
- *   one), and a description repeated inside an `anyOf` branch or `items` of a field that has its own
- *   (described once);
+ *   the same (date-time, uuid), `minLength: 1` and `minItems: 1` (no model sends an empty name or list; the
+ *   server still refuses one), a description repeated inside an `anyOf` branch or `items` of a field that
+ *   has its own (described once), the single-value branch of "one value or several" (the list alone), and
+ *   `default: false` of a flag (an absent flag is off);
  * - output schemas name the top-level fields of `structuredContent` and their JSON types; nested objects
  *   and arrays say only their type. The text block of every answer carries the same data rendered, and the
  *   server still validates `structuredContent` against the full zod schema before sending it;
@@ -18,8 +19,11 @@
  * The budget (TOOL_LIST_BUDGET_CHARS) is asserted by tool-list.spec.ts.
  */
 
-/** The most `tools/list` may cost (JSON characters of the whole answer): issue #15's context budget. */
-export const TOOL_LIST_BUDGET_CHARS = 25_000;
+/**
+ * The most `tools/list` may cost (JSON characters of the whole answer): issue #15's context budget. It is
+ * 22,991 now; the ~500 characters of headroom catch a regression without blocking a new field.
+ */
+export const TOOL_LIST_BUDGET_CHARS = 23_500;
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -37,12 +41,28 @@ export function compactInputSchema(schema: Json, described = false): Json {
     if (key === '$schema') continue;
     if ((key === 'maximum' && value === INT_BOUND) || (key === 'minimum' && value === -INT_BOUND)) continue;
     if (key === 'pattern' && typeof schema['format'] === 'string') continue;
-    if (key === 'minLength' && value === 1) continue;
+    if ((key === 'minLength' || key === 'minItems') && value === 1) continue;
     if (key === 'description' && described) continue;
+    if (key === 'default' && value === false && schema['type'] === 'boolean') continue;
+    if (key === 'anyOf' && oneOrSeveral(value)) {
+      Object.assign(out, compactInputSchema(oneOrSeveral(value), true));
+      continue;
+    }
     if (key === 'properties' && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactInputSchema(v)]));
     else out[key] = compactInputSchema(value, described || ((key === 'anyOf' || key === 'oneOf' || key === 'items') && hasDescription));
   }
   return out;
+}
+
+/**
+ * The array branch of `anyOf: [X, {type: array, items: X}]` ("one value or several"): advertised alone, as a
+ * list of one says the same; the server still accepts the single value.
+ */
+function oneOrSeveral(branches: Json): JsonObject | undefined {
+  if (!Array.isArray(branches) || branches.length !== 2) return undefined;
+  const [one, several] = branches as Json[];
+  if (!isObject(several) || several['type'] !== 'array') return undefined;
+  return JSON.stringify(compactInputSchema(one, true)) === JSON.stringify(compactInputSchema(several['items'], true)) ? several : undefined;
 }
 
 /** The JSON type(s) of a schema node: its `type`, or the types of its `anyOf` branches (nullable fields). */

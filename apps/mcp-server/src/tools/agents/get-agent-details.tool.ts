@@ -14,15 +14,15 @@ const QUEUE_HEAD_ITEMS = 3;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  history_limit: z.number().int().min(0).max(50).default(10).describe('Recent state reports to include'),
-  log_tail: z.number().int().min(0).max(10).default(3).describe(`Newest log entries to include (each ≤ ${LOG_TAIL_CHARS} chars)`),
+  history_limit: z.number().int().min(0).max(50).default(10).describe('State reports to include'),
+  log_tail: z.number().int().min(0).max(10).default(3).describe(`Log entries to include (each ≤ ${LOG_TAIL_CHARS} chars)`),
 });
 
 export const getAgentDetailsTool = defineTool({
   name: 'get_agent_details',
   title: 'Get agent details',
   description:
-    'One agent in depth: status and why, state, health, workspace build (and its error), template, prompt, history, log tail. Use it on an agent get_fleet_status or list_agents points at. Next: its suggested next actions.',
+    'One agent in depth: status and why, state, health, workspace build and error, template, prompt, history, log tail. Next: its next_actions.',
   toolset: 'agents',
   effect: 'read',
   inputSchema,

@@ -12,20 +12,20 @@ import { CONTENT_TRUST, fenceUntrusted, newFenceNonce, UNTRUSTED_NOTICE } from '
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  limit: z.number().int().min(1).max(50).default(5).describe('At most this many entries per page'),
-  order: z.enum(['newest', 'oldest']).default('newest').describe('newest first, or oldest first'),
-  since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time (RFC 3339)'),
-  type: z.enum(['input', 'output']).optional().describe('input: sent to the agent; output: produced by it'),
-  search: z.string().min(1).max(200).optional().describe('Only entries whose content contains this text (case-insensitive)'),
+  limit: z.number().int().min(1).max(50).default(5).describe('Entries per page'),
+  order: z.enum(['newest', 'oldest']).default('newest').describe('Which come first'),
+  since: z.iso.datetime({ offset: true }).optional().describe('Entries from this time on'),
+  type: z.enum(['input', 'output']).optional().describe('input: sent to the agent; output: by it'),
+  search: z.string().min(1).max(200).optional().describe('Entries containing this text (any case)'),
   max_chars_per_entry: z
     .number()
     .int()
     .min(100)
     .max(20_000)
     .default(1500)
-    .describe('Cut each entry to this many chars (marked)'),
-  max_total_chars: z.number().int().min(500).max(60_000).default(8000).describe('Content chars per page; next_cursor continues'),
-  cursor: CursorSchema.optional().describe('next_cursor of the previous page'),
+    .describe('Cut each entry here (marked)'),
+  max_total_chars: z.number().int().min(500).max(60_000).default(8000).describe('Content chars per page'),
+  cursor: CursorSchema.optional().describe('A next_cursor'),
 });
 
 const outputSchema = z.object({
@@ -56,7 +56,7 @@ export const getAgentLogsTool = defineTool({
   name: 'get_agent_logs',
   title: 'Get agent logs',
   description:
-    "An agent's conversation log (input sent, output produced; untrusted), newest first, filtered, cut and paged. Use it to see what an agent did or asks. Next: send_agent_input to answer it.",
+    "An agent's conversation log (input sent, output produced; untrusted), filtered, cut, paged: what it did or asks. Next: send_agent_input to answer.",
   toolset: 'agents',
   effect: 'read',
   inputSchema,

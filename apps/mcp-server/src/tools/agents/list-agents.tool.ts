@@ -13,27 +13,27 @@ const inputSchema = z.object({
   status: z
     .union([AgentStatusSchema, z.array(AgentStatusSchema).min(1)])
     .optional()
-    .describe('Only agents in this status (or these)'),
-  owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
-  template: TemplateFilterSchema.optional().describe('Only agents of this template (name, display name or id)'),
-  capability: CapabilityFilterSchema.optional().describe('Only agents whose template offers this capability'),
-  needs_attention: z.boolean().optional().describe('true: only agents needing attention; false: only the others'),
-  search: z.string().min(1).max(200).optional().describe('Text searched in name, owner, template, prompt and message'),
-  sort: z.enum(AGENT_SORTS).default('name').describe('Sort order (last_activity, created: newest first)'),
+    .describe('Only these statuses'),
+  owner: OwnerFilterSchema.optional().describe('Only this owner (username)'),
+  template: TemplateFilterSchema.optional().describe('Only this template (name, display name or id)'),
+  capability: CapabilityFilterSchema.optional().describe('Only agents with this capability'),
+  needs_attention: z.boolean().optional().describe('true: only those needing attention; false: the others'),
+  search: z.string().min(1).max(200).optional().describe('Text in name, owner, template, prompt or message'),
+  sort: z.enum(AGENT_SORTS).default('name').describe('last_activity, created: newest first'),
   limit: z.number().int().min(1).max(200).default(25).describe('Page size'),
-  cursor: CursorSchema.optional().describe('next_cursor of the previous page'),
+  cursor: CursorSchema.optional().describe('A next_cursor'),
   fields: z
     .array(z.enum(AGENT_ROW_FIELDS))
     .min(1)
     .optional()
-    .describe(`Fields per agent besides id (default: ${DEFAULT_AGENT_ROW_FIELDS.join(', ')}; needs_attention=true adds build_error)`),
+    .describe(`Fields besides id (default: ${DEFAULT_AGENT_ROW_FIELDS.join(', ')}; needs_attention=true adds build_error)`),
 });
 
 export const listAgentsTool = defineTool({
   name: 'list_agents',
   title: 'List agents',
   description:
-    'Agents in compact rows: filtered, sorted, paged (limit + cursor), chosen fields. needs_attention=true finds the agents waiting for you. Next: get_agent_details or get_agent_logs on one agent.',
+    'Agents in compact rows: filtered, sorted, paged, chosen fields; needs_attention=true: those waiting for you. Next: get_agent_details or get_agent_logs on one.',
   toolset: 'agents',
   effect: 'read',
   inputSchema,

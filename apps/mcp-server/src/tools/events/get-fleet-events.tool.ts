@@ -21,7 +21,7 @@ const inputSchema = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('A next_cursor, or an ISO time (audit). Omit at first'),
+    .describe('A next_cursor, or an ISO time (audit); omit at first'),
   until: z.string().min(1).max(40).optional().describe('ISO time: events before it'),
   wait_ms: z
     .number()
@@ -29,12 +29,12 @@ const inputSchema = z.object({
     .min(0)
     .max(MAX_WAIT_MS)
     .default(0)
-    .describe('With since: wait this long for a match'),
-  min_severity: SeveritySchema.optional().describe(`Min severity (default info; over ${LARGE_FLEET_AGENTS} agents warning, unless agent/kinds)`),
-  kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these kinds (default all)'),
-  agent: AgentRefSchema.optional().describe('Only this agent (deleted: by id)'),
-  fold_state_reports: z.boolean().default(true).describe('Fold repeated state_changed per agent (details.collapsed counts)'),
-  limit: z.number().int().min(1).max(200).default(50).describe('Max events; left_out summarises the rest'),
+    .describe('With since: wait up to this for a match'),
+  min_severity: SeveritySchema.optional().describe(`Default info (over ${LARGE_FLEET_AGENTS} agents: warning, unless agent or kinds)`),
+  kinds: z.array(FleetEventKindSchema).max(20).optional().describe('Only these kinds'),
+  agent: AgentRefSchema.optional().describe('Only this agent (deleted: its id)'),
+  fold_state_reports: z.boolean().default(true).describe('Fold repeated state_changed per agent (details.collapsed)'),
+  limit: z.number().int().min(1).max(200).default(50).describe('Max events; left_out sums up the rest'),
 });
 /** The call's input with the severity floor it uses; `floor` when that was a large fleet's default (the answer says so). */
 type Input = z.output<typeof inputSchema> & { min_severity: Severity; floor?: Severity };
@@ -58,7 +58,7 @@ export const getFleetEventsTool = defineTool({
   name: 'get_fleet_events',
   title: 'Get fleet events',
   description:
-    'Fleet changes and alerts (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then since=next_cursor with wait_ms. Over 500 agents: warnings up by default. Next: get_agent_details on an event agent.',
+    'Fleet changes and alerts (failed, completed, needs input, stuck, offline, capacity). Call without since for a cursor, then since=next_cursor with wait_ms. Next: get_agent_details on its agent.',
   toolset: 'events',
   effect: 'read',
   inputSchema,

@@ -9,18 +9,18 @@ import { loadFleet } from '../../runtime/load-fleet.js';
 import { buildErrorsOfAttention } from '../../runtime/build-errors.js';
 
 const inputSchema = z.object({
-  template: TemplateFilterSchema.optional().describe('Only agents of this template'),
-  owner: OwnerFilterSchema.optional().describe('Only agents of this owner (username)'),
-  max_attention: z.number().int().min(0).max(200).default(20).describe('Size of the attention list (most severe first)'),
-  include_outliers: z.boolean().default(true).describe('Include agents unusually slow for their template'),
-  max_outliers: z.number().int().min(0).max(200).default(10).describe('At most this many outliers'),
+  template: TemplateFilterSchema.optional().describe('Only this template'),
+  owner: OwnerFilterSchema.optional().describe('Only this owner (username)'),
+  max_attention: z.number().int().min(0).max(200).default(20).describe('Attention list size (most severe first)'),
+  include_outliers: z.boolean().default(true).describe('Agents unusually slow for their template'),
+  max_outliers: z.number().int().min(0).max(200).default(10).describe('Outlier list size'),
 });
 
 export const getFleetStatusTool = defineTool({
   name: 'get_fleet_status',
   title: 'Get fleet status',
   description:
-    'The fleet at a glance: counts per status, capacity, health, durations, per template, outliers, chat cost and PRs, and the agents needing attention with the next step. Call this FIRST. Next: list_agents needs_attention=true, then get_agent_details.',
+    'The fleet at a glance: counts per status, capacity, health, durations, templates, outliers, chat cost, PRs, agents needing attention with next steps. Call it FIRST. Next: list_agents needs_attention=true.',
   toolset: 'fleet',
   effect: 'read',
   inputSchema,

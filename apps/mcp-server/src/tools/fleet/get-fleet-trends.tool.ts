@@ -38,7 +38,7 @@ export const getFleetTrendsTool = defineTool({
   name: 'get_fleet_trends',
   title: 'Get fleet trends',
   description:
-    'How the fleet went over time: per metric a series (null = no sample), change vs the previous period, sparklines. Next: get_fleet_status for now.',
+    'The fleet over time: per metric a series (null = no sample), change vs the previous period, sparklines. Next: get_fleet_status for now.',
   toolset: 'fleet',
   effect: 'read',
   inputSchema,

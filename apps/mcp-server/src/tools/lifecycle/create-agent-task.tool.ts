@@ -37,53 +37,51 @@ const requirementsSchema = z
       .array(z.string().min(1).max(100))
       .max(50)
       .optional()
-      .describe('Capabilities needed, as list_templates names them'),
-    cpu: z.number().positive().max(1024).optional().describe('CPU cores needed'),
-    memory_gb: z.number().positive().max(65_536).optional().describe('Memory needed, in GB'),
-    disk_gb: z.number().positive().max(1_048_576).optional().describe('Disk needed, in GB'),
+      .describe('As list_templates names them'),
+    cpu: z.number().positive().max(1024).optional().describe('CPU cores'),
+    memory_gb: z.number().positive().max(65_536).optional().describe('Memory in GB'),
+    disk_gb: z.number().positive().max(1_048_576).optional().describe('Disk in GB'),
     gpu: z.boolean().optional().describe('Needs a GPU'),
   })
-  .describe('What the work needs; checked before anything is created');
+  .describe('What the work needs; checked before creating');
 
 const inputSchema = z.object({
-  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The task prompt: what the agent should do'),
+  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The prompt: what the agent should do'),
   template: z
     .string()
     .min(1)
     .max(200)
     .optional()
-    .describe(
-      'Template name or id (its active version is used); without it, a Coder Agents chat',
-    ),
+    .describe('Template name or id (active version used); omit for a chat'),
   labels: z.record(z.string().min(1).max(64), z.string().max(200)).optional().describe('Chats: labels (key: value)'),
   workspace_id: z.uuid().optional().describe('Chats: use this existing workspace'),
-  model_config_id: z.uuid().optional().describe('Chats: model config (default: the organization default)'),
+  model_config_id: z.uuid().optional().describe("Chats: model config (default: the organization's)"),
   plan_mode: z.boolean().optional().describe('Chats: start in plan mode'),
-  preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id of the template'),
+  preset: z.string().min(1).max(200).optional().describe('Preset (role) name or id'),
   name: z
     .string()
     .max(32)
     .regex(NAME_RULE, 'letters, digits and single hyphens only (Coder name rules)')
     .optional()
-    .describe('Task and workspace name (unique per owner); generated from input, template, preset and owner when absent (a repeat is recognised, not doubled)'),
-  display_name: z.string().trim().min(1).max(64).optional().describe('Title shown in Coder; generated when absent'),
-  owner: z.string().min(1).max(100).default('me').describe('User the agent runs as ("me" = the token\'s user)'),
+    .describe('Task/workspace name, unique per owner; default: generated (a repeat is recognised)'),
+  display_name: z.string().trim().min(1).max(64).optional().describe('Title in Coder; default generated'),
+  owner: z.string().min(1).max(100).default('me').describe('User it runs as ("me" = the token\'s user)'),
   requirements: requirementsSchema.optional(),
   allow_unverifiable: z
     .boolean()
     .default(false)
-    .describe('Proceed when requirements are only unprovable (warnings)'),
+    .describe('Go on if requirements are only unprovable (warnings)'),
   wait_until: z
     .enum(WAIT_TARGETS)
     .optional()
-    .describe('Wait (with progress) until the agent has started, is working, or is idle'),
+    .describe('Wait (with progress) until started, working or idle'),
   wait_timeout_ms: z
     .number()
     .int()
     .min(1_000)
     .max(MAX_WAIT_MS)
     .default(DEFAULT_WAIT_MS)
-    .describe('Upper bound for wait_until, in ms'),
+    .describe('Max ms for wait_until'),
   when_at_capacity: z
     .enum(['queue', 'fail'])
     .default('queue')
@@ -197,7 +195,7 @@ export const createAgentTaskTool = defineTool({
   name: 'create_agent_task',
   title: 'Create agent task',
   description:
-    "Starts a new agent from a prompt: a Coder task on a template (with a preset), or a Coder Agents chat; checks template, owner and requirements first; can wait until it runs. Choose with list_templates first. Next: get_agent_details.",
+    'Starts an agent from a prompt: a Coder task on a template (and preset), or a Coder Agents chat; checks template, owner, requirements first; can wait until it runs. Pick with list_templates. Next: get_agent_details.',
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -13,7 +13,7 @@ const inputSchema = z.object({
   confirm: z
     .boolean()
     .default(false)
-    .describe('true only after the user agreed (needed where the client cannot prompt the user)'),
+    .describe('true only after the user agreed (clients that cannot prompt)'),
 });
 
 const outputSchema = z.object({
@@ -32,7 +32,7 @@ export const deleteAgentTool = defineTool({
   name: 'delete_agent',
   title: 'Delete agent',
   description:
-    'Deletes an agent for good, with its workspace and unpushed work (a chat is archived). The user confirms by prompt, or pass confirm: true once the user agreed. Prefer pause_agent to free capacity. Next: list_agents.',
+    'Deletes an agent for good, with its workspace and unpushed work (a chat is archived). The user confirms by prompt, or pass confirm=true once they agreed. To free capacity: pause_agent. Next: list_agents.',
   toolset: 'lifecycle',
   effect: 'destructive',
   // A repeated call by name can hit a newly created agent of the same name: not idempotent.

@@ -21,7 +21,7 @@ export const interruptAgentTool = defineTool({
   name: 'interrupt_agent',
   title: 'Interrupt agent',
   description:
-    "Stops the running turn of a Coder Agents chat or workspace agent (ESC): it returns to idle, history kept; a chat's queued input runs next (tasks cannot: use pause_agent). Next: send_agent_input.",
+    "Stops the running turn of a chat or workspace agent (ESC): back to idle, history kept; a chat's queued input runs next (tasks: use pause_agent). Next: send_agent_input.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

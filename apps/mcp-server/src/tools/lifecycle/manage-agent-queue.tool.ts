@@ -10,9 +10,9 @@ import { ConflictSchema, NextActionsSchema, conflictLines, loadAnyTarget, nextLi
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]).default('list').describe('list (default), promote (deliver next), reprioritise (tasks only), cancel (drop unsent)'),
-  item: z.coerce.string().min(1).max(40).optional().describe('Queue item id from list (all actions but list)'),
-  priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('New priority (reprioritise)'),
+  action: z.enum(QUEUE_ACTIONS as [QueueAction, ...QueueAction[]]).default('list').describe('promote: deliver next; reprioritise: tasks only; cancel: drop unsent'),
+  item: z.coerce.string().min(1).max(40).optional().describe('Item id (from list)'),
+  priority: z.enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]]).optional().describe('For reprioritise'),
 });
 
 const outputSchema = z.object({
@@ -33,7 +33,7 @@ export const manageAgentQueueTool = defineTool({
   name: 'manage_agent_queue',
   title: 'Manage agent queue',
   description:
-    "Lists input waiting for a busy agent (queued by send_agent_input), or promotes, reprioritises or cancels one item. Chats use Coder's queue (promote interrupts the turn; no priorities). Next: get_agent_details or interrupt_agent.",
+    "Lists a busy agent's input queued by send_agent_input, or promotes, reprioritises or cancels an item. Chats: Coder's queue (promote interrupts the turn; no priorities). Next: get_agent_details or interrupt_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

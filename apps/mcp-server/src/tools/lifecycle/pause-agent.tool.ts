@@ -35,7 +35,7 @@ export const pauseAgentTool = defineTool({
   name: 'pause_agent',
   title: 'Pause agent',
   description:
-    "Pauses an agent: its workspace stops (task, prompt and log kept), freeing capacity; a chat's turn is interrupted. Use it for agents idle or done for now. Next: resume_agent.",
+    "Pauses an agent idle or done for now: its workspace stops (task, prompt, log kept), freeing capacity; a chat's turn is interrupted. Next: resume_agent.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

@@ -30,7 +30,7 @@ export const rebuildInputSchema = z.object({
     .min(0)
     .max(MAX_REBUILD_WAIT_MS)
     .default(DEFAULT_REBUILD_WAIT_MS)
-    .describe('Upper bound in ms for waiting on the builds'),
+    .describe('Max ms to wait for the builds'),
 });
 
 /** update_agent_template also takes values for parameters the new version requires (its refusal names them). */

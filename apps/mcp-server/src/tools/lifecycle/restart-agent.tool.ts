@@ -5,7 +5,7 @@ export const restartAgentTool = defineTool({
   name: 'restart_agent',
   title: 'Restart agent',
   description:
-    "Restarts an agent's workspace (stop, then start on the same version), waiting with progress and reporting both builds. Use it for an agent offline, unhealthy or hung while running (resume_agent only continues paused ones). Next: get_agent_details.",
+    'Restarts an agent offline, unhealthy or hung: stop, start on the same version, with progress; reports both builds (resume_agent continues paused ones). Next: get_agent_details.',
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -34,7 +34,7 @@ export const resumeAgentTool = defineTool({
   name: 'resume_agent',
   title: 'Resume agent',
   description:
-    "Resumes a paused agent: its workspace starts again and it continues with its (possibly updated) task input; a chat is sent 'continue'. Use it on paused agents. Next: get_agent_details until it runs.",
+    "Resumes a paused agent: its workspace starts, it continues its (possibly updated) task input; a chat is sent 'continue'. Next: get_agent_details until it runs.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

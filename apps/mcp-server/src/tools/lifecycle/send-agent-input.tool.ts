@@ -28,17 +28,17 @@ export const MAX_INPUT_CHARS = 100_000;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The message: an instruction, an answer, a follow-up task'),
+  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('Instruction, answer or follow-up task'),
   when_busy: z
     .enum(WHEN_BUSY as [WhenBusy, ...WhenBusy[]])
     .default('queue')
     .describe(
-      "If busy: queue (sent once idle), fail, or interrupt (chats: stop the turn first)",
+      'If busy: queue (sent once idle), fail, or interrupt (chats, workspace agents: stop the turn, then send)',
     ),
   priority: z
     .enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]])
     .optional()
-    .describe('Queue order for tasks (chats: normal only)'),
+    .describe('Task queue order (chats: normal only)'),
 });
 
 const outputSchema = z.object({
@@ -60,7 +60,7 @@ export const sendAgentInputTool = defineTool({
   name: 'send_agent_input',
   title: 'Send input to agent',
   description:
-    "Sends a message to an agent waiting for input (idle, blocked, or done); it starts working on it. A busy agent queues it (when_busy, priority; manage_agent_queue); else a refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.",
+    'Sends a message to an agent waiting for input (idle, blocked, done); it starts working on it. Busy: see when_busy, priority. A refusal says why and quotes your input back. Next: get_agent_details or get_agent_logs.',
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: false,

@@ -11,7 +11,7 @@ const PREVIOUS_CHARS = 300;
 
 const inputSchema = z.object({
   agent: AgentRefSchema,
-  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The new task input (prompt) that replaces the current one; the agent works on it when resumed'),
+  input: z.string().trim().min(1).max(MAX_INPUT_CHARS).describe('The new prompt'),
 });
 
 const outputSchema = z.object({
@@ -27,7 +27,7 @@ export const updateAgentTaskTool = defineTool({
   name: 'update_agent_task',
   title: 'Update agent task',
   description:
-    "Replaces the task input (prompt) of a PAUSED task agent, to re-scope its work without deleting it; it works on the new input once resumed. Next: resume_agent.",
+    'Replaces the prompt of a PAUSED task agent, to re-scope its work without deleting it; it works on it once resumed. Next: resume_agent.',
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

@@ -5,7 +5,7 @@ export const updateAgentTemplateTool = defineTool({
   name: 'update_agent_template',
   title: 'Update agent template',
   description:
-    "Moves an agent to its template's active version (stop, then start on it), reporting both builds; refuses, changing nothing, when already current, a used parameter is gone, or a required new one lacks a value (give it in parameters). Next: get_agent_details.",
+    "Moves an agent to its template's active version (stop, start), reporting both builds; changes nothing if already current, a used parameter is gone, or a new required one has no value (see parameters). Next: get_agent_details.",
   toolset: 'lifecycle',
   effect: 'write',
   idempotent: true,

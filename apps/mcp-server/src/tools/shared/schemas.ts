@@ -12,4 +12,4 @@ export const AgentRefSchema = z
   .string()
   .min(1)
   .max(300)
-  .describe("The agent: task id, name, or 'owner/name'; a chat by its id");
+  .describe('Agent id, name or owner/name');

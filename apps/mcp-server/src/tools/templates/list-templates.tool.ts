@@ -6,18 +6,18 @@ import { renderTemplateListText, TemplateListViewSchema, toTemplateListView } fr
 import { loadTemplateCatalog } from '../../runtime/template-facts.js';
 
 const inputSchema = z.object({
-  include_non_ai: z.boolean().default(false).describe('Also templates that cannot run AI tasks'),
-  include_deprecated: z.boolean().default(false).describe('Also list deprecated templates'),
-  capability: CapabilityFilterSchema.optional().describe('Only templates offering this capability (e.g. "gpu")'),
-  search: z.string().min(1).max(200).optional().describe('Text searched in name and description'),
-  include_parameters: z.boolean().default(true).describe('Include rich parameters'),
+  include_non_ai: z.boolean().default(false).describe('Also non-AI templates'),
+  include_deprecated: z.boolean().default(false).describe('Also deprecated ones'),
+  capability: CapabilityFilterSchema.optional().describe('Only with this capability (e.g. "gpu")'),
+  search: z.string().min(1).max(200).optional().describe('Text in name or description'),
+  include_parameters: z.boolean().default(true).describe('With parameters'),
 });
 
 export const listTemplatesTool = defineTool({
   name: 'list_templates',
   title: 'List templates',
   description:
-    'Templates that can run AI tasks: active version, presets (roles), parameters, capabilities, limits. Use it to choose where to start new work. Next: create_agent_task with template and preset.',
+    'Templates that can run AI tasks (where to start work): active version, presets (roles), parameters, capabilities, limits. Next: create_agent_task with template and preset.',
   toolset: 'templates',
   effect: 'read',
   inputSchema,
