@@ -92,8 +92,9 @@ export async function runServer(config: Config, options: RunOptions = {}): Promi
       .then(stopStdio)
       .finally(() => process.exit(0));
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: a second signal while draining (a supervisor repeating it) must not kill the drain.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   // The client is gone: stdin ended (EOF) or its socket closed without an EOF (peer reset), or a write to
   // stdout/stderr found no reader (EPIPE). Without this a stdio server outlives its client, and an EPIPE on
   // stderr, reported by the log itself, would loop through uncaughtException.

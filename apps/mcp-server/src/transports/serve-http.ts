@@ -55,7 +55,8 @@ export async function serveHttp(options: ServeHttpOptions): Promise<number> {
   void checkCoder(coder, log, config.coderUrl, AbortSignal.timeout(config.requestTimeoutMs)).catch((error: unknown) => log.error('start-up check failed', { error }));
 
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const onSignal = options.onSignal ?? ((signal, handler) => void process.once(signal, handler));
+  // `on`, not `once`: a repeated signal while draining is ignored (shutdown runs once) instead of killing the drain.
+  const onSignal = options.onSignal ?? ((signal, handler) => void process.on(signal, handler));
   let stopping = false;
   const shutdown = (reason: string) => {
     if (stopping) return;
