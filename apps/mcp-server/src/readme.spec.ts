@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AGENT_STATUSES } from '@org/fleet-domain';
 import { DATABASE_URL_ENV } from '@org/fleet-store';
 import { AUTH_TOKEN_ENV, OPTIONS, TOKEN_ENV, usage } from './config.js';
 import { ALL_TOOLS } from './tools/index.js';
@@ -45,6 +46,11 @@ describe('README', () => {
     }
     // Secrets are env only: they have rows without a flag.
     for (const env of [TOKEN_ENV, AUTH_TOKEN_ENV, DATABASE_URL_ENV]) expect(rows.some((r) => r.includes(`\`${env}\``)), env).toBe(true);
+  });
+
+  it('names every agent status in the root README "Statuses" paragraph', () => {
+    const paragraph = /\*\*Statuses\*\*:[^\n]*\n[^\n]*/.exec(rootReadme())?.[0] ?? '';
+    for (const status of AGENT_STATUSES) expect(paragraph, status).toContain(`\`${status}\``);
   });
 
   it('quotes the bench tally of RESULTS.md in the root README', () => {
