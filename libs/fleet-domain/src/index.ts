@@ -57,6 +57,8 @@ export {
   findAiApp,
   isAgentWorkspace,
   isAiPromptParameter,
+  branchFromUri,
+  latestBranch,
   pullRequestFromUri,
   toWorkspaceAgent,
   workspaceNameProblem,

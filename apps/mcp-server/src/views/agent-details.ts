@@ -4,6 +4,7 @@
  */
 import {
   formatDuration,
+  latestBranch,
   suggestNextActions,
   timeInStateMs,
   truncateText,
@@ -230,6 +231,9 @@ export function renderAgentDetailsText(d: AgentDetailsView): string {
   ];
   if (a.state) lines.push(`${a.state.stale ? `Last report (before it was ${a.status}; not current): ` : 'State: '}${a.state.kind} since ${a.state.since}${a.time_in_state_ms !== null ? ` (${formatDuration(a.time_in_state_ms)})` : ''}: ${quoteUntrusted(a.state.message)}${a.state.uri ? ` uri=${quoteUntrusted(a.state.uri)}` : ''}`);
   else lines.push('State: nothing reported yet.');
+  // The branch its newest report pointing at one names (agent-written: quoted).
+  const branch = a.kind === 'workspace' ? latestBranch([a.state?.uri, ...d.history.map((h) => h.uri)]) : undefined;
+  if (branch) lines.push(`Branch: ${quoteUntrusted(branch.name)} in ${quoteUntrusted(branch.repo)}`);
   if (a.needs_attention) lines.push(`Needs attention (${a.needs_attention.severity}, ${a.needs_attention.reason}): ${a.needs_attention.suggestion}`);
   lines.push(`Prompt: ${quoteUntrusted(truncateText(a.prompt, 300))}`);
   if (d.history.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAiApp, isAgentWorkspace, isAiPromptParameter, pullRequestFromUri, toWorkspaceAgent, workspaceNameProblem } from './from-workspace-agent.js';
+import { branchFromUri, findAiApp, isAgentWorkspace, isAiPromptParameter, latestBranch, pullRequestFromUri, toWorkspaceAgent, workspaceNameProblem } from './from-workspace-agent.js';
 import { BASE_NOW } from '../testing/builders.js';
 import { buildAgentWorkspace, WS_APP_ID } from '../testing/workspace-builders.js';
 import type { Workspace } from './coder-types.js';
@@ -75,5 +75,49 @@ describe('toWorkspaceAgent', () => {
     expect(pullRequestFromUri('https://gitlab.com/g/p/-/merge_requests/7')?.number).toBe(7);
     expect(pullRequestFromUri('https://github.com/acme/web/tree/main')).toBeUndefined();
     expect(pullRequestFromUri('')).toBeUndefined();
+  });
+
+  it.each([
+    ['https://github.com/acme/web/tree/fix-login', 'fix-login', 'github.com/acme/web'],
+    ['https://github.com/acme/web/tree/feature/login-form', 'feature/login-form', 'github.com/acme/web'],
+    ['https://github.com/acme/web/tree/feature%2Flogin?tab=readme#top', 'feature/login', 'github.com/acme/web'],
+    ['https://github.com/acme/web/commits/release-2.1/', 'release-2.1', 'github.com/acme/web'],
+    ['https://ghe.corp.example/team/api/tree/main', 'main', 'ghe.corp.example/team/api'],
+    ['https://gitlab.com/group/sub/project/-/tree/fix-7?ref_type=heads', 'fix-7', 'gitlab.com/group/sub/project'],
+    ['https://git.corp.example/g/p/-/commits/hotfix/db', 'hotfix/db', 'git.corp.example/g/p'],
+    ['http://gitlab.local/g/p/tree/dev', 'dev', 'gitlab.local/g/p'],
+  ])('branchFromUri(%s) is %s in %s', (uri, name, repo) => {
+    expect(branchFromUri(uri)).toEqual({ name, repo, url: uri });
+  });
+
+  it.each([
+    ['a pull request', 'https://github.com/acme/web/pull/42'],
+    ["a pull request's commits", 'https://github.com/acme/web/pull/42/commits/abc'],
+    ['a merge request', 'https://gitlab.com/g/p/-/merge_requests/7'],
+    ['a commit SHA', 'https://github.com/acme/web/tree/0123456789abcdef0123456789abcdef01234567'],
+    ['a repository', 'https://github.com/acme/web'],
+    ['no repository path', 'https://github.com/tree/main'],
+    ['an empty name', 'https://github.com/acme/web/tree/'],
+    ['a broken escape', 'https://github.com/acme/web/tree/%E0%A4%A'],
+    ['not a URL', 'tree/main'],
+    ['nothing', undefined],
+  ])('branchFromUri: %s is no branch', (_what, uri) => {
+    expect(branchFromUri(uri)).toBeUndefined();
+  });
+
+  it('latestBranch takes the first URI naming a branch', () => {
+    expect(latestBranch([undefined, 'https://github.com/acme/web/pull/4', 'https://github.com/acme/web/tree/b2', 'https://github.com/acme/web/tree/b1'])?.name).toBe('b2');
+    expect(latestBranch([])).toBeUndefined();
+  });
+
+  it('the agent shows the branch of its newest report naming one (the latest report first)', () => {
+    const older = toWorkspaceAgent(
+      buildAgentWorkspace({ ...UP }, { reports: [['working', 'Pushed', 'https://github.com/acme/web/tree/fix-a'], ['working', 'Tests', '']] }),
+      BASE_NOW,
+    );
+    expect(older.branch).toEqual({ name: 'fix-a', repo: 'github.com/acme/web', url: 'https://github.com/acme/web/tree/fix-a' });
+    const none = toWorkspaceAgent(buildAgentWorkspace({ ...UP }, { reports: [['idle', 'Done', 'https://github.com/acme/web/pull/42']] }), BASE_NOW);
+    expect(none.branch).toBeUndefined();
+    expect(none.pr?.number).toBe(42);
   });
 });

@@ -8,7 +8,7 @@
  * SECURITY: workspace JSON carries agent environment variables (secrets); only the fields named here are read.
  */
 import type { Workspace } from './coder-types.js';
-import { STALE_STATE_STATUSES, type Agent, type AgentPullRequest, type AgentState } from '../models/agent.js';
+import { STALE_STATE_STATUSES, type Agent, type AgentBranch, type AgentPullRequest, type AgentState } from '../models/agent.js';
 import { deriveWorkspaceStatus, type WorkspaceStatusInput } from '../status/workspace-status-table.js';
 import { deriveAttention, type AttentionThresholds } from '../status/attention.js';
 import { optionalIso, timeFrom, toStateKind } from './from-coder.js';
@@ -86,6 +86,38 @@ export function pullRequestFromUri(uri: string | undefined): AgentPullRequest | 
   return { number: Number(m[1]), url: uri as string, state: 'unknown', draft: false, title: '', additions: 0, deletions: 0, changedFiles: 0, changesRequested: false };
 }
 
+/** `https://host/{repo path}/[-/]tree|commits/{branch}`: GitHub (and Enterprise), GitLab (any host, nested groups). */
+const BRANCH_URI = /^https?:\/\/([^/\s?#]+)\/([^\s?#]+?\/[^\s?#]+?)\/(?:-\/)?(?:tree|commits)\/([^\s?#]+)/;
+const COMMIT_SHA = /^[0-9a-f]{40}$/i;
+
+/**
+ * The branch an app status URI points at (a GitHub or GitLab tree/commits URL); undefined for anything else,
+ * a pull/merge request or a commit SHA. A name with slashes is kept whole (`feature/login`): status reports
+ * point at branches, not at folders inside them.
+ */
+export function branchFromUri(uri: string | undefined): AgentBranch | undefined {
+  const m = uri ? BRANCH_URI.exec(uri) : null;
+  if (!m || PR_URI.test(uri ?? '')) return undefined;
+  const repoPath = (m[2] ?? '').replace(/\/-$/, '');
+  let name: string;
+  try {
+    name = decodeURIComponent((m[3] ?? '').replace(/\/+$/, ''));
+  } catch {
+    return undefined;
+  }
+  if (name === '' || COMMIT_SHA.test(name)) return undefined;
+  return { name, repo: `${m[1] ?? ''}/${repoPath}`, url: uri as string };
+}
+
+/** The first branch among status URIs (newest first): what the agent last said it works on. */
+export function latestBranch(uris: Iterable<string | undefined>): AgentBranch | undefined {
+  for (const uri of uris) {
+    const branch = branchFromUri(uri);
+    if (branch) return branch;
+  }
+  return undefined;
+}
+
 export interface ToWorkspaceAgentOptions extends AttentionThresholds {
   readonly appSlug?: string;
   /** Preset (role) name, when the caller resolved the build's preset id. */
@@ -143,6 +175,7 @@ export function toWorkspaceAgent(ws: Workspace, now: Instant, options: ToWorkspa
   const unhealthy = status === 'error' || status === 'offline';
   const health = unhealthy || rawHealthy === false ? { healthy: false, reason: healthReason ?? statusReason } : healthReason ? { healthy: true, reason: healthReason } : { healthy: true };
   const pr = pullRequestFromUri(state?.uri) ?? (found?.app.statuses ?? []).map((s) => pullRequestFromUri(s.uri)).find((p) => p !== undefined);
+  const branch = latestBranch([state?.uri, ...newestFirst(found?.app.statuses ?? []).map((s) => s.uri)]);
 
   const needsAttention = deriveAttention(
     { kind: 'workspace', status, statusReason, state, rawHealthy, healthReason, workspaceStatus: build?.status, stateSinceMs, updatedAtMs: updatedMs, stateSinceIso: state ? state.since : createdAt, updatedAtIso: updatedAt, pr },
@@ -177,5 +210,14 @@ export function toWorkspaceAgent(ws: Workspace, now: Instant, options: ToWorkspa
     needsAttention,
     times: { createdAt: createdMs, updatedAt: updatedMs, lastActivityAt: lastMs, stateSince: stateSinceMs, firstWorkAt: firstWork.ms },
     ...(pr ? { pr } : {}),
+    ...(branch ? { branch } : {}),
   };
+}
+
+function newestFirst(statuses: readonly AppStatus[]): AppStatus[] {
+  const at = (s: AppStatus) => {
+    const ms = parseTimestamp(s.created_at);
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  };
+  return [...statuses].sort((a, b) => at(b) - at(a));
 }

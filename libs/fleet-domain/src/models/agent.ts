@@ -167,6 +167,14 @@ export interface AgentPullRequest {
   readonly baseBranch?: string;
 }
 
+/** A branch an agent reported working on (workspace agents: a status report URI pointing at it). */
+export interface AgentBranch {
+  readonly name: string;
+  /** Host and repository path, e.g. `github.com/acme/web`. */
+  readonly repo: string;
+  readonly url: string;
+}
+
 /**
  * What an error kind asks for: `operator` (a person must fix limits, credentials or configuration),
  * `transient` (provider overloaded, rate limited or timed out: send the message again later), `other`.
@@ -258,6 +266,8 @@ export interface Agent {
   /** AI Gateway cost in micro-units of currency (GET cost: the whole root + subagent tree). */
   readonly costMicros?: number;
   readonly pr?: AgentPullRequest;
+  /** Workspace agents: the branch its newest status report pointing at one names (untrusted, agent-written). */
+  readonly branch?: AgentBranch;
   readonly labels?: Readonly<Record<string, string>>;
   readonly queue?: AgentQueue;
   /** Last model config id used. */
