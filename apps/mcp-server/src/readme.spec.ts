@@ -40,7 +40,7 @@ describe('README', () => {
   it('has every option of --help, with its env var in the same row, in the app README "Configure" table', () => {
     const rows = tableRows(appReadme(), 'Configure');
     for (const o of Object.values(OPTIONS)) {
-      const row = rows.find((r) => r.includes(`\`--${o.flag}\``));
+      const row = rows.find((r) => (r.split('|')[1] ?? '').includes(`\`--${o.flag}\``)); // the flag column
       expect(row, `--${o.flag}`).toBeDefined();
       expect(row, `--${o.flag}`).toContain(`\`${o.env}\``);
     }
