@@ -9,7 +9,7 @@
  *             within 30 s and nothing is lost or doubled.
  * The Postgres parts never skip in CI (CI=true without FLEET_MCP_TEST_DATABASE_URL fails).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -160,6 +160,37 @@ describe('the fleet journal survives kill -9 and restart', () => {
       }
     }, 180_000);
   }
+});
+
+describe('a broken store at start (#14 item 8)', () => {
+  const cleanupDirs: string[] = [];
+  it('the server starts and serves; tools answer from Coder and say store: degraded', async () => {
+    const sim = await startCoderSim({ clock: 'real', agents: 4, scenario: 'steady', seed: 23 });
+    try {
+      // A "directory" that is a file: the database cannot be created, the open fails (not a start-up failure).
+      const dir = mkdtempSync(join(tmpdir(), 'fleet-broken-'));
+      const notADirectory = join(dir, 'file');
+      writeFileSync(notADirectory, 'not a directory');
+      cleanupDirs.push(dir);
+      const r = await start(sim, `sqlite:${join(notADirectory, 'fleet.db')}`);
+      const c = await connect(r);
+      const status = await c.call('get_fleet_status', {});
+      expect(status.isError).toBeFalsy();
+      await eventually(async () => page(await c.call('get_fleet_events', {})).store?.state === 'degraded', 50, 200);
+      const events = page(await c.call('get_fleet_events', {}));
+      expect(events.store).toMatchObject({ failed: expect.any(String), hint: expect.any(String) });
+      expect(events.watcher.polled_by).toBe('this_process');
+      const [agent] = activeAgents(sim, 1) as [Task];
+      const paused = await c.call('pause_agent', { agent: agent.id });
+      expect(paused.isError).toBeFalsy();
+      expect((paused.content[0] as { text: string }).text).toContain('store: degraded');
+    } finally {
+      for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+      for (const r of replicas.splice(0)) await r.stop();
+      await sim.stop();
+      for (const d of cleanupDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('fleet events on two replicas (one Postgres)', () => {
