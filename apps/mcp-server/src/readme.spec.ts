@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AGENT_STATUSES } from '@org/fleet-domain';
+import { AGENT_STATUSES, FLEET_EVENT_KINDS } from '@org/fleet-domain';
 import { DATABASE_URL_ENV } from '@org/fleet-store';
 import { AUTH_TOKEN_ENV, OPTIONS, TOKEN_ENV, usage } from './config.js';
 import { ALL_TOOLS } from './tools/index.js';
@@ -51,6 +51,11 @@ describe('README', () => {
   it('names every agent status in the root README "Statuses" paragraph', () => {
     const paragraph = /\*\*Statuses\*\*:[^\n]*\n[^\n]*/.exec(rootReadme())?.[0] ?? '';
     for (const status of AGENT_STATUSES) expect(paragraph, status).toContain(`\`${status}\``);
+  });
+
+  it('has a row for every fleet event kind in the root README "Alerts" table', () => {
+    const kindCells = tableRows(rootReadme(), 'Alerts').map((row) => row.split('|')[1] ?? '');
+    for (const kind of FLEET_EVENT_KINDS) expect(kindCells.some((cell) => cell.includes(`\`${kind}\``)), kind).toBe(true);
   });
 
   it('quotes the bench tally of RESULTS.md in the root README', () => {
