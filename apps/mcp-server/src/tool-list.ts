@@ -21,7 +21,7 @@
 
 /**
  * The most `tools/list` may cost (JSON characters of the whole answer): issue #15's context budget. It is
- * 22,991 now; the ~500 characters of headroom catch a regression without blocking a new field.
+ * 22,986 now; the ~500 characters of headroom catch a regression without blocking a new field.
  */
 export const TOOL_LIST_BUDGET_CHARS = 23_500;
 

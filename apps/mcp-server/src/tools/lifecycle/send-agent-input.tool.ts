@@ -9,7 +9,7 @@ import { toolFailure, type Outcome, type ToolFailure } from '../../failures.js';
 import { AgentRefSchema } from '../shared/schemas.js';
 import { AgentSummaryViewSchema, toAgentSummaryView } from '../../views/agent-core.js';
 import { answerLost, mutationSignal, mutationSignals, outcomeUnknown, rereadSignal } from './outcome.js';
-import { commitAgentAction, prepareLoadedAction, readBackChat, type AgentActionSpec } from './agent-action.js';
+import { commitAgentAction, prepareLoadedAction, readBackChat, type ActionDone, type AgentActionSpec } from './agent-action.js';
 import { AgentStatusSchema } from '../../views/parts.js';
 import { raceTimeoutMs } from './build-wait.js';
 import {
@@ -38,7 +38,7 @@ const inputSchema = z.object({
   priority: z
     .enum(QUEUE_PRIORITIES as [QueuePriority, ...QueuePriority[]])
     .optional()
-    .describe('Task queue order (chats: normal only)'),
+    .describe('Queue order (chats: normal only)'),
 });
 
 const outputSchema = z.object({
@@ -106,7 +106,10 @@ export const sendAgentInputTool = defineTool({
     }
     const prepared = await prepareLoadedAction(ctx, target, spec);
     if (!prepared.ok) return failure(prepared.failure);
-    const r = await commitAgentAction(ctx, prepared.value, spec);
+    let r = await commitAgentAction(ctx, prepared.value, spec);
+    // A late 409: the task went back to starting (a resume or restart elsewhere) between the check and the send.
+    // Answered like the early case: wait for it to come up (bounded) and send once more, or say when to retry.
+    if (!r.ok && r.failure.code === 'agent_starting' && prepared.value.kind === 'task') r = await sendOnceUp(ctx, input.agent, spec);
     // An agent that started a turn since it was read (Coder or its AgentAPI refused it as busy): nothing was
     // delivered, so it is queued like any busy agent's input.
     if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && queueTarget) return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
@@ -147,6 +150,14 @@ export const sendAgentInputTool = defineTool({
     return success(data, [...(recovered ? [recovered] : []), head, ...conflictLines(conflict), ...nextLines(data.next_actions)].join('\n'));
   },
 });
+
+/** The task read fresh, waited for while it starts (`spec.waitWhileStarting`), checked and sent to once more. */
+async function sendOnceUp(ctx: ToolContext, ref: string, spec: AgentActionSpec<unknown, SendOutcome, SendOutcome>): Promise<Outcome<ActionDone<unknown, SendOutcome, SendOutcome>>> {
+  const reloaded = await loadAnyTarget(ctx, ref, spec.verb);
+  if (!reloaded.ok) return { ok: false, failure: spec.onFailure ? spec.onFailure(reloaded.failure) : reloaded.failure };
+  const prepared = await prepareLoadedAction(ctx, reloaded.value, spec);
+  return prepared.ok ? commitAgentAction(ctx, prepared.value, spec) : prepared;
+}
 
 /**
  * A busy task (or workspace) agent: the input waits in this server's store and the queue dispatcher (the process holding the

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleetFixture, type FleetFixture } from '../../testing/client-fixture.js';
 import { textOf } from '../../testing/in-process.js';
 import { expectFailure, structured } from '../../testing/tool-assertions.js';
-import { advanceUntil, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
+import { advanceUntil, duringRequest, lifecycleSuite, runningAgent, summaryOf, type Recorder } from './__fixtures__/lifecycle-kit.js';
+
+const SEND_ROUTE = 'POST /api/v2/tasks/{user}/{task}/send';
 
 interface Details {
   agent: { status: string; state: { kind: string; stale?: boolean } | null };
@@ -133,6 +135,36 @@ describe('writes read back true', () => {
     expect(text).toContain('retry_after_ms=10000');
     expect(text).toContain('Call send_agent_input again in about 10 s');
     expect(text).toContain('The input was NOT sent');
+  });
+
+  /** During the send request (after the server's check found the agent idle), the agent is paused and resumed: Coder answers 409 (pending). */
+  const restartDuringSend = (t: { id: string; owner: string }, input: string, hold: boolean) =>
+    duringRequest(fx, SEND_ROUTE, () => rec.call('send_agent_input', { agent: t.id, input }), async () => {
+      expect((await fx.coder.pauseTask(t.owner, t.id)).ok).toBe(true);
+      advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'stopped', 2_000);
+      expect((await fx.coder.resumeTask(t.owner, t.id)).ok).toBe(true);
+      if (hold) holdBuild(t.id);
+      // Its start build done, its agent still booting (at most ~20 s more in the simulator: within the wait).
+      else advanceUntil(fx, () => summaryOf(fx, t.id)?.phase === 'agent_starting', 1_000);
+    });
+
+  it('send_agent_input answered 409 because the agent went back to starting after the check waits until it is up, then sends', async () => {
+    const t = runningAgent(fx, 'idle');
+    const r = await restartDuringSend(t, 'late but delivered', false);
+    // Up again, it either takes the input or is already back at its work (then the input is queued): never 'still starting'.
+    const out = structured<{ sent: boolean; delivery?: string }>(r);
+    expect(out.sent || out.delivery === 'queued').toBe(true);
+    expect(summaryOf(fx, t.id)?.status).toBe('active');
+  });
+
+  it('send_agent_input answered 409 by an agent that stays starting past the wait says when to retry, quoting the input back (like the early case)', async () => {
+    const t = runningAgent(fx, 'idle');
+    const text = expectFailure(await restartDuringSend(t, 'late and held', true), 'build_in_progress');
+    expect(text).toMatch(/is still starting \(.*\) after 30 s of waiting/);
+    expect(text).toContain('retry_after_ms=10000');
+    expect(text).toContain('Call send_agent_input again in about 10 s');
+    expect(text).toContain('The input was NOT sent');
+    expect(text).toContain(JSON.stringify('late and held'));
   });
 });
 
