@@ -62,6 +62,8 @@ describe('store configuration', () => {
     const cases: Array<[Partial<StoreConfigInput>, string]> = [
       [{ store: 'mysql://u:hunter2@db/x' }, '--store'],
       [{ store: 'sqlite:' }, '--store'],
+      [{ store: 'sqlite:/proc/self/fleet.sqlite' }, '--store'],
+      [{ store: 'sqlite:../../sys/x.db' }, '--store'],
       [{ store: 'postgres://u:hunter2@db' }, '--store'],
       [{ store: 'postgres://db/x?schema=Bad-Name' }, '--store'],
       [{ databaseUrl: 'redis://u:hunter2@cache' }, 'FLEET_MCP_DATABASE_URL'],

@@ -80,7 +80,10 @@ export function parseStoreValue(
     if (given === ':memory:') return { ok: true, value: { kind: 'memory' } };
     const expanded = expandHome(given, context.env.HOME);
     if (expanded === undefined) return fail(flag, `cannot expand ~ in "${given}": HOME is not set`);
-    return { ok: true, value: { kind: 'sqlite', path: posix.resolve(context.cwd, expanded), isDefault: false } };
+    const path = posix.resolve(context.cwd, expanded);
+    // Kernel pseudo-filesystems hold no database (and creating directories there can loop forever).
+    if (/^\/(proc|sys|dev)(\/|$)/.test(path)) return fail(flag, `${path} is on a kernel pseudo-filesystem (/proc, /sys, /dev); give a file on a real disk (sqlite:/var/lib/coder-fleet-mcp/fleet.sqlite)`);
+    return { ok: true, value: { kind: 'sqlite', path, isDefault: false } };
   }
   if (/^postgres(ql)?:\/\//i.test(value)) {
     let url: URL;
