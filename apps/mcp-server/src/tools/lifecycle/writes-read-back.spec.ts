@@ -203,4 +203,18 @@ describe('writes read back true: Coder Agents chats', () => {
     const r = await fx.call('delete_agent', { agent: chat.id, confirm: true });
     expect(structured<{ deleted: boolean; archived?: boolean }>(r)).toMatchObject({ deleted: true, archived: true });
   });
+
+  it('delete_agent on a chat still stopping its turn after the 30 s wait says when to retry and archives nothing', async () => {
+    const chat = fx.sim.control.chats.create({ text: 'Rename the module' });
+    fx.sim.control.chats.setStatus(chat.id, 'running');
+    expect(structured<{ already_idle: boolean }>(await fx.call('interrupt_agent', { agent: chat.id })).already_idle).toBe(false);
+    // The turn never ends (a provider that does not answer the cancel): the bounded wait runs out.
+    const held = fx.sim.control.fleet.chats.store.get(chat.id);
+    if (held) held.nextAt = Number.POSITIVE_INFINITY;
+    const text = expectFailure(await fx.call('delete_agent', { agent: chat.id, confirm: true }), 'agent_busy');
+    expect(text).toMatch(/is still stopping its turn after 30 s of waiting/);
+    expect(text).toContain('retry_after_ms=10000');
+    expect(text).toContain('Call delete_agent again in about 10 s');
+    expect(fx.sim.control.chats.get(chat.id)).toMatchObject({ status: 'interrupting', archived: false });
+  });
 });
