@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AGENT_STATUSES, FLEET_EVENT_KINDS } from '@org/fleet-domain';
+import { AGENT_STATUSES, FLEET_EVENT_KINDS, TREND_METRICS } from '@org/fleet-domain';
 import { DATABASE_URL_ENV } from '@org/fleet-store';
-import { AUTH_TOKEN_ENV, OPTIONS, TOKEN_ENV, usage } from './config.js';
+import { AUTH_TOKEN_ENV, OPTIONS, TOKEN_ENV, TOOLSETS, usage } from './config.js';
 import { ALL_TOOLS } from './tools/index.js';
 
 const appReadme = () => readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -56,6 +56,16 @@ describe('README', () => {
   it('has a row for every fleet event kind in the root README "Alerts" table', () => {
     const kindCells = tableRows(rootReadme(), 'Alerts').map((row) => row.split('|')[1] ?? '');
     for (const kind of FLEET_EVENT_KINDS) expect(kindCells.some((cell) => cell.includes(`\`${kind}\``)), kind).toBe(true);
+  });
+
+  it('explains every sampled trend metric in the app README "Trends" table', () => {
+    const trends = appReadme().split(/^### /m).find((s) => s.startsWith('Trends')) ?? '';
+    const metricCells = trends.split('\n').filter((l) => l.startsWith('|')).map((row) => row.split('|')[1] ?? '');
+    for (const metric of TREND_METRICS) expect(metricCells.some((cell) => cell.includes(`\`${metric}\``)), metric).toBe(true);
+  });
+
+  it('names the toolsets as --toolsets takes them, in both READMEs', () => {
+    for (const readme of [rootReadme(), appReadme()]) expect(readme).toContain(`\`${TOOLSETS.join(',')}\``);
   });
 
   it('quotes the bench tally of RESULTS.md in the root README', () => {
