@@ -262,6 +262,25 @@ export interface QueueDeliveryPort {
   inputs(owner: string, agentId: string): Promise<CoderResult<readonly { content: string; time: string }[]>>;
 }
 
+/** What a held create (create_agent_task at --capacity) needs to be made later, and recognised when Coder has it already. */
+export interface HeldCreate {
+  owner: string;
+  name: string;
+  input: string;
+  templateVersionId: string;
+  presetId?: string;
+  displayName?: string;
+  /** Workspace agents: the workspace's organization and the template's AI prompt parameter (absent: a Coder Task). */
+  workspace?: { organizationId: string; promptParameter: string };
+}
+
+/** How the queue dispatcher makes a held create: Coder's raw answer, and whether an agent by its name is this create. */
+export interface HeldCreatePort {
+  create(c: HeldCreate): Promise<CoderResult<unknown>>;
+  /** `ours`: an agent by that name ran this very prompt; `other`: the name is someone else's; undefined: unknown now. */
+  find(c: HeldCreate): Promise<'ours' | 'other' | 'absent' | undefined>;
+}
+
 export type WhenBusy = 'queue' | 'fail' | 'interrupt';
 export const WHEN_BUSY: readonly WhenBusy[] = ['queue', 'fail', 'interrupt'];
 

@@ -22,7 +22,7 @@ import { mapListIncrementally, type MappedList } from '../runtime/incremental-li
 import { createSingleFlightCache } from '../runtime/single-flight-cache.js';
 import type { TemplateCatalog } from '../runtime/template-catalog.js';
 import { mapBounded } from '../runtime/template-facts.js';
-import { toMutationSignals, type FleetRead, type MutationSignals, type QueueDeliveryPort, type SendOutcome } from './backend.js';
+import { toMutationSignals, type FleetRead, type HeldCreate, type HeldCreatePort, type MutationSignals, type QueueDeliveryPort, type SendOutcome } from './backend.js';
 
 export type WorkspacesClient = Pick<
   CoderClient,
@@ -69,6 +69,8 @@ export interface WorkspacesBackend {
   promptParameter(templateVersionId: string): Promise<CoderResult<string | undefined>>;
   /** How the queue dispatcher delivers stored input: the workspace read fresh, a `user` message, the user messages. */
   readonly deliveryPort: QueueDeliveryPort;
+  /** How the queue dispatcher makes a create held at --capacity, and recognises it by name and prompt. */
+  readonly heldCreates: HeldCreatePort;
 }
 
 type ListedWorkspace = Workspace & { readonly id: string };
@@ -208,6 +210,30 @@ export function createWorkspacesBackend(options: {
     return app ? { ok: true, status: r.status, value: app } : { ok: false, error: { kind: 'conflict', status: 409, operation: 'AgentAPI', message: 'the AI app of the workspace is not running' } };
   };
 
+  /** The owner's workspace by this name, and whether it was built with this very prompt (undefined: cannot tell now). */
+  const findByPrompt = async (
+    request: Pick<WorkspaceCreateRequest, 'owner' | 'name' | 'promptParameter' | 'prompt'>,
+    signal?: AbortSignal,
+  ): Promise<{ ws?: Workspace; verdict: 'ours' | 'other' | 'absent' | undefined }> => {
+    const listed = await coder.listWorkspaces({ q: `owner:${request.owner} name:${request.name}` }, { signal });
+    if (!listed.ok) return { verdict: undefined };
+    const ws = listed.value.workspaces.find((w) => (w.name ?? '').toLowerCase() === request.name.toLowerCase());
+    if (!ws) return { verdict: 'absent' };
+    const used = ws.latest_build?.id ? await coder.getWorkspaceBuildParameters(ws.latest_build.id, { signal }) : undefined;
+    if (!used?.ok) return { ws, verdict: undefined };
+    const same = used.value.some((p) => p.name === request.promptParameter && (p.value ?? '').trim() === request.prompt.trim());
+    return { ws, verdict: same ? 'ours' : 'other' };
+  };
+  const heldRequest = (c: HeldCreate): WorkspaceCreateRequest => ({
+    organizationId: c.workspace?.organizationId ?? '',
+    owner: c.owner,
+    name: c.name,
+    templateVersionId: c.templateVersionId,
+    ...(c.presetId ? { presetId: c.presetId } : {}),
+    promptParameter: c.workspace?.promptParameter ?? '',
+    prompt: c.input,
+  });
+
   return {
     list,
     invalidate: () => cache.invalidate(),
@@ -275,23 +301,14 @@ export function createWorkspacesBackend(options: {
     },
     async create(request, signals) {
       const s = toMutationSignals(signals);
-      const body = {
-        name: request.name,
-        template_version_id: request.templateVersionId,
-        ...(request.presetId ? { template_version_preset_id: request.presetId } : {}),
-        rich_parameter_values: [{ name: request.promptParameter, value: request.prompt }],
-      };
-      const r = await coder.createWorkspace(request.organizationId, request.owner, body, { signal: s.request });
+      const r = await coder.createWorkspace(request.organizationId, request.owner, createBody(request), { signal: s.request });
       cache.invalidate();
       if (r.ok) return { ok: true, value: { agent: toAgent(r.value), workspace: r.value } };
       const taken = r.error.kind === 'conflict' || /already exists/i.test(`${r.error.message} ${r.error.detail ?? ''}`);
       if (!taken && !mayHaveBeenApplied(r.error, s.caller?.aborted)) return { ok: false, failure: fromCoderApiError(r.error, { action: `create agent workspace '${request.owner}/${request.name}'` }) };
       // Lost answer or name taken: the workspace by that name is ours when it was built with this very prompt.
-      const listed = await coder.listWorkspaces({ q: `owner:${request.owner} name:${request.name}` }, { signal: s.reread() });
-      const ws = listed.ok ? listed.value.workspaces.find((w) => (w.name ?? '').toLowerCase() === request.name.toLowerCase()) : undefined;
-      const used = ws?.latest_build?.id ? await coder.getWorkspaceBuildParameters(ws.latest_build.id, { signal: s.reread() }) : undefined;
-      const same = used?.ok === true && used.value.some((p) => p.name === request.promptParameter && (p.value ?? '').trim() === request.prompt.trim());
-      if (ws && same) {
+      const { ws, verdict } = await findByPrompt(request, s.reread());
+      if (ws && verdict === 'ours') {
         const recovered = taken
           ? `A workspace ${request.owner}/${request.name} with this exact prompt already exists (an earlier attempt of this request): no second agent was created.`
           : `Coder's answer to the create was lost (${r.error.kind}); a re-read shows the workspace ${request.owner}/${request.name} was created.`;
@@ -303,6 +320,17 @@ export function createWorkspacesBackend(options: {
       return { ok: false, failure: outcomeUnknown(`Creating agent ${request.owner}/${request.name} may or may not have happened`, r.error.kind, `check with get_agent_details agent=${request.owner}/${request.name} in a few seconds; if you retry, pass name=${request.name} so a second agent cannot be created.`) };
     },
     promptParameter,
+    heldCreates: {
+      async create(c) {
+        const request = heldRequest(c);
+        const r = await coder.createWorkspace(request.organizationId, request.owner, createBody(request));
+        if (r.ok) cache.invalidate();
+        // Coder words a taken workspace name as a 400 or 409 "already exists": the dispatcher checks by name (409).
+        if (!r.ok && /already exists/i.test(`${r.error.message} ${r.error.detail ?? ''}`)) return { ok: false, error: { ...r.error, kind: 'conflict', status: 409 } };
+        return r;
+      },
+      find: async (c) => (await findByPrompt(heldRequest(c))).verdict,
+    },
     deliveryPort: {
       async read(_owner, agentId) {
         const r = await coder.getWorkspace(agentId);
@@ -344,6 +372,15 @@ function busyFailure(target: WorkspaceTarget): ToolFailure {
  * Coder's app proxy could not reach the AI app: say which Coder setting or state is the cause and what to do.
  * 403 path apps disabled (or no access), 404 no such app for this token, 401 token, 502 agent not connected.
  */
+function createBody(request: WorkspaceCreateRequest) {
+  return {
+    name: request.name,
+    template_version_id: request.templateVersionId,
+    ...(request.presetId ? { template_version_preset_id: request.presetId } : {}),
+    rich_parameter_values: [{ name: request.promptParameter, value: request.prompt }],
+  };
+}
+
 /** Where a workspace's AgentAPI is behind the path-app proxy; undefined while it has no agent with the AI app. */
 export function agentApiTargetOf(ws: Workspace, appSlug: string): AgentApiTarget | undefined {
   const found = findAiApp(ws, appSlug);

@@ -164,6 +164,7 @@ export function createFleetRuntime(deps: {
       store,
       coder,
       port: deliveryPortFor(backend, taskDeliveryPort(coder, (task) => toAgent(task, clock.now(), thresholds)), workspaces.deliveryPort),
+      workspaceCreates: workspaces.heldCreates,
       fleet: backend,
       clock,
       scheduler,

@@ -13,7 +13,8 @@
  * Creates held at `--capacity` (create_agent_task when_at_capacity queue; key `create:owner/name`) are made,
  * oldest first, while fewer than `capacity` agents are in use, under the name fixed when they were queued: a
  * create that Coder already has (a lost answer, a holder that died after sending) is recognised by that name
- * and its prompt, never made twice.
+ * and its prompt, never made twice. A held workspace agent (its create carries the organization and the AI prompt
+ * parameter) is made and recognised through the workspaces backend.
  *
  * Lease hand-over (the holder died, kill -9): an item left `claimed` by another holder for longer than
  * `staleClaimMs` is settled first: when the agent's log shows the input after the claim it was delivered
@@ -22,7 +23,7 @@
 import { agentsInUse, checkAgentAction, toAgent, type Agent, type AttentionThresholds, type FleetEvent } from '@org/fleet-domain';
 import type { QueueItem as StoredItem } from '@org/fleet-store';
 import type { CoderApiError, CoderClient } from '../coder.js';
-import type { FleetReadSource, QueueDeliveryPort } from '../backends/backend.js';
+import type { FleetReadSource, HeldCreatePort, QueueDeliveryPort } from '../backends/backend.js';
 import type { Clock } from '../clock.js';
 import { mayHaveBeenApplied } from '../failures.js';
 import type { Logger } from '../log.js';
@@ -55,6 +56,8 @@ export function createQueueDispatcher(options: {
   coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs' | 'createTask'>;
   /** How agents are read and sent input (default: Coder Tasks through `coder`; workspace agents: their AgentAPI). */
   port?: QueueDeliveryPort;
+  /** How held workspace-agent creates are made (absent: this server serves no workspace agents). */
+  workspaceCreates?: HeldCreatePort;
   /** `--capacity`: held creates are made while fewer agents are in use (all of them when absent). */
   capacity?: number;
   /** The cached fleet read (an idle agent is found there; a fresh read confirms it before sending). */
@@ -187,25 +190,20 @@ export function createQueueDispatcher(options: {
     return sent.ok ? delivered(item, `delivered (HTTP ${sent.status})`, sent.status) : sendError(item, input, sent.error);
   };
 
-  /** Coder's task of a held create, by the name fixed when it was queued: ours when the prompt matches. */
-  const findCreated = async (c: QueuedCreate): Promise<'ours' | 'other' | 'absent' | undefined> => {
-    const found = await coder.getTask(c.owner, c.name);
-    if (!found.ok) return found.error.kind === 'not_found' ? 'absent' : undefined;
-    return (found.value.initial_prompt ?? '').trim() === c.input.trim() ? 'ours' : 'other';
-  };
+  const taskCreates = taskCreatePort(coder);
+  /** Held workspace-agent creates go through the workspaces backend; the rest are Coder Tasks. */
+  const createsOf = (c: QueuedCreate): HeldCreatePort | undefined => (c.workspace ? options.workspaceCreates : taskCreates);
+  /** The agent of a held create, by the name fixed when it was queued: ours when the prompt matches. */
+  const findCreated = async (c: QueuedCreate): Promise<'ours' | 'other' | 'absent' | undefined> => createsOf(c)?.find(c);
   const failCreate = (item: StoredItem, c: QueuedCreate | undefined, reason: string, coderStatus?: number) =>
     failItem(item, `create ${item.id}${c ? ` of agent ${c.owner}/${c.name}` : ''}`, reason, coderStatus, c ? { agentName: c.name, owner: c.owner } : {});
 
   const makeCreate = async (item: StoredItem): Promise<DispatchOutcome> => {
     const c = queuedCreateOf(item.payload);
     if (!c) return failCreate(item, c, 'the held create could not be read (written by a newer server?)');
-    const made = await coder.createTask(c.owner, {
-      input: c.input,
-      template_version_id: c.templateVersionId,
-      name: c.name,
-      ...(c.presetId ? { template_version_preset_id: c.presetId } : {}),
-      ...(c.displayName ? { display_name: c.displayName } : {}),
-    });
+    const creates = createsOf(c);
+    if (!creates) return failCreate(item, c, 'it is a workspace agent and this server does not serve workspace agents now');
+    const made = await creates.create(c);
     if (made.ok) return delivered(item, `created ${c.owner}/${c.name} (HTTP ${made.status})`, made.status);
     const error = made.error;
     const status = error.status;
@@ -214,7 +212,7 @@ export function createQueueDispatcher(options: {
       const found = await findCreated(c);
       if (found === 'ours') return delivered(item, `created ${c.owner}/${c.name} (recognised by its name after ${status ?? error.kind})`, status, true);
       if (found === 'other') return failCreate(item, c, `the name ${c.owner}/${c.name} is taken by another agent`, status);
-      if (found === undefined && mayHaveBeenApplied(error)) return failCreate(item, c, `Coder's answer was lost (${error.kind}) and the task cannot be read: it may or may not exist`, status);
+      if (found === undefined && mayHaveBeenApplied(error)) return failCreate(item, c, `Coder's answer was lost (${error.kind}) and the agent cannot be read: it may or may not exist`, status);
     }
     if (error.kind === 'network' || error.kind === 'timeout' || status === undefined || status === 409 || status === 429 || status >= 500)
       return release(item, undefined, `Coder answered ${status ?? error.kind}: ${error.message}`, status, (why) => failCreate(item, c, why, status));
@@ -329,6 +327,25 @@ export function createQueueDispatcher(options: {
 }
 
 /** Coder Tasks as the dispatcher's port: the task read fresh, its send-input route, the inputs in its log. */
+/** Held creates of Coder Tasks: POST the task under its fixed name; GET it by that name to recognise it. */
+export function taskCreatePort(coder: Pick<CoderClient, 'getTask' | 'createTask'>): HeldCreatePort {
+  return {
+    create: (c) =>
+      coder.createTask(c.owner, {
+        input: c.input,
+        template_version_id: c.templateVersionId,
+        name: c.name,
+        ...(c.presetId ? { template_version_preset_id: c.presetId } : {}),
+        ...(c.displayName ? { display_name: c.displayName } : {}),
+      }),
+    async find(c) {
+      const found = await coder.getTask(c.owner, c.name);
+      if (!found.ok) return found.error.kind === 'not_found' ? 'absent' : undefined;
+      return (found.value.initial_prompt ?? '').trim() === c.input.trim() ? 'ours' : 'other';
+    },
+  };
+}
+
 export function taskDeliveryPort(coder: Pick<CoderClient, 'getTask' | 'sendTaskInput' | 'getTaskLogs'>, agentOf: (task: Parameters<typeof toAgent>[0]) => Agent): QueueDeliveryPort {
   return {
     async read(owner, agentId) {

@@ -10,6 +10,7 @@
 import type { FleetStore, JsonValue, QueueChange, QueueItem as StoredItem, StoreError, StoreResult } from '@org/fleet-store';
 import { truncateText } from '@org/fleet-domain';
 import { notQueued, type AgentQueue, type QueueItem, type QueuePriority } from '../backends/agent-queue.js';
+import type { HeldCreate } from '../backends/backend.js';
 import { toolFailure, type Outcome, type ToolFailure } from '../failures.js';
 import type { StoreHandle } from './store-handle.js';
 
@@ -30,14 +31,8 @@ export interface QueuedInput {
  * A create held back at `--capacity` (create_agent_task when_at_capacity queue): everything the dispatcher needs
  * to create the task later, under the name fixed before queueing (a retry is recognised by it).
  */
-export interface QueuedCreate {
+export interface QueuedCreate extends HeldCreate {
   kind: 'create';
-  owner: string;
-  name: string;
-  input: string;
-  templateVersionId: string;
-  presetId?: string;
-  displayName?: string;
   /** For messages. */
   template: string;
 }
@@ -70,9 +65,12 @@ export function queuedInputOf(payload: JsonValue): QueuedInput | undefined {
 
 export function queuedCreateOf(payload: JsonValue): QueuedCreate | undefined {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || payload['kind'] !== 'create') return undefined;
-  const { owner, name, input, templateVersionId, presetId, displayName, template } = payload;
+  const { owner, name, input, templateVersionId, presetId, displayName, template, workspace } = payload;
   if (typeof owner !== 'string' || typeof name !== 'string' || typeof input !== 'string' || typeof templateVersionId !== 'string' || typeof template !== 'string') return undefined;
+  const ws = workspace !== null && typeof workspace === 'object' && !Array.isArray(workspace) ? workspace : undefined;
+  if (workspace !== undefined && (typeof ws?.['organizationId'] !== 'string' || typeof ws['promptParameter'] !== 'string')) return undefined;
   return {
+    ...(ws ? { workspace: { organizationId: String(ws['organizationId']), promptParameter: String(ws['promptParameter']) } } : {}),
     kind: 'create',
     owner,
     name,

@@ -85,7 +85,7 @@ const inputSchema = z.object({
   when_at_capacity: z
     .enum(['queue', 'fail'])
     .default('queue')
-    .describe('At --capacity (tasks): queue or fail'),
+    .describe('At --capacity: queue or fail'),
 });
 type Input = z.output<typeof inputSchema>;
 
@@ -275,7 +275,11 @@ export const createAgentTaskTool = defineTool({
     const name = input.name ?? taskNameFor(input.input, [username, versionId, preset.value?.id ?? '', input.input.trim()]);
     const full = await atCapacity(ctx);
     if (full) {
-      if (input.when_at_capacity === 'fail' || promptParameter !== undefined) return failure(capacityFailure(full, input.when_at_capacity === 'queue'));
+      if (input.when_at_capacity === 'fail') return failure(capacityFailure(full));
+      // A workspace agent's name is checked before it is held (the create later must not fail on it).
+      const nameProblem = promptParameter !== undefined ? await workspaceNameFailure(ctx, input, username, name) : undefined;
+      if (nameProblem) return failure(nameProblem);
+      const organizationId = entry.template.organization_id ?? '';
       const held = await ctx.runtime.taskQueue.enqueueCreate(
         {
           kind: 'create',
@@ -286,6 +290,7 @@ export const createAgentTaskTool = defineTool({
           template: entry.facts.name,
           ...(preset.value ? { presetId: preset.value.id } : {}),
           ...(input.display_name ? { displayName: input.display_name } : {}),
+          ...(promptParameter !== undefined ? { workspace: { organizationId, promptParameter } } : {}),
         },
         { queuedBy: anonymiseSession(ctx.session.id) },
       );
@@ -384,6 +389,16 @@ function noPromptParameter(name: string): ToolFailure {
   );
 }
 
+/** Why a workspace agent may not take this name (checked before anything is created or held). */
+async function workspaceNameFailure(ctx: ToolContext, input: Input, username: string, name: string): Promise<ToolFailure | undefined> {
+  const fleet = await ctx.runtime.backend.workspaces.list();
+  const taken = fleet.ok ? fleet.value.agents.filter((a) => a.owner.toLowerCase() === username.toLowerCase()).map((a) => a.name) : [];
+  // A generated name is the same for a repeated request: Coder then recognises it (same prompt), not a second agent.
+  const problem = workspaceNameProblem(name, input.name ? taken : []);
+  if (!problem) return undefined;
+  return toolFailure(problem.includes('already') ? 'name_taken' : 'invalid_argument', `Cannot name the agent '${name}': ${problem}. Nothing was created.`, 'Pass another name (letters, digits and hyphens, at most 32), or omit name to let the server generate one.');
+}
+
 /**
  * A workspace agent (issue #17): a workspace from the template's active version and preset, the task in its AI
  * prompt parameter; the name follows the workspace name rules (checked before anything is created). The AI app
@@ -395,11 +410,8 @@ async function createWorkspaceAgent(
   t: { entry: TemplateEntry; versionId: string; preset: { id: string; name: string } | undefined; username: string; name: string; promptParameter: string; warnings: readonly AssignmentViolation[] },
 ): Promise<ToolOutcome<Output>> {
   const workspaces = ctx.runtime.backend.workspaces;
-  const fleet = await workspaces.list();
-  const taken = fleet.ok ? fleet.value.agents.filter((a) => a.owner.toLowerCase() === t.username.toLowerCase()).map((a) => a.name) : [];
-  // A generated name is the same for a repeated request: Coder then recognises it (same prompt), not a second agent.
-  const problem = workspaceNameProblem(t.name, input.name ? taken : []);
-  if (problem) return failure(toolFailure(problem.includes('already') ? 'name_taken' : 'invalid_argument', `Cannot name the agent '${t.name}': ${problem}. Nothing was created.`, 'Pass another name (letters, digits and hyphens, at most 32), or omit name to let the server generate one.'));
+  const problem = await workspaceNameFailure(ctx, input, t.username, t.name);
+  if (problem) return failure(problem);
   const organizationId = t.entry.template.organization_id ?? '';
   const r = await workspaces.create(
     { organizationId, owner: t.username, name: t.name, templateVersionId: t.versionId, ...(t.preset ? { presetId: t.preset.id } : {}), promptParameter: t.promptParameter, prompt: input.input },
@@ -544,11 +556,11 @@ async function atCapacity(ctx: ToolContext): Promise<{ used: number; capacity: n
   return used >= capacity ? { used, capacity } : undefined;
 }
 
-function capacityFailure(full: { used: number; capacity: number }, queueRefused: boolean): ToolFailure {
+function capacityFailure(full: { used: number; capacity: number }): ToolFailure {
   return toolFailure(
     'at_capacity',
-    `The fleet is at capacity: ${full.used} of ${full.capacity} agents in use (--capacity).${queueRefused ? ' Only Coder Tasks can wait for a slot.' : ''} Nothing was created.`,
-    queueRefused ? 'Wait for an agent to finish, pause or delete one, then call again.' : "Wait for an agent to finish, pause or delete one, or call again with when_at_capacity='queue' to create it once a slot frees.",
+    `The fleet is at capacity: ${full.used} of ${full.capacity} agents in use (--capacity). Nothing was created.`,
+    "Wait for an agent to finish, pause or delete one, or call again with when_at_capacity='queue' to create it once a slot frees.",
     { details: { used: full.used, capacity: full.capacity } },
   );
 }
