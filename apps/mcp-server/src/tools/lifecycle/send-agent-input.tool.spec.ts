@@ -88,7 +88,7 @@ describe('send_agent_input', () => {
   it('queues the input when the agent started working after our check (when_busy queue, the default)', async () => {
     const t = runningAgent(fx, 'idle');
     const r = await duringRequest(fx, SEND_ROUTE, () => send(t.id), () => fx.sim.control.setAgentState(t.id, 'working'));
-    expect(structured<{ sent: boolean; delivery?: string; queue?: string }>(r)).toMatchObject({ sent: false, delivery: 'queued', queue: 'store' });
+    expect(structured<{ sent: boolean; delivery?: string; queue?: string }>(r)).toMatchObject({ sent: false, delivery: 'queued', queue: 'store', agent: { status: 'busy' } });
   });
 
   it('maps a bare 502 from Coder (agent unreachable for a moment) to agent_busy, input kept (when_busy fail)', async () => {

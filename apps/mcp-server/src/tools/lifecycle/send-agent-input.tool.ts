@@ -111,8 +111,11 @@ export const sendAgentInputTool = defineTool({
     // Answered like the early case: wait for it to come up (bounded) and send once more, or say when to retry.
     if (!r.ok && r.failure.code === 'agent_starting' && prepared.value.kind === 'task') r = await sendOnceUp(ctx, input.agent, spec);
     // An agent that started a turn since it was read (Coder or its AgentAPI refused it as busy): nothing was
-    // delivered, so it is queued like any busy agent's input.
-    if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && queueTarget) return queueTaskInput(ctx, queueTarget, text, input.priority ?? 'normal');
+    // delivered, so it is queued like any busy agent's input, and shown busy (not as read before the send).
+    if (!r.ok && r.failure.code === 'agent_busy' && storeQueued && queueTarget) {
+      const busy = { ...queueTarget.agent, status: 'busy' as const, statusReason: 'it started a turn since it was read (the input was refused as busy)' };
+      return queueTaskInput(ctx, { ...queueTarget, agent: busy }, text, input.priority ?? 'normal');
+    }
     if (!r.ok) return failure(r.failure);
     const done = r.value;
     const { agent, ref, conflict } = done;

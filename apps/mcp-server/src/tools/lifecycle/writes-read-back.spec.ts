@@ -152,8 +152,10 @@ describe('writes read back true', () => {
     const t = runningAgent(fx, 'idle');
     const r = await restartDuringSend(t, 'late but delivered', false);
     // Up again, it either takes the input or is already back at its work (then the input is queued): never 'still starting'.
-    const out = structured<{ sent: boolean; delivery?: string }>(r);
+    const out = structured<{ sent: boolean; delivery?: string; agent: { status: string } }>(r);
     expect(out.sent || out.delivery === 'queued').toBe(true);
+    // Queued because it is back at its work: shown busy, not idle as it was read before the send.
+    if (!out.sent) expect([out.agent.status, textOf(r)]).toEqual(['busy', expect.stringMatching(/ \(busy\): item /)]);
     expect(summaryOf(fx, t.id)?.status).toBe('active');
   });
 
