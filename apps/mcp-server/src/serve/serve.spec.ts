@@ -3,7 +3,7 @@
  * port (parallel runs never bind 8717), and speaks MCP to it over Streamable HTTP; the default port is checked
  * without binding it.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startCoderSim } from '@org/coder-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,27 @@ function serve(env: Record<string, string>, extraArgs: string[] = []) {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => stderr, stdout: () => stdout, exited };
+  return { child, stderr: () => stderr, stdout: () => stdout, exited, stop: () => stopServer(child.pid) };
+}
+
+/**
+ * SIGTERM to the server itself, as a supervisor signals it. Not to the tsx wrapper: tsx waits only 30 ms for
+ * its child to acknowledge a relayed signal, then SIGKILLs it and exits 143 — on a loaded machine that is a
+ * flake about tsx, not about the server's graceful shutdown, which is what these tests check.
+ */
+function stopServer(wrapperPid: number | undefined): void {
+  if (wrapperPid === undefined) return;
+  let listed = '';
+  try {
+    listed = execFileSync('ps', ['-o', 'pid=', '--ppid', String(wrapperPid)], { encoding: 'utf8' });
+  } catch {
+    // ps exits 1 when the wrapper has no child (already gone): signal the wrapper itself.
+  }
+  const children = listed
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => pid > 0);
+  for (const pid of children.length > 0 ? children : [wrapperPid]) process.kill(pid, 'SIGTERM');
 }
 
 describe('nx serve mcp-server', () => {
@@ -62,7 +82,7 @@ describe('nx serve mcp-server', () => {
       expect((status.content[0] as { text: string }).text).toMatch(/^SIMULATED fleet/);
       await c.close();
     } finally {
-      p.child.kill('SIGTERM');
+      p.stop();
     }
     expect(await p.exited).toBe(0);
     expect(p.stdout()).toBe('');
@@ -97,7 +117,7 @@ describe('nx serve mcp-server', () => {
         expect(status.structuredContent).toMatchObject({ total: 4, deployment: { simulated: false, coder_url: sim.url } });
         await c.close();
       } finally {
-        p.child.kill('SIGTERM');
+        p.stop();
       }
       expect(await p.exited).toBe(0);
       expect(p.stderr()).not.toContain(sim.token);
