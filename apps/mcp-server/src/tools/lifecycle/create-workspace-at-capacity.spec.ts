@@ -32,6 +32,17 @@ describe('create_agent_task at --capacity (workspace agents)', () => {
     const r = await fx.coder.listWorkspaces();
     return r.ok && r.value.workspaces.some((w) => w.name === name);
   };
+  /** Deletes one agent workspace (not `keep`) and waits until Coder no longer lists it (deleting still counts as in use). */
+  const freeASlot = async (keep: readonly string[] = []) => {
+    const victim = fx.sim.control.tasks().find((t) => !keep.includes(t.name));
+    if (!victim) throw new Error('no agent workspace');
+    const deleted = await fx.call('delete_agent', { agent: `${victim.owner}/${victim.name}`, confirm: true });
+    expect(deleted.isError, textOf(deleted)).toBeFalsy();
+    await fx.runtime.background.stop();
+    for (let i = 0; i < 100 && (await listed(victim.name)); i++) fx.advance(5_000);
+    expect(await listed(victim.name)).toBe(false);
+    fx.runtime.backend.invalidate();
+  };
   const named = (name: string) => fx.sim.control.tasks().filter((t) => t.name === name && t.phase !== 'deleting');
 
   it("'fail' refuses with the count; a name the workspace rules refuse is refused before anything is held", async () => {
@@ -55,16 +66,7 @@ describe('create_agent_task at --capacity (workspace agents)', () => {
     expect(await fx.runtime.dispatcher.dispatchOnce()).toEqual([]); // still full
     expect(named('held-docs')).toHaveLength(0);
 
-    // Free a slot: delete one agent workspace.
-    const victim = fx.sim.control.tasks()[0];
-    if (!victim) throw new Error('no agent workspace');
-    const deleted = await fx.call('delete_agent', { agent: `${victim.owner}/${victim.name}`, confirm: true });
-    expect(deleted.isError, textOf(deleted)).toBeFalsy();
-    await fx.runtime.background.stop();
-    // Until Coder's workspace list no longer has it (a deleting workspace still counts as in use).
-    for (let i = 0; i < 100 && (await listed(victim.name)); i++) fx.advance(5_000);
-    expect(await listed(victim.name)).toBe(false);
-    fx.runtime.backend.invalidate();
+    await freeASlot();
 
     const pass = await fx.runtime.dispatcher.dispatchOnce();
     expect(pass, JSON.stringify(pass)).toEqual([expect.objectContaining({ kind: 'delivered', itemId: Number(first.queued?.item) })]);
@@ -76,5 +78,25 @@ describe('create_agent_task at --capacity (workspace agents)', () => {
     const details = await fx.call('get_agent_details', { agent: 'held-docs' });
     expect(details.isError, textOf(details)).toBeFalsy();
     expect(JSON.stringify(structured(details))).toContain('Add the missing docs');
+  });
+
+  it('a held workspace create that Coder already has under its name and prompt is recognised, not made twice', async () => {
+    fx.advance(10 * 60_000); // held-docs finishes building
+    const held = structured<Created>(await create({ input: 'Write the changelog', name: 'held-changelog' }));
+    const owner = (held.queued?.ref ?? '').split('/')[0] ?? '';
+    // An earlier holder sent the create and died before closing the item.
+    const templates = await fx.coder.listTemplates();
+    const template = templates.ok ? templates.value.find((t) => t.name === 'python-dev') : undefined;
+    const versionId = template?.active_version_id ?? '';
+    const parameter = await fx.runtime.backend.workspaces.promptParameter(versionId);
+    const made = await fx.runtime.backend.workspaces.create({ organizationId: template?.organization_id ?? '', owner, name: 'held-changelog', templateVersionId: versionId, promptParameter: (parameter.ok && parameter.value) || '', prompt: 'Write the changelog' });
+    expect(made.ok).toBe(true);
+    fx.advance(10 * 60_000);
+    // Two slots free (the made agent takes one of them).
+    await freeASlot(['held-changelog']);
+    await freeASlot(['held-changelog']);
+    const pass = await fx.runtime.dispatcher.dispatchOnce();
+    expect(pass, JSON.stringify(pass)).toEqual([expect.objectContaining({ kind: 'delivered', itemId: Number(held.queued?.item), recovered: true })]);
+    expect(named('held-changelog')).toHaveLength(1);
   });
 });
