@@ -25,6 +25,12 @@ export type FleetTarget = { kind: 'task'; task: ResolvedAgent } | { kind: 'chat'
 export interface FleetBackend extends FleetReadSource, FleetPushSource {
   /** The agent kinds this deployment serves (detected once; a failed detection is retried on the next call). */
   kinds(signal?: AbortSignal): Promise<CoderResult<readonly AgentKind[]>>;
+  /**
+   * The kinds, with a Chats API that the version promises settled first: until a fleet read has met the chat
+   * routes (answering, or 404 without the agents experiment) this reads the fleet once, so a create is not sent
+   * to chat routes that are missing.
+   */
+  settledKinds(signal?: AbortSignal): Promise<CoderResult<readonly AgentKind[]>>;
   supports(capability: Capability, kind: AgentKind): Support;
   /** An agent reference of any kind: task id, name or owner/name; chat id. */
   resolve(ref: string, signal?: AbortSignal): Promise<Outcome<FleetTarget>>;
@@ -63,6 +69,8 @@ export function createFleetBackend(deps: {
    * as workspace agents.
    */
   let chatsMissing = false;
+  /** Set once a chats read answered: the chat routes exist. */
+  let chatsConfirmed = false;
   const withoutMissing = (k: readonly AgentKind[]): readonly AgentKind[] => {
     if (!chatsMissing) return k;
     const left = k.filter((x) => x !== 'chat');
@@ -96,6 +104,7 @@ export function createFleetBackend(deps: {
     if (hasTasks && !hasChats) return tasks.list(options);
     if (hasChats && !hasTasks) {
       const c = await chats.list(options);
+      if (c.ok) chatsConfirmed = true;
       if (!chatsAbsent(c)) return c;
       chatsMissing = true;
       return list(options);
@@ -107,6 +116,7 @@ export function createFleetBackend(deps: {
       return t;
     }
     if (!c.ok) return c;
+    chatsConfirmed = true;
     const agents = [...t.value.agents, ...c.value.agents];
     const read: FleetRead = { agents, count: agents.length, fetchedAt: c.value.fetchedAt > t.value.fetchedAt ? c.value.fetchedAt : t.value.fetchedAt };
     return { ok: true, status: c.status, value: read };
@@ -114,6 +124,12 @@ export function createFleetBackend(deps: {
 
   return {
     kinds,
+    async settledKinds(signal) {
+      const k = await kinds(signal);
+      if (!k.ok || !k.value.includes('chat') || chatsConfirmed || chatsMissing) return k;
+      await list();
+      return kinds(signal);
+    },
     list,
     invalidate() {
       tasks.invalidate();

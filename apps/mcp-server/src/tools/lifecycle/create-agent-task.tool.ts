@@ -207,7 +207,7 @@ export const createAgentTaskTool = defineTool({
     const opts = { signal: ctx.signal };
 
     // 0. Coder Agents: a chat when no template is named and the deployment has chats (the only kind from 2.37).
-    const kinds = await ctx.runtime.backend.kinds(ctx.signal);
+    const kinds = await ctx.runtime.backend.settledKinds(ctx.signal);
     if (!kinds.ok) return failure(fromCoderApiError(kinds.error, { action: 'read the Coder version' }));
     if (kinds.value.includes('chat') && (input.template === undefined || !kinds.value.includes('task'))) return createChat(ctx, input);
 
