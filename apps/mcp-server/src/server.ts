@@ -25,6 +25,9 @@ import { onlyOfferedTools } from './views/parts.js';
 import { VERSION } from './version.js';
 import { attachSessionDelivery } from './watch/session-delivery.js';
 
+/** How long after `initialized` the store opens and the process joins the background lease. */
+export const JOURNAL_START_DELAY_MS = 250;
+
 export interface CreateServerOptions extends ServerDeps {
   /** Share one runtime between sessions (HTTP); created from deps when absent. */
   runtime?: FleetRuntime;
@@ -223,15 +226,19 @@ export function createServer(options: CreateServerOptions): FleetServer {
   const delivery = attachSessionDelivery(server, runtime.watch, { log: log.child({ session: session.id }), offers, journal: runtime.journal });
   // Last: every request handler is registered now (tools, resources, subscriptions).
   guardRequests(server, selection.tools);
-  // The store opens after `initialize` is answered, never on the cold-start path: then this process takes part
-  // in the background lease (only its holder polls Coder and runs jobs) and follows the store's commits.
+  // The store opens after `initialize` is answered and after the client's first requests (tools/list follows
+  // `initialized` at once; opening loads a native driver and runs migrations, ~6 % of a bundled cold start),
+  // never on the cold-start path: then this process takes part in the background lease (only its holder polls
+  // Coder and runs jobs) and follows the store's commits. A tool that needs the store opens it sooner itself.
+  let journalStart: ReturnType<typeof setTimeout> | undefined;
   const onInitialized = server.server.oninitialized;
   server.server.oninitialized = () => {
-    void runtime.journal.start();
+    journalStart = setTimeout(() => void runtime.journal.start(), JOURNAL_START_DELAY_MS).unref();
     onInitialized?.();
   };
   const onClose = server.server.onclose;
   server.server.onclose = () => {
+    clearTimeout(journalStart);
     delivery.close();
     onClose?.();
   };

@@ -41,13 +41,13 @@ const TOOLS = ['get_fleet_status', 'list_agents'] as const;
 export async function fleetQueryScenario(options: FleetQueryOptions): Promise<ScenarioResult> {
   const rows: BenchRow[] = [];
   const notes: string[] = [
-    'Baseline: one raw `fetch` of GET /api/v2/tasks + `JSON.parse` against the same simulator (in-process, real clock, seed 42, scenario mixed).',
+    'Baseline: one raw `fetch` of GET /api/v2/tasks + `JSON.parse` against the same simulator (in-process, real clock, seed 42, scenario mixed; Coder 2.36 with Coder Agents off, so the fleet is Tasks only — with both kinds a call also reads the chats list, see scenario 6).',
     'Server cache TTL 0: every call reads Coder (no free iterations from the single-flight cache). Ratio = median of per-pair ratios (raw, then tool, back to back).',
     'Each read is mapped incrementally: tasks whose JSON is byte-for-byte unchanged since the previous read keep their agent (re-judged for time-based attention); only new or changed tasks are parsed and mapped. The simulator\'s fleet is live (real clock), so every read has changes; "first read" rows use a fresh server per sample (nothing to keep).',
     'Where the time goes, by layer and function: `tsx --expose-gc --conditions=@org/source apps/mcp-server/bench/profile.ts get_fleet_status 10000` (writes a .cpuprofile).',
   ];
   for (const n of options.sizes) {
-    const sim = await startSim(n);
+    const sim = await startSim(n, { chatsApi: false });
     const server = await startInProcessServer(sim, { cacheTtlMs: 0 });
     try {
       const { bytes } = await rawTasksList(sim);
