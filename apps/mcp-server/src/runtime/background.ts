@@ -5,6 +5,7 @@
  * opening the store loads a native driver, which cold start must not pay for.
  */
 import type { Logger } from '../log.js';
+import type { Scheduler, TimerHandle } from '../watch/scheduler.js';
 import type { Leadership } from './leadership.js';
 
 export interface BackgroundJob {
@@ -73,6 +74,41 @@ export function createBackground(options: { leadership: Leadership; log?: Logger
     async stop() {
       await Promise.all([...running].map(stopJob));
       await leadership.stop();
+    },
+  };
+}
+
+/** The beat of a periodic background job: `run` at once on start, then again `nextDelayMs()` after each run ends. */
+export interface PeriodicLoop {
+  start(): void;
+  /** Cancels the next run and waits for one in flight. */
+  stop(): Promise<void>;
+}
+
+/** A failing run is logged (as `what`) and the loop goes on: a background job never crashes the server. */
+export function createPeriodicLoop(options: { scheduler: Scheduler; nextDelayMs: () => number; run: () => Promise<unknown>; what: string; log?: Logger }): PeriodicLoop {
+  const { scheduler, log } = options;
+  let running = false;
+  let timer: TimerHandle | undefined;
+  let inFlight: Promise<unknown> | undefined;
+  const tick = async (): Promise<void> => {
+    timer = undefined;
+    if (!running) return;
+    inFlight = options.run().catch((error: unknown) => log?.error(`${options.what} failed`, { error }));
+    await inFlight;
+    if (running) timer = scheduler.schedule(options.nextDelayMs(), tick);
+  };
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      timer = scheduler.schedule(0, tick);
+    },
+    async stop() {
+      running = false;
+      timer?.cancel();
+      timer = undefined;
+      await inFlight;
     },
   };
 }

@@ -27,8 +27,8 @@ import type { FleetReadSource, HeldCreatePort, QueueDeliveryPort } from '../back
 import type { Clock } from '../clock.js';
 import { mayHaveBeenApplied } from '../failures.js';
 import type { Logger } from '../log.js';
-import type { Scheduler, TimerHandle } from '../watch/scheduler.js';
-import type { BackgroundJob } from './background.js';
+import type { Scheduler } from '../watch/scheduler.js';
+import { createPeriodicLoop, type BackgroundJob } from './background.js';
 import { LEASE_TTL_MS } from './leadership.js';
 import type { StoreHandle } from './store-handle.js';
 import { orderCreates, queuedCreateOf, queuedInputOf, type QueuedCreate, type QueuedInput } from './store-task-queue.js';
@@ -77,9 +77,6 @@ export function createQueueDispatcher(options: {
   const intervalMs = options.intervalMs ?? DISPATCH_INTERVAL_MS;
   const staleClaimMs = options.staleClaimMs ?? LEASE_TTL_MS;
   const attempts = new Map<number, number>();
-  let running = false;
-  let timer: TimerHandle | undefined;
-  let pass: Promise<DispatchOutcome[]> | undefined;
 
   const port = options.port ?? taskDeliveryPort(coder, (task) => toAgent(task, clock.now(), options.thresholds));
   const canTakeInput = (agent: Agent): boolean => checkAgentAction(agent, 'send_input').ok;
@@ -297,32 +294,16 @@ export function createQueueDispatcher(options: {
     return outcomes;
   };
 
-  const tick = async (): Promise<void> => {
-    timer = undefined;
-    if (!running) return;
-    pass = dispatchOnce().catch((error: unknown) => {
-      log?.error('queue dispatcher pass failed', { error });
-      return [];
-    });
-    await pass;
-    if (running) timer = scheduler.schedule(intervalMs, tick);
-  };
+  const loop = createPeriodicLoop({ scheduler, nextDelayMs: () => intervalMs, run: dispatchOnce, what: 'queue dispatcher pass', ...(log ? { log } : {}) });
 
   return {
     name: 'queue-dispatcher',
     dispatchOnce,
     start() {
-      if (running) return;
-      running = true;
       log?.info('queue dispatcher started', { intervalMs });
-      timer = scheduler.schedule(0, tick);
+      loop.start();
     },
-    async stop() {
-      running = false;
-      timer?.cancel();
-      timer = undefined;
-      await pass;
-    },
+    stop: () => loop.stop(),
   };
 }
 

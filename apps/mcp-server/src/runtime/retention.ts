@@ -7,8 +7,8 @@
 import { DEFAULT_RETENTION_DAYS, parseRetentionDays, type PurgeResult, type StoreResult } from '@org/fleet-store';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import type { Scheduler, TimerHandle } from '../watch/scheduler.js';
-import type { BackgroundJob } from './background.js';
+import type { Scheduler } from '../watch/scheduler.js';
+import { createPeriodicLoop, type BackgroundJob } from './background.js';
 import type { StoreHandle } from './store-handle.js';
 
 export const RETENTION_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -26,37 +26,18 @@ export interface RetentionJob extends BackgroundJob {
 export function createRetentionJob(options: { store: StoreHandle; scheduler: Scheduler; retentionDays: number; intervalMs?: number; log?: Logger }): RetentionJob {
   const { store, scheduler, retentionDays, log } = options;
   const intervalMs = options.intervalMs ?? RETENTION_PURGE_INTERVAL_MS;
-  let running = false;
-  let timer: TimerHandle | undefined;
-  let inFlight: Promise<unknown> | undefined;
-
   const purgeOnce = async (): Promise<StoreResult<PurgeResult>> => {
     const result = await store.run((s) => s.purge({ retentionDays }));
     if (!result.ok) log?.warn('retention: old history not purged (store failed); retrying next hour', { error: result.error.message });
     else if (Object.values(result.value).some((n) => n > 0)) log?.info('retention: purged history older than the retention', { retentionDays, ...result.value });
     return result;
   };
-  const beat = async (): Promise<void> => {
-    timer = undefined;
-    if (!running) return;
-    inFlight = purgeOnce().catch((error: unknown) => log?.error('retention purge failed', { error }));
-    await inFlight;
-    if (running) timer = scheduler.schedule(intervalMs, beat);
-  };
+  const loop = createPeriodicLoop({ scheduler, nextDelayMs: () => intervalMs, run: purgeOnce, what: 'retention purge', ...(log ? { log } : {}) });
 
   return {
     name: 'retention',
     purgeOnce,
-    start() {
-      if (running) return;
-      running = true;
-      timer = scheduler.schedule(0, beat);
-    },
-    async stop() {
-      running = false;
-      timer?.cancel();
-      timer = undefined;
-      await inFlight;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
   };
 }

@@ -14,8 +14,8 @@ import type { FleetReadSource } from '../backends/backend.js';
 import type { Clock } from '../clock.js';
 import { fromCoderApiError } from '../failures.js';
 import type { Logger } from '../log.js';
-import type { Scheduler, TimerHandle } from '../watch/scheduler.js';
-import type { BackgroundJob } from './background.js';
+import type { Scheduler } from '../watch/scheduler.js';
+import { createPeriodicLoop, type BackgroundJob } from './background.js';
 import type { StoreHandle } from './store-handle.js';
 
 export type SampleOutcome =
@@ -57,8 +57,6 @@ export function createSampler(options: {
 }): Sampler {
   const { fleet, store, clock, scheduler, intervalMs, log } = options;
   let status: SamplerStatus = { intervalMs, running: false };
-  let timer: TimerHandle | undefined;
-  let inFlight: Promise<unknown> | undefined;
 
   const fail = (source: 'coder' | 'store', message: string): void => {
     if (status.lastFailure?.source !== source) log?.warn(`sampler: no trend sample (${source} failed); retrying every interval`, { error: message });
@@ -88,17 +86,14 @@ export function createSampler(options: {
     return { kind: 'written', at, rows: written.value.written };
   };
 
-  const tick = async (): Promise<void> => {
-    timer = undefined;
-    if (!status.running) return;
-    const current = sampleOnce().catch((error: unknown) => log?.error('sampler tick failed', { error }));
-    inFlight = current;
-    await current;
-    if (!status.running) return;
-    // The next tick on the next interval boundary (where the sample time is rounded to).
-    const nowMs = clock.now().getTime();
-    timer = scheduler.schedule(intervalMs - (nowMs % intervalMs), tick);
-  };
+  // The next sample on the next interval boundary (where the sample time is rounded to).
+  const loop = createPeriodicLoop({
+    scheduler,
+    nextDelayMs: () => intervalMs - (clock.now().getTime() % intervalMs),
+    run: sampleOnce,
+    what: 'sampler tick',
+    ...(log ? { log } : {}),
+  });
 
   return {
     name: 'sampler',
@@ -108,13 +103,11 @@ export function createSampler(options: {
       if (status.running || intervalMs <= 0) return;
       status = { ...status, running: true, startedAt: clock.now() };
       log?.info('sampler started', { intervalMs });
-      timer = scheduler.schedule(0, tick);
+      loop.start();
     },
     async stop() {
       status = { ...status, running: false };
-      timer?.cancel();
-      timer = undefined;
-      await inFlight;
+      await loop.stop();
     },
   };
 }
